@@ -1,0 +1,469 @@
+/* config.c - see config.h.
+ *
+ * Loading is three passes over the same bytes: config_scan.c learns the
+ * structure (original spellings, lines, duplicates), iniparser parses the
+ * values, and the code below validates each value and builds the model.
+ * Values are only ever fetched for keys the scanner saw, so the scanner
+ * alone decides which sections and keys exist.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <iniparser/iniparser.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config_priv.h"
+
+#define CONF_MAX (1024 * 1024)	/* no sane pam_jail.conf comes close */
+#define TMPFS_DEFAULT (64ULL * 1024 * 1024)
+
+/* ---- iniparser --------------------------------------------------------- */
+
+/* iniparser reports through one global callback and would otherwise write
+ * to stderr (which, inside sshd, may be the client's connection).  Keep
+ * the first message of the current load; later ones are follow-ups. */
+static _Thread_local char ini_msg[256];
+static _Thread_local int ini_msg_set;
+
+static int ini_error_cb(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+static int ini_error_cb(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ini_msg_set)
+		return 0;
+	ini_msg_set = 1;
+	va_start(ap, fmt);
+	vsnprintf(ini_msg, sizeof(ini_msg), fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+/* The scanner refuses everything iniparser would complain about, so this
+ * is a backstop; still give the line iniparser names ("... (N)"). */
+static int ini_fail(const char *path, struct jc_err *err)
+{
+	const char *paren = strrchr(ini_msg, '(');
+	int line = paren ? atoi(paren + 1) : 0;
+	char v[120];
+
+	if (line > 0 && strstr(ini_msg, "syntax error"))
+		return jc_fail(err, 0, "%s:%d: syntax error (iniparser)", path,
+			       line);
+	if (line > 0 && strstr(ini_msg, "too long"))
+		return jc_fail(err, 0, "%s:%d: line too long (iniparser)", path,
+			       line);
+	ini_msg[strcspn(ini_msg, "\n")] = '\0';
+	return jc_fail(err, 0, "%s: %s", path,
+		       ini_msg_set ? jc_vis(ini_msg, v, sizeof(v))
+				   : "iniparser could not parse the file");
+}
+
+static int write_all(int fd, const char *p, size_t len)
+{
+	ssize_t n;
+
+	while (len) {
+		n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* iniparser 4.1 can only load a named file: hand it the very bytes we
+ * scanned through an anonymous memfd, so nothing can change in between. */
+static int ini_load(const char *text, size_t len, const char *path,
+		    dictionary **out, struct jc_err *err)
+{
+	char fdpath[64];
+	int fd;
+
+	*out = NULL;
+	fd = memfd_create("pam_jail.conf", MFD_CLOEXEC);
+	if (fd < 0)
+		return jc_fail(err, errno, "%s: memfd_create", path);
+	if (write_all(fd, text, len) < 0) {
+		jc_fail(err, errno, "%s: writing memfd", path);
+		close(fd);
+		return -1;
+	}
+	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
+	ini_msg_set = 0;
+	ini_msg[0] = '\0';
+	iniparser_set_error_callback(ini_error_cb);
+	*out = iniparser_load(fdpath);
+	close(fd);
+	/* On memory failure iniparser may return a partial dictionary. */
+	if (*out && !ini_msg_set)
+		return 0;
+	if (*out)
+		iniparser_freedict(*out);
+	*out = NULL;
+	return ini_fail(path, err);
+}
+
+/* The value of KEY in SEC.  The scanner saw the key, so iniparser must
+ * have it; control characters have no business in any value. */
+static int get_value(const struct jc_cfg_ctx *c,
+		     const struct jc_scan_sec *sec,
+		     const struct jc_scan_key *key, const char **val)
+{
+	char lookup[JC_ACCOUNT_NAME_MAX + 64];
+	const char *p;
+
+	*val = NULL;
+	if ((size_t)snprintf(lookup, sizeof(lookup), "%s:%s", sec->text,
+			     key->name) < sizeof(lookup))
+		*val = iniparser_getstring(c->d, lookup, NULL);
+	if (!*val)
+		return jc_fail(c->err, 0, "%s:%d: internal error: iniparser lost '%s'",
+			       c->path, key->line, jc_scan_key_name(sec->kind, key->id));
+	for (p = *val; *p; p++)
+		if (((unsigned char)*p < 0x20 && *p != '\t') || *p == 0x7f)
+			return jc_fail(c->err, 0, "%s:%d: %s: control character in value",
+				       c->path, key->line,
+				       jc_scan_key_name(sec->kind, key->id));
+	return 0;
+}
+
+/* ---- building the model ------------------------------------------------ */
+
+static int build_jail(const struct jc_cfg_ctx *c,
+		      const struct jc_scan_sec *sec, struct jc_jail *j)
+{
+	const char *val;
+	char v[80];
+	size_t i;
+
+	j->line = sec->line;
+	j->tmpfs_size = TMPFS_DEFAULT;
+	j->network = JC_NET_NONE;
+	if (jc_cfg_strdup(c, sec->name, &j->name) < 0)
+		return -1;
+	for (i = 0; i < sec->n_keys; i++) {
+		const struct jc_scan_key *k = &sec->keys[i];
+
+		j->key_line[k->id] = k->line;
+		if (get_value(c, sec, k, &val) < 0 ||
+		    jc_cfg_jail_value(c, j, k->id, k->line, val) < 0)
+			return -1;
+	}
+	if (!j->root)
+		return jc_fail(c->err, 0, "%s:%d: [%s]: missing 'root = ...'",
+			       c->path, sec->line, jc_vis(sec->text, v, sizeof(v)));
+	return j->hostname ? 0 : jc_cfg_strdup(c, "%j", &j->hostname);
+}
+
+/* "jail = NAME | none" and "default = NAME | none": NULL means none.  The
+ * name is checked against the jails once they are all known. */
+static int jail_ref(const struct jc_cfg_ctx *c,
+		    const struct jc_scan_sec *sec, char **jail, int *line)
+{
+	const struct jc_scan_key *k = sec->n_keys ? &sec->keys[0] : NULL;
+	const char *val;
+
+	*jail = NULL;
+	*line = k ? k->line : 0;
+	if (!k || get_value(c, sec, k, &val) < 0)
+		return k ? -1 : 0;
+	if (!*val)
+		return jc_fail(c->err, 0, "%s:%d: %s: expected a jail name or none",
+			       c->path, k->line, k->name);
+	if (strcasecmp(val, "none") == 0)
+		return 0;
+	return jc_cfg_strdup(c, val, jail);
+}
+
+static int build_rule(const struct jc_cfg_ctx *c,
+		      const struct jc_scan_sec *sec, struct jc_rule *r)
+{
+	char v[80];
+
+	if (sec->n_keys == 0)
+		return jc_fail(c->err, 0, "%s:%d: [%s]: missing 'jail = NAME' (or 'jail = none')",
+			       c->path, sec->line, jc_vis(sec->text, v, sizeof(v)));
+	if (jc_cfg_strdup(c, sec->name, &r->name) < 0)
+		return -1;
+	return jail_ref(c, sec, &r->jail, &r->line);
+}
+
+static int alloc_model(const struct jc_cfg_ctx *c, const struct jc_scan *sc,
+		       struct jc_config *cfg)
+{
+	size_t n[4] = { 0 }, i;
+
+	for (i = 0; i < sc->n_secs; i++)
+		n[sc->secs[i].kind]++;
+	/* +1: calloc(0) may return NULL, which is not a failure. */
+	cfg->jails = calloc(n[JC_SEC_JAIL] + 1, sizeof(*cfg->jails));
+	cfg->users = calloc(n[JC_SEC_USER] + 1, sizeof(*cfg->users));
+	cfg->groups = calloc(n[JC_SEC_GROUP] + 1, sizeof(*cfg->groups));
+	if (!cfg->jails || !cfg->users || !cfg->groups)
+		return jc_fail(c->err, ENOMEM, "%s: loading", c->path);
+	return 0;
+}
+
+static int build_section(const struct jc_cfg_ctx *c,
+			 const struct jc_scan_sec *sec,
+			 struct jc_config *cfg)
+{
+	switch (sec->kind) {
+	case JC_SEC_JAIL:
+		return build_jail(c, sec, &cfg->jails[cfg->n_jails++]);
+	case JC_SEC_USER:
+		return build_rule(c, sec, &cfg->users[cfg->n_users++]);
+	case JC_SEC_GROUP:
+		return build_rule(c, sec, &cfg->groups[cfg->n_groups++]);
+	default:
+		return jail_ref(c, sec, &cfg->default_jail, &cfg->default_line);
+	}
+}
+
+static int check_ref(const struct jc_cfg_ctx *c, const struct jc_config *cfg,
+		     const char *jail, int line)
+{
+	char v[80];
+
+	if (!jail || jc_config_find_jail(cfg, jail))
+		return 0;
+	return jc_fail(c->err, 0, "%s:%d: unknown jail '%s'", c->path, line,
+		       jc_vis(jail, v, sizeof(v)));
+}
+
+/* Every jail a rule or the default names must exist; checked in file
+ * order so the first bad reference is the one reported. */
+static int check_refs(const struct jc_cfg_ctx *c, const struct jc_scan *sc,
+		      const struct jc_config *cfg)
+{
+	size_t i, u = 0, g = 0;
+	const struct jc_rule *r;
+
+	for (i = 0; i < sc->n_secs; i++) {
+		switch (sc->secs[i].kind) {
+		case JC_SEC_USER:
+			r = &cfg->users[u++];
+			break;
+		case JC_SEC_GROUP:
+			r = &cfg->groups[g++];
+			break;
+		case JC_SEC_GLOBAL:
+			if (check_ref(c, cfg, cfg->default_jail,
+				      cfg->default_line) < 0)
+				return -1;
+			continue;
+		default:
+			continue;
+		}
+		if (check_ref(c, cfg, r->jail, r->line) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int build(const struct jc_cfg_ctx *c, const struct jc_scan *sc,
+		 struct jc_config *cfg)
+{
+	size_t i;
+
+	if (jc_cfg_strdup(c, c->path, &cfg->path) < 0 ||
+	    alloc_model(c, sc, cfg) < 0)
+		return -1;
+	for (i = 0; i < sc->n_secs; i++)
+		if (build_section(c, &sc->secs[i], cfg) < 0)
+			return -1;
+	return check_refs(c, sc, cfg);
+}
+
+static int parse_text(const char *text, size_t len, const char *path,
+		      struct jc_config **out, struct jc_err *err)
+{
+	struct jc_cfg_ctx c = { .path = path, .err = err };
+	struct jc_config *cfg = NULL;
+	dictionary *d = NULL;
+	struct jc_scan sc;
+	int rc = -1;
+
+	*out = NULL;
+	if (jc_scan_text(text, len, path, &sc, err) < 0)
+		return -1;
+	if (ini_load(text, len, path, &d, err) < 0)
+		goto done;
+	c.d = d;
+	cfg = calloc(1, sizeof(*cfg));
+	if (!cfg) {
+		jc_fail(err, ENOMEM, "%s: loading", path);
+		goto done;
+	}
+	if (build(&c, &sc, cfg) < 0)
+		goto done;
+	*out = cfg;
+	cfg = NULL;
+	rc = 0;
+done:
+	jc_config_free(cfg);
+	if (d)
+		iniparser_freedict(d);
+	jc_scan_free(&sc);
+	return rc;
+}
+
+/* ---- loading ------------------------------------------------------------ */
+
+/* The rule doas and sshd apply: root's file, nobody else may write it. */
+static int check_conf_fd(int fd, const char *path, struct jc_err *err)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return jc_fail(err, errno, "%s: fstat", path);
+	if (!S_ISREG(st.st_mode))
+		return jc_fail(err, 0, "%s: not a regular file", path);
+	if (st.st_uid != 0)
+		return jc_fail(err, 0, "%s: not owned by root", path);
+	if (st.st_mode & (S_IWGRP | S_IWOTH))
+		return jc_fail(err, 0, "%s: writable by group or others", path);
+	if (st.st_size > CONF_MAX)
+		return jc_fail(err, 0, "%s: larger than 1 MiB", path);
+	return 0;
+}
+
+/* Read all of FD (at most CONF_MAX bytes: the file may grow after fstat). */
+static int read_all(int fd, const char *path, char **buf, size_t *len,
+		    struct jc_err *err)
+{
+	ssize_t n;
+
+	*len = 0;
+	*buf = malloc(CONF_MAX + 1);
+	if (!*buf)
+		return jc_fail(err, ENOMEM, "%s: reading", path);
+	do {
+		n = read(fd, *buf + *len, CONF_MAX + 1 - *len);
+		if (n > 0)
+			*len += (size_t)n;
+	} while ((n > 0 && *len <= CONF_MAX) || (n < 0 && errno == EINTR));
+	if (n < 0 || *len > CONF_MAX) {
+		if (n < 0)
+			jc_fail(err, errno, "%s: read", path);
+		else
+			jc_fail(err, 0, "%s: larger than 1 MiB", path);
+		free(*buf);
+		*buf = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+int jc_config_load(const char *path, struct jc_config **out,
+		   struct jc_err *err)
+{
+	char *buf = NULL;
+	size_t len;
+	int fd, rc;
+
+	if (!path || !out)
+		return jc_fail(err, EINVAL, "jc_config_load");
+	*out = NULL;
+	/* O_NONBLOCK: a FIFO in the config's place must not hang the login;
+	 * fstat then refuses it. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return jc_fail(err, errno, "%s: cannot open", path);
+	rc = check_conf_fd(fd, path, err);
+	if (rc == 0)
+		rc = read_all(fd, path, &buf, &len, err);
+	close(fd);
+	if (rc == 0)
+		rc = parse_text(buf, len, path, out, err);
+	free(buf);
+	return rc;
+}
+
+int jc_config_parse_string(const char *text, const char *name,
+			   struct jc_config **out, struct jc_err *err)
+{
+	if (!text || !out)
+		return jc_fail(err, EINVAL, "jc_config_parse_string");
+	return parse_text(text, strlen(text), name ? name : "(string)", out,
+			  err);
+}
+
+static void free_binds(struct jc_bindspec *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(b[i].src);
+		free(b[i].dst);
+	}
+	free(b);
+}
+
+static void free_jail(struct jc_jail *j)
+{
+	size_t i;
+
+	free(j->name);
+	free(j->root);
+	free_binds(j->bind_ro, j->n_bind_ro);
+	free_binds(j->bind_rw, j->n_bind_rw);
+	for (i = 0; i < j->n_tmpfs; i++)
+		free(j->tmpfs[i]);
+	free(j->tmpfs);
+	free(j->hostname);
+}
+
+static void free_rules(struct jc_rule *r, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(r[i].name);
+		free(r[i].jail);
+	}
+	free(r);
+}
+
+void jc_config_free(struct jc_config *cfg)
+{
+	size_t i;
+
+	if (!cfg)
+		return;
+	for (i = 0; i < cfg->n_jails; i++)
+		free_jail(&cfg->jails[i]);
+	free(cfg->jails);
+	free_rules(cfg->users, cfg->n_users);
+	free_rules(cfg->groups, cfg->n_groups);
+	free(cfg->default_jail);
+	free(cfg->path);
+	free(cfg);
+}
+
+const struct jc_jail *jc_config_find_jail(const struct jc_config *cfg,
+					  const char *name)
+{
+	size_t i;
+
+	if (!cfg || !name)
+		return NULL;
+	for (i = 0; i < cfg->n_jails; i++)
+		if (cfg->jails[i].name && strcmp(cfg->jails[i].name, name) == 0)
+			return &cfg->jails[i];
+	return NULL;
+}

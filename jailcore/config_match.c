@@ -1,0 +1,304 @@
+/* config_match.c - which jail a user gets, and %-token expansion.
+ * See config.h. */
+#include <errno.h>
+#include <grp.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "config_priv.h"
+
+#define MAX_GROUPS 65536		/* the kernel's NGROUPS_MAX */
+#define GR_BUF_MAX (1024 * 1024)	/* huge LDAP groups, but bounded */
+
+/* ---- matching ---------------------------------------------------------- */
+
+static const struct jc_rule *find_rule(const struct jc_rule *r, size_t n,
+				       const char *name)
+{
+	size_t i;
+
+	/* Exact and case-sensitive: Linux names are. */
+	for (i = 0; i < n; i++)
+		if (strcmp(r[i].name, name) == 0)
+			return &r[i];
+	return NULL;
+}
+
+static bool in_groups(const char *name, const char *const *groups, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (groups[i] && strcmp(groups[i], name) == 0)
+			return true;
+	return false;
+}
+
+static bool same_jail(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static int group_conflict(const struct jc_config *cfg, const char *user,
+			  const struct jc_rule *a, const struct jc_rule *b,
+			  struct jc_err *err)
+{
+	char u[80], an[80], bn[80], aj[80], bj[80];
+
+	return jc_fail(err, 0,
+		       "%s: user '%s' is in [group:%s] (line %d, jail %s) and [group:%s] (line %d, jail %s), which disagree",
+		       cfg->path, jc_vis(user, u, sizeof(u)),
+		       jc_vis(a->name, an, sizeof(an)), a->line,
+		       a->jail ? jc_vis(a->jail, aj, sizeof(aj)) : "none",
+		       jc_vis(b->name, bn, sizeof(bn)), b->line,
+		       b->jail ? jc_vis(b->jail, bj, sizeof(bj)) : "none");
+}
+
+/* The one group rule that applies, or NULL.  Rules for groups the user is
+ * in must agree: which one wins must not depend on file order. */
+static int match_group_rule(const struct jc_config *cfg, const char *user,
+			    const char *const *groups, size_t n_groups,
+			    const struct jc_rule **found, struct jc_err *err)
+{
+	const struct jc_rule *r;
+	size_t i;
+
+	*found = NULL;
+	for (i = 0; i < cfg->n_groups; i++) {
+		r = &cfg->groups[i];
+		if (!in_groups(r->name, groups, n_groups))
+			continue;
+		if (*found && !same_jail((*found)->jail, r->jail))
+			return group_conflict(cfg, user, *found, r, err);
+		if (!*found)
+			*found = r;
+	}
+	return 0;
+}
+
+static void set_rule_match(const struct jc_config *cfg, const char *kind,
+			   const struct jc_rule *r, struct jc_match *m)
+{
+	m->jail = r->jail ? jc_config_find_jail(cfg, r->jail) : NULL;
+	snprintf(m->why, sizeof(m->why), "[%s:%s] at line %d", kind, r->name,
+		 r->line);
+}
+
+int jc_config_match_groups(const struct jc_config *cfg, const char *user,
+			   const char *const *groups, size_t n_groups,
+			   struct jc_match *m, struct jc_err *err)
+{
+	const struct jc_rule *r;
+
+	if (!cfg || !user || !m || (n_groups && !groups))
+		return jc_fail(err, EINVAL, "jc_config_match_groups");
+	memset(m, 0, sizeof(*m));
+	r = find_rule(cfg->users, cfg->n_users, user);
+	if (r) {
+		set_rule_match(cfg, "user", r, m);
+		return 0;
+	}
+	if (match_group_rule(cfg, user, groups, n_groups, &r, err) < 0)
+		return -1;
+	if (r) {
+		set_rule_match(cfg, "group", r, m);
+		return 0;
+	}
+	if (!cfg->default_jail) {
+		snprintf(m->why, sizeof(m->why),
+			 "no rule matches and default is none");
+		return 0;
+	}
+	m->jail = jc_config_find_jail(cfg, cfg->default_jail);
+	snprintf(m->why, sizeof(m->why), "[global] default at line %d",
+		 cfg->default_line);
+	return 0;
+}
+
+/* Every gid USER is in, from NSS (so LDAP and SSSD groups count). */
+static int user_gids(const char *user, gid_t gid, gid_t **out, int *n,
+		     struct jc_err *err)
+{
+	int cap = 32, want;
+	gid_t *g = NULL, *ng;
+
+	for (;;) {
+		ng = realloc(g, (size_t)cap * sizeof(*g));
+		if (!ng) {
+			free(g);
+			return jc_fail(err, ENOMEM, "groups of %s", user);
+		}
+		g = ng;
+		want = cap;
+		if (getgrouplist(user, gid, g, &want) >= 0)
+			break;
+		/* glibc says how many it needs; grow anyway if it did not. */
+		cap = want > cap ? want : cap * 2;
+		if (cap > MAX_GROUPS) {
+			free(g);
+			return jc_fail(err, 0, "groups of %s: more than %d",
+				       user, MAX_GROUPS);
+		}
+	}
+	*out = g;
+	*n = want;
+	return 0;
+}
+
+/* The name of GID in *NAME (malloc'd), or NULL when NSS knows no such
+ * group.  A failing lookup is an error, not "no name": a group rule that
+ * silently stops matching could let a user out of a jail. */
+static int group_name(gid_t gid, char **name, struct jc_err *err)
+{
+	struct group gr, *res = NULL;
+	size_t size = 1024;
+	char *buf = NULL, *nb;
+	int rc;
+
+	*name = NULL;
+	do {
+		nb = realloc(buf, size);
+		if (!nb) {
+			free(buf);
+			return jc_fail(err, ENOMEM, "group %u", (unsigned)gid);
+		}
+		buf = nb;
+		rc = getgrgid_r(gid, &gr, buf, size, &res);
+		size *= 2;
+	} while (rc == ERANGE && size <= GR_BUF_MAX);
+	if (rc == 0 && res && !(*name = strdup(res->gr_name)))
+		rc = ENOMEM;
+	free(buf);
+	if (rc == 0 || rc == ENOENT || rc == ESRCH)
+		return 0;
+	return jc_fail(err, rc, "looking up group %u", (unsigned)gid);
+}
+
+static void free_names(char **names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+int jc_config_match(const struct jc_config *cfg, const char *user, gid_t gid,
+		    struct jc_match *m, struct jc_err *err)
+{
+	char **names = NULL;
+	gid_t *gids = NULL;
+	size_t n_names = 0;
+	int n = 0, i, rc = -1;
+
+	if (!cfg || !user || !m)
+		return jc_fail(err, EINVAL, "jc_config_match");
+	if (user_gids(user, gid, &gids, &n, err) < 0)
+		return -1;
+	names = calloc((size_t)n + 1, sizeof(*names));
+	if (!names) {
+		jc_fail(err, ENOMEM, "groups of %s", user);
+		goto done;
+	}
+	for (i = 0; i < n; i++) {
+		if (group_name(gids[i], &names[n_names], err) < 0)
+			goto done;
+		n_names += names[n_names] != NULL;	/* skip nameless gids */
+	}
+	rc = jc_config_match_groups(cfg, user, (const char *const *)names,
+				    n_names, m, err);
+done:
+	free_names(names, n_names);
+	free(gids);
+	return rc;
+}
+
+/* ---- %-token expansion ------------------------------------------------ */
+
+/* One path component, whatever the template does with it. */
+static bool safe_component(const char *s)
+{
+	size_t len = s ? strlen(s) : 0;
+
+	return len > 0 && s[0] != '-' && strcmp(s, ".") && strcmp(s, "..") &&
+	       strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			 "0123456789_.@-") == len;
+}
+
+/* Point *VAL at what %TOK stands for (NUM holds numbers). */
+static int token(const char *tmpl, char tok, const struct jc_tokens *t,
+		 char num[24], const char **val, struct jc_err *err)
+{
+	char v[120], w[80];
+
+	switch (tok) {
+	case '%':
+		*val = "%";
+		return 0;
+	case 'U':
+	case 'G':
+		snprintf(num, 24, "%lu",
+			 (unsigned long)(tok == 'U' ? t->uid : t->gid));
+		*val = num;
+		return 0;
+	case 'u':
+	case 'j':
+		*val = tok == 'u' ? t->user : t->jail;
+		if (safe_component(*val))
+			return 0;
+		return jc_fail(err, 0, "%s name '%s' cannot be used in a path",
+			       tok == 'u' ? "user" : "jail",
+			       jc_vis(*val, w, sizeof(w)));
+	case 'h':
+		*val = t->home;
+		if (t->home && t->home[0] == '/' && !jc_cfg_has_dotdot(t->home))
+			return 0;
+		return jc_fail(err, 0,
+			       "home directory '%s' is not an absolute path without '..'",
+			       jc_vis(t->home, w, sizeof(w)));
+	case '\0':
+		return jc_fail(err, 0, "template '%s': trailing '%%'",
+			       jc_vis(tmpl, v, sizeof(v)));
+	default:
+		return jc_fail(err, 0, "template '%s': unknown token %%%s",
+			       jc_vis(tmpl, v, sizeof(v)),
+			       jc_vis((char[]){ tok, 0 }, w, 2));
+	}
+}
+
+int jc_expand(const char *tmpl, const struct jc_tokens *t, char *out,
+	      size_t outsz, struct jc_err *err)
+{
+	const char *p, *val;
+	char num[24], v[120];
+	size_t o = 0, len;
+
+	if (!tmpl || !t || !out || outsz == 0)
+		return jc_fail(err, EINVAL, "jc_expand");
+	for (p = tmpl; *p; p++) {
+		val = p;
+		len = 1;
+		if (*p == '%') {
+			/* On '\0' token() fails, so p never passes the end. */
+			if (token(tmpl, *++p, t, num, &val, err) < 0)
+				goto fail;
+			len = strlen(val);
+		}
+		if (len >= outsz - o) {
+			jc_fail(err, 0, "template '%s': expansion does not fit in %zu bytes",
+				jc_vis(tmpl, v, sizeof(v)), outsz);
+			goto fail;
+		}
+		memcpy(out + o, val, len);
+		o += len;
+	}
+	out[o] = '\0';
+	return 0;
+fail:
+	out[0] = '\0';
+	return -1;
+}

@@ -1,0 +1,104 @@
+/* config_priv.h - internals shared by config.c, config_scan.c,
+ * config_values.c and config_match.c.  Nothing outside config*.c uses it.
+ *
+ * config_scan.c: iniparser parses the values, but it lower-cases section
+ * and key names, forgets line numbers and silently merges duplicates.  This
+ * scanner walks
+ * the same bytes first, assembling lines exactly as iniparser 4.1 does
+ * (trailing '\' joins lines, 1022-character limit), and records every
+ * section header and key with its original spelling and line.  It is also
+ * where structural errors are found, in file order: NUL bytes, overlong
+ * lines, syntax errors, unknown sections and keys, bad section names, and
+ * duplicate sections or keys.  It is stricter than iniparser wherever
+ * iniparser would silently ignore text, so nothing it accepts can mean
+ * something else to iniparser.
+ */
+#ifndef JAILCORE_CONFIG_PRIV_H
+#define JAILCORE_CONFIG_PRIV_H
+
+#include <stddef.h>
+
+#include "config.h"
+#include "err.h"
+
+/* Longest logical line iniparser 4.1 accepts (ASCIILINESZ 1024 minus the
+ * newline and the terminating NUL). */
+#define JC_SCAN_LINE_MAX 1022
+
+#define JC_JAIL_NAME_MAX 64
+#define JC_ACCOUNT_NAME_MAX 256
+
+enum jc_sec_kind {
+	JC_SEC_GLOBAL,
+	JC_SEC_JAIL,
+	JC_SEC_USER,
+	JC_SEC_GROUP,
+};
+
+/* Key ids: enum jc_jail_key for [jail:...]; 0 for the only key of the
+ * other kinds ("default" in [global], "jail" in [user:]/[group:]). */
+#define JC_SK_ONLY 0
+
+struct jc_scan_key {
+	char *name;		/* as spelled in the file */
+	int id;			/* see above */
+	int line;
+};
+
+struct jc_scan_sec {
+	enum jc_sec_kind kind;
+	char *text;		/* between the brackets, stripped: "jail:Web" */
+	const char *name;	/* the part after the prefix, inside text */
+	int line;
+	struct jc_scan_key *keys;
+	size_t n_keys;
+	size_t cap_keys;
+};
+
+struct jc_scan {
+	struct jc_scan_sec *secs;
+	size_t n_secs;
+	size_t cap_secs;
+};
+
+/* Scan TEXT (LEN bytes, may hold NULs, which are refused).  PATH is used in
+ * messages.  On error *SC is left empty. */
+int jc_scan_text(const char *text, size_t len, const char *path,
+		 struct jc_scan *sc, struct jc_err *err);
+
+void jc_scan_free(struct jc_scan *sc);
+
+/* The canonical (lower-case) name of key ID in a section of KIND. */
+const char *jc_scan_key_name(enum jc_sec_kind kind, int id);
+
+/* Copy S into BUF (SIZE > 4) for an error message: bytes outside printable
+ * ASCII become '?', and a long S is cut with "...".  NULL prints as "". */
+const char *jc_vis(const char *s, char *buf, size_t size);
+
+/* ---- config_values.c: one value of a [jail:...] key ------------------ */
+
+struct _dictionary_;	/* iniparser's dictionary */
+
+/* What every validation step needs to report "PATH:LINE: ...". */
+struct jc_cfg_ctx {
+	const char *path;
+	struct jc_err *err;
+	const struct _dictionary_ *d;	/* config.c only */
+};
+
+/* Validate VAL (from line LINE) for key ID (enum jc_jail_key) and store it
+ * in J. */
+int jc_cfg_jail_value(const struct jc_cfg_ctx *c, struct jc_jail *j, int id,
+		      int line, const char *val);
+
+/* Check a template's %-tokens at load time, so a typo is reported with its
+ * line instead of failing somebody's login. */
+int jc_cfg_check_tokens(const struct jc_cfg_ctx *c, const char *key, int line,
+			const char *tmpl);
+
+int jc_cfg_strdup(const struct jc_cfg_ctx *c, const char *s, char **out);
+
+/* Does path P have a ".." component? */
+int jc_cfg_has_dotdot(const char *p);
+
+#endif

@@ -1,0 +1,301 @@
+/* config_values.c - validating the values of [jail:NAME] keys.
+ *
+ * Paths stay templates here (plan.c expands them per user), so the checks
+ * are the ones that hold whatever the tokens expand to: absolute, no ".."
+ * component, only known %-tokens.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "config.h"
+#include "config_priv.h"
+
+#define HOSTNAME_TMPL_MAX 64
+#define KIB 1024ULL
+#define TMPFS_MIN (64 * KIB)
+#define TMPFS_MAX (64 * KIB * KIB * KIB)
+
+int jc_cfg_strdup(const struct jc_cfg_ctx *c, const char *s, char **out)
+{
+	*out = strdup(s);
+	return *out ? 0 : jc_fail(c->err, ENOMEM, "%s: loading", c->path);
+}
+
+/* Catch a bad %-token at load time rather than at somebody's login. */
+int jc_cfg_check_tokens(const struct jc_cfg_ctx *c, const char *key, int line,
+			const char *t)
+{
+	char tok[2];
+
+	for (; (t = strchr(t, '%')); t += 2) {
+		if (t[1] == '\0')
+			return jc_fail(c->err, 0, "%s:%d: %s: trailing '%%'",
+				       c->path, line, key);
+		if (!strchr("uUGhj%", t[1]))
+			return jc_fail(c->err, 0, "%s:%d: %s: unknown token %%%s",
+				       c->path, line, key,
+				       jc_vis((char[]){ t[1], 0 }, tok, sizeof(tok)));
+	}
+	return 0;
+}
+
+int jc_cfg_has_dotdot(const char *p)
+{
+	size_t n;
+
+	for (; *p; p += n) {
+		p += strspn(p, "/");
+		n = strcspn(p, "/");
+		if (n == 2 && p[0] == '.' && p[1] == '.')
+			return 1;
+	}
+	return 0;
+}
+
+/* A path template: absolute, or under the home directory ("%h" alone or
+ * followed by '/'), with no ".." component anywhere. */
+static int check_path(const struct jc_cfg_ctx *c, const char *key,
+		      int line, const char *p)
+{
+	char v[80];
+
+	if (p[0] != '/' && strncmp(p, "%h", 2) != 0)
+		return jc_fail(c->err, 0,
+			       "%s:%d: %s: '%s' must start with '/' or %%h",
+			       c->path, line, key, jc_vis(p, v, sizeof(v)));
+	if (p[0] == '%' && p[2] != '\0' && p[2] != '/')
+		return jc_fail(c->err, 0, "%s:%d: %s: '%s': %%h must be followed by '/'",
+			       c->path, line, key, jc_vis(p, v, sizeof(v)));
+	if (jc_cfg_has_dotdot(p))
+		return jc_fail(c->err, 0, "%s:%d: %s: '%s' has a '..' component",
+			       c->path, line, key, jc_vis(p, v, sizeof(v)));
+	return jc_cfg_check_tokens(c, key, line, p);
+}
+
+/* Next whitespace-separated word of *P, as a new string in *WORD (NULL at
+ * the end of the list). */
+static int next_word(const struct jc_cfg_ctx *c, const char **p,
+		     char **word)
+{
+	size_t n;
+
+	*word = NULL;
+	*p += strspn(*p, " \t");
+	n = strcspn(*p, " \t");
+	if (n == 0)
+		return 0;
+	*word = strndup(*p, n);
+	*p += n;
+	return *word ? 0 : jc_fail(c->err, ENOMEM, "%s: loading", c->path);
+}
+
+/* Split "SRC[:DST]" in place; DST defaults to SRC. */
+static int split_bind(const struct jc_cfg_ctx *c, const char *key,
+		      int line, char *word, const char **dst)
+{
+	char *colon = strchr(word, ':');
+	char v[80];
+
+	*dst = word;
+	if (!colon)
+		return 0;
+	*colon = '\0';
+	*dst = colon + 1;
+	if (strchr(*dst, ':') || !*word || !**dst) {
+		*colon = ':';
+		return jc_fail(c->err, 0,
+			       "%s:%d: %s: '%s': expected SRC or SRC:DST",
+			       c->path, line, key, jc_vis(word, v, sizeof(v)));
+	}
+	return 0;
+}
+
+static int add_bind(const struct jc_cfg_ctx *c, const char *key, int line,
+		    char *word, struct jc_bindspec **arr, size_t *n)
+{
+	struct jc_bindspec *b;
+	const char *dst;
+
+	if (split_bind(c, key, line, word, &dst) < 0 ||
+	    check_path(c, key, line, word) < 0 ||
+	    check_path(c, key, line, dst) < 0)
+		return -1;
+	b = realloc(*arr, (*n + 1) * sizeof(**arr));
+	if (!b)
+		return jc_fail(c->err, ENOMEM, "%s: loading", c->path);
+	*arr = b;
+	b[*n].src = NULL;
+	b[*n].dst = NULL;
+	(*n)++;
+	if (jc_cfg_strdup(c, word, &b[*n - 1].src) < 0)
+		return -1;
+	return jc_cfg_strdup(c, dst, &b[*n - 1].dst);
+}
+
+static int parse_binds(const struct jc_cfg_ctx *c, const char *key,
+		       int line, const char *val, struct jc_bindspec **arr,
+		       size_t *n)
+{
+	char *word;
+	int rc;
+
+	for (;;) {
+		if (next_word(c, &val, &word) < 0)
+			return -1;
+		if (!word)
+			return 0;
+		rc = add_bind(c, key, line, word, arr, n);
+		free(word);
+		if (rc < 0)
+			return -1;
+	}
+}
+
+static int parse_tmpfs(const struct jc_cfg_ctx *c, int line,
+		       const char *val, struct jc_jail *j)
+{
+	char *word, **arr;
+
+	for (;;) {
+		if (next_word(c, &val, &word) < 0)
+			return -1;
+		if (!word)
+			return 0;
+		arr = NULL;
+		if (check_path(c, "tmpfs", line, word) == 0) {
+			arr = realloc(j->tmpfs, (j->n_tmpfs + 1) * sizeof(*arr));
+			if (!arr)
+				jc_fail(c->err, ENOMEM, "%s: loading", c->path);
+		}
+		if (!arr) {
+			free(word);
+			return -1;
+		}
+		j->tmpfs = arr;
+		arr[j->n_tmpfs++] = word;
+	}
+}
+
+/* Digits with an optional K, M or G (powers of 1024).  Values past
+ * TMPFS_MAX come out as TMPFS_MAX + 1 so nothing can overflow. */
+static int size_value(const char *p, unsigned long long *out)
+{
+	static const char sfx[] = "KkMmGg";
+	unsigned long long n = 0, mult = 1;
+	const char *s;
+
+	if (*p < '0' || *p > '9')
+		return -1;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		n = n * 10 + (unsigned long long)(*p - '0');
+		if (n > TMPFS_MAX)
+			n = TMPFS_MAX + 1;
+	}
+	if (*p) {
+		s = strchr(sfx, *p);
+		if (!s || p[1])
+			return -1;
+		mult = KIB << (10 * ((s - sfx) / 2));
+	}
+	*out = n > TMPFS_MAX / mult ? TMPFS_MAX + 1 : n * mult;
+	return 0;
+}
+
+static int parse_size(const struct jc_cfg_ctx *c, int line,
+		      const char *val, unsigned long long *out)
+{
+	char v[80];
+
+	if (size_value(val, out) < 0)
+		return jc_fail(c->err, 0,
+			       "%s:%d: tmpfs_size: expected a number with optional K, M or G suffix, got '%s'",
+			       c->path, line, jc_vis(val, v, sizeof(v)));
+	if (*out < TMPFS_MIN || *out > TMPFS_MAX)
+		return jc_fail(c->err, 0,
+			       "%s:%d: tmpfs_size: '%s' is out of range (64K to 64G)",
+			       c->path, line, jc_vis(val, v, sizeof(v)));
+	return 0;
+}
+
+static int parse_network(const struct jc_cfg_ctx *c, int line,
+			 const char *val, enum jc_network *out)
+{
+	char v[80];
+
+	if (strcasecmp(val, "none") == 0)
+		*out = JC_NET_NONE;
+	else if (strcasecmp(val, "host") == 0)
+		*out = JC_NET_HOST;
+	else
+		return jc_fail(c->err, 0,
+			       "%s:%d: network: expected none or host, got '%s'",
+			       c->path, line, jc_vis(val, v, sizeof(v)));
+	return 0;
+}
+
+static int parse_allow_root(const struct jc_cfg_ctx *c, int line,
+			    const char *val, bool *out)
+{
+	static const char *const yes[] = { "yes", "true", "1" };
+	static const char *const no[] = { "no", "false", "0" };
+	char v[80];
+	size_t i;
+
+	*out = false;
+	for (i = 0; i < 3; i++) {
+		if (strcasecmp(val, no[i]) == 0)
+			return 0;
+		if (strcasecmp(val, yes[i]) == 0)
+			return jc_fail(c->err, 0,
+				       "%s:%d: allow_root = yes is not supported yet",
+				       c->path, line);
+	}
+	return jc_fail(c->err, 0, "%s:%d: allow_root: expected yes or no, got '%s'",
+		       c->path, line, jc_vis(val, v, sizeof(v)));
+}
+
+static int parse_hostname(const struct jc_cfg_ctx *c, int line,
+			  const char *val, char **out)
+{
+	if (!*val)
+		return jc_fail(c->err, 0, "%s:%d: hostname: empty value",
+			       c->path, line);
+	if (strlen(val) > HOSTNAME_TMPL_MAX)
+		return jc_fail(c->err, 0,
+			       "%s:%d: hostname: longer than %d characters",
+			       c->path, line, HOSTNAME_TMPL_MAX);
+	if (jc_cfg_check_tokens(c, "hostname", line, val) < 0)
+		return -1;
+	return jc_cfg_strdup(c, val, out);
+}
+
+int jc_cfg_jail_value(const struct jc_cfg_ctx *c, struct jc_jail *j, int id,
+			int line, const char *val)
+{
+	switch (id) {
+	case JC_K_ROOT:
+		if (check_path(c, "root", line, val) < 0)
+			return -1;
+		return jc_cfg_strdup(c, val, &j->root);
+	case JC_K_BIND_RO:
+		return parse_binds(c, "bind_ro", line, val, &j->bind_ro,
+				   &j->n_bind_ro);
+	case JC_K_BIND_RW:
+		return parse_binds(c, "bind_rw", line, val, &j->bind_rw,
+				   &j->n_bind_rw);
+	case JC_K_TMPFS:
+		return parse_tmpfs(c, line, val, j);
+	case JC_K_TMPFS_SIZE:
+		return parse_size(c, line, val, &j->tmpfs_size);
+	case JC_K_NETWORK:
+		return parse_network(c, line, val, &j->network);
+	case JC_K_HOSTNAME:
+		return parse_hostname(c, line, val, &j->hostname);
+	default:
+		return parse_allow_root(c, line, val, &j->allow_root);
+	}
+}
+

@@ -1,0 +1,51 @@
+/* err.c - see err.h */
+#include "err.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+int jc_fail(struct jc_err *err, int errnum, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (!err)
+		return -1;
+	va_start(ap, fmt);
+	n = vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		n = 0;
+	if (errnum && (size_t)n < sizeof(err->msg))
+		snprintf(err->msg + n, sizeof(err->msg) - (size_t)n, ": %s",
+			 strerror(errnum));
+	err->errnum = errnum;
+	return -1;
+}
+
+int jc_err_wrap(struct jc_err *err, const char *fmt, ...)
+{
+	char prefix[JC_ERR_MAX], old[JC_ERR_MAX];
+	va_list ap;
+
+	if (!err)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(prefix, sizeof(prefix), fmt, ap);
+	va_end(ap);
+	memcpy(old, err->msg, sizeof(old));
+	/* a long chain of context may be cut; the line stays one line */
+	if (snprintf(err->msg, sizeof(err->msg), "%s: %s", prefix, old) >=
+	    (int)sizeof(err->msg))
+		err->msg[sizeof(err->msg) - 1] = '\0';
+	return -1;
+}
+
+void jc_err_clear(struct jc_err *err)
+{
+	if (err) {
+		err->errnum = 0;
+		err->msg[0] = '\0';
+	}
+}

@@ -1,0 +1,46 @@
+/* mounts.h - compose the jail's filesystem from a plan.
+ *
+ * Three phases, because of where the kernel lets each step happen:
+ *  1. jc_mounts_prepare (in the caller, host mount namespace): clone every
+ *     source with open_tree(OPEN_TREE_CLONE|AT_RECURSIVE) into detached
+ *     trees and set their flags with mount_setattr(AT_RECURSIVE).  open_tree
+ *     only clones mounts of the current namespace, so this cannot wait until
+ *     after unshare(CLONE_NEWNS).
+ *  2. jc_mounts_compose (in the builder, new mount namespace): attach the
+ *     root and every clone with move_mount onto targets resolved by openat2
+ *     inside the root; tmpfs mounts; /dev; the identity files.
+ *  3. jc_mounts_finish (in the jail's pid 1, new pid namespace): /proc --
+ *     it shows the pid namespace of whoever mounts it -- then pivot_root.
+ */
+#ifndef JAILCORE_MOUNTS_H
+#define JAILCORE_MOUNTS_H
+
+#include "err.h"
+#include "plan.h"
+
+/* Host device nodes bound into the jail's /dev. */
+#define JC_DEV_NODES { "null", "zero", "full", "random", "urandom", "tty" }
+#define JC_N_DEV_NODES 6
+
+struct jc_clones {
+	int root;
+	int *binds;			/* plan->n_binds entries */
+	size_t n_binds;
+	int dev[JC_N_DEV_NODES];
+	int pts;
+	int tty;			/* plan->tty, or -1 */
+};
+
+int jc_mounts_prepare(const struct jc_plan *plan, struct jc_clones *c,
+		      struct jc_err *err);
+void jc_clones_close(struct jc_clones *c);
+
+/* Attach everything; *newroot receives an fd of the attached jail root.
+ * Must run after unshare(CLONE_NEWNS). */
+int jc_mounts_compose(const struct jc_plan *plan, struct jc_clones *c,
+		      int *newroot, struct jc_err *err);
+
+/* Mount /proc and pivot_root into NEWROOT; detach the old root. */
+int jc_mounts_finish(int newroot, struct jc_err *err);
+
+#endif

@@ -1,0 +1,372 @@
+/* ns.c - see ns.h */
+#include "ns.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/pidfd.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "mounts.h"
+#include "paths.h"
+#include "privs.h"
+
+#define BUILD_TIMEOUT_MS 30000
+
+/* Fixed fd numbers in the init process before it execs jail-init. */
+enum { INIT_WATCH_FD = 3, INIT_EXEC_FD = 4, INIT_REPORT_FD = 5 };
+
+/* One message on the setup socket: an error, or (from the builder) the
+ * pidfd of init in SCM_RIGHTS. */
+struct report {
+	int ok;
+	int errnum;
+	pid_t pid;		/* init's pid in the host's view */
+	char msg[JC_ERR_MAX];
+};
+
+static int jail_ns_flags(const struct jc_plan *p)
+{
+	return CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP |
+	       CLONE_NEWPID | (p->network == JC_NET_NONE ? CLONE_NEWNET : 0);
+}
+
+static void send_report(int sock, const struct jc_err *err, int fd,
+			pid_t pid)
+{
+	struct report r = { .ok = err == NULL, .pid = pid };
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { .iov_base = &r, .iov_len = sizeof(r) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+	if (err) {
+		r.errnum = err->errnum;
+		memcpy(r.msg, err->msg, sizeof(r.msg));
+	}
+	if (fd >= 0) {
+		struct cmsghdr *cm;
+
+		mh.msg_control = cbuf;
+		mh.msg_controllen = sizeof(cbuf);
+		cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	}
+	(void)sendmsg(sock, &mh, MSG_NOSIGNAL);
+}
+
+/* Returns 1 with a message (and *fd when one came), 0 on EOF, -1 on
+ * error or timeout. */
+static int recv_report(int sock, struct report *r, int *fd,
+		       struct jc_err *err)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { .iov_base = r, .iov_len = sizeof(*r) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	struct pollfd pfd = { .fd = sock, .events = POLLIN };
+	struct cmsghdr *cm;
+	ssize_t n;
+	int prc;
+
+	while ((prc = poll(&pfd, 1, BUILD_TIMEOUT_MS)) < 0 && errno == EINTR)
+		;
+	if (prc <= 0)
+		return jc_fail(err, prc == 0 ? ETIMEDOUT : errno,
+			       "waiting for the jail to be built");
+	while ((n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
+		;
+	if (n < 0)
+		return jc_fail(err, errno, "setup socket");
+	if (n == 0)
+		return 0;
+	if ((size_t)n != sizeof(*r))
+		return jc_fail(err, 0, "short message from the jail builder");
+	r->msg[sizeof(r->msg) - 1] = '\0';
+	cm = CMSG_FIRSTHDR(&mh);
+	if (fd && cm && cm->cmsg_level == SOL_SOCKET &&
+	    cm->cmsg_type == SCM_RIGHTS)
+		memcpy(fd, CMSG_DATA(cm), sizeof(int));
+	return 1;
+}
+
+static void reset_signals(void)
+{
+	struct sigaction sa = { .sa_handler = SIG_DFL };
+	sigset_t none;
+
+	for (int s = 1; s < NSIG; s++)
+		(void)sigaction(s, &sa, NULL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+static int loopback_up(struct jc_err *err)
+{
+	struct ifreq ifr = { .ifr_name = "lo" };
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), rc = 0;
+
+	if (s < 0)
+		return jc_fail(err, errno, "socket for lo");
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0) {
+		rc = jc_fail(err, errno, "SIOCGIFFLAGS lo");
+	} else {
+		ifr.ifr_flags |= IFF_UP;
+		if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
+			rc = jc_fail(err, errno, "bring lo up");
+	}
+	close(s);
+	return rc;
+}
+
+/* Put WATCH, EXEC and REPORT at fixed low numbers and close every other fd
+ * the caller had (sshd's sockets, login's tty, pipes a caller's caller
+ * waits on). */
+static int init_fds(int watch, int exec_fd, int report, struct jc_err *err)
+{
+	int w = fcntl(watch, F_DUPFD_CLOEXEC, 10);
+	int e = fcntl(exec_fd, F_DUPFD_CLOEXEC, 10);
+	int r = fcntl(report, F_DUPFD_CLOEXEC, 10);
+	int null;
+
+	if (w < 0 || e < 0 || r < 0)
+		return jc_fail(err, errno, "init: dup");
+	if (dup2(w, INIT_WATCH_FD) < 0 || dup3(e, INIT_EXEC_FD, O_CLOEXEC) < 0 ||
+	    dup3(r, INIT_REPORT_FD, O_CLOEXEC) < 0)
+		return jc_fail(err, errno, "init: dup2");
+	if (close_range(INIT_REPORT_FD + 1, ~0U, 0) < 0)
+		return jc_fail(err, errno, "init: close_range");
+	null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null < 0)
+		return jc_fail(err, errno, "init: open /dev/null");
+	if (dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
+		return jc_fail(err, errno, "init: dup2 /dev/null");
+	close(null);
+	return 0;
+}
+
+/* pid 1 of the jail, still a copy of the caller until the exec. */
+static void init_main(int newroot, int watch, int exec_fd, int report)
+{
+	static char name[] = "jail-init";
+	static char *const argv[] = { name, NULL };
+	static char *const envp[] = { NULL };
+	struct jc_err err = { 0 };
+
+	if (jc_mounts_finish(newroot, &err) < 0 ||
+	    init_fds(watch, exec_fd, report, &err) < 0)
+		goto fail;
+	report = INIT_REPORT_FD;
+	if (jc_privs_drop(NULL, 0, &err) < 0)
+		goto fail;
+	execveat(INIT_EXEC_FD, "", argv, envp, AT_EMPTY_PATH);
+	jc_fail(&err, errno, "exec jail-init");
+fail:
+	jc_err_wrap(&err, "jail init");
+	send_report(report, &err, -1, 0);
+	_exit(127);
+}
+
+static int builder_setup(const struct jc_plan *p, struct jc_clones *c,
+			 int *newroot, struct jc_err *err)
+{
+	if (unshare(jail_ns_flags(p)) < 0)
+		return jc_fail(err, errno, "unshare");
+	/* pivot_root refuses shared mounts, and nothing we mount may
+	 * propagate back to the host */
+	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+		return jc_fail(err, errno, "make / a slave mount");
+	if (jc_mounts_compose(p, c, newroot, err) < 0)
+		return -1;
+	if (sethostname(p->hostname, strlen(p->hostname)) < 0)
+		return jc_fail(err, errno, "sethostname %s", p->hostname);
+	if (p->network == JC_NET_NONE && loopback_up(err) < 0)
+		return -1;
+	return 0;
+}
+
+static void builder_main(const struct jc_plan *p, struct jc_clones *c,
+			 int caller, int exec_fd, int report)
+{
+	struct jc_err err = { 0 };
+	int newroot, pidfd;
+	pid_t pid;
+
+	reset_signals();
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (builder_setup(p, c, &newroot, &err) < 0)
+		goto fail;
+	pid = fork();	/* the first child after CLONE_NEWPID is pid 1 */
+	if (pid < 0) {
+		jc_fail(&err, errno, "fork jail init");
+		goto fail;
+	}
+	if (pid == 0)
+		init_main(newroot, caller, exec_fd, report);
+	pidfd = pidfd_open(pid, 0);
+	if (pidfd < 0) {
+		jc_fail(&err, errno, "pidfd_open init");
+		kill(pid, SIGKILL);
+		goto fail;
+	}
+	send_report(report, NULL, pidfd, pid);
+	_exit(0);
+fail:
+	send_report(report, &err, -1, 0);
+	_exit(1);
+}
+
+/* The builder's answer (init's pidfd), then init's: EOF once its exec
+ * closed the CLOEXEC socket, or an error message. */
+static int await_init(int sock, struct jc_jail_handle *h, struct jc_err *err)
+{
+	struct report r;
+	int fd = -1, rc = recv_report(sock, &r, &fd, err);
+
+	if (rc <= 0)
+		return rc == 0 ? jc_fail(err, 0, "jail builder died") : -1;
+	if (!r.ok)
+		return jc_fail(err, r.errnum ? r.errnum : 0, "%s", r.msg);
+	if (fd < 0)
+		return jc_fail(err, 0, "jail builder sent no pidfd");
+	h->init_pidfd = fd;
+	h->init_pid = r.pid;
+	rc = recv_report(sock, &r, NULL, err);
+	if (rc < 0)
+		return -1;
+	if (rc > 0)
+		return jc_fail(err, 0, "%s", r.msg);
+	if (poll(&(struct pollfd){ .fd = fd, .events = POLLIN }, 1, 0) > 0)
+		return jc_fail(err, 0, "jail init exited during setup");
+	return 0;
+}
+
+/* Fork the builder with default SIGCHLD handling so waitpid works whatever
+ * the caller installed (sshd, cron), and restore it afterwards. */
+static int run_builder(const struct jc_plan *p, struct jc_clones *c,
+		       int exec_fd, struct jc_jail_handle *h, struct jc_err *err)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL }, old;
+	sigset_t all, saved;
+	int sp[2], caller = -1, rc = -1, status;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
+		return jc_fail(err, errno, "socketpair");
+	caller = pidfd_open(getpid(), 0);
+	if (caller < 0) {
+		jc_fail(err, errno, "pidfd_open self");
+		goto out_sock;
+	}
+	sigfillset(&all);
+	sigaction(SIGCHLD, &dfl, &old);
+	sigprocmask(SIG_SETMASK, &all, &saved);
+	pid = fork();
+	if (pid == 0)
+		builder_main(p, c, caller, exec_fd, sp[1]);
+	sigprocmask(SIG_SETMASK, &saved, NULL);
+	close(sp[1]);
+	sp[1] = -1;
+	if (pid < 0)
+		jc_fail(err, errno, "fork jail builder");
+	else
+		rc = await_init(sp[0], h, err);
+	if (pid > 0) {
+		if (rc < 0)
+			kill(pid, SIGKILL);
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+	}
+	sigaction(SIGCHLD, &old, NULL);
+	close(caller);
+out_sock:
+	close(sp[0]);
+	if (sp[1] >= 0)
+		close(sp[1]);
+	return rc;
+}
+
+int jc_jail_build(const struct jc_plan *p, const char *init_path,
+		  struct jc_jail_handle *h, struct jc_err *err)
+{
+	struct jc_clones c;
+	int exec_fd, rc;
+
+	h->init_pidfd = -1;
+	h->init_pid = 0;
+	h->ns_flags = jail_ns_flags(p);
+	if (jc_path_open_host(init_path, JC_ADMIT_ROOT_OWNED, &exec_fd, err) < 0)
+		return jc_err_wrap(err, "init helper");
+	if (jc_mounts_prepare(p, &c, err) < 0) {
+		close(exec_fd);
+		return -1;
+	}
+	rc = run_builder(p, &c, exec_fd, h, err);
+	jc_clones_close(&c);
+	close(exec_fd);
+	if (rc < 0) {
+		jc_jail_release(h, 1000, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+int jc_jail_enter(const struct jc_jail_handle *h, struct jc_err *err)
+{
+	/* One setns with a pidfd switches every namespace at once (5.8+):
+	 * root and cwd become the jail's "/", and CLONE_NEWPID makes the
+	 * caller's future children members of the jail's pid namespace. */
+	if (setns(h->init_pidfd, h->ns_flags) < 0)
+		return jc_fail(err, errno, "setns into the jail");
+	return 0;
+}
+
+int jc_session_open(const struct jc_plan *p, const char *init_path,
+		    struct jc_jail_handle *h, struct jc_err *err)
+{
+	static const cap_value_t keep[] = JC_CALLER_KEEP;
+
+	if (jc_jail_build(p, init_path, h, err) < 0)
+		return -1;
+	if (jc_jail_enter(h, err) < 0 ||
+	    jc_privs_drop(keep, sizeof(keep) / sizeof(keep[0]), err) < 0) {
+		jc_jail_release(h, 1000, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+int jc_jail_release(struct jc_jail_handle *h, int timeout_ms,
+		    struct jc_err *err)
+{
+	struct pollfd pfd;
+	int rc = 0, n;
+
+	if (h->init_pidfd < 0)
+		return 0;
+	if (pidfd_send_signal(h->init_pidfd, SIGKILL, NULL, 0) < 0 &&
+	    errno != ESRCH)
+		rc = jc_fail(err, errno, "kill jail init %d", (int)h->init_pid);
+	pfd = (struct pollfd){ .fd = h->init_pidfd, .events = POLLIN };
+	while ((n = poll(&pfd, 1, timeout_ms)) < 0 && errno == EINTR)
+		;
+	if (rc == 0 && n == 0)
+		rc = jc_fail(err, ETIMEDOUT, "jail init %d did not exit",
+			     (int)h->init_pid);
+	close(h->init_pidfd);
+	h->init_pidfd = -1;
+	return rc;
+}

@@ -1,0 +1,57 @@
+/* ns.h - build a jail (namespaces + filesystem + pid 1) and put the PAM
+ * caller into it.
+ *
+ * Building and entering are separate steps so that a later session of the
+ * same user can enter a running jail (setns) instead of building one.
+ *
+ * Shape of a build (see callers.md: pam_open_session runs in the caller
+ * that later forks the session and calls pam_close_session):
+ *
+ *   caller --fork--> builder (host pid ns): unshare(mnt ipc uts cgroup net
+ *                     pid); compose the tree; hostname; lo up
+ *                     --fork--> init (pid 1 of the new pid ns): /proc,
+ *                               pivot_root, drop everything, exec jail-init
+ *                     builder hands the caller a pidfd of init and exits
+ *   caller: setns(init pidfd, every namespace), then drops privileges.
+ *
+ * init is not the caller's child (login's wait(NULL) must not reap it),
+ * holds none of the caller's fds, carries no copy of its memory (exec), and
+ * watches the caller through a pidfd: when the caller dies, init exits and
+ * the kernel kills every process of the jail.
+ */
+#ifndef JAILCORE_NS_H
+#define JAILCORE_NS_H
+
+#include <sys/types.h>
+
+#include "err.h"
+#include "plan.h"
+
+struct jc_jail_handle {
+	int init_pidfd;		/* -1 when no jail */
+	pid_t init_pid;		/* as seen from the host */
+	int ns_flags;		/* CLONE_NEW* the jail has */
+};
+
+/* Build the jail of PLAN with pid 1 = the static binary at INIT_PATH
+ * (root-owned).  The caller is not changed. */
+int jc_jail_build(const struct jc_plan *plan, const char *init_path,
+		  struct jc_jail_handle *h, struct jc_err *err);
+
+/* Move the calling process into every namespace of the jail: its root and
+ * cwd become the jail's "/", and its future children are born in the
+ * jail's pid namespace. */
+int jc_jail_enter(const struct jc_jail_handle *h, struct jc_err *err);
+
+/* Build, enter, and drop the caller's privileges to JC_CALLER_KEEP: what
+ * pam_sm_open_session does. */
+int jc_session_open(const struct jc_plan *plan, const char *init_path,
+		    struct jc_jail_handle *h, struct jc_err *err);
+
+/* End the jail: SIGKILL to its pid 1 (the kernel then kills every process
+ * in the pid namespace) and wait up to TIMEOUT_MS for it to be gone.  Safe
+ * on an empty handle. */
+int jc_jail_release(struct jc_jail_handle *h, int timeout_ms,
+		    struct jc_err *err);
+
+#endif

@@ -1,0 +1,218 @@
+/* paths.c - see paths.h */
+#include "paths.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define MAX_SYMLINKS 40
+
+static int openat2_path(int dirfd, const char *path, unsigned long long resolve)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_CLOEXEC | O_NOFOLLOW,
+		.resolve = resolve,
+	};
+
+	return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+}
+
+bool jc_path_is_clean(const char *path)
+{
+	const char *p = path;
+
+	if (!path || path[0] != '/')
+		return false;
+	while (*p) {
+		const char *c = p + 1;
+		size_t n = strcspn(c, "/");
+
+		if ((n == 0 && c[0] == '/') || (n == 1 && c[0] == '.') ||
+		    (n == 2 && c[0] == '.' && c[1] == '.'))
+			return false;
+		p = c + n;
+	}
+	return true;
+}
+
+/* A directory (or symlink) nobody but root can change. */
+static bool trusted(const struct stat *st)
+{
+	return st->st_uid == 0 && !(st->st_mode & (S_IWGRP | S_IWOTH));
+}
+
+static int check_owner(const struct stat *st, const char *path,
+		       const char *what, struct jc_err *err)
+{
+	if (st->st_uid != 0)
+		return jc_fail(err, 0, "%s: %s is not owned by root", path,
+			       what);
+	if (st->st_mode & (S_IWGRP | S_IWOTH))
+		return jc_fail(err, 0, "%s: %s is writable by group or others",
+			       path, what);
+	return 0;
+}
+
+struct walk {
+	const char *path;	/* for messages */
+	int flags;
+	int dirfd;		/* current directory */
+	struct stat dirst;
+	char rest[PATH_MAX];	/* components still to walk */
+	int links;
+};
+
+static int walk_restart_at_root(struct walk *w, struct jc_err *err)
+{
+	int fd = open("/", O_PATH | O_CLOEXEC | O_DIRECTORY);
+
+	if (fd < 0)
+		return jc_fail(err, errno, "%s: open /", w->path);
+	if (w->dirfd >= 0)
+		close(w->dirfd);
+	w->dirfd = fd;
+	if (fstat(fd, &w->dirst) < 0)
+		return jc_fail(err, errno, "%s: stat /", w->path);
+	if ((w->flags & JC_ADMIT_ROOT_OWNED) &&
+	    check_owner(&w->dirst, w->path, "/", err) < 0)
+		return -1;
+	return 0;
+}
+
+/* Splice the target of symlink NAME (in w->dirfd) in front of w->rest. */
+static int walk_follow(struct walk *w, const char *name, int linkfd,
+		       const struct stat *lst, struct jc_err *err)
+{
+	char target[PATH_MAX], joined[PATH_MAX];
+	ssize_t n;
+
+	if (!trusted(&w->dirst) || lst->st_uid != 0)
+		return jc_fail(err, 0, "%s: symlink '%s' is in a directory not "
+			       "controlled by root; refusing to follow it",
+			       w->path, name);
+	if (++w->links > MAX_SYMLINKS)
+		return jc_fail(err, ELOOP, "%s", w->path);
+	n = readlinkat(linkfd, "", target, sizeof(target) - 1);
+	if (n < 0)
+		return jc_fail(err, errno, "%s: readlink %s", w->path, name);
+	target[n] = '\0';
+	if ((size_t)snprintf(joined, sizeof(joined), "%s/%s", target,
+			     w->rest) >= sizeof(joined))
+		return jc_fail(err, ENAMETOOLONG, "%s", w->path);
+	memcpy(w->rest, joined, sizeof(joined));
+	if (target[0] == '/')
+		return walk_restart_at_root(w, err);
+	return 0;
+}
+
+/* Pop the next component of w->rest into NAME; returns 0 when none. */
+static int next_component(struct walk *w, char *name, size_t size)
+{
+	char *r = w->rest;
+	size_t n;
+
+	while (*r == '/')
+		r++;
+	n = strcspn(r, "/");
+	if (n == 0 || n >= size)
+		return n == 0 ? 0 : -1;
+	memcpy(name, r, n);
+	name[n] = '\0';
+	memmove(w->rest, r + n, strlen(r + n) + 1);
+	return 1;
+}
+
+static int walk_step(struct walk *w, const char *name, struct jc_err *err)
+{
+	struct stat st;
+	int fd;
+
+	if (strcmp(name, ".") == 0)
+		return 0;
+	fd = openat(w->dirfd, name, O_PATH | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return jc_fail(err, errno, "%s: component '%s'", w->path, name);
+	if (fstat(fd, &st) < 0) {
+		close(fd);
+		return jc_fail(err, errno, "%s: stat '%s'", w->path, name);
+	}
+	if (S_ISLNK(st.st_mode)) {
+		int rc = walk_follow(w, name, fd, &st, err);
+
+		close(fd);
+		return rc;
+	}
+	if ((w->flags & JC_ADMIT_ROOT_OWNED) &&
+	    check_owner(&st, w->path, name, err) < 0) {
+		close(fd);
+		return -1;
+	}
+	close(w->dirfd);
+	w->dirfd = fd;
+	w->dirst = st;
+	return 0;
+}
+
+int jc_path_open_host(const char *path, int flags, int *out,
+		      struct jc_err *err)
+{
+	struct walk w = { .path = path, .flags = flags, .dirfd = -1 };
+	char name[NAME_MAX + 1];
+	int more;
+
+	if (!path || path[0] != '/')
+		return jc_fail(err, 0, "%s: not an absolute path",
+			       path ? path : "(null)");
+	if (strlen(path) >= sizeof(w.rest))
+		return jc_fail(err, ENAMETOOLONG, "%s", path);
+	strcpy(w.rest, path);
+	if (walk_restart_at_root(&w, err) < 0)
+		goto fail;
+	while ((more = next_component(&w, name, sizeof(name))) > 0) {
+		if (strcmp(name, "..") == 0) {
+			jc_fail(err, 0, "%s: '..' is not allowed", path);
+			goto fail;
+		}
+		if (walk_step(&w, name, err) < 0)
+			goto fail;
+	}
+	if (more < 0) {
+		jc_fail(err, ENAMETOOLONG, "%s", path);
+		goto fail;
+	}
+	if ((flags & JC_ADMIT_DIR) && !S_ISDIR(w.dirst.st_mode)) {
+		jc_fail(err, ENOTDIR, "%s", path);
+		goto fail;
+	}
+	*out = w.dirfd;
+	return 0;
+fail:
+	if (w.dirfd >= 0)
+		close(w.dirfd);
+	return -1;
+}
+
+int jc_path_open_in(int rootfd, const char *root_name, const char *path,
+		    int *out, struct jc_err *err)
+{
+	/* Kernel-enforced: no symlink, no magic link, no escape above rootfd
+	 * (CVE-2021-30465 was runc following a user's symlink here). */
+	int fd = openat2_path(rootfd, path, RESOLVE_IN_ROOT |
+			      RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+
+	if (fd < 0) {
+		if (errno == ELOOP)
+			return jc_fail(err, 0, "%s%s: a component is a symlink; "
+				       "mount points must be real directories "
+				       "or files", root_name, path);
+		return jc_fail(err, errno, "%s%s", root_name, path);
+	}
+	*out = fd;
+	return 0;
+}

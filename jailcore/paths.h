@@ -1,0 +1,40 @@
+/* paths.h - race-free, fd-based path resolution and admission checks.
+ *
+ * Privileged code never hands a user-influenced path to a syscall that
+ * follows symlinks.  Host paths are walked one component at a time from "/"
+ * with O_PATH|O_NOFOLLOW; a symlink is followed only when it is root-owned
+ * and sits in a directory nobody but root can write (so /bin -> usr/bin on a
+ * merged-/usr Debian works, while a symlink a user planted does not).
+ * Paths inside a jail are resolved with openat2(RESOLVE_IN_ROOT |
+ * RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS): no symlink at all.
+ */
+#ifndef JAILCORE_PATHS_H
+#define JAILCORE_PATHS_H
+
+#include <stdbool.h>
+
+#include "err.h"
+
+enum jc_admit {
+	/* every directory on the way, and the target, root-owned and not
+	 * group/other-writable: sshd's rule for ChrootDirectory */
+	JC_ADMIT_ROOT_OWNED = 1,
+	/* the target must be a directory */
+	JC_ADMIT_DIR = 2,
+};
+
+/* Resolve absolute host PATH to an O_PATH|O_CLOEXEC fd in *fd.  FLAGS is a
+ * mask of enum jc_admit.  Errors name the offending component. */
+int jc_path_open_host(const char *path, int flags, int *fd,
+		      struct jc_err *err);
+
+/* Resolve PATH (absolute or relative, taken relative to the jail root)
+ * beneath ROOTFD without following any symlink; O_PATH|O_CLOEXEC fd in *fd.
+ * ROOT_NAME is used in messages ("<root>/usr"). */
+int jc_path_open_in(int rootfd, const char *root_name, const char *path,
+		    int *fd, struct jc_err *err);
+
+/* True when PATH is absolute, has no "." or ".." component and no "//". */
+bool jc_path_is_clean(const char *path);
+
+#endif

@@ -1,0 +1,349 @@
+/* plan.c - see plan.h */
+#include "plan.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "paths.h"
+
+struct groups {
+	gid_t *gids;
+	char **names;		/* NULL where the gid has no name */
+	size_t n;
+};
+
+static void groups_free(struct groups *g)
+{
+	for (size_t i = 0; i < g->n; i++)
+		free(g->names[i]);
+	free(g->names);
+	free(g->gids);
+}
+
+static char *group_name(gid_t gid)
+{
+	struct group gr, *res = NULL;
+	char buf[16384];
+
+	if (getgrgid_r(gid, &gr, buf, sizeof(buf), &res) != 0 || !res)
+		return NULL;
+	return strdup(res->gr_name);
+}
+
+/* Every group of the user from NSS (so LDAP/SSSD users work), primary
+ * first. */
+static int load_groups(const struct passwd *pw, struct groups *g,
+		       struct jc_err *err)
+{
+	int n = 32;
+
+	for (;;) {
+		int want = n;
+
+		g->gids = calloc((size_t)n, sizeof(gid_t));
+		if (!g->gids)
+			return jc_fail(err, ENOMEM, "groups of %s", pw->pw_name);
+		if (getgrouplist(pw->pw_name, pw->pw_gid, g->gids, &want) >= 0) {
+			n = want;
+			break;
+		}
+		free(g->gids);
+		g->gids = NULL;
+		if (want <= n || want > 65536)
+			return jc_fail(err, 0, "getgrouplist(%s) failed",
+				       pw->pw_name);
+		n = want;
+	}
+	g->n = (size_t)n;
+	g->names = calloc(g->n ? g->n : 1, sizeof(char *));
+	if (!g->names)
+		return jc_fail(err, ENOMEM, "groups of %s", pw->pw_name);
+	for (size_t i = 0; i < g->n; i++)
+		g->names[i] = group_name(g->gids[i]);
+	return 0;
+}
+
+static int expand_path(const char *tmpl, const struct jc_tokens *t,
+		       char *out, const char *what, struct jc_err *err)
+{
+	if (jc_expand(tmpl, t, out, PATH_MAX, err) < 0)
+		return jc_err_wrap(err, "%s", what);
+	if (!jc_path_is_clean(out))
+		return jc_fail(err, 0, "%s: '%s' (from '%s') is not a clean "
+			       "absolute path", what, out, tmpl);
+	return 0;
+}
+
+static int cmp_bind(const void *a, const void *b)
+{
+	return strcmp(((const struct jc_bind *)a)->dst,
+		      ((const struct jc_bind *)b)->dst);
+}
+
+static int add_binds(struct jc_plan *p, const struct jc_bindspec *spec,
+		     size_t n, bool ro, const struct jc_tokens *t,
+		     struct jc_err *err)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct jc_bind *b = &p->binds[p->n_binds];
+
+		b->ro = ro;
+		b->src_fd = -1;
+		p->n_binds++;
+		if (expand_path(spec[i].src, t, b->src, ro ? "bind_ro" :
+				"bind_rw", err) < 0 ||
+		    expand_path(spec[i].dst, t, b->dst, ro ? "bind_ro" :
+				"bind_rw", err) < 0)
+			return -1;
+		if (strcmp(b->dst, "/") == 0)
+			return jc_fail(err, 0, "%s: cannot bind over the jail's /",
+				       b->src);
+	}
+	return 0;
+}
+
+/* Every bind source must exist; it is opened now and cloned later. */
+static int admit_binds(struct jc_plan *p, struct jc_err *err)
+{
+	qsort(p->binds, p->n_binds, sizeof(*p->binds), cmp_bind);
+	for (size_t i = 0; i < p->n_binds; i++) {
+		if (i > 0 && strcmp(p->binds[i].dst, p->binds[i - 1].dst) == 0)
+			return jc_fail(err, 0, "%s is bound twice", p->binds[i].dst);
+		if (jc_path_open_host(p->binds[i].src, 0, &p->binds[i].src_fd,
+				      err) < 0)
+			return jc_err_wrap(err, "bind source");
+	}
+	return 0;
+}
+
+static int plan_paths(struct jc_plan *p, const struct jc_jail *j,
+		      const struct jc_tokens *t, struct jc_err *err)
+{
+	if (expand_path(j->root, t, p->root, "root", err) < 0)
+		return -1;
+	p->binds = calloc(j->n_bind_ro + j->n_bind_rw + 1, sizeof(*p->binds));
+	p->tmpfs = calloc(j->n_tmpfs + 1, sizeof(*p->tmpfs));
+	if (!p->binds || !p->tmpfs)
+		return jc_fail(err, ENOMEM, "plan");
+	if (add_binds(p, j->bind_ro, j->n_bind_ro, true, t, err) < 0 ||
+	    add_binds(p, j->bind_rw, j->n_bind_rw, false, t, err) < 0)
+		return -1;
+	for (size_t i = 0; i < j->n_tmpfs; i++, p->n_tmpfs++)
+		if (expand_path(j->tmpfs[i], t, p->tmpfs[i], "tmpfs", err) < 0)
+			return -1;
+	p->tmpfs_size = j->tmpfs_size;
+	if (jc_path_open_host(p->root, JC_ADMIT_ROOT_OWNED | JC_ADMIT_DIR,
+			      &p->root_fd, err) < 0)
+		return jc_err_wrap(err, "jail root");
+	return admit_binds(p, err);
+}
+
+static int plan_hostname(struct jc_plan *p, const struct jc_jail *j,
+			 const struct jc_tokens *t, struct jc_err *err)
+{
+	if (jc_expand(j->hostname, t, p->hostname, sizeof(p->hostname),
+		      err) < 0)
+		return jc_err_wrap(err, "hostname");
+	for (const char *c = p->hostname; *c; c++)
+		if (!isalnum((unsigned char)*c) && *c != '-' && *c != '.' &&
+		    *c != '_')
+			return jc_fail(err, 0, "hostname '%s' has a character "
+				       "not allowed in a host name", p->hostname);
+	if (!p->hostname[0])
+		return jc_fail(err, 0, "hostname is empty");
+	return 0;
+}
+
+/* PAM_TTY -> the host device to bind into the jail's /dev.  sshd passes
+ * "ssh" (no pty yet); ptys under /dev/pts come with the devpts bind;
+ * console and serial logins reopen their tty by path (util-linux login),
+ * so that node has to exist inside. */
+static int plan_tty(struct jc_plan *p, const char *tty, struct jc_err *err)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	if (!tty || !tty[0] || strchr(tty, ':') || strcmp(tty, "ssh") == 0)
+		return 0;
+	if ((size_t)snprintf(path, sizeof(path), "%s%s",
+			     strncmp(tty, "/dev/", 5) ? "/dev/" : "", tty) >=
+	    sizeof(path))
+		return jc_fail(err, ENAMETOOLONG, "PAM_TTY");
+	if (!jc_path_is_clean(path) || strncmp(path, "/dev/pts/", 9) == 0)
+		return 0;
+	if (stat(path, &st) < 0 || !S_ISCHR(st.st_mode))
+		return 0;	/* not a device: nothing to reopen */
+	if (strchr(path + 5, '/'))
+		return jc_fail(err, 0, "PAM_TTY %s: nested tty paths are not "
+			       "supported", tty);
+	strcpy(p->tty, path);
+	return 0;
+}
+
+static bool field_ok(const char *s)
+{
+	return s && !strpbrk(s, ":\n");
+}
+
+static int append(char **buf, size_t *len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int append(char **buf, size_t *len, const char *fmt, ...)
+{
+	va_list ap;
+	char line[2048];
+	int n;
+	char *nb;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(line))
+		return -1;
+	nb = realloc(*buf, *len + (size_t)n + 1);
+	if (!nb)
+		return -1;
+	memcpy(nb + *len, line, (size_t)n + 1);
+	*buf = nb;
+	*len += (size_t)n;
+	return 0;
+}
+
+static bool gid_listed(const struct groups *g, size_t upto, gid_t gid)
+{
+	for (size_t i = 0; i < upto; i++)
+		if (g->gids[i] == gid && g->names[i])
+			return true;
+	return false;
+}
+
+/* The jail's /etc/passwd and /etc/group: root, nobody, the user and the
+ * user's groups -- never the host's other accounts.  The tty group is kept
+ * because sshd's monitor chowns ptys to it (sshpty.c pty_setowner). */
+static int plan_identity(struct jc_plan *p, const struct passwd *pw,
+			 const struct groups *g, struct jc_err *err)
+{
+	size_t pl = 0, gl = 0;
+	struct group *tty = getgrnam("tty");
+	int rc = 0;
+
+	if (!field_ok(pw->pw_gecos) || !field_ok(pw->pw_dir) ||
+	    !field_ok(pw->pw_shell))
+		return jc_fail(err, 0, "passwd entry of %s holds ':' or a "
+			       "newline", pw->pw_name);
+	rc |= append(&p->passwd, &pl, "root:x:0:0:root:/root:/usr/sbin/nologin\n");
+	if (pw->pw_uid != 65534)
+		rc |= append(&p->passwd, &pl, "nobody:x:65534:65534:nobody:"
+			     "/nonexistent:/usr/sbin/nologin\n");
+	if (pw->pw_uid != 0)
+		rc |= append(&p->passwd, &pl, "%s:x:%u:%u:%s:%s:%s\n",
+			     pw->pw_name, pw->pw_uid, pw->pw_gid, pw->pw_gecos,
+			     pw->pw_dir, pw->pw_shell);
+	if (!gid_listed(g, g->n, 0))
+		rc |= append(&p->group, &gl, "root:x:0:\n");
+	if (!gid_listed(g, g->n, 65534))
+		rc |= append(&p->group, &gl, "nogroup:x:65534:\n");
+	if (tty && field_ok(tty->gr_name) && !gid_listed(g, g->n, tty->gr_gid))
+		rc |= append(&p->group, &gl, "%s:x:%u:\n", tty->gr_name,
+			     tty->gr_gid);
+	for (size_t i = 0; i < g->n; i++)
+		if (g->names[i] && field_ok(g->names[i]) &&
+		    !gid_listed(g, i, g->gids[i]))
+			rc |= append(&p->group, &gl, "%s:x:%u:%s\n", g->names[i],
+				     g->gids[i], pw->pw_name);
+	if (rc)
+		return jc_fail(err, ENOMEM, "identity files for %s", pw->pw_name);
+	return 0;
+}
+
+static struct jc_plan *plan_new(const struct passwd *pw)
+{
+	struct jc_plan *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->root_fd = -1;
+	snprintf(p->user, sizeof(p->user), "%s", pw->pw_name);
+	p->uid = pw->pw_uid;
+	p->gid = pw->pw_gid;
+	return p;
+}
+
+static int plan_jail(struct jc_plan *p, const struct jc_config *cfg,
+		     const struct jc_jail *j, const struct passwd *pw,
+		     const struct groups *g, const char *tty,
+		     struct jc_err *err)
+{
+	struct jc_tokens t = {
+		.user = pw->pw_name, .uid = pw->pw_uid, .gid = pw->pw_gid,
+		.home = pw->pw_dir, .jail = j->name,
+	};
+
+	snprintf(p->conf_path, sizeof(p->conf_path), "%s", cfg->path);
+	p->network = j->network;
+	if (plan_paths(p, j, &t, err) < 0 || plan_hostname(p, j, &t, err) < 0 ||
+	    plan_tty(p, tty, err) < 0 || plan_identity(p, pw, g, err) < 0)
+		return jc_err_wrap(err, "jail %s", j->name);
+	return JC_PLAN_JAILED;
+}
+
+int jc_plan_for_user(const struct jc_config *cfg, const struct passwd *pw,
+		     const char *tty, struct jc_plan **out, struct jc_err *err)
+{
+	struct groups g = { 0 };
+	struct jc_match m;
+	struct jc_plan *p = plan_new(pw);
+	int rc = -1;
+
+	if (!p)
+		return jc_fail(err, ENOMEM, "plan");
+	if (load_groups(pw, &g, err) < 0 ||
+	    jc_config_match_groups(cfg, pw->pw_name,
+				   (const char *const *)g.names, g.n, &m,
+				   err) < 0)
+		goto done;
+	snprintf(p->why, sizeof(p->why), "%s", m.why);
+	if (m.jail)
+		snprintf(p->jail, sizeof(p->jail), "%s", m.jail->name);
+	if (!m.jail) {
+		rc = JC_PLAN_NOT_JAILED;
+	} else if (pw->pw_uid == 0 && !m.jail->allow_root) {
+		snprintf(p->why, sizeof(p->why), "uid 0 is never jailed unless "
+			 "the jail sets allow_root (matched %s)", m.why);
+		rc = JC_PLAN_NOT_JAILED;
+	} else {
+		rc = plan_jail(p, cfg, m.jail, pw, &g, tty, err);
+	}
+done:
+	groups_free(&g);
+	if (rc < 0) {
+		jc_plan_free(p);
+		return -1;
+	}
+	*out = p;
+	return rc;
+}
+
+void jc_plan_free(struct jc_plan *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->n_binds; i++)
+		if (p->binds[i].src_fd >= 0)
+			close(p->binds[i].src_fd);
+	if (p->root_fd >= 0)
+		close(p->root_fd);
+	free(p->binds);
+	free(p->tmpfs);
+	free(p->passwd);
+	free(p->group);
+	free(p);
+}

@@ -1,0 +1,61 @@
+/* plan.h - one user's concrete jail: config + passwd entry -> expanded,
+ * admitted paths and generated identity files.  Nothing is mounted or
+ * changed here; every check that can refuse a login happens here, before
+ * anything is touched.  jailctl show prints exactly this. */
+#ifndef JAILCORE_PLAN_H
+#define JAILCORE_PLAN_H
+
+#include <limits.h>
+#include <pwd.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "config.h"
+#include "err.h"
+
+struct jc_bind {
+	char src[PATH_MAX];	/* host path */
+	char dst[PATH_MAX];	/* path inside the jail */
+	bool ro;
+	int src_fd;		/* O_PATH fd of the admitted source */
+};
+
+struct jc_plan {
+	char jail[65];
+	char user[256];
+	uid_t uid;
+	gid_t gid;
+	char why[384];			/* which rule matched */
+
+	char root[PATH_MAX];
+	int root_fd;			/* O_PATH, admitted (root-owned walk) */
+	struct jc_bind *binds;		/* sorted: parents before children */
+	size_t n_binds;
+	char (*tmpfs)[PATH_MAX];
+	size_t n_tmpfs;
+	unsigned long long tmpfs_size;
+	enum jc_network network;
+	char hostname[65];
+	char tty[PATH_MAX];		/* host tty device to bind, "" if none */
+	char conf_path[PATH_MAX];	/* hidden inside the jail */
+
+	char *passwd;			/* generated /etc/passwd text */
+	char *group;			/* generated /etc/group text */
+};
+
+enum jc_plan_result {
+	JC_PLAN_JAILED = 0,
+	JC_PLAN_NOT_JAILED = 1,		/* plan->why says why */
+};
+
+/* Build the plan for PW.  TTY is PAM_TTY (may be NULL, "ssh", "pts/3",
+ * "/dev/tty1").  Returns JC_PLAN_JAILED with *out set, JC_PLAN_NOT_JAILED
+ * (with *out set, only jail/why filled), or -1 with err. */
+int jc_plan_for_user(const struct jc_config *cfg, const struct passwd *pw,
+		     const char *tty, struct jc_plan **out,
+		     struct jc_err *err);
+
+void jc_plan_free(struct jc_plan *plan);
+
+#endif

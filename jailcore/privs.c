@@ -1,0 +1,62 @@
+/* privs.c - see privs.h */
+#include "privs.h"
+
+#include <errno.h>
+#include <linux/securebits.h>
+#include <sys/prctl.h>
+
+/* Needs CAP_SETPCAP in the effective set, so it runs before cap_set_proc
+ * narrows that set.  Dropping a bounding bit leaves it in the effective
+ * set: the caller keeps what JC_CALLER_KEEP names until it setuids. */
+static int drop_bounding(struct jc_err *err)
+{
+	for (cap_value_t c = 0; c < cap_max_bits(); c++)
+		if (cap_drop_bound(c) < 0 && errno != EINVAL)
+			return jc_fail(err, errno, "drop capability %d from the "
+				       "bounding set", c);
+	return 0;
+}
+
+/* SECBIT_NOROOT: exec by uid 0 grants nothing.  NO_SETUID_FIXUP is locked
+ * *off*: with it set a setuid() to the user would keep the caller's
+ * capabilities in the shell.  KEEP_CAPS locked off for the same reason. */
+static int lock_securebits(struct jc_err *err)
+{
+	unsigned bits = SECBIT_NOROOT | SECBIT_NOROOT_LOCKED |
+			SECBIT_NO_CAP_AMBIENT_RAISE |
+			SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED |
+			SECBIT_KEEP_CAPS_LOCKED | SECBIT_NO_SETUID_FIXUP_LOCKED;
+
+	if (cap_set_secbits(bits) < 0)
+		return jc_fail(err, errno, "set securebits");
+	return 0;
+}
+
+static int set_sets(const cap_value_t *keep, size_t n, struct jc_err *err)
+{
+	cap_t caps = cap_init();	/* all three sets empty */
+	int rc = 0;
+
+	if (!caps)
+		return jc_fail(err, errno, "cap_init");
+	if (n && (cap_set_flag(caps, CAP_PERMITTED, (int)n, keep, CAP_SET) < 0 ||
+		  cap_set_flag(caps, CAP_EFFECTIVE, (int)n, keep, CAP_SET) < 0))
+		rc = jc_fail(err, errno, "cap_set_flag");
+	else if (cap_set_proc(caps) < 0)
+		rc = jc_fail(err, errno, "cap_set_proc");
+	cap_free(caps);
+	return rc;
+}
+
+int jc_privs_drop(const cap_value_t *keep, size_t n, struct jc_err *err)
+{
+	if (drop_bounding(err) < 0 || lock_securebits(err) < 0)
+		return -1;
+	if (cap_reset_ambient() < 0)
+		return jc_fail(err, errno, "clear ambient capabilities");
+	if (set_sets(keep, n, err) < 0)
+		return -1;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return jc_fail(err, errno, "PR_SET_NO_NEW_PRIVS");
+	return 0;
+}

@@ -1,0 +1,29 @@
+/* privs.h - capabilities, securebits and no_new_privs (through libcap). */
+#ifndef JAILCORE_PRIVS_H
+#define JAILCORE_PRIVS_H
+
+#include <stddef.h>
+#include <sys/capability.h>
+
+#include "err.h"
+
+/* What the PAM caller still needs after open_session, kept in its permitted
+ * and effective sets (the bounding set is emptied regardless, so nothing it
+ * forks and execs can get them back):
+ *   chown, fowner, fsetid - sshd's monitor chowns/chmods the session's pty
+ *                           (sshpty.c pty_setowner), login chowns its tty
+ *   dac_override          - opening ptys/ttys and utmp-style files as root
+ *   setuid, setgid        - sshd's post-auth child, login's and su's child
+ *                           switch to the user (setgroups/setgid/setuid)
+ *   kill                  - the caller signals the session's processes
+ *   audit_write           - loginuid/audit records written after open
+ * Everything else, CAP_SYS_ADMIN first, is gone from the caller too. */
+#define JC_CALLER_KEEP { CAP_CHOWN, CAP_FOWNER, CAP_FSETID, CAP_DAC_OVERRIDE, \
+			 CAP_SETUID, CAP_SETGID, CAP_KILL, CAP_AUDIT_WRITE }
+
+/* Empty the bounding set, clear ambient and inheritable, lock securebits
+ * (NOROOT, NO_CAP_AMBIENT_RAISE set; KEEP_CAPS and NO_SETUID_FIXUP locked
+ * off), keep exactly KEEP in permitted+effective, set no_new_privs. */
+int jc_privs_drop(const cap_value_t *keep, size_t n_keep, struct jc_err *err);
+
+#endif

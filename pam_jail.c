@@ -1,0 +1,225 @@
+/* pam_jail.c - the PAM door: arguments, user, and PAM return codes.
+ * Everything that decides or changes anything lives in jailcore/.
+ *
+ *   session required pam_jail.so [conf=PATH] [init=PATH] [debug]
+ *
+ * Must be `required` (with `optional` a failure lets the session start
+ * unjailed) and the last session line (modules after it would run inside
+ * the jail, without privileges).  See README.md and pam_jail(8). */
+#define PAM_SM_SESSION
+#include <errno.h>
+#include <pwd.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <security/pam_ext.h>
+#include <security/pam_modules.h>
+
+#include "jailcore/config.h"
+#include "jailcore/log.h"
+#include "jailcore/ns.h"
+#include "jailcore/plan.h"
+
+#define DATA_KEY "pam_jail_session"
+
+struct args {
+	const char *conf;
+	const char *init;
+	bool debug;
+};
+
+/* What close_session needs; lives in pam_set_data. */
+struct session {
+	struct jc_jail_handle jail;
+	int logfd;
+	char ident[128];
+	char user[256];
+	char name[65];
+};
+
+static int parse_args(int argc, const char **argv, struct args *a,
+		      const char **bad)
+{
+	a->conf = JC_DEFAULT_CONF;
+	a->init = JC_INIT_PATH;
+	a->debug = false;
+	for (int i = 0; i < argc; i++) {
+		if (strncmp(argv[i], "conf=", 5) == 0 && argv[i][5])
+			a->conf = argv[i] + 5;
+		else if (strncmp(argv[i], "init=", 5) == 0 && argv[i][5])
+			a->init = argv[i] + 5;
+		else if (strcmp(argv[i], "debug") == 0)
+			a->debug = true;
+		else {
+			*bad = argv[i];
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void session_free(struct session *s)
+{
+	if (!s)
+		return;
+	if (s->jail.init_pidfd >= 0)
+		close(s->jail.init_pidfd);
+	if (s->logfd >= 0)
+		close(s->logfd);
+	free(s);
+}
+
+/* pam_end: only release our fds.  The jail is ended by close_session, or
+ * by jail-init itself when the caller dies; a forked child calling pam_end
+ * (PAM_DATA_SILENT) must not take the jail down. */
+static void session_cleanup(pam_handle_t *pamh, void *data, int status)
+{
+	(void)pamh;
+	(void)status;
+	session_free(data);
+}
+
+static struct session *session_new(pam_handle_t *pamh)
+{
+	struct session *s = calloc(1, sizeof(*s));
+
+	(void)pamh;
+	if (!s)
+		return NULL;
+	s->jail.init_pidfd = -1;
+	s->logfd = jc_log_open();
+	snprintf(s->ident, sizeof(s->ident), "%s",
+		 program_invocation_short_name);
+	return s;
+}
+
+#define LOG(s, prio, svc, fmt, ...)                                            \
+	jc_log((s)->logfd, prio, (s)->ident, "pam_jail(%s:session): " fmt,     \
+	       (svc), __VA_ARGS__)
+
+static const char *item_str(pam_handle_t *pamh, int item)
+{
+	const void *v = NULL;
+
+	if (pam_get_item(pamh, item, &v) != PAM_SUCCESS || !v)
+		return "";
+	return v;
+}
+
+/* Config -> plan for USER.  Returns PAM_SUCCESS with *plan when the user
+ * is jailed, PAM_IGNORE when not, PAM_SESSION_ERR after logging why. */
+static int plan_session(struct session *s, const char *svc,
+			const struct args *a, const char *user, const char *tty,
+			struct jc_plan **plan)
+{
+	struct jc_config *cfg = NULL;
+	struct passwd pw, *pwp = NULL;
+	struct jc_err err = { 0 };
+	char buf[16384];
+	int rc;
+
+	if (getpwnam_r(user, &pw, buf, sizeof(buf), &pwp) != 0 || !pwp) {
+		LOG(s, LOG_ERR, svc, "user %s: no passwd entry", user);
+		return PAM_SESSION_ERR;
+	}
+	if (jc_config_load(a->conf, &cfg, &err) < 0) {
+		LOG(s, LOG_ERR, svc, "user %s: %s", user, err.msg);
+		return PAM_SESSION_ERR;
+	}
+	rc = jc_plan_for_user(cfg, pwp, tty, plan, &err);
+	jc_config_free(cfg);
+	if (rc < 0) {
+		LOG(s, LOG_ERR, svc, "user %s: %s", user, err.msg);
+		return PAM_SESSION_ERR;
+	}
+	if (rc == JC_PLAN_NOT_JAILED) {
+		if (a->debug)
+			LOG(s, LOG_DEBUG, svc, "user %s not jailed: %s", user,
+			    (*plan)->why);
+		jc_plan_free(*plan);
+		*plan = NULL;
+		return PAM_IGNORE;
+	}
+	return PAM_SUCCESS;
+}
+
+PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
+				   const char **argv)
+{
+	const char *svc = item_str(pamh, PAM_SERVICE), *user = NULL, *bad;
+	struct jc_plan *plan = NULL;
+	struct jc_err err = { 0 };
+	struct session *s;
+	struct args a;
+	int rc;
+
+	(void)flags;
+	s = session_new(pamh);
+	if (!s)
+		return PAM_BUF_ERR;
+	if (parse_args(argc, argv, &a, &bad) < 0) {
+		LOG(s, LOG_ERR, svc, "unknown module argument '%s'", bad);
+		rc = PAM_SESSION_ERR;
+		goto out;
+	}
+	if (pam_get_user(pamh, &user, NULL) != PAM_SUCCESS || !user || !*user) {
+		LOG(s, LOG_ERR, svc, "%s", "cannot determine the user");
+		rc = PAM_SESSION_ERR;
+		goto out;
+	}
+	rc = plan_session(s, svc, &a, user, item_str(pamh, PAM_TTY), &plan);
+	if (rc != PAM_SUCCESS)
+		goto out;
+	if (jc_session_open(plan, a.init, &s->jail, &err) < 0) {
+		LOG(s, LOG_ERR, svc, "user %s jail %s: %s", user, plan->jail,
+		    err.msg);
+		rc = PAM_SESSION_ERR;
+		goto out;
+	}
+	snprintf(s->user, sizeof(s->user), "%s", user);
+	snprintf(s->name, sizeof(s->name), "%s", plan->jail);
+	LOG(s, LOG_INFO, svc, "user %s jailed in %s (%s), init pid %d", user,
+	    plan->jail, plan->root, (int)s->jail.init_pid);
+	if (pam_set_data(pamh, DATA_KEY, s, session_cleanup) != PAM_SUCCESS) {
+		/* unreachable in practice; the session must not go on
+		 * without a way to end the jail */
+		jc_jail_release(&s->jail, 1000, NULL);
+		rc = PAM_SESSION_ERR;
+		goto out;
+	}
+	s = NULL;
+out:
+	jc_plan_free(plan);
+	session_free(s);
+	return rc;
+}
+
+PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc,
+				    const char **argv)
+{
+	const char *svc = item_str(pamh, PAM_SERVICE);
+	const void *data = NULL;
+	struct jc_err err = { 0 };
+	struct session *s;
+
+	(void)flags;
+	(void)argc;
+	(void)argv;
+	if (pam_get_data(pamh, DATA_KEY, &data) != PAM_SUCCESS || !data)
+		return PAM_IGNORE;	/* this session was not jailed */
+	s = (struct session *)(uintptr_t)data;
+	if (jc_jail_release(&s->jail, 5000, &err) < 0) {
+		LOG(s, LOG_ERR, svc, "user %s jail %s: %s", s->user, s->name,
+		    err.msg);
+		pam_set_data(pamh, DATA_KEY, NULL, NULL);
+		return PAM_SESSION_ERR;
+	}
+	LOG(s, LOG_INFO, svc, "user %s left jail %s", s->user, s->name);
+	pam_set_data(pamh, DATA_KEY, NULL, NULL);
+	return PAM_SUCCESS;
+}

@@ -1,0 +1,241 @@
+#!/bin/bash
+# isolate.sh SCRIPT [ARGS...] - run SCRIPT as root inside a throwaway rig.
+#
+# The rig is a private mount+pid+net+uts+ipc namespace whose pid 1 is this
+# script (in --inside mode).  Before SCRIPT runs, pid 1 gives the rig its own
+# /proc, a tmpfs copy of /etc, empty tmpfs on /run /tmp /var/tmp /home /srv
+# /root /var/mail, copies of /var/log (empty files) and /var/spool/cron, its
+# own /dev (fresh devpts instance), lo up, hostname "rig", and a syslog
+# listener on /dev/log.  Everything else - the rest of / and /sys, /proc/sys -
+# is remounted read-only *in the rig only*, so a stray write fails with EROFS
+# instead of touching the machine.  Everything vanishes with the namespace:
+# when pid 1 exits, the kernel kills every process in it, and when unshare
+# dies (even by SIGKILL) --kill-child SIGKILLs pid 1.
+#
+# SCRIPT is a file (run with bash unless executable) or any command.
+# Exported to SCRIPT: RIG_DIR (/run/rig), RIG_SYSLOG, RIG_TOP (repo root),
+# RIG_HOST_MNTNS (the machine's mount namespace, for guards).
+# RIG_RW="PATH..." keeps those host paths writable (e.g. a coverage dir).
+set -euo pipefail
+
+RIG_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+RIG_SELF=$RIG_HERE/isolate.sh
+PY=/usr/bin/python3	# not a pyenv shim: those live in the host's $HOME
+
+die() { printf 'isolate.sh: %s\n' "$*" >&2; exit 1; }
+
+# ---------------------------------------------------------------- outside --
+
+outside() {
+	[ $# -ge 1 ] || die "usage: isolate.sh SCRIPT [ARGS...]"
+	[ "$(id -u)" = 0 ] || die "must run as root (it makes mounts in a private namespace)"
+	RIG_HOST_MNTNS=$(readlink /proc/self/ns/mnt)
+	RIG_TOP=$(cd "$RIG_HERE/../.." && pwd)
+	export RIG_HOST_MNTNS RIG_TOP
+	# --kill-child: if unshare dies (kill -9 included), pid 1 gets SIGKILL
+	# and the kernel then kills the whole pid namespace.
+	# --propagation private: no mount made in the rig propagates out.
+	exec unshare --mount --pid --net --uts --ipc --fork --kill-child \
+		--propagation private -- /bin/bash "$RIG_SELF" --inside "$@"
+}
+
+# ----------------------------------------------------------------- inside --
+
+# Refuse to touch anything unless we are certainly not in the host's view.
+assert_isolated() {
+	[ "$$" = 1 ] || die "inside mode must be pid 1 of a new pid namespace"
+	[ -n "${RIG_HOST_MNTNS:-}" ] || die "RIG_HOST_MNTNS unset: not started by isolate.sh"
+	[ "$(readlink /proc/self/ns/mnt)" != "$RIG_HOST_MNTNS" ] ||
+		die "still in the host's mount namespace; refusing to mount"
+	if grep -q ' shared:' /proc/self/mountinfo; then
+		die "a mount is still shared with the host; refusing to mount"
+	fi
+}
+
+# /proc shows the pid namespace of whoever mounted it (callers.md).  The
+# host's /proc is detached first so mountinfo shows one /proc, not two.
+fresh_proc() {
+	umount --lazy /proc
+	mount -t proc -o nosuid,nodev,noexec proc /proc
+}
+
+# tmpfs DIR MODE [UID GID]: an empty tmpfs over DIR.
+tmpfs_on() {
+	mount -t tmpfs -o "mode=$2,uid=${3:-0},gid=${4:-0},nosuid,nodev" "rig-tmpfs" "$1"
+}
+
+# A tmpfs holding a copy of DIR, over DIR.  The copy is read through our cwd,
+# which still names the original directory once the tmpfs hides it: no
+# staging area.  A whole-directory copy, not single-file binds: useradd and
+# chpasswd replace /etc/passwd etc. by rename, which fails with EBUSY on a
+# bind-mounted file (rig-notes).  CP_ARGS lets /var/log take attributes only.
+copy_on() {
+	local dir=$1; shift
+	local mode uid gid
+	read -r mode uid gid < <(stat -c '%a %u %g' "$dir")
+	( cd "$dir" && tmpfs_on "$dir" "$mode" "$uid" "$gid" && cp -a "$@" . "$dir/" )
+}
+
+# Fresh, writable copies of everything a login, useradd or sshd writes.
+private_dirs() {
+	local d mode uid gid
+	copy_on /etc
+	# The log files (wtmp, btmp, lastlog, faillog...) exist, but empty:
+	# the host's journal may be big and its history is not ours.
+	copy_on /var/log --attributes-only
+	if [ -d /var/spool/cron ]; then copy_on /var/spool/cron; fi
+	for d in /tmp /var/tmp; do tmpfs_on "$d" 1777; done
+	for d in /home /srv; do tmpfs_on "$d" 755; done
+	tmpfs_on /root 700
+	if [ -d /var/mail ]; then
+		read -r mode uid gid < <(stat -c '%a %u %g' /var/mail)
+		tmpfs_on /var/mail "$mode" "$uid" "$gid"
+	fi
+	fresh_run
+}
+
+# /run: sshd needs /run/sshd (rig-notes); utmp must exist to be written.
+fresh_run() {
+	tmpfs_on /run 755
+	install -d -m 755 /run/sshd /run/rig /run/user
+	install -d -m 1777 /run/lock
+	install -m 664 -g utmp /dev/null /run/utmp 2>/dev/null ||
+		install -m 664 /dev/null /run/utmp
+}
+
+# Our own /dev, built at a staging point while the host's nodes are still
+# visible, then moved over /dev.  Binds of the harmless nodes; a fresh devpts
+# instance so the rig's ptys are its own, with a real ptmx node beside it
+# (a bind of the single file /dev/ptmx fails with ENOENT on open, and the
+# host's pts/ptmx has ptmxmode=000: callers.md "PTYs inside a jail").
+fresh_dev() {
+	local stage=/run/rig/.dev n
+	install -d -m 755 "$stage"
+	# Not tmpfs_on: that one is nodev, and ptmx must be usable.
+	mount -t tmpfs -o mode=755,nosuid rig-dev "$stage"
+	for n in null zero full random urandom tty; do
+		: > "$stage/$n"
+		mount --bind "/dev/$n" "$stage/$n"
+	done
+	mknod -m 666 "$stage/ptmx" c 5 2
+	install -d -m 755 "$stage/pts"
+	mount -t devpts -o newinstance,ptmxmode=0666,mode=620,gid=5,nosuid,noexec \
+		devpts "$stage/pts"
+	install -d -m 1777 "$stage/shm"
+	mount -t tmpfs -o mode=1777,nosuid,nodev rig-shm "$stage/shm"
+	ln -s /proc/self/fd "$stage/fd"
+	ln -s /proc/self/fd/0 "$stage/stdin"
+	ln -s /proc/self/fd/1 "$stage/stdout"
+	ln -s /proc/self/fd/2 "$stage/stderr"
+	# Detach the host's /dev (and its stacked pts/shm) so mountinfo holds
+	# only the rig's /dev: the binds above keep their own references.
+	umount --recursive --lazy /dev
+	mount --move "$stage" /dev
+	rmdir "$stage" 2>/dev/null || true
+}
+
+# Bind PATH over itself so it stays writable after / turns read-only.
+keep_rw() {
+	local p
+	for p in ${RIG_RW:-}; do
+		[ -e "$p" ] || die "RIG_RW: $p does not exist"
+		mount --bind "$p" "$p"
+	done
+}
+
+# The safety net: in the rig only, every mount we did not replace becomes
+# read-only, so an unforeseen write fails with EROFS instead of changing the
+# machine.  /sys too (cgroup directories would outlive the rig), and
+# /proc/sys (kernel knobs are global).
+read_only_rest() {
+	local m
+	mount -o remount,bind,ro /
+	while read -r m; do
+		mount -o remount,bind,ro "$m"
+	done < <(findmnt -rn -o TARGET -R /sys)
+	mount --bind /proc/sys /proc/sys
+	mount -o remount,bind,ro /proc/sys
+	if [ -e /proc/sysrq-trigger ]; then
+		mount --bind /proc/sysrq-trigger /proc/sysrq-trigger
+		mount -o remount,bind,ro /proc/sysrq-trigger
+	fi
+}
+
+# No syslog daemon here (rig-notes): a datagram reader on /dev/log appends
+# each message as one line.  It binds a temporary name and renames it into
+# place, so /dev/log appears only when it is ready and world-writable.
+start_syslog() {
+	: > "$RIG_SYSLOG"
+	"$PY" - /dev/log "$RIG_SYSLOG" >/dev/null 2>&1 </dev/null <<'PYEOF' &
+import os, socket, sys
+path, out = sys.argv[1], sys.argv[2]
+tmp = path + ".rig-tmp"
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(tmp)
+os.chmod(tmp, 0o666)
+os.rename(tmp, path)
+fd = os.open(out, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+while True:
+    data = s.recv(65536).rstrip(b"\0\n").replace(b"\n", b" ")
+    os.write(fd, data + b"\n")
+PYEOF
+	local tries=50
+	while [ "$tries" -gt 0 ]; do
+		[ -S /dev/log ] && return 0
+		sleep 0.1
+		tries=$((tries - 1))
+	done
+	die "syslog listener did not bind /dev/log"
+}
+
+net_and_name() {
+	ip link set lo up
+	hostname rig
+}
+
+# Run the command as our child and wait for exactly that pid: in a pid-1
+# shell a bare `wait` would also wait for the daemons, forever (rig-notes).
+# While blocked in `wait PID`, bash's SIGCHLD handling still reaps every
+# orphan the kernel hands to pid 1.
+run_payload() {
+	local child rc=0
+	if [ -f "$1" ] && [ ! -x "$1" ]; then
+		set -- /bin/bash "$@"
+	fi
+	# <&0: an async command would otherwise get /dev/null as stdin.
+	"$@" <&0 &
+	child=$!
+	wait "$child" || rc=$?
+	if [ "$rc" != 0 ] && [ -s "$RIG_SYSLOG" ]; then
+		echo "# isolate.sh: command exited $rc; last syslog lines:" >&2
+		tail -n 25 "$RIG_SYSLOG" | sed 's/^/#   /' >&2
+	fi
+	return "$rc"
+}
+
+inside() {
+	assert_isolated
+	# Exiting pid 1 kills the whole namespace: that is our cleanup.
+	trap 'exit 129' HUP
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+	export HOME=/root RIG_DIR=/run/rig
+	export RIG_SYSLOG=$RIG_DIR/syslog.log
+	fresh_proc
+	private_dirs
+	fresh_dev
+	keep_rw
+	read_only_rest
+	net_and_name
+	start_syslog
+	: > "$RIG_DIR/.inside"	# lib.sh's guard looks for it
+	run_payload "$@"
+}
+
+if [ "${1:-}" = --inside ]; then
+	shift
+	inside "$@"
+else
+	outside "$@"
+fi
