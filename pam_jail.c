@@ -67,8 +67,7 @@ static void session_free(struct session *s)
 {
 	if (!s)
 		return;
-	if (s->jail.init_pidfd >= 0)
-		close(s->jail.init_pidfd);
+	jc_jail_handle_close(&s->jail);
 	if (s->logfd >= 0)
 		close(s->logfd);
 	free(s);
@@ -91,7 +90,7 @@ static struct session *session_new(pam_handle_t *pamh)
 	(void)pamh;
 	if (!s)
 		return NULL;
-	s->jail.init_pidfd = -1;
+	jc_jail_handle_init(&s->jail);
 	s->logfd = jc_log_open();
 	snprintf(s->ident, sizeof(s->ident), "%s",
 		 program_invocation_short_name);

@@ -1,7 +1,9 @@
 /* ns.c - see ns.h */
 #include "ns.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <net/if.h>
 #include <poll.h>
@@ -299,14 +301,30 @@ out_sock:
 	return rc;
 }
 
+void jc_jail_handle_init(struct jc_jail_handle *h)
+{
+	h->init_pidfd = -1;
+	h->init_pid = 0;
+	h->ns_flags = 0;
+	h->proc_fd = -1;
+}
+
+void jc_jail_handle_close(struct jc_jail_handle *h)
+{
+	if (h->init_pidfd >= 0)
+		close(h->init_pidfd);
+	if (h->proc_fd >= 0)
+		close(h->proc_fd);
+	jc_jail_handle_init(h);
+}
+
 int jc_jail_build(const struct jc_plan *p, const char *init_path,
 		  struct jc_jail_handle *h, struct jc_err *err)
 {
 	struct jc_clones c;
 	int exec_fd, rc;
 
-	h->init_pidfd = -1;
-	h->init_pid = 0;
+	jc_jail_handle_init(h);
 	h->ns_flags = jail_ns_flags(p);
 	if (jc_path_open_host(init_path, JC_ADMIT_ROOT_OWNED, &exec_fd, err) < 0)
 		return jc_err_wrap(err, "init helper");
@@ -324,13 +342,16 @@ int jc_jail_build(const struct jc_plan *p, const char *init_path,
 	return 0;
 }
 
-int jc_jail_enter(const struct jc_jail_handle *h, struct jc_err *err)
+int jc_jail_enter(struct jc_jail_handle *h, struct jc_err *err)
 {
 	/* One setns with a pidfd switches every namespace at once (5.8+):
 	 * root and cwd become the jail's "/", and CLONE_NEWPID makes the
 	 * caller's future children members of the jail's pid namespace. */
 	if (setns(h->init_pidfd, h->ns_flags) < 0)
 		return jc_fail(err, errno, "setns into the jail");
+	h->proc_fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (h->proc_fd < 0)
+		return jc_fail(err, errno, "open the jail's /proc");
 	return 0;
 }
 
@@ -349,24 +370,72 @@ int jc_session_open(const struct jc_plan *p, const char *init_path,
 	return 0;
 }
 
+/* True when no process of the jail but pid 1 is alive (only zombies
+ * waiting for their parent outside the jail, see ns.h). */
+static bool only_zombies_left(int proc_fd)
+{
+	struct dirent *d;
+	bool alive = false;
+	DIR *dir;
+	int fd = dup(proc_fd);
+
+	if (fd < 0 || !(dir = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		return false;
+	}
+	rewinddir(dir);
+	while (!alive && (d = readdir(dir))) {
+		char path[300], buf[512], *state;
+		ssize_t n;
+		int sfd;
+
+		if (d->d_name[0] < '1' || d->d_name[0] > '9' ||
+		    strcmp(d->d_name, "1") == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/stat", d->d_name);
+		sfd = openat(proc_fd, path, O_RDONLY | O_CLOEXEC);
+		if (sfd < 0)
+			continue;	/* gone meanwhile */
+		n = read(sfd, buf, sizeof(buf) - 1);
+		close(sfd);
+		buf[n > 0 ? n : 0] = '\0';
+		state = strrchr(buf, ')');
+		alive = !state || (state[2] != 'Z' && state[2] != 'X');
+	}
+	closedir(dir);
+	return !alive;
+}
+
+static bool init_exited(int pidfd, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
+	int n;
+
+	while ((n = poll(&pfd, 1, timeout_ms)) < 0 && errno == EINTR)
+		;
+	return n > 0;
+}
+
 int jc_jail_release(struct jc_jail_handle *h, int timeout_ms,
 		    struct jc_err *err)
 {
-	struct pollfd pfd;
-	int rc = 0, n;
+	int rc = 0, waited = 0;
 
-	if (h->init_pidfd < 0)
+	if (h->init_pidfd < 0) {
+		jc_jail_handle_close(h);
 		return 0;
+	}
 	if (pidfd_send_signal(h->init_pidfd, SIGKILL, NULL, 0) < 0 &&
 	    errno != ESRCH)
 		rc = jc_fail(err, errno, "kill jail init %d", (int)h->init_pid);
-	pfd = (struct pollfd){ .fd = h->init_pidfd, .events = POLLIN };
-	while ((n = poll(&pfd, 1, timeout_ms)) < 0 && errno == EINTR)
-		;
-	if (rc == 0 && n == 0)
-		rc = jc_fail(err, ETIMEDOUT, "jail init %d did not exit",
-			     (int)h->init_pid);
-	close(h->init_pidfd);
-	h->init_pidfd = -1;
+	while (rc == 0 && !init_exited(h->init_pidfd, waited ? 10 : 0)) {
+		if (h->proc_fd >= 0 && only_zombies_left(h->proc_fd))
+			break;
+		if ((waited += 10) > timeout_ms)
+			rc = jc_fail(err, ETIMEDOUT, "jail init %d: processes "
+				     "still alive", (int)h->init_pid);
+	}
+	jc_jail_handle_close(h);
 	return rc;
 }

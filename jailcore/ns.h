@@ -31,7 +31,13 @@ struct jc_jail_handle {
 	int init_pidfd;		/* -1 when no jail */
 	pid_t init_pid;		/* as seen from the host */
 	int ns_flags;		/* CLONE_NEW* the jail has */
+	int proc_fd;		/* the jail's /proc, once entered; else -1 */
 };
+
+/* An empty handle, and closing one's fds without ending the jail (what a
+ * forked child or pam_end does). */
+void jc_jail_handle_init(struct jc_jail_handle *h);
+void jc_jail_handle_close(struct jc_jail_handle *h);
 
 /* Build the jail of PLAN with pid 1 = the static binary at INIT_PATH
  * (root-owned).  The caller is not changed. */
@@ -41,7 +47,7 @@ int jc_jail_build(const struct jc_plan *plan, const char *init_path,
 /* Move the calling process into every namespace of the jail: its root and
  * cwd become the jail's "/", and its future children are born in the
  * jail's pid namespace. */
-int jc_jail_enter(const struct jc_jail_handle *h, struct jc_err *err);
+int jc_jail_enter(struct jc_jail_handle *h, struct jc_err *err);
 
 /* Build, enter, and drop the caller's privileges to JC_CALLER_KEEP: what
  * pam_sm_open_session does. */
@@ -49,8 +55,13 @@ int jc_session_open(const struct jc_plan *plan, const char *init_path,
 		    struct jc_jail_handle *h, struct jc_err *err);
 
 /* End the jail: SIGKILL to its pid 1 (the kernel then kills every process
- * in the pid namespace) and wait up to TIMEOUT_MS for it to be gone.  Safe
- * on an empty handle. */
+ * in the pid namespace) and wait up to TIMEOUT_MS until no process of the
+ * jail is alive.  Safe on an empty handle.
+ * "Alive" and not "gone": sshd's monitor calls pam_close_session *before*
+ * it reaps its post-auth child (mm_answer_term), and a dying pid 1 waits
+ * until every zombie of its namespace is reaped -- waiting for init itself
+ * would deadlock against the caller.  So the caller's view of the jail's
+ * /proc tells when everything but unreaped zombies is gone. */
 int jc_jail_release(struct jc_jail_handle *h, int timeout_ms,
 		    struct jc_err *err);
 
