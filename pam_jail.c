@@ -158,6 +158,11 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 	int rc;
 
 	(void)flags;
+	/* Debian's su-l and runuser-l @include su and runuser: an admin who
+	 * adds pam_jail to both stacks gets it twice in one handle.  The
+	 * second line would run inside the jail already built by the first. */
+	if (pam_get_data(pamh, DATA_KEY, &(const void *){ NULL }) == PAM_SUCCESS)
+		return PAM_SUCCESS;
 	s = session_new(pamh);
 	if (!s)
 		return PAM_BUF_ERR;
