@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -400,8 +402,32 @@ out:
 	return rc;
 }
 
+/* /dev/log of the jail: a datagram socket that jail-init reads and relays
+ * to the host's syslog, every line attributed to the jail (see
+ * jail-init.c).  The jail never gets the host's socket: sshd's post-auth
+ * child runs as the user and logs by path, so whatever serves /dev/log is
+ * reachable by the user. */
+static int dev_log(int dev, int *log_sock, struct jc_err *err)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0), one = 1;
+
+	if (s < 0)
+		return jc_fail(err, errno, "socket /dev/log");
+	/* bind() takes a path: reach our own tmpfs through its fd */
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "/proc/self/fd/%d/log", dev);
+	if (bind(s, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    setsockopt(s, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0 ||
+	    fchmodat(dev, "log", 0666, 0) < 0) {
+		close(s);
+		return jc_fail(err, errno, "bind /dev/log");
+	}
+	*log_sock = s;
+	return 0;
+}
+
 static int compose_dev(const struct jc_plan *p, int root, struct jc_clones *c,
-		       struct jc_err *err)
+		       int *log_sock, struct jc_err *err)
 {
 	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
 	int dev, rc = -1;
@@ -412,6 +438,7 @@ static int compose_dev(const struct jc_plan *p, int root, struct jc_clones *c,
 		return jc_err_wrap(err, "/dev");
 	if (attach(dev, root, p->root, "/dev", err) < 0 ||
 	    compose_dev_nodes(p, dev, c, err) < 0 ||
+	    dev_log(dev, log_sock, err) < 0 ||
 	    compose_identity(p, root, dev, err) < 0)
 		goto out;
 	if (mount_setattr(dev, "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0) {
@@ -425,14 +452,14 @@ out:
 }
 
 int jc_mounts_compose(const struct jc_plan *p, struct jc_clones *c,
-		      int *newroot, struct jc_err *err)
+		      int *newroot, int *log_sock, struct jc_err *err)
 {
 	if (attach_root(p, c, err) < 0)
 		return -1;
 	for (size_t i = 0; i < p->n_binds; i++)
 		if (attach(c->binds[i], c->root, p->root, p->binds[i].dst, err) < 0)
 			return jc_err_wrap(err, "bind %s", p->binds[i].src);
-	if (compose_tmpfs(p, c->root, err) < 0 || compose_dev(p, c->root, c, err) < 0)
+	if (compose_tmpfs(p, c->root, err) < 0 || compose_dev(p, c->root, c, log_sock, err) < 0)
 		return -1;
 	*newroot = c->root;
 	return 0;

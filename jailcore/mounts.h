@@ -35,10 +35,11 @@ int jc_mounts_prepare(const struct jc_plan *plan, struct jc_clones *c,
 		      struct jc_err *err);
 void jc_clones_close(struct jc_clones *c);
 
-/* Attach everything; *newroot receives an fd of the attached jail root.
- * Must run after unshare(CLONE_NEWNS). */
+/* Attach everything; *newroot receives an fd of the attached jail root,
+ * *log_sock the socket bound at the jail's /dev/log (for jail-init to
+ * relay).  Must run after unshare(CLONE_NEWNS). */
 int jc_mounts_compose(const struct jc_plan *plan, struct jc_clones *c,
-		      int *newroot, struct jc_err *err);
+		      int *newroot, int *log_sock, struct jc_err *err);
 
 /* Mount /proc and pivot_root into NEWROOT; detach the old root. */
 int jc_mounts_finish(int newroot, struct jc_err *err);

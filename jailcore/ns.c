@@ -18,16 +18,24 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <syslog.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "mounts.h"
 #include "paths.h"
 #include "privs.h"
 
 #define BUILD_TIMEOUT_MS 30000
 
-/* Fixed fd numbers in the init process before it execs jail-init. */
-enum { INIT_WATCH_FD = 3, INIT_EXEC_FD = 4, INIT_REPORT_FD = 5 };
+/* The fds of the init process before it execs jail-init, at 3 + role:
+ * 3 the caller's pidfd (watched), 4 the jail-init binary, 5 the jail's
+ * /dev/log socket, 6 a socket connected to the host's /dev/log, 7 the
+ * setup report socket (CLOEXEC). */
+enum init_fd {
+	INIT_WATCH, INIT_EXEC, INIT_LOG_IN, INIT_LOG_OUT, INIT_REPORT,
+	INIT_N_FDS
+};
 
 /* One message on the setup socket: an error, or (from the builder) the
  * pidfd of init in SCM_RIGHTS. */
@@ -134,47 +142,62 @@ static int loopback_up(struct jc_err *err)
 	return rc;
 }
 
-/* Put WATCH, EXEC and REPORT at fixed low numbers and close every other fd
- * the caller had (sshd's sockets, login's tty, pipes a caller's caller
- * waits on). */
-static int init_fds(int watch, int exec_fd, int report, struct jc_err *err)
-{
-	int w = fcntl(watch, F_DUPFD_CLOEXEC, 10);
-	int e = fcntl(exec_fd, F_DUPFD_CLOEXEC, 10);
-	int r = fcntl(report, F_DUPFD_CLOEXEC, 10);
-	int null;
+/* The fds the jail's pid 1 is handed, by role.  jail-init finds them at
+ * fixed numbers (see jail-init.c). */
+struct init_fds {
+	int fd[INIT_N_FDS];	/* indexed by enum init_fd; -1 = none */
+};
 
-	if (w < 0 || e < 0 || r < 0)
-		return jc_fail(err, errno, "init: dup");
-	if (dup2(w, INIT_WATCH_FD) < 0 || dup3(e, INIT_EXEC_FD, O_CLOEXEC) < 0 ||
-	    dup3(r, INIT_REPORT_FD, O_CLOEXEC) < 0)
-		return jc_fail(err, errno, "init: dup2");
-	if (close_range(INIT_REPORT_FD + 1, ~0U, 0) < 0)
-		return jc_fail(err, errno, "init: close_range");
+/* Put every fd of F at its fixed number and close everything else the
+ * caller had (sshd's sockets, login's tty, pipes a caller's caller waits
+ * on).  The report socket stays CLOEXEC: its EOF tells the caller that the
+ * exec worked. */
+static int place_init_fds(const struct init_fds *f, struct jc_err *err)
+{
+	int tmp[INIT_N_FDS], null;
+
+	for (int i = 0; i < INIT_N_FDS; i++) {
+		tmp[i] = -1;
+		if (f->fd[i] >= 0 &&
+		    (tmp[i] = fcntl(f->fd[i], F_DUPFD_CLOEXEC, 3 + INIT_N_FDS)) < 0)
+			return jc_fail(err, errno, "dup");
+	}
+	for (int i = 0; i < INIT_N_FDS; i++) {
+		int flags = i == INIT_WATCH || i == INIT_LOG_IN ||
+			    i == INIT_LOG_OUT ? 0 : O_CLOEXEC;
+
+		if (tmp[i] >= 0 && dup3(tmp[i], 3 + i, flags) < 0)
+			return jc_fail(err, errno, "dup3");
+	}
+	if (close_range(3 + INIT_N_FDS, ~0U, 0) < 0)
+		return jc_fail(err, errno, "close_range");
 	null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (null < 0)
-		return jc_fail(err, errno, "init: open /dev/null");
+		return jc_fail(err, errno, "open /dev/null");
 	if (dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
-		return jc_fail(err, errno, "init: dup2 /dev/null");
+		return jc_fail(err, errno, "dup2 /dev/null");
 	close(null);
 	return 0;
 }
 
 /* pid 1 of the jail, still a copy of the caller until the exec. */
-static void init_main(int newroot, int watch, int exec_fd, int report)
+static void init_main(const struct jc_plan *p, int newroot,
+		      const struct init_fds *f)
 {
 	static char name[] = "jail-init";
-	static char *const argv[] = { name, NULL };
+	char jail[sizeof(p->jail)];
+	char *const argv[] = { name, jail, NULL };
 	static char *const envp[] = { NULL };
 	struct jc_err err = { 0 };
+	int report = f->fd[INIT_REPORT];
 
-	if (jc_mounts_finish(newroot, &err) < 0 ||
-	    init_fds(watch, exec_fd, report, &err) < 0)
+	memcpy(jail, p->jail, sizeof(jail));
+	if (jc_mounts_finish(newroot, &err) < 0 || place_init_fds(f, &err) < 0)
 		goto fail;
-	report = INIT_REPORT_FD;
+	report = 3 + INIT_REPORT;
 	if (jc_privs_drop(NULL, 0, &err) < 0)
 		goto fail;
-	execveat(INIT_EXEC_FD, "", argv, envp, AT_EMPTY_PATH);
+	execveat(3 + INIT_EXEC, "", argv, envp, AT_EMPTY_PATH);
 	jc_fail(&err, errno, "exec jail-init");
 fail:
 	jc_err_wrap(&err, "jail init");
@@ -183,7 +206,7 @@ fail:
 }
 
 static int builder_setup(const struct jc_plan *p, struct jc_clones *c,
-			 int *newroot, struct jc_err *err)
+			 int *newroot, int *log_sock, struct jc_err *err)
 {
 	if (unshare(jail_ns_flags(p)) < 0)
 		return jc_fail(err, errno, "unshare");
@@ -191,7 +214,7 @@ static int builder_setup(const struct jc_plan *p, struct jc_clones *c,
 	 * propagate back to the host */
 	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
 		return jc_fail(err, errno, "make / a slave mount");
-	if (jc_mounts_compose(p, c, newroot, err) < 0)
+	if (jc_mounts_compose(p, c, newroot, log_sock, err) < 0)
 		return -1;
 	if (sethostname(p->hostname, strlen(p->hostname)) < 0)
 		return jc_fail(err, errno, "sethostname %s", p->hostname);
@@ -201,15 +224,15 @@ static int builder_setup(const struct jc_plan *p, struct jc_clones *c,
 }
 
 static void builder_main(const struct jc_plan *p, struct jc_clones *c,
-			 int caller, int exec_fd, int report)
+			 struct init_fds *f)
 {
 	struct jc_err err = { 0 };
-	int newroot, pidfd;
+	int newroot, pidfd, report = f->fd[INIT_REPORT];
 	pid_t pid;
 
 	reset_signals();
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (builder_setup(p, c, &newroot, &err) < 0)
+	if (builder_setup(p, c, &newroot, &f->fd[INIT_LOG_IN], &err) < 0)
 		goto fail;
 	pid = fork();	/* the first child after CLONE_NEWPID is pid 1 */
 	if (pid < 0) {
@@ -217,7 +240,7 @@ static void builder_main(const struct jc_plan *p, struct jc_clones *c,
 		goto fail;
 	}
 	if (pid == 0)
-		init_main(newroot, caller, exec_fd, report);
+		init_main(p, newroot, f);
 	pidfd = pidfd_open(pid, 0);
 	if (pidfd < 0) {
 		jc_fail(&err, errno, "pidfd_open init");
@@ -263,7 +286,7 @@ static int run_builder(const struct jc_plan *p, struct jc_clones *c,
 {
 	struct sigaction dfl = { .sa_handler = SIG_DFL }, old;
 	sigset_t all, saved;
-	int sp[2], caller = -1, rc = -1, status;
+	int sp[2], caller = -1, host_log = -1, rc = -1, status;
 	pid_t pid;
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
@@ -273,12 +296,19 @@ static int run_builder(const struct jc_plan *p, struct jc_clones *c,
 		jc_fail(err, errno, "pidfd_open self");
 		goto out_sock;
 	}
+	/* connected now, while the caller still sees the host's /dev/log */
+	host_log = jc_log_open();
 	sigfillset(&all);
 	sigaction(SIGCHLD, &dfl, &old);
 	sigprocmask(SIG_SETMASK, &all, &saved);
 	pid = fork();
-	if (pid == 0)
-		builder_main(p, c, caller, exec_fd, sp[1]);
+	if (pid == 0) {
+		struct init_fds f = { .fd = { [INIT_WATCH] = caller,
+			[INIT_EXEC] = exec_fd, [INIT_LOG_IN] = -1,
+			[INIT_LOG_OUT] = host_log, [INIT_REPORT] = sp[1] } };
+
+		builder_main(p, c, &f);
+	}
 	sigprocmask(SIG_SETMASK, &saved, NULL);
 	close(sp[1]);
 	sp[1] = -1;
@@ -294,6 +324,8 @@ static int run_builder(const struct jc_plan *p, struct jc_clones *c,
 	}
 	sigaction(SIGCHLD, &old, NULL);
 	close(caller);
+	if (host_log >= 0)
+		close(host_log);
 out_sock:
 	close(sp[0]);
 	if (sp[1] >= 0)
@@ -367,6 +399,11 @@ int jc_session_open(const struct jc_plan *p, const char *init_path,
 		jc_jail_release(h, 1000, NULL);
 		return -1;
 	}
+	/* Modules before us (pam_unix) left glibc's syslog socket connected
+	 * to the host's /dev/log; sshd's post-auth child, forked next and
+	 * running as the user, would inherit it.  Closing it makes the next
+	 * syslog() connect to the jail's /dev/log, the relay. */
+	closelog();
 	return 0;
 }
 
