@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <security/pam_ext.h>
@@ -38,8 +39,8 @@ struct session {
 	struct jc_jail_handle jail;
 	int logfd;
 	char ident[128];
-	char user[256];
-	char name[65];
+	char fields[1024];	/* the audit line's key=value fields */
+	struct timespec start;
 };
 
 static int parse_args(int argc, const char **argv, struct args *a,
@@ -108,6 +109,49 @@ static const char *item_str(pam_handle_t *pamh, int item)
 	if (pam_get_item(pamh, item, &v) != PAM_SUCCESS || !v)
 		return "";
 	return v;
+}
+
+/* Append " key=value" to BUF; the value is made safe for key=value
+ * parsing (no blanks, quotes, '=' or control characters). */
+static void put_field(char *buf, size_t size, const char *key, const char *v)
+{
+	size_t len = strlen(buf);
+	int n = snprintf(buf + len, size - len, "%s%s=", len ? " " : "", key);
+
+	if (n < 0 || (size_t)n >= size - len)
+		return;
+	for (len += (size_t)n; *v && len + 1 < size; v++)
+		buf[len++] = (*v > ' ' && *v < 127 && *v != '"' && *v != '=') ?
+			     *v : '?';
+	buf[len] = '\0';
+}
+
+/* One audit line at open, one at close, same fields, stable key=value
+ * form: user service tty rhost jail root init mntns pidns netns. */
+static void audit_fields(struct session *s, pam_handle_t *pamh,
+			 const char *user, const struct jc_plan *plan)
+{
+	char num[4][24], *f = s->fields;
+	const size_t n = sizeof(s->fields);
+	const char *tty = item_str(pamh, PAM_TTY);
+	const char *rhost = item_str(pamh, PAM_RHOST);
+
+	snprintf(num[0], sizeof(num[0]), "%d", (int)s->jail.init_pid);
+	snprintf(num[1], sizeof(num[1]), "%llu", s->jail.mnt_ns);
+	snprintf(num[2], sizeof(num[2]), "%llu", s->jail.pid_ns);
+	snprintf(num[3], sizeof(num[3]), "%llu", s->jail.net_ns);
+	s->fields[0] = '\0';
+	put_field(f, n, "user", user);
+	put_field(f, n, "service", item_str(pamh, PAM_SERVICE));
+	put_field(f, n, "tty", *tty ? tty : "-");
+	put_field(f, n, "rhost", *rhost ? rhost : "-");
+	put_field(f, n, "jail", plan->jail);
+	put_field(f, n, "root", plan->root);
+	put_field(f, n, "init", num[0]);
+	put_field(f, n, "mntns", num[1]);
+	put_field(f, n, "pidns", num[2]);
+	put_field(f, n, "netns", num[3]);
+	clock_gettime(CLOCK_MONOTONIC, &s->start);
 }
 
 /* Config -> plan for USER.  Returns PAM_SUCCESS with *plan when the user
@@ -185,10 +229,8 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 		rc = PAM_SESSION_ERR;
 		goto out;
 	}
-	snprintf(s->user, sizeof(s->user), "%s", user);
-	snprintf(s->name, sizeof(s->name), "%s", plan->jail);
-	LOG(s, LOG_INFO, svc, "user %s jailed in %s (%s), init pid %d", user,
-	    plan->jail, plan->root, (int)s->jail.init_pid);
+	audit_fields(s, pamh, user, plan);
+	LOG(s, LOG_INFO, svc, "jail opened: %s", s->fields);
 	if (pam_set_data(pamh, DATA_KEY, s, session_cleanup) != PAM_SUCCESS) {
 		/* unreachable in practice; the session must not go on
 		 * without a way to end the jail */
@@ -209,6 +251,7 @@ PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc,
 	const char *svc = item_str(pamh, PAM_SERVICE);
 	const void *data = NULL;
 	struct jc_err err = { 0 };
+	struct timespec now;
 	struct session *s;
 
 	(void)flags;
@@ -218,12 +261,13 @@ PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc,
 		return PAM_IGNORE;	/* this session was not jailed */
 	s = (struct session *)(uintptr_t)data;
 	if (jc_jail_release(&s->jail, 5000, &err) < 0) {
-		LOG(s, LOG_ERR, svc, "user %s jail %s: %s", s->user, s->name,
-		    err.msg);
+		LOG(s, LOG_ERR, svc, "%s: %s", s->fields, err.msg);
 		pam_set_data(pamh, DATA_KEY, NULL, NULL);
 		return PAM_SESSION_ERR;
 	}
-	LOG(s, LOG_INFO, svc, "user %s left jail %s", s->user, s->name);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	LOG(s, LOG_INFO, svc, "jail closed: %s duration=%lld", s->fields,
+	    (long long)(now.tv_sec - s->start.tv_sec));
 	pam_set_data(pamh, DATA_KEY, NULL, NULL);
 	return PAM_SUCCESS;
 }

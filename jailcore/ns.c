@@ -17,6 +17,7 @@
 #include <sys/pidfd.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <syslog.h>
 #include <unistd.h>
@@ -43,6 +44,7 @@ struct report {
 	int ok;
 	int errnum;
 	pid_t pid;		/* init's pid in the host's view */
+	unsigned long long ns[3];	/* mnt, pid, net namespace inodes */
 	char msg[JC_ERR_MAX];
 };
 
@@ -55,7 +57,16 @@ static int jail_ns_flags(const struct jc_plan *p)
 static void send_report(int sock, const struct jc_err *err, int fd,
 			pid_t pid)
 {
+	static const char *const ns[3] = { "/proc/self/ns/mnt",
+		"/proc/self/ns/pid_for_children", "/proc/self/ns/net" };
 	struct report r = { .ok = err == NULL, .pid = pid };
+	struct stat st;
+
+	/* the builder still sees the host's /proc, and is in the jail's mount
+	 * and net namespaces, with the jail's pid namespace for children */
+	for (int i = 0; i < 3 && fd >= 0; i++)
+		if (stat(ns[i], &st) == 0)
+			r.ns[i] = st.st_ino;
 	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
 	struct iovec iov = { .iov_base = &r, .iov_len = sizeof(r) };
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
@@ -269,6 +280,9 @@ static int await_init(int sock, struct jc_jail_handle *h, struct jc_err *err)
 		return jc_fail(err, 0, "jail builder sent no pidfd");
 	h->init_pidfd = fd;
 	h->init_pid = r.pid;
+	h->mnt_ns = r.ns[0];
+	h->pid_ns = r.ns[1];
+	h->net_ns = r.ns[2];
 	rc = recv_report(sock, &r, NULL, err);
 	if (rc < 0)
 		return -1;
@@ -339,6 +353,7 @@ void jc_jail_handle_init(struct jc_jail_handle *h)
 	h->init_pid = 0;
 	h->ns_flags = 0;
 	h->proc_fd = -1;
+	h->mnt_ns = h->pid_ns = h->net_ns = 0;
 }
 
 void jc_jail_handle_close(struct jc_jail_handle *h)

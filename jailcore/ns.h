@@ -32,6 +32,9 @@ struct jc_jail_handle {
 	pid_t init_pid;		/* as seen from the host */
 	int ns_flags;		/* CLONE_NEW* the jail has */
 	int proc_fd;		/* the jail's /proc, once entered; else -1 */
+	/* namespace inode numbers, as `ls -i /proc/PID/ns` and lsns show them:
+	 * the stable identity of the jail for audit lines */
+	unsigned long long mnt_ns, pid_ns, net_ns;
 };
 
 /* An empty handle, and closing one's fds without ending the jail (what a
