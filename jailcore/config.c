@@ -166,6 +166,8 @@ static int build_jail(const struct jc_cfg_ctx *c,
 	if (!j->root)
 		return jc_fail(c->err, 0, "%s:%d: [%s]: missing 'root = ...'",
 			       c->path, sec->line, jc_vis(sec->text, v, sizeof(v)));
+	if (jc_cfg_jail_check(c, j) < 0)
+		return -1;
 	return j->hostname ? 0 : jc_cfg_strdup(c, "%j", &j->hostname);
 }
 
@@ -414,6 +416,15 @@ static void free_binds(struct jc_bindspec *b, size_t n)
 	free(b);
 }
 
+static void free_words(char **w, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(w[i]);
+	free(w);
+}
+
 static void free_jail(struct jc_jail *j)
 {
 	size_t i;
@@ -426,6 +437,8 @@ static void free_jail(struct jc_jail *j)
 		free(j->tmpfs[i]);
 	free(j->tmpfs);
 	free(j->hostname);
+	free_words(j->seccomp.deny, j->seccomp.n_deny);
+	free_words(j->seccomp.allow, j->seccomp.n_allow);
 }
 
 static void free_rules(struct jc_rule *r, size_t n)

@@ -17,6 +17,7 @@
 #include <sys/types.h>
 
 #include "err.h"
+#include "seccomp.h"
 
 #define JC_DEFAULT_CONF "/etc/security/pam_jail.conf"
 
@@ -35,6 +36,9 @@ enum jc_jail_key {
 	JC_K_NETWORK,
 	JC_K_HOSTNAME,
 	JC_K_ALLOW_ROOT,
+	JC_K_SECCOMP,
+	JC_K_SECCOMP_DENY,
+	JC_K_SECCOMP_ALLOW,
 	JC_K__COUNT
 };
 
@@ -61,6 +65,13 @@ struct jc_jail {
 	enum jc_network network;	/* default JC_NET_NONE */
 	char *hostname;			/* template; default "%j" */
 	bool allow_root;		/* default false */
+	/* seccomp = default | none (default: default); seccomp_deny = NAME...
+	 * adds names denied with EPERM; seccomp_allow = NAME... removes names
+	 * from the default denylist (each must be in it).  Every name must be
+	 * a system call of an ABI the filter covers (jc_seccomp_check_name),
+	 * none may be listed twice or in both lists, and with seccomp = none
+	 * both lists must be empty. */
+	struct jc_seccomp_spec seccomp;
 };
 
 /* [user:NAME] or [group:NAME] with jail = NAME | none. */

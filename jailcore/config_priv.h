@@ -91,6 +91,10 @@ struct jc_cfg_ctx {
 int jc_cfg_jail_value(const struct jc_cfg_ctx *c, struct jc_jail *j, int id,
 		      int line, const char *val);
 
+/* Rules between keys of one [jail:...], checked once all its keys are
+ * in J (the seccomp keys for now). */
+int jc_cfg_jail_check(const struct jc_cfg_ctx *c, const struct jc_jail *j);
+
 /* Check a template's %-tokens at load time, so a typo is reported with its
  * line instead of failing somebody's login. */
 int jc_cfg_check_tokens(const struct jc_cfg_ctx *c, const char *key, int line,

@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "config_priv.h"
+#include "seccomp.h"
 
 #define HOSTNAME_TMPL_MAX 64
 #define KIB 1024ULL
@@ -272,6 +273,100 @@ static int parse_hostname(const struct jc_cfg_ctx *c, int line,
 	return jc_cfg_strdup(c, val, out);
 }
 
+static int parse_seccomp(const struct jc_cfg_ctx *c, int line,
+			 const char *val, enum jc_seccomp_mode *out)
+{
+	char v[80];
+
+	if (strcasecmp(val, "default") == 0)
+		*out = JC_SECCOMP_DEFAULT;
+	else if (strcasecmp(val, "none") == 0)
+		*out = JC_SECCOMP_NONE;
+	else
+		return jc_fail(c->err, 0,
+			       "%s:%d: seccomp: expected default or none, got '%s'",
+			       c->path, line, jc_vis(val, v, sizeof(v)));
+	return 0;
+}
+
+static bool in_words(char *const *w, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(w[i], s) == 0)
+			return true;
+	return false;
+}
+
+/* One name of seccomp_deny or seccomp_allow (KEY). */
+static int check_syscall(const struct jc_cfg_ctx *c, const char *key,
+			 int line, const char *name, char *const *seen,
+			 size_t n_seen)
+{
+	bool allow = strcmp(key, "seccomp_allow") == 0;
+	char v[80];
+
+	if (jc_seccomp_check_name(name) < 0)
+		return jc_fail(c->err, 0, "%s:%d: %s: unknown system call '%s'",
+			       c->path, line, key, jc_vis(name, v, sizeof(v)));
+	if (allow && !jc_seccomp_default_find(name))
+		return jc_fail(c->err, 0,
+			       "%s:%d: %s: '%s' is not in the default denylist",
+			       c->path, line, key, name);
+	if (in_words(seen, n_seen, name))
+		return jc_fail(c->err, 0, "%s:%d: %s: '%s' listed twice",
+			       c->path, line, key, name);
+	return 0;
+}
+
+/* "NAME NAME ...": system call names for seccomp_deny/seccomp_allow. */
+static int parse_syscalls(const struct jc_cfg_ctx *c, const char *key,
+			  int line, const char *val, char ***arr, size_t *n)
+{
+	char *word, **w;
+
+	for (;;) {
+		if (next_word(c, &val, &word) < 0)
+			return -1;
+		if (!word)
+			return 0;
+		w = NULL;
+		if (check_syscall(c, key, line, word, *arr, *n) == 0) {
+			w = realloc(*arr, (*n + 1) * sizeof(*w));
+			if (!w)
+				jc_fail(c->err, ENOMEM, "%s: loading", c->path);
+		}
+		if (!w) {
+			free(word);
+			return -1;
+		}
+		*arr = w;
+		w[(*n)++] = word;
+	}
+}
+
+int jc_cfg_jail_check(const struct jc_cfg_ctx *c, const struct jc_jail *j)
+{
+	const struct jc_seccomp_spec *s = &j->seccomp;
+	int deny = j->key_line[JC_K_SECCOMP_DENY];
+	int allow = j->key_line[JC_K_SECCOMP_ALLOW];
+	size_t i;
+
+	if (s->mode == JC_SECCOMP_NONE && (s->n_deny || s->n_allow))
+		return jc_fail(c->err, 0,
+			       "%s:%d: %s has no effect with seccomp = none (line %d)",
+			       c->path, s->n_deny ? deny : allow,
+			       s->n_deny ? "seccomp_deny" : "seccomp_allow",
+			       j->key_line[JC_K_SECCOMP]);
+	for (i = 0; i < s->n_deny; i++)
+		if (in_words(s->allow, s->n_allow, s->deny[i]))
+			return jc_fail(c->err, 0,
+				       "%s:%d: seccomp_deny: '%s' is also in seccomp_allow (line %d)",
+				       c->path, deny, s->deny[i], allow);
+	return 0;
+}
+
 int jc_cfg_jail_value(const struct jc_cfg_ctx *c, struct jc_jail *j, int id,
 			int line, const char *val)
 {
@@ -294,6 +389,14 @@ int jc_cfg_jail_value(const struct jc_cfg_ctx *c, struct jc_jail *j, int id,
 		return parse_network(c, line, val, &j->network);
 	case JC_K_HOSTNAME:
 		return parse_hostname(c, line, val, &j->hostname);
+	case JC_K_SECCOMP:
+		return parse_seccomp(c, line, val, &j->seccomp.mode);
+	case JC_K_SECCOMP_DENY:
+		return parse_syscalls(c, "seccomp_deny", line, val,
+				      &j->seccomp.deny, &j->seccomp.n_deny);
+	case JC_K_SECCOMP_ALLOW:
+		return parse_syscalls(c, "seccomp_allow", line, val,
+				      &j->seccomp.allow, &j->seccomp.n_allow);
 	default:
 		return parse_allow_root(c, line, val, &j->allow_root);
 	}

@@ -435,6 +435,100 @@ static void test_sizes(void)
 	jc_config_free(a);
 }
 
+/* ---- seccomp keys ------------------------------------------------------ */
+
+static int has_words(char *const *w, size_t n, const char *const *want)
+{
+	size_t i;
+
+	for (i = 0; want[i]; i++)
+		if (i >= n || strcmp(w[i], want[i]) != 0)
+			return 0;
+	return i == n;
+}
+
+static void test_seccomp_ok(void)
+{
+	static const char *const deny[] = { "chroot", "ptrace", "vm86", NULL };
+	static const char *const allow[] = { "keyctl", "add_key", NULL };
+	static const char *const none[] = { NULL };
+	struct jc_config *cfg = parse_ok(
+		"[jail:a]\nroot=/x\n"				/* 1-2 */
+		"[jail:b]\nroot=/x\nseccomp = none\n"		/* 3-5 */
+		"[jail:c]\nroot=/x\nSECCOMP = Default\n"		/* 6-8 */
+		"seccomp_deny = chroot \tptrace \\\n vm86\n"	/* 9-10 */
+		"seccomp_allow = keyctl add_key\n"		/* 11 */
+		"[jail:d]\nroot=/x\nseccomp_deny =\nseccomp = none\n");
+	const struct jc_seccomp_spec *s;
+
+	TAP_OK(cfg && cfg->n_jails == 4, "seccomp keys parse");
+	if (!cfg)
+		return;
+	s = &cfg->jails[0].seccomp;
+	TAP_OK(s->mode == JC_SECCOMP_DEFAULT && !s->n_deny && !s->n_allow &&
+	       cfg->jails[0].key_line[JC_K_SECCOMP] == 0,
+	       "seccomp: default when absent, no lists");
+	s = &cfg->jails[1].seccomp;
+	TAP_OK(s->mode == JC_SECCOMP_NONE &&
+	       cfg->jails[1].key_line[JC_K_SECCOMP] == 5, "seccomp = none");
+	s = &cfg->jails[2].seccomp;
+	TAP_OK(s->mode == JC_SECCOMP_DEFAULT &&
+	       has_words(s->deny, s->n_deny, deny) &&
+	       cfg->jails[2].key_line[JC_K_SECCOMP_DENY] == 9,
+	       "seccomp_deny: list over a continued line, i386-only vm86 accepted");
+	TAP_OK(has_words(s->allow, s->n_allow, allow) &&
+	       cfg->jails[2].key_line[JC_K_SECCOMP_ALLOW] == 11,
+	       "seccomp_allow: names from the default denylist");
+	s = &cfg->jails[3].seccomp;
+	TAP_OK(s->mode == JC_SECCOMP_NONE && has_words(s->deny, s->n_deny, none),
+	       "empty seccomp_deny is allowed with seccomp = none");
+	jc_config_free(cfg);
+}
+
+static void test_seccomp_bad(void)
+{
+	fails("seccomp = strict", "[jail:a]\nroot=/x\nseccomp = strict\n",
+	      "t.conf:3: seccomp: expected default or none, got 'strict'", NULL);
+	fails("seccomp_deny of an unknown name",
+	      "[jail:a]\nroot=/x\nseccomp_deny = chroot foo\n",
+	      "t.conf:3: seccomp_deny: unknown system call 'foo'", NULL);
+	fails("seccomp_deny is case-sensitive",
+	      "[jail:a]\nroot=/x\nseccomp_deny = KEYCTL\n",
+	      "t.conf:3: seccomp_deny: unknown system call 'KEYCTL'", NULL);
+	fails("seccomp_deny of a name of another architecture",
+	      "[jail:a]\nroot=/x\nseccomp_deny = arm_fadvise64_64\n",
+	      "t.conf:3: seccomp_deny: unknown system call 'arm_fadvise64_64'",
+	      NULL);
+	fails("seccomp_allow of a name not in the denylist",
+	      "[jail:a]\nroot=/x\n\nseccomp_allow = keyctl chroot\n",
+	      "t.conf:4: seccomp_allow: 'chroot' is not in the default denylist",
+	      NULL);
+	fails("seccomp_allow of an unknown name",
+	      "[jail:a]\nroot=/x\nseccomp_allow = nosuch\n",
+	      "t.conf:3: seccomp_allow: unknown system call 'nosuch'", NULL);
+	fails("seccomp_deny listing a name twice",
+	      "[jail:a]\nroot=/x\nseccomp_deny = chroot ptrace chroot\n",
+	      "t.conf:3: seccomp_deny: 'chroot' listed twice", NULL);
+	fails("seccomp_deny with seccomp = none",
+	      "[jail:a]\nroot=/x\nseccomp = none\nseccomp_deny = chroot\n",
+	      "t.conf:4: seccomp_deny has no effect with seccomp = none (line 3)",
+	      NULL);
+	fails("seccomp_allow with seccomp = none (key order does not matter)",
+	      "[jail:a]\nseccomp_allow = bpf\nroot=/x\nseccomp = NONE\n",
+	      "t.conf:2: seccomp_allow has no effect with seccomp = none (line 4)",
+	      NULL);
+	fails("one name in seccomp_deny and seccomp_allow",
+	      "[jail:a]\nroot=/x\nseccomp_allow = bpf keyctl\nseccomp_deny = keyctl\n",
+	      "t.conf:4: seccomp_deny: 'keyctl' is also in seccomp_allow (line 3)",
+	      NULL);
+	fails("control character in a name", "[jail:a]\nroot=/x\nseccomp_deny = a\x01b\n",
+	      "t.conf:3: seccomp_deny: control character", NULL);
+	fails("duplicate seccomp_deny key",
+	      "[jail:a]\nroot=/x\nseccomp_deny = bpf\nSeccomp_Deny = chroot\n",
+	      "t.conf:4: duplicate key 'Seccomp_Deny' in [jail:a] (first at line 3)",
+	      NULL);
+}
+
 /* ---- matching ---------------------------------------------------------- */
 
 static const char rules[] =
@@ -770,6 +864,8 @@ int main(void)
 	test_values2();
 	test_line_endings();
 	test_sizes();
+	test_seccomp_ok();
+	test_seccomp_bad();
 	test_match();
 	test_match_conflict();
 	test_match_nss();
