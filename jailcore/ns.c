@@ -26,6 +26,7 @@
 #include "mounts.h"
 #include "paths.h"
 #include "privs.h"
+#include "seccomp.h"
 
 #define BUILD_TIMEOUT_MS 30000
 
@@ -206,7 +207,8 @@ static void init_main(const struct jc_plan *p, int newroot,
 	if (jc_mounts_finish(newroot, &err) < 0 || place_init_fds(f, &err) < 0)
 		goto fail;
 	report = 3 + INIT_REPORT;
-	if (jc_privs_drop(NULL, 0, &err) < 0)
+	if (jc_privs_drop(NULL, 0, &err) < 0 ||
+	    jc_seccomp_install(&p->seccomp, &err) < 0)
 		goto fail;
 	execveat(3 + INIT_EXEC, "", argv, envp, AT_EMPTY_PATH);
 	jc_fail(&err, errno, "exec jail-init");
@@ -409,8 +411,12 @@ int jc_session_open(const struct jc_plan *p, const char *init_path,
 
 	if (jc_jail_build(p, init_path, h, err) < 0)
 		return -1;
+	/* The filter comes last: it forbids setns and the mount API.  It
+	 * binds the caller too (there is no hook in the session's child),
+	 * so sshd's monitor, login and su finish their work under it. */
 	if (jc_jail_enter(h, err) < 0 ||
-	    jc_privs_drop(keep, sizeof(keep) / sizeof(keep[0]), err) < 0) {
+	    jc_privs_drop(keep, sizeof(keep) / sizeof(keep[0]), err) < 0 ||
+	    jc_seccomp_install(&p->seccomp, err) < 0) {
 		jc_jail_release(h, 1000, NULL);
 		return -1;
 	}

@@ -264,6 +264,37 @@ static int plan_identity(struct jc_plan *p, const struct passwd *pw,
 	return 0;
 }
 
+static int copy_names(char **src, size_t n, char ***dst, size_t *dn)
+{
+	*dn = 0;
+	*dst = calloc(n + 1, sizeof(char *));
+	if (!*dst)
+		return -1;
+	for (; *dn < n; (*dn)++)
+		if (!((*dst)[*dn] = strdup(src[*dn])))
+			return -1;
+	return 0;
+}
+
+static void free_names(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static int plan_seccomp(struct jc_plan *p, const struct jc_jail *j,
+			struct jc_err *err)
+{
+	p->seccomp.mode = j->seccomp.mode;
+	if (copy_names(j->seccomp.deny, j->seccomp.n_deny, &p->seccomp.deny,
+		       &p->seccomp.n_deny) < 0 ||
+	    copy_names(j->seccomp.allow, j->seccomp.n_allow, &p->seccomp.allow,
+		       &p->seccomp.n_allow) < 0)
+		return jc_fail(err, ENOMEM, "seccomp spec");
+	return 0;
+}
+
 static struct jc_plan *plan_new(const struct passwd *pw)
 {
 	struct jc_plan *p = calloc(1, sizeof(*p));
@@ -290,7 +321,8 @@ static int plan_jail(struct jc_plan *p, const struct jc_config *cfg,
 	snprintf(p->conf_path, sizeof(p->conf_path), "%s", cfg->path);
 	p->network = j->network;
 	if (plan_paths(p, j, &t, err) < 0 || plan_hostname(p, j, &t, err) < 0 ||
-	    plan_tty(p, tty, err) < 0 || plan_identity(p, pw, g, err) < 0)
+	    plan_tty(p, tty, err) < 0 || plan_identity(p, pw, g, err) < 0 ||
+	    plan_seccomp(p, j, err) < 0)
 		return jc_err_wrap(err, "jail %s", j->name);
 	return JC_PLAN_JAILED;
 }
@@ -343,6 +375,8 @@ void jc_plan_free(struct jc_plan *p)
 		close(p->root_fd);
 	free(p->binds);
 	free(p->tmpfs);
+	free_names(p->seccomp.deny, p->seccomp.n_deny);
+	free_names(p->seccomp.allow, p->seccomp.n_allow);
 	free(p->passwd);
 	free(p->group);
 	free(p);

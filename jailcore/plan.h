@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "err.h"
+#include "seccomp.h"
 
 struct jc_bind {
 	char src[PATH_MAX];	/* host path */
@@ -39,6 +40,8 @@ struct jc_plan {
 	char hostname[65];
 	char tty[PATH_MAX];		/* host tty device to bind, "" if none */
 	char conf_path[PATH_MAX];	/* hidden inside the jail */
+
+	struct jc_seccomp_spec seccomp;	/* a deep copy, outlives the config */
 
 	char *passwd;			/* generated /etc/passwd text */
 	char *group;			/* generated /etc/group text */
