@@ -6,9 +6,9 @@
 # /proc, a tmpfs copy of /etc, empty tmpfs on /run /tmp /var/tmp /home /srv
 # /root /var/mail, copies of /var/log (empty files) and /var/spool/cron, its
 # own /dev (fresh devpts instance), lo up, hostname "rig", and a syslog
-# listener on /dev/log.  Everything else - the rest of / and /sys, /proc/sys -
-# is remounted read-only *in the rig only*, so a stray write fails with EROFS
-# instead of touching the machine.  Everything vanishes with the namespace:
+# listener on /dev/log.  Every mount inherited from the host (/, /sys, any
+# separate /var or /home...) and /proc/sys is remounted read-only *in the rig
+# only*, so a stray write fails with EROFS instead of touching the machine.  Everything vanishes with the namespace:
 # when pid 1 exits, the kernel kills every process in it, and when unshare
 # dies (even by SIGKILL) --kill-child SIGKILLs pid 1.
 #
@@ -31,7 +31,9 @@ outside() {
 	[ "$(id -u)" = 0 ] || die "must run as root (it makes mounts in a private namespace)"
 	RIG_HOST_MNTNS=$(readlink /proc/self/ns/mnt)
 	RIG_TOP=$(cd "$RIG_HERE/../.." && pwd)
-	export RIG_HOST_MNTNS RIG_TOP
+	RIG_SCRIPT_IS_FILE=0
+	[ ! -f "$1" ] || RIG_SCRIPT_IS_FILE=1
+	export RIG_HOST_MNTNS RIG_TOP RIG_SCRIPT_IS_FILE
 	# --kill-child: if unshare dies (kill -9 included), pid 1 gets SIGKILL
 	# and the kernel then kills the whole pid namespace.
 	# --propagation private: no mount made in the rig propagates out.
@@ -134,25 +136,40 @@ fresh_dev() {
 	rmdir "$stage" 2>/dev/null || true
 }
 
-# Bind PATH over itself so it stays writable after / turns read-only.
+# RIG_RW: bind each PATH over itself before the read-only pass (a bind of
+# a read-only mount would be read-only) and remember it, so the pass skips it.
+KEPT_RW=" "
 keep_rw() {
 	local p
 	for p in ${RIG_RW:-}; do
 		[ -e "$p" ] || die "RIG_RW: $p does not exist"
+		p=$(realpath "$p")
 		mount --bind "$p" "$p"
+		KEPT_RW="$KEPT_RW$p "
 	done
 }
 
-# The safety net: in the rig only, every mount we did not replace becomes
-# read-only, so an unforeseen write fails with EROFS instead of changing the
-# machine.  /sys too (cgroup directories would outlive the rig), and
-# /proc/sys (kernel knobs are global).
-read_only_rest() {
+# The safety net: in the rig only, every mount inherited from the host -
+# /, and /home, /var, /tmp... wherever they are separate filesystems - turns
+# read-only before the rig's own tmpfs layers go on top.  So an unforeseen
+# write (a path we did not think of, a cwd left in a now-hidden host
+# directory) fails with EROFS instead of changing the machine.  /sys too
+# (cgroup directories would outlive the rig).  /proc and /dev are replaced.
+read_only_host() {
 	local m
-	mount -o remount,bind,ro /
-	while read -r m; do
-		mount -o remount,bind,ro "$m"
-	done < <(findmnt -rn -o TARGET -R /sys)
+	while IFS= read -r m; do
+		m=$(printf '%b' "$m")	# findmnt -r writes a blank as \x20
+		case $m in
+		/proc | /proc/* | /dev | /dev/*) continue ;;
+		esac
+		case $KEPT_RW in *" $m "*) continue ;; esac
+		mount -o remount,bind,ro "$m" ||
+			die "cannot make $m read-only in the rig; refusing to run"
+	done < <(findmnt -rn -o TARGET)
+}
+
+# /proc/sys: kernel knobs are global, whatever namespace writes them.
+read_only_proc() {
 	mount --bind /proc/sys /proc/sys
 	mount -o remount,bind,ro /proc/sys
 	if [ -e /proc/sysrq-trigger ]; then
@@ -199,6 +216,10 @@ net_and_name() {
 # orphan the kernel hands to pid 1.
 run_payload() {
 	local child rc=0
+	if [ "$RIG_SCRIPT_IS_FILE" = 1 ] && [ ! -f "$1" ]; then
+		die "$1 is hidden in the rig (under /tmp, /home, /root, /run, /srv," \
+			"/var/tmp ... which the rig replaces); keep scripts in the repo"
+	fi
 	if [ -f "$1" ] && [ ! -x "$1" ]; then
 		set -- /bin/bash "$@"
 	fi
@@ -223,10 +244,11 @@ inside() {
 	export HOME=/root RIG_DIR=/run/rig
 	export RIG_SYSLOG=$RIG_DIR/syslog.log
 	fresh_proc
+	keep_rw
+	read_only_host
 	private_dirs
 	fresh_dev
-	keep_rw
-	read_only_rest
+	read_only_proc
 	net_and_name
 	start_syslog
 	: > "$RIG_DIR/.inside"	# lib.sh's guard looks for it

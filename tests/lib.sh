@@ -1,0 +1,646 @@
+# lib.sh - sourced by the test scripts; a test reads like a user story:
+#
+#	. "$(dirname "$0")/../lib.sh"
+#	rig_user alice
+#	rig_sshd_start
+#	like "$(rig_ssh alice id)" 'uid=[0-9]+\(alice\)' "alice logs in with her key"
+#	done_testing
+#
+# Output is TAP-ish, one line per check: "ok - DESC", "not ok - DESC" (with
+# "#" diagnostics), "ok - DESC # SKIP reason".  tests/run-all.sh counts them.
+#
+# The rig_* helpers change /etc, /home, /srv ... and refuse to run unless
+# they are inside tests/rig/isolate.sh (see rig_assert_inside).  The TAP
+# helpers work anywhere (tests/host-unchanged.sh uses them on the host).
+# shellcheck shell=bash
+
+# ------------------------------------------------------------------- TAP --
+
+T_PASSED=0
+T_FAILED=0
+T_SKIPPED=0
+
+# One line, and a '#' that cannot be read as a TAP directive.
+t__desc() {
+	local d=${*//$'\n'/ }
+	printf '%s' "${d//#/\\#}"
+}
+
+# diag LINE...: diagnostics, each line prefixed "# ".
+diag() {
+	local line
+	printf '%s\n' "$@" | while IFS= read -r line; do
+		printf '#   %s\n' "$line"
+	done
+}
+
+ok() {
+	T_PASSED=$((T_PASSED + 1))
+	printf 'ok - %s\n' "$(t__desc "$@")"
+}
+
+# not_ok DESC [DIAG...]
+not_ok() {
+	T_FAILED=$((T_FAILED + 1))
+	printf 'not ok - %s\n' "$(t__desc "$1")"
+	shift
+	[ $# -eq 0 ] || diag "$@"
+	return 1
+}
+
+# skip REASON DESC.  CI sets MUST_WORK=1: there a skip is a failure, so a
+# missing tool or a half-built module can never turn the suite green.
+skip() {
+	if [ "${MUST_WORK:-0}" = 1 ]; then
+		T_FAILED=$((T_FAILED + 1))
+		printf 'not ok - %s # SKIP not allowed: %s\n' "$(t__desc "$2")" "$(t__desc "$1")"
+		return 1
+	fi
+	T_SKIPPED=$((T_SKIPPED + 1))
+	printf 'ok - %s # SKIP %s\n' "$(t__desc "$2")" "$(t__desc "$1")"
+}
+
+# is ACTUAL EXPECTED DESC
+is() {
+	if [ "$1" = "$2" ]; then ok "$3"; else
+		not_ok "$3" "expected: $2" "got:      $1"
+	fi
+}
+
+# like ACTUAL ERE DESC / unlike ACTUAL ERE DESC
+like() {
+	if printf '%s\n' "$1" | grep -Eq -- "$2"; then ok "$3"; else
+		not_ok "$3" "expected to match: $2" "got:" "$1"
+	fi
+}
+unlike() {
+	if printf '%s\n' "$1" | grep -Eq -- "$2"; then
+		not_ok "$3" "expected NOT to match: $2" "got:" "$1"
+	else ok "$3"; fi
+}
+
+# check DESC CMD...: ok when CMD succeeds; its output is the diagnostic.
+check() {
+	local desc=$1 out rc=0
+	shift
+	out=$("$@" 2>&1) || rc=$?
+	if [ "$rc" = 0 ]; then ok "$desc"; else
+		not_ok "$desc" "command: $*" "exit status: $rc" "$out"
+	fi
+}
+
+# check_fails DESC CMD...: ok when CMD fails.
+check_fails() {
+	local desc=$1 out rc=0
+	shift
+	out=$("$@" 2>&1) || rc=$?
+	if [ "$rc" != 0 ]; then ok "$desc"; else
+		not_ok "$desc" "command unexpectedly succeeded: $*" "$out"
+	fi
+}
+
+# done_testing: the script's exit status says whether every check passed.
+done_testing() {
+	printf '# %s: %d passed, %d failed, %d skipped\n' \
+		"$(basename "$0")" "$T_PASSED" "$T_FAILED" "$T_SKIPPED"
+	[ "$T_FAILED" = 0 ]
+}
+
+# ------------------------------------------------------------ rig basics --
+
+RIG_TIMEOUT=${RIG_TIMEOUT:-10}	# seconds any single wait may take
+RIG_JAILS=/srv/jails
+RIG_CONF=/etc/security/pam_jail.conf
+# The stacks rig_pam_stacks edits (Debian's real ones, copied into the rig).
+RIG_PAM_SERVICES="sshd login su su-l runuser runuser-l cron"
+RIG_SSH_PORT=22	# the rig has its own network namespace
+# make check passes absolute MODULE, INIT (and run-all.sh DRIVER); a hand run
+# of isolate.sh gets the tree's build/.
+if [ -n "${RIG_TOP:-}" ]; then
+	: "${MODULE:=$RIG_TOP/build/pam_jail.so}" "${INIT:=$RIG_TOP/build/jail-init}"
+	: "${DRIVER:=$RIG_TOP/build/tests/pamdriver}"
+	export MODULE INIT DRIVER
+fi
+
+# rig_assert_inside: every helper that writes /etc, /home or /srv calls this.
+# Inside the rig /etc is a tmpfs, the mount namespace is not the host's and
+# isolate.sh left a marker on the rig's /run.  On the host, none holds.
+rig_assert_inside() {
+	local why=""
+	if [ -z "${RIG_DIR:-}" ] || [ ! -e "$RIG_DIR/.inside" ]; then
+		why="no ${RIG_DIR:-\$RIG_DIR}/.inside marker"
+	elif [ "$(findmnt -n -o FSTYPE --mountpoint /etc 2>/dev/null)" != tmpfs ]; then
+		why="/etc is not the rig's tmpfs copy"
+	elif [ "$(readlink /proc/self/ns/mnt)" = "${RIG_HOST_MNTNS:-}" ]; then
+		why="still in the host's mount namespace"
+	fi
+	[ -z "$why" ] && return 0
+	# stdout for the TAP count, stderr in case stdout is a $(...) capture.
+	printf 'not ok - rig guard: refusing to change the machine (%s); run under tests/rig/isolate.sh\n' "$why"
+	printf 'rig guard: refusing to change the machine (%s)\n' "$why" >&2
+	exit 2
+}
+
+# rig_wait SECONDS CMD...: poll CMD every 0.1 s until it succeeds.
+rig_wait() {
+	local tenths=$(($1 * 10))
+	shift
+	while ! "$@" >/dev/null 2>&1; do
+		tenths=$((tenths - 1))
+		[ "$tenths" -gt 0 ] || return 1
+		sleep 0.1
+	done
+}
+
+# rig_need CMD REASON: true if CMD exists; otherwise one skip line.
+rig_need() {
+	command -v "$1" >/dev/null 2>&1 && return 0
+	skip "$1 not installed" "$2"
+	return 1
+}
+
+# rig_require_module: end this test file early (one skip, which MUST_WORK
+# turns into a failure) when the module or its init is not built yet.
+rig_require_module() {
+	local f
+	for f in "${MODULE:-}" "${INIT:-}"; do
+		case $f in
+		/*) [ -f "$f" ] && continue ;;
+		esac
+		skip "module not built: MODULE=${MODULE:-unset} INIT=${INIT:-unset}" \
+			"$(basename "$0"): needs pam_jail.so and jail-init"
+		done_testing
+		exit
+	done
+}
+
+# ----------------------------------------------------------------- users --
+
+# rig_pass NAME: the known password of a rig user.
+rig_pass() {
+	printf 'Rig-%s-pw1\n' "$1"
+}
+
+# One ed25519 key per run, for every rig user.
+rig_key() {
+	[ -f "$RIG_DIR/id_ed25519" ] ||
+		ssh-keygen -q -t ed25519 -N '' -C rig -f "$RIG_DIR/id_ed25519" >/dev/null
+	printf '%s\n' "$RIG_DIR/id_ed25519"
+}
+
+# rig_user NAME [UID]: a login-capable user with home /home/NAME, password
+# $(rig_pass NAME) and the rig's key in ~/.ssh/authorized_keys.
+rig_user() {
+	local name=$1 uid=${2:-} key
+	rig_assert_inside
+	useradd -m -d "/home/$name" -s /bin/bash ${uid:+-u "$uid"} "$name" || return
+	printf '%s:%s\n' "$name" "$(rig_pass "$name")" | chpasswd || return
+	key=$(rig_key) || return
+	# sshd's StrictModes: ~/.ssh and the key file owned by the user, not
+	# group/other-writable.
+	install -d -m 700 -o "$name" -g "$(id -g "$name")" "/home/$name/.ssh"
+	install -m 600 -o "$name" -g "$(id -g "$name")" "$key.pub" \
+		"/home/$name/.ssh/authorized_keys"
+}
+
+# rig_group GROUP USER...: make GROUP if needed and add the users to it.
+rig_group() {
+	local group=$1 user
+	shift
+	rig_assert_inside
+	getent group "$group" >/dev/null || groupadd "$group" || return
+	for user in "$@"; do usermod -a -G "$group" "$user" || return; done
+}
+
+# ----------------------------------------------------------------- jails --
+
+# rig_conf < TEXT: replace the rig's pam_jail.conf (root-owned 0644: the
+# module refuses anything else).  rig_conf_add < TEXT appends.
+rig_conf() {
+	rig_assert_inside
+	install -d -m 755 -o 0 -g 0 "$(dirname "$RIG_CONF")"
+	cat > "$RIG_CONF.new" && chown 0:0 "$RIG_CONF.new" &&
+		chmod 0644 "$RIG_CONF.new" && mv -f "$RIG_CONF.new" "$RIG_CONF"
+}
+rig_conf_add() {
+	rig_assert_inside
+	{ [ ! -f "$RIG_CONF" ] || cat "$RIG_CONF"; cat; } | rig_conf
+}
+
+# rig_jail_tree USER: /srv/jails/USER with the mount points the module binds
+# onto (it does not create them) and a small etc/ of its own.  Every
+# component is root-owned 0755: the module's admission walk refuses a tree
+# a user could change.
+rig_jail_tree() {
+	local user=$1 root=$RIG_JAILS/$1 d
+	rig_assert_inside
+	install -d -m 755 -o 0 -g 0 /srv "$RIG_JAILS" "$root"
+	for d in usr bin lib lib64 sbin etc dev proc tmp home "home/$user" \
+		var var/tmp; do
+		install -d -m 755 -o 0 -g 0 "$root/$d"
+	done
+	rig__jail_etc "$root/etc" "$user"
+}
+
+# The jail's etc/.  passwd and group are empty placeholders: the module
+# binds generated ones over them.
+rig__jail_etc() {
+	local etc=$1 user=$2
+	install -m 644 -o 0 -g 0 /dev/null "$etc/passwd"
+	install -m 644 -o 0 -g 0 /dev/null "$etc/group"
+	printf 'passwd: files\ngroup: files\nshadow: files\nhosts: files\n' >"$etc/nsswitch.conf"
+	printf '127.0.0.1\tlocalhost\n127.0.1.1\t%s\n::1\tlocalhost\n' "$user" >"$etc/hosts"
+	printf '%s\n' 'PATH=/usr/local/bin:/usr/bin:/bin' 'export PATH' >"$etc/profile"
+	printf '%s\n' "PS1='\\u@\\h:\\w\\\$ '" >"$etc/bash.bashrc"
+	printf '%s\n' /bin/sh /usr/bin/sh /bin/bash /usr/bin/bash >"$etc/shells"
+	cp /etc/ld.so.cache "$etc/ld.so.cache"
+	chown 0:0 "$etc"/*
+	chmod 644 "$etc"/*
+}
+
+# rig_jail NAME USER...: a [jail:NAME] section (once) and, per user, a
+# jail tree and a [user:USER] rule.  Extra keys: write your own with
+# rig_conf / rig_conf_add.
+rig_jail() {
+	local name=$1 user
+	shift
+	rig_assert_inside
+	if ! grep -qxF "[jail:$name]" "$RIG_CONF" 2>/dev/null; then
+		rig_conf_add <<-EOF
+			[jail:$name]
+			root = $RIG_JAILS/%u
+			bind_ro = /usr /bin /lib /lib64 /sbin
+			bind_rw = %h
+			tmpfs = /tmp
+			network = none
+			hostname = %u
+
+		EOF
+	fi
+	for user in "$@"; do
+		rig_jail_tree "$user" || return
+		printf '[user:%s]\njail = %s\n\n' "$user" "$name" | rig_conf_add || return
+	done
+}
+
+# ------------------------------------------------------------ PAM stacks --
+
+# Debian's stacks as the rig found them, kept once so every variant starts
+# from the same text.
+rig__pam_pristine() {
+	local s
+	[ -d "$RIG_DIR/pam.d.orig" ] && return 0
+	install -d -m 700 "$RIG_DIR/pam.d.orig"
+	for s in $RIG_PAM_SERVICES; do
+		[ -f "/etc/pam.d/$s" ] && cp -p "/etc/pam.d/$s" "$RIG_DIR/pam.d.orig/$s"
+	done
+	return 0
+}
+
+# rig_pam_plain: Debian's stacks, without pam_jail.
+rig_pam_plain() {
+	local s
+	rig_assert_inside
+	rig__pam_pristine
+	for s in $RIG_PAM_SERVICES; do
+		[ -f "$RIG_DIR/pam.d.orig/$s" ] &&
+			cp -p "$RIG_DIR/pam.d.orig/$s" "/etc/pam.d/$s"
+	done
+	return 0
+}
+
+# rig_pam_line [ARG...]: the line rig_pam_stacks appends.
+rig_pam_line() {
+	printf 'session %s %s conf=%s init=%s' "${RIG_PAM_CONTROL:-required}" \
+		"$MODULE" "$RIG_CONF" "$INIT"
+	[ $# -eq 0 ] || printf ' %s' "$@"
+	printf '\n'
+}
+
+# rig__includes FILE: does FILE pull in another stack we edit?  Debian's
+# su-l includes su and runuser-l includes runuser: those get the line
+# through the include (README: "add it to su, not also to su-l").
+rig__includes() {
+	local s
+	for s in $RIG_PAM_SERVICES; do
+		grep -Eq "^[[:space:]]*session[[:space:]]+(include|substack)[[:space:]]+${s}[[:space:]]*\$" \
+			"$1" && return 0
+	done
+	return 1
+}
+
+# rig_pam_stacks [MODULE_ARG...]: Debian's stacks with pam_jail as the last
+# session line.  Appending at the end of the file is "last" even after the
+# `@include common-session` lines.  MODULE and INIT must be absolute paths
+# (make check passes them); RIG_PAM_CONTROL overrides "required".
+rig_pam_stacks() {
+	local s f
+	rig_assert_inside
+	for f in "${MODULE:-}" "${INIT:-}"; do
+		case $f in
+		/*) [ -f "$f" ] || { echo "rig_pam_stacks: $f missing" >&2; return 1; } ;;
+		*) echo "rig_pam_stacks: MODULE and INIT must be absolute paths" >&2; return 1 ;;
+		esac
+	done
+	rig_pam_plain
+	for s in $RIG_PAM_SERVICES; do
+		[ -f "/etc/pam.d/$s" ] || continue
+		rig__includes "/etc/pam.d/$s" && continue
+		rig_pam_line "$@" >>"/etc/pam.d/$s"
+	done
+	return 0
+}
+
+# rig_pam_service NAME < TEXT: a stack of the test's own (e.g. for pamtester).
+rig_pam_service() {
+	rig_assert_inside
+	cat >"/etc/pam.d/$1" && chmod 644 "/etc/pam.d/$1"
+}
+
+# ------------------------------------------------------------------- sshd --
+
+# rig_sshd_start [CONFIG_LINE...]: a real sshd on 127.0.0.1:22 of the rig's
+# own network namespace, with per-run host keys; extra lines are appended
+# (a Match block must come last).  No -E: sshd logs to syslog, where the
+# tests read it (rig-notes).
+rig_sshd_start() {
+	local cfg=$RIG_DIR/sshd_config line
+	rig_assert_inside
+	[ -f "$RIG_DIR/ssh_host_ed25519_key" ] ||
+		ssh-keygen -q -t ed25519 -N '' -f "$RIG_DIR/ssh_host_ed25519_key" || return
+	install -d -m 755 /run/sshd	# privsep directory (rig-notes)
+	{
+		printf '%s\n' \
+			"ListenAddress 127.0.0.1" "Port $RIG_SSH_PORT" \
+			"HostKey $RIG_DIR/ssh_host_ed25519_key" \
+			"PidFile $RIG_DIR/sshd.pid" \
+			"UsePAM yes" "PubkeyAuthentication yes" \
+			"PasswordAuthentication yes" "KbdInteractiveAuthentication no" \
+			"PermitRootLogin no" "AllowTcpForwarding yes" "PrintMotd no" \
+			"SyslogFacility AUTH" "LogLevel VERBOSE" \
+			"Subsystem sftp /usr/lib/openssh/sftp-server"
+		for line in "$@"; do printf '%s\n' "$line"; done
+	} >"$cfg"
+	/usr/sbin/sshd -t -f "$cfg" || return
+	/usr/sbin/sshd -f "$cfg" || return
+	rig_wait "$RIG_TIMEOUT" rig__listening "$RIG_SSH_PORT" || {
+		echo "rig_sshd_start: sshd is not listening" >&2
+		return 1
+	}
+}
+
+# Listening socket present: asks the kernel, no connection (which sshd
+# would log).
+rig__listening() {
+	[ -n "$(ss -Hltn "sport = :$1")" ]
+}
+
+rig_sshd_stop() {
+	local pid
+	[ -f "$RIG_DIR/sshd.pid" ] || return 0
+	read -r pid <"$RIG_DIR/sshd.pid"
+	kill "$pid" 2>/dev/null
+	rig_wait "$RIG_TIMEOUT" rig__gone "$pid"
+	rm -f "$RIG_DIR/sshd.pid"
+}
+
+rig__gone() {
+	! kill -0 "$1" 2>/dev/null
+}
+
+# Client options shared by every rig ssh/scp/sftp call.
+rig__ssh_opts() {
+	printf '%s\n' -F /dev/null -o StrictHostKeyChecking=no \
+		-o UserKnownHostsFile=/dev/null -o LogLevel=ERROR \
+		-o "ConnectTimeout=$RIG_TIMEOUT" -o "Port=$RIG_SSH_PORT"
+}
+rig__key_opts() {
+	printf '%s\n' -i "$(rig_key)" -o IdentitiesOnly=yes -o BatchMode=yes \
+		-o PasswordAuthentication=no -o KbdInteractiveAuthentication=no
+}
+
+# rig_ssh USER CMD...: key login, CMD run by the user's shell, stdin passed.
+rig_ssh() {
+	local user=$1
+	shift
+	local -a o
+	mapfile -t o < <(rig__ssh_opts; rig__key_opts)
+	# shellcheck disable=SC2029 # CMD is meant for the remote shell
+	ssh "${o[@]}" "$user@127.0.0.1" "$@"
+}
+
+# rig_ssh_pty USER [CMD...]: as rig_ssh with a pty (-tt); \r removed.
+# Without CMD and with a terminal on stdin: an interactive login.
+rig_ssh_pty() {
+	local user=$1 out rc=0
+	shift
+	local -a o
+	mapfile -t o < <(rig__ssh_opts; rig__key_opts)
+	if [ $# -eq 0 ] && [ -t 0 ]; then
+		ssh -tt "${o[@]}" "$user@127.0.0.1"
+		return
+	fi
+	out=$(ssh -tt "${o[@]}" "$user@127.0.0.1" "$@") || rc=$?
+	printf '%s\n' "${out//$'\r'/}"
+	return "$rc"
+}
+
+# rig_ssh_password USER PASS CMD...: password login.  sshpass is not
+# installed; OpenSSH (>= 8.4) asks SSH_ASKPASS when SSH_ASKPASS_REQUIRE=force,
+# without needing a tty or DISPLAY.
+rig_ssh_password() {
+	local user=$1 pass=$2
+	shift 2
+	local -a o
+	mapfile -t o < <(rig__ssh_opts)
+	# shellcheck disable=SC2016 # expanded by the askpass script, later
+	printf '#!/bin/sh\nprintf "%%s\\n" "$RIG_ASKPASS_PASS"\n' >"$RIG_DIR/askpass"
+	chmod 700 "$RIG_DIR/askpass"
+	RIG_ASKPASS_PASS=$pass SSH_ASKPASS=$RIG_DIR/askpass SSH_ASKPASS_REQUIRE=force \
+		ssh "${o[@]}" -o BatchMode=no -o PubkeyAuthentication=no \
+		-o PreferredAuthentications=password -o NumberOfPasswordPrompts=1 \
+		"$user@127.0.0.1" "$@" </dev/null
+}
+
+# rig_scp ARGS...: scp with the rig's key and options (host is 127.0.0.1).
+rig_scp() {
+	local -a o
+	mapfile -t o < <(rig__ssh_opts; rig__key_opts)
+	scp -q "${o[@]}" "$@"
+}
+
+# rig_sftp USER < BATCH: sftp batch mode with the rig's key.
+rig_sftp() {
+	local -a o
+	mapfile -t o < <(rig__ssh_opts; rig__key_opts)
+	sftp -q "${o[@]}" -b - "$1@127.0.0.1"
+}
+
+# ---------------------------------------------------- login, su, runuser --
+
+# rig_login USER PASS 'COMMANDS': the real /bin/login (shadow 4.13 on
+# Debian 12: needs root and a tty; no -f, we want the real auth path) on a
+# fresh pty made by expect.  Answers the login: and Password: prompts, waits
+# for a shell prompt, types COMMANDS, reads a marker with their status, exits.
+# Prints the transcript (\r removed).  Status: COMMANDS' status; 101 login
+# refused; 102 timeout or no shell; 103 the session did not end.
+rig_login() {
+	local out rc=0
+	rig__login_exp
+	# TERM=dumb: no bracketed-paste or title escapes in the transcript.
+	out=$(TERM=dumb RIG_L_USER=$1 RIG_L_PASS=$2 RIG_L_CMDS=$3 \
+		RIG_L_TIMEOUT=$RIG_TIMEOUT expect -f "$RIG_DIR/login.exp" </dev/null 2>&1) || rc=$?
+	printf '%s\n' "${out//$'\r'/}" | rig__no_escapes
+	return "$rc"
+}
+
+# Strip terminal escape sequences (CSI and OSC) from a transcript.
+rig__no_escapes() {
+	sed -E $'s/\x1b\\[[0-9;?]*[A-Za-z]//g; s/\x1b\\][^\x07]*\x07//g'
+}
+
+# The expect script.  The end marker is typed as __RIG_DONE""__ so that the
+# tty's echo of the typed line does not match; only the shell's output does.
+rig__login_exp() {
+	[ -f "$RIG_DIR/login.exp" ] && return 0
+	cat >"$RIG_DIR/login.exp" <<'EOF'
+set timeout $env(RIG_L_TIMEOUT)
+log_user 1
+spawn -noecho /bin/login
+expect {
+	-re "login: $" { send -- "$env(RIG_L_USER)\r" }
+	timeout { puts "\nrig_login: no login: prompt"; exit 102 }
+	eof { puts "\nrig_login: login exited before the prompt"; exit 102 }
+}
+expect {
+	-re "Password: $" { send -- "$env(RIG_L_PASS)\r" }
+	timeout { puts "\nrig_login: no Password: prompt"; exit 102 }
+	eof { puts "\nrig_login: login exited before Password:"; exit 102 }
+}
+# FAIL_DELAY + PAM delay before "Login incorrect": allow for it.
+set timeout [expr {$env(RIG_L_TIMEOUT) + 5}]
+expect {
+	"Login incorrect" { exit 101 }
+	-re {[$#] $} { }
+	timeout { puts "\nrig_login: no shell prompt"; exit 102 }
+	eof { puts "\nrig_login: session ended before a prompt"; exit 102 }
+}
+send -- "$env(RIG_L_CMDS)\r"
+send -- "echo __RIG_DONE\"\"__ \$?\r"
+set rc 102
+expect {
+	-re {__RIG_DONE__ ([0-9]+)} { set rc $expect_out(1,string) }
+	timeout { puts "\nrig_login: commands did not finish"; exit 102 }
+	eof { puts "\nrig_login: session ended during the commands"; exit 102 }
+}
+send -- "exit\r"
+expect {
+	eof { }
+	timeout { puts "\nrig_login: the session did not end"; exit 103 }
+}
+exit $rc
+EOF
+}
+
+# rig_su USER CMD: `su - USER -c CMD` from root (pam_rootok: no password).
+rig_su() {
+	su - "$1" -c "$2"
+}
+
+# rig_runuser USER CMD: `runuser -l USER -c CMD`.
+rig_runuser() {
+	runuser -l "$1" -c "$2"
+}
+
+# rig_pty CMD: run CMD (a shell command line) on a fresh pty via script(1);
+# \r removed.  For callers that behave differently on a terminal.
+rig_pty() {
+	local out rc=0
+	out=$(script -qefc "$1" /dev/null </dev/null) || rc=$?
+	printf '%s\n' "${out//$'\r'/}" | rig__no_escapes
+	return "$rc"
+}
+
+# ------------------------------------------------------------------- cron --
+
+# rig_cron_start: cron in the rig (logs to the rig's syslog).  Jobs run on
+# the minute: a cron test waits up to ~60 s.
+rig_cron_start() {
+	rig_assert_inside
+	/usr/sbin/cron -L 15 || return
+	rig_wait "$RIG_TIMEOUT" test -f /run/crond.pid
+}
+
+# rig_cron_job USER CMD: USER's crontab runs CMD every minute.
+rig_cron_job() {
+	rig_assert_inside
+	printf '* * * * * %s\n' "$2" | crontab -u "$1" -
+}
+
+# ----------------------------------------------------------------- syslog --
+
+# rig_syslog_mark: later rig_syslog_grep calls only look at newer lines.
+rig_syslog_mark() {
+	RIG_SYSLOG_FROM=$(($(wc -l <"$RIG_SYSLOG") + 1))
+}
+
+# rig_syslog_grep ERE [SECONDS]: wait (default RIG_TIMEOUT) until a syslog
+# line after the mark matches; print the matching lines.
+rig_syslog_grep() {
+	local re=$1 tenths=$((${2:-$RIG_TIMEOUT} * 10))
+	while :; do
+		if tail -n "+${RIG_SYSLOG_FROM:-1}" "$RIG_SYSLOG" | grep -E -- "$re"; then
+			return 0
+		fi
+		tenths=$((tenths - 1))
+		[ "$tenths" -gt 0 ] || return 1
+		sleep 0.1
+	done
+}
+
+# ------------------------------------------------------------ leftovers --
+
+# Mount table of PID (default: this shell, i.e. the rig's namespace) without
+# the mount and parent ids, so two snapshots compare structure.
+rig__mounts() {
+	cut -d' ' -f3- "/proc/${1:-self}/mountinfo" | sort
+}
+
+# rig_mounts_snapshot FILE [PID] / rig_mounts_compare FILE [PID]: did a
+# session leave a mount behind in the caller's namespace?  Compare prints
+# the difference.
+rig_mounts_snapshot() {
+	rig__mounts "${2:-}" >"$1"
+}
+rig_mounts_compare() {
+	diff -u "$1" <(rig__mounts "${2:-}")
+}
+
+# rig_jail_procs: processes not in the rig's own view - another mount or pid
+# namespace than pid 1, or a root that is not "/".  (A pivoted process in
+# its own namespace can read back as "/", hence the namespace checks.)
+rig_jail_procs() {
+	local p mnt1 pid1 mnt pidns root
+	mnt1=$(readlink /proc/1/ns/mnt)
+	pid1=$(readlink /proc/1/ns/pid)
+	for p in /proc/[0-9]*; do
+		mnt=$(readlink "$p/ns/mnt" 2>/dev/null) || continue	# gone, zombie
+		pidns=$(readlink "$p/ns/pid" 2>/dev/null) || continue
+		root=$(readlink "$p/root" 2>/dev/null) || continue
+		if [ "$mnt" != "$mnt1" ] || [ "$pidns" != "$pid1" ] || [ "$root" != / ]; then
+			printf '%s %s root=%s %s\n' "${p#/proc/}" \
+				"$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null)" "$root" "$mnt"
+		fi
+	done
+}
+
+# rig_jail_procs_gone [SECONDS]: wait until no such process is left; on
+# timeout print them and fail.
+rig_jail_procs_gone() {
+	if rig_wait "${1:-$RIG_TIMEOUT}" rig__no_jail_procs; then return 0; fi
+	rig_jail_procs
+	return 1
+}
+rig__no_jail_procs() {
+	[ -z "$(rig_jail_procs)" ]
+}

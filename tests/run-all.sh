@@ -1,0 +1,149 @@
+#!/bin/bash
+# run-all.sh - the whole suite; `make check` runs it with MODULE, INIT and
+# BUILD set (absolute).  Order:
+#   1. unit tests: $BUILD/tests/test_* (on the host, no privileges used)
+#   2. tests/host-unchanged.sh (on the host: the rig cannot change it)
+#   3. each tests/e2e/*.sh, sorted, in its own tests/rig/isolate.sh
+#   4. with BUILD_ASAN set: the unit tests and the asan-capable PAM-level
+#      tests (tests/e2e/*-pam*.sh) again, against $BUILD_ASAN
+#   5. the host snapshot taken at the start still matches
+# Every TAP line is shown and counted; the last line is exactly
+# "N passed, N failed" (", N skipped" when there are skips).  Exit 1 when
+# anything failed, a file exited non-zero without saying "not ok", or no
+# test ran.  MUST_WORK=1 (CI) makes every skip a failure.
+set -uo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TOP=$(dirname "$HERE")
+cd "$TOP" || exit 1
+
+# Host-side orphans (a killed rig's pid 1) must come to us, not to the
+# machine's pid 1, which never reaps them (rig-notes).
+if [ "${RIG_SUBREAPER:-}" != "$$" ] && [ -x /usr/bin/python3 ]; then
+	exec "$HERE/rig/subreaper" /bin/bash "$HERE/run-all.sh" "$@"
+fi
+
+BUILD=${BUILD:-$TOP/build}
+export MODULE=${MODULE:-$BUILD/pam_jail.so}
+export INIT=${INIT:-$BUILD/jail-init}
+export DRIVER=${DRIVER:-$BUILD/tests/pamdriver}
+export BUILD MUST_WORK=${MUST_WORK:-0}
+FILE_TIMEOUT=${RIG_FILE_TIMEOUT:-600}	# seconds per test file
+
+PASSED=0 FAILED=0 SKIPPED=0 RAN=0
+FAILURES=()
+TMP=$(mktemp -d /tmp/pam_jail-run-all.XXXXXX) || exit 1
+trap 'rm -rf "$TMP"' EXIT
+
+# tally NAME: copy TAP from stdin to stdout, counting.  Under MUST_WORK a
+# skip counts as a failure even when the test did not say so itself.
+tally() {
+	local name=$1 line
+	F_FAILED=0 F_LINES=0
+	while IFS= read -r line; do
+		printf '%s\n' "$line"
+		case $line in
+		"not ok"*)
+			F_FAILED=$((F_FAILED + 1)); FAILURES+=("$name: ${line#not ok - }") ;;
+		"ok "*"# SKIP"* | "ok "*"# skip"*)
+			if [ "$MUST_WORK" = 1 ]; then
+				printf '#   ^ a skip is a failure with MUST_WORK=1\n'
+				F_FAILED=$((F_FAILED + 1)); FAILURES+=("$name: ${line#ok - }")
+			else SKIPPED=$((SKIPPED + 1)); fi ;;
+		"ok "* | ok) PASSED=$((PASSED + 1)) ;;
+		*) continue ;;
+		esac
+		F_LINES=$((F_LINES + 1))
+	done
+	FAILED=$((FAILED + F_FAILED))
+}
+
+# run_file NAME CMD...: one section.  A non-zero exit with no "not ok", or
+# no TAP line at all, is one failure of its own.
+run_file() {
+	local name=$1 rc
+	shift
+	printf '\n# ==== %s\n' "$name"
+	tally "$name" < <(timeout -k 10 "$FILE_TIMEOUT" "$@" </dev/null 2>&1
+		echo "$?" >"$TMP/rc")
+	read -r rc <"$TMP/rc"
+	RAN=$((RAN + F_LINES))
+	if [ "$rc" != 0 ] && [ "$F_FAILED" = 0 ]; then
+		[ "$rc" = 124 ] && rc="$rc (timed out after ${FILE_TIMEOUT}s)"
+		printf 'not ok - %s exited with status %s\n' "$name" "$rc"
+		FAILED=$((FAILED + 1)); FAILURES+=("$name: exited with status $rc")
+	elif [ "$F_LINES" = 0 ]; then
+		printf 'not ok - %s printed no test lines\n' "$name"
+		FAILED=$((FAILED + 1)); FAILURES+=("$name: printed no test lines")
+	fi
+}
+
+# A section that could not run at all: a skip (a failure under MUST_WORK).
+skip_file() {
+	printf '\n# ==== %s\n' "$1"
+	tally "$1" < <(printf 'ok - %s # SKIP %s\n' "$1" "$2")
+	RAN=$((RAN + 1))
+}
+
+run_units() {
+	local t
+	for t in "$1"/tests/test_*; do
+		if [ ! -f "$t" ] || [ ! -x "$t" ]; then continue; fi
+		run_file "${t#"$TOP"/}" "$t"
+	done
+}
+
+# run_e2e LABEL FILE...: each file in its own rig; LABEL marks a re-run.
+run_e2e() {
+	local label=$1 f
+	shift
+	for f in "$@"; do
+		if [ "$(id -u)" != 0 ]; then
+			skip_file "$f$label" "needs root (it builds a namespace rig)"
+		else
+			run_file "$f$label" "$HERE/rig/isolate.sh" "$f"
+		fi
+	done
+}
+
+main() {
+	local snap=$TMP/host.snap e2e asan_e2e
+	[ "$(id -u)" = 0 ] && bash "$HERE/host-unchanged.sh" snapshot "$snap"
+	run_units "$BUILD"
+	if [ "$(id -u)" = 0 ]; then
+		run_file tests/host-unchanged.sh bash "$HERE/host-unchanged.sh"
+	else
+		skip_file tests/host-unchanged.sh "needs root"
+	fi
+	mapfile -t e2e < <(LC_ALL=C ls -1 tests/e2e/*.sh 2>/dev/null)
+	run_e2e "" "${e2e[@]}"
+	if [ -n "${BUILD_ASAN:-}" ]; then
+		run_units "$BUILD_ASAN"
+		mapfile -t asan_e2e < <(LC_ALL=C ls -1 tests/e2e/*-pam*.sh 2>/dev/null)
+		MODULE=$BUILD_ASAN/pam_jail.so INIT=$BUILD_ASAN/jail-init \
+			DRIVER=$BUILD_ASAN/tests/pamdriver run_e2e " (asan)" "${asan_e2e[@]}"
+	fi
+	if [ -f "$snap" ]; then
+		run_file "host unchanged by the whole suite" \
+			bash "$HERE/host-unchanged.sh" compare "$snap"
+	fi
+	summary
+}
+
+summary() {
+	local f
+	if [ "$RAN" = 0 ]; then
+		printf 'not ok - no test ran at all\n'
+		FAILED=$((FAILED + 1))
+	fi
+	printf '\n'
+	for f in "${FAILURES[@]}"; do printf '# FAILED %s\n' "$f"; done
+	if [ "$SKIPPED" -gt 0 ]; then
+		printf '%d passed, %d failed, %d skipped\n' "$PASSED" "$FAILED" "$SKIPPED"
+	else
+		printf '%d passed, %d failed\n' "$PASSED" "$FAILED"
+	fi
+	[ "$FAILED" = 0 ]
+}
+
+main "$@"
