@@ -465,7 +465,7 @@ int jc_mounts_compose(const struct jc_plan *p, struct jc_clones *c,
 	return 0;
 }
 
-static int mount_proc(int root, struct jc_err *err)
+static int mount_proc(int root, const char *root_name, struct jc_err *err)
 {
 	int fs, m, rc;
 
@@ -481,7 +481,7 @@ static int mount_proc(int root, struct jc_err *err)
 	close(fs);
 	if (m < 0)
 		return jc_fail(err, errno, "fsmount proc");
-	rc = attach(m, root, "", "/proc", err);
+	rc = attach(m, root, root_name, "/proc", err);
 	close(m);
 	return rc;
 }
@@ -572,9 +572,9 @@ static int mask_proc(int root, struct jc_err *err)
 	return 0;
 }
 
-int jc_mounts_finish(int root, struct jc_err *err)
+int jc_mounts_finish(int root, const char *root_name, struct jc_err *err)
 {
-	if (mount_proc(root, err) < 0 || mask_proc(root, err) < 0)
+	if (mount_proc(root, root_name, err) < 0 || mask_proc(root, err) < 0)
 		return -1;
 	return pivot(root, err);
 }

@@ -41,7 +41,8 @@ void jc_clones_close(struct jc_clones *c);
 int jc_mounts_compose(const struct jc_plan *plan, struct jc_clones *c,
 		      int *newroot, int *log_sock, struct jc_err *err);
 
-/* Mount /proc and pivot_root into NEWROOT; detach the old root. */
-int jc_mounts_finish(int newroot, struct jc_err *err);
+/* Mount /proc and pivot_root into NEWROOT (ROOT_NAME, the host path, is
+ * for messages); detach the old root. */
+int jc_mounts_finish(int newroot, const char *root_name, struct jc_err *err);
 
 #endif

@@ -204,7 +204,8 @@ static void init_main(const struct jc_plan *p, int newroot,
 	int report = f->fd[INIT_REPORT];
 
 	memcpy(jail, p->jail, sizeof(jail));
-	if (jc_mounts_finish(newroot, &err) < 0 || place_init_fds(f, &err) < 0)
+	if (jc_mounts_finish(newroot, p->root, &err) < 0 ||
+	    place_init_fds(f, &err) < 0)
 		goto fail;
 	report = 3 + INIT_REPORT;
 	if (jc_privs_drop(NULL, 0, &err) < 0 ||
@@ -267,6 +268,15 @@ fail:
 	_exit(1);
 }
 
+/* A failure reported by the builder or init: its message already ends in
+ * strerror; keep the errno for the caller. */
+static int report_error(struct jc_err *err, const struct report *r)
+{
+	jc_fail(err, 0, "%s", r->msg);
+	err->errnum = r->errnum;
+	return -1;
+}
+
 /* The builder's answer (init's pidfd), then init's: EOF once its exec
  * closed the CLOEXEC socket, or an error message. */
 static int await_init(int sock, struct jc_jail_handle *h, struct jc_err *err)
@@ -277,7 +287,7 @@ static int await_init(int sock, struct jc_jail_handle *h, struct jc_err *err)
 	if (rc <= 0)
 		return rc == 0 ? jc_fail(err, 0, "jail builder died") : -1;
 	if (!r.ok)
-		return jc_fail(err, r.errnum ? r.errnum : 0, "%s", r.msg);
+		return report_error(err, &r);
 	if (fd < 0)
 		return jc_fail(err, 0, "jail builder sent no pidfd");
 	h->init_pidfd = fd;
@@ -289,7 +299,7 @@ static int await_init(int sock, struct jc_jail_handle *h, struct jc_err *err)
 	if (rc < 0)
 		return -1;
 	if (rc > 0)
-		return jc_fail(err, 0, "%s", r.msg);
+		return report_error(err, &r);
 	if (poll(&(struct pollfd){ .fd = fd, .events = POLLIN }, 1, 0) > 0)
 		return jc_fail(err, 0, "jail init exited during setup");
 	return 0;

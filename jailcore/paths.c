@@ -206,12 +206,18 @@ int jc_path_open_in(int rootfd, const char *root_name, const char *path,
 	int fd = openat2_path(rootfd, path, RESOLVE_IN_ROOT |
 			      RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
 
-	if (fd < 0) {
-		if (errno == ELOOP)
-			return jc_fail(err, 0, "%s%s: a component is a symlink; "
-				       "mount points must be real directories "
-				       "or files", root_name, path);
+	struct stat st;
+
+	if (fd < 0 && errno != ELOOP)
 		return jc_fail(err, errno, "%s%s", root_name, path);
+	/* With O_PATH|O_NOFOLLOW a trailing symlink is opened as itself
+	 * rather than failing: refuse it here. */
+	if (fd < 0 || (fstat(fd, &st) == 0 && S_ISLNK(st.st_mode))) {
+		if (fd >= 0)
+			close(fd);
+		return jc_fail(err, 0, "%s%s: a component is a symlink; mount "
+			       "points must be real directories or files",
+			       root_name, path);
 	}
 	*out = fd;
 	return 0;
