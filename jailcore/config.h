@@ -39,8 +39,21 @@ enum jc_jail_key {
 	JC_K_SECCOMP,
 	JC_K_SECCOMP_DENY,
 	JC_K_SECCOMP_ALLOW,
+	JC_K_ROOT_CAPS,
 	JC_K__COUNT
 };
+
+/* What a jailed root may keep, in the spirit of FreeBSD's allow.*: it acts
+ * on files and processes inside the jail and nothing more.  Everything else
+ * (sys_admin, sys_module, sys_rawio, sys_ptrace, sys_time, sys_boot, mknod,
+ * net_admin, dac_read_search, bpf, perfmon, setfcap, setpcap, mac_*,
+ * syslog, linux_immutable, checkpoint_restore, sys_resource, sys_nice, ...)
+ * reaches the host and is refused at config time. */
+#define JC_ROOT_CAPS_ALLOWED "chown dac_override fowner fsetid kill setuid " \
+	"setgid net_bind_service sys_chroot audit_write ipc_owner lease"
+/* allow_root = yes without root_caps. */
+#define JC_ROOT_CAPS_DEFAULT "chown dac_override fowner fsetid kill setuid " \
+	"setgid net_bind_service sys_chroot audit_write"
 
 /* One bind: SRC[:DST].  dst equals src when no ':' was given.  Both are
  * templates (may contain %h, %u, ...). */
@@ -65,6 +78,9 @@ struct jc_jail {
 	enum jc_network network;	/* default JC_NET_NONE */
 	char *hostname;			/* template; default "%j" */
 	bool allow_root;		/* default false */
+	/* Capabilities a jailed root keeps (allow_root = yes), as a mask of
+	 * 1ULL << CAP_*; only the whitelist below is accepted. */
+	unsigned long long root_caps;
 	/* seccomp = default | none (default: default); seccomp_deny = NAME...
 	 * adds names denied with EPERM; seccomp_allow = NAME... removes names
 	 * from the default denylist (each must be in it).  Every name must be

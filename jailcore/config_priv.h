@@ -93,7 +93,11 @@ int jc_cfg_jail_value(const struct jc_cfg_ctx *c, struct jc_jail *j, int id,
 
 /* Rules between keys of one [jail:...], checked once all its keys are
  * in J (the seccomp keys for now). */
-int jc_cfg_jail_check(const struct jc_cfg_ctx *c, const struct jc_jail *j);
+int jc_cfg_jail_check(const struct jc_cfg_ctx *c, struct jc_jail *j);
+/* LIST of capability names (JC_ROOT_CAPS_ALLOWED only) -> mask; on error
+ * the offending word is copied to BAD. */
+int jc_cfg_caps(const char *list, unsigned long long *mask, char *bad,
+		size_t badsz);
 
 /* Check a template's %-tokens at load time, so a typo is reported with its
  * line instead of failing somebody's login. */

@@ -22,6 +22,7 @@ static const char *const jail_keys[] = {
 	[JC_K_SECCOMP] = "seccomp",
 	[JC_K_SECCOMP_DENY] = "seccomp_deny",
 	[JC_K_SECCOMP_ALLOW] = "seccomp_allow",
+	[JC_K_ROOT_CAPS] = "root_caps",
 };
 _Static_assert(sizeof(jail_keys) / sizeof(jail_keys[0]) == JC_K__COUNT,
 	       "jail_keys must name every enum jc_jail_key");

@@ -4,7 +4,10 @@
  * are the ones that hold whatever the tokens expand to: absolute, no ".."
  * component, only known %-tokens.
  */
+#include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
+#include <sys/capability.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -249,10 +252,10 @@ static int parse_allow_root(const struct jc_cfg_ctx *c, int line,
 	for (i = 0; i < 3; i++) {
 		if (strcasecmp(val, no[i]) == 0)
 			return 0;
-		if (strcasecmp(val, yes[i]) == 0)
-			return jc_fail(c->err, 0,
-				       "%s:%d: allow_root = yes is not supported yet",
-				       c->path, line);
+		if (strcasecmp(val, yes[i]) == 0) {
+			*out = true;
+			return 0;
+		}
 	}
 	return jc_fail(c->err, 0, "%s:%d: allow_root: expected yes or no, got '%s'",
 		       c->path, line, jc_vis(val, v, sizeof(v)));
@@ -346,7 +349,93 @@ static int parse_syscalls(const struct jc_cfg_ctx *c, const char *key,
 	}
 }
 
-int jc_cfg_jail_check(const struct jc_cfg_ctx *c, const struct jc_jail *j)
+/* Parse a capability list (names with or without "cap_") against
+ * JC_ROOT_CAPS_ALLOWED into a mask. */
+int jc_cfg_caps(const char *list, unsigned long long *mask, char *bad,
+		size_t badsz)
+{
+	char buf[512], *save = NULL, *w;
+	cap_value_t v;
+
+	*mask = 0;
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (w = strtok_r(buf, " \t,", &save); w; w = strtok_r(NULL, " \t,", &save)) {
+		char *name = strncasecmp(w, "cap_", 4) == 0 ? w + 4 : w;
+		char padded[64], full[64];
+
+		for (char *q = name; *q; q++)
+			*q = (char)tolower((unsigned char)*q);
+		snprintf(padded, sizeof(padded), " %s ", name);
+		snprintf(full, sizeof(full), "cap_%s", name);
+		if (!strstr(" " JC_ROOT_CAPS_ALLOWED " ", padded) ||
+		    cap_from_name(full, &v) < 0 || v > 63) {
+			snprintf(bad, badsz, "%s", w);
+			return -1;
+		}
+		*mask |= 1ULL << v;
+	}
+	return 0;
+}
+
+static int parse_root_caps(const struct jc_cfg_ctx *c, int line,
+			   const char *val, unsigned long long *mask)
+{
+	char bad[64], v[80];
+
+	if (strlen(val) >= 512)
+		return jc_fail(c->err, 0, "%s:%d: root_caps: list too long",
+			       c->path, line);
+	if (jc_cfg_caps(val, mask, bad, sizeof(bad)) < 0)
+		return jc_fail(c->err, 0, "%s:%d: root_caps: '%s' is not a "
+			       "capability a jailed root may keep (allowed: %s)",
+			       c->path, line, jc_vis(bad, v, sizeof(v)),
+			       JC_ROOT_CAPS_ALLOWED);
+	return 0;
+}
+
+/* A source or destination at or below /etc. */
+static bool under_etc(const char *path)
+{
+	return strncmp(path, "/etc", 4) == 0 && (path[4] == '\0' || path[4] == '/');
+}
+
+/* A jailed root with dac_override would read the host's shadow and write
+ * its config through a bind of /etc: such a jail keeps its own /etc. */
+static int check_root_jail(const struct jc_cfg_ctx *c, struct jc_jail *j)
+{
+	const struct jc_bindspec *b[2] = { j->bind_ro, j->bind_rw };
+	const size_t n[2] = { j->n_bind_ro, j->n_bind_rw };
+	char bad[64];
+
+	if (!j->allow_root && j->key_line[JC_K_ROOT_CAPS])
+		return jc_fail(c->err, 0, "%s:%d: root_caps needs allow_root = yes",
+			       c->path, j->key_line[JC_K_ROOT_CAPS]);
+	if (!j->allow_root)
+		return 0;
+	for (int k = 0; k < 2; k++)
+		for (size_t i = 0; i < n[k]; i++)
+			if (under_etc(b[k][i].src) || under_etc(b[k][i].dst))
+				return jc_fail(c->err, 0, "%s:%d: %s: the host's /etc "
+					       "must not be bound into a jail with "
+					       "allow_root = yes (it keeps its own /etc)",
+					       c->path, j->key_line[k ? JC_K_BIND_RW :
+								   JC_K_BIND_RO],
+					       k ? "bind_rw" : "bind_ro");
+	return j->key_line[JC_K_ROOT_CAPS] ? 0 :
+	       jc_cfg_caps(JC_ROOT_CAPS_DEFAULT, &j->root_caps, bad, sizeof(bad));
+}
+
+static int check_seccomp_keys(const struct jc_cfg_ctx *c,
+			      const struct jc_jail *j);
+
+int jc_cfg_jail_check(const struct jc_cfg_ctx *c, struct jc_jail *j)
+{
+	if (check_root_jail(c, j) < 0)
+		return -1;
+	return check_seccomp_keys(c, j);
+}
+
+static int check_seccomp_keys(const struct jc_cfg_ctx *c, const struct jc_jail *j)
 {
 	const struct jc_seccomp_spec *s = &j->seccomp;
 	int deny = j->key_line[JC_K_SECCOMP_DENY];
@@ -397,6 +486,8 @@ int jc_cfg_jail_value(const struct jc_cfg_ctx *c, struct jc_jail *j, int id,
 	case JC_K_SECCOMP_ALLOW:
 		return parse_syscalls(c, "seccomp_allow", line, val,
 				      &j->seccomp.allow, &j->seccomp.n_allow);
+	case JC_K_ROOT_CAPS:
+		return parse_root_caps(c, line, val, &j->root_caps);
 	default:
 		return parse_allow_root(c, line, val, &j->allow_root);
 	}

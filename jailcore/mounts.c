@@ -95,7 +95,8 @@ static int prepare_dev(const struct jc_plan *p, struct jc_clones *c,
 	}
 	/* The caller's devpts: sshd's and login's ptys live there, and the
 	 * jail's own /dev/ptmx (made below, beside this "pts") opens it. */
-	if (clone_tree(AT_FDCWD, "/dev/pts", devattr, "/dev/pts", &c->pts, err) < 0)
+	if (!p->private_devpts &&
+	    clone_tree(AT_FDCWD, "/dev/pts", devattr, "/dev/pts", &c->pts, err) < 0)
 		return -1;
 	if (p->tty[0] && clone_tree(AT_FDCWD, p->tty, devattr, p->tty, &c->tty,
 				    err) < 0)
@@ -258,21 +259,55 @@ static int dev_links(int dev, struct jc_err *err)
 /* ptmx: a bind of the host's node would open the devpts beside the
  * *host's* /dev/ptmx dentry (ENOENT here); a node of our own beside the
  * "pts" bind opens that devpts, so tmux and script get ptys inside. */
-static int dev_pts(int dev, struct jc_clones *c, struct jc_err *err)
+/* A devpts instance of the jail's own (every devpts mount is a new
+ * instance since Linux 4.7): sshd's monitor allocates the session's pty
+ * through the jail's /dev/ptmx, so it lands here; ptys of the host are not
+ * visible.  Used where a jailed root could otherwise open them. */
+static int private_devpts(gid_t tty_gid, int *out, struct jc_err *err)
 {
-	int target, rc = 0;
+	char gid[16];
+	int fs, m;
+
+	snprintf(gid, sizeof(gid), "%u", (unsigned)tty_gid);
+	fs = fsopen("devpts", FSOPEN_CLOEXEC);
+	if (fs < 0)
+		return jc_fail(err, errno, "fsopen devpts");
+	if (fsconfig(fs, FSCONFIG_SET_STRING, "ptmxmode", "0666", 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0620", 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_SET_STRING, "gid", gid, 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
+		close(fs);
+		return jc_fail(err, errno, "fsconfig devpts");
+	}
+	m = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
+	close(fs);
+	if (m < 0)
+		return jc_fail(err, errno, "fsmount devpts");
+	*out = m;
+	return 0;
+}
+
+static int dev_pts(const struct jc_plan *p, int dev, struct jc_clones *c,
+		   struct jc_err *err)
+{
+	int target, tree = c->pts, rc = 0;
 
 	if (mknodat(dev, "ptmx", S_IFCHR | 0666, makedev(5, 2)) < 0 ||
 	    fchmodat(dev, "ptmx", 0666, 0) < 0)
 		return jc_fail(err, errno, "mknod /dev/ptmx");
 	if (mkdirat(dev, "pts", 0755) < 0)
 		return jc_fail(err, errno, "mkdir /dev/pts");
+	if (p->private_devpts && private_devpts(p->tty_gid, &tree, err) < 0)
+		return -1;
 	target = openat(dev, "pts", O_PATH | O_CLOEXEC | O_NOFOLLOW | O_DIRECTORY);
 	if (target < 0)
-		return jc_fail(err, errno, "open /dev/pts");
-	if (move_mount(c->pts, "", target, "", ATTACH_FLAGS) < 0)
+		rc = jc_fail(err, errno, "open /dev/pts");
+	else if (move_mount(tree, "", target, "", ATTACH_FLAGS) < 0)
 		rc = jc_fail(err, errno, "move_mount /dev/pts");
-	close(target);
+	if (target >= 0)
+		close(target);
+	if (tree != c->pts)
+		close(tree);
 	return rc;
 }
 
@@ -306,7 +341,7 @@ static int compose_dev_nodes(const struct jc_plan *p, int dev,
 			return -1;
 	if (c->tty >= 0 && bind_into_dev(dev, p->tty + 5, c->tty, err) < 0)
 		return -1;
-	if (dev_pts(dev, c, err) < 0 || dev_shm(dev, err) < 0 ||
+	if (dev_pts(p, dev, c, err) < 0 || dev_shm(dev, err) < 0 ||
 	    dev_links(dev, err) < 0)
 		return -1;
 	return 0;
@@ -382,6 +417,9 @@ static int compose_identity(const struct jc_plan *p, int root, int dev,
 {
 	static const char *const tmp[] = { ".passwd", ".group", ".empty" };
 	int rc = -1;
+
+	if (p->own_etc)
+		return 0;	/* a jailed root's tree keeps its own /etc */
 
 	if (write_file(dev, tmp[0], p->passwd, err) < 0 ||
 	    write_file(dev, tmp[1], p->group, err) < 0 ||

@@ -208,7 +208,7 @@ static void init_main(const struct jc_plan *p, int newroot,
 	    place_init_fds(f, &err) < 0)
 		goto fail;
 	report = 3 + INIT_REPORT;
-	if (jc_privs_drop(NULL, 0, &err) < 0 ||
+	if (jc_privs_drop(NULL, 0, 0, &err) < 0 ||
 	    jc_seccomp_install(&p->seccomp, &err) < 0)
 		goto fail;
 	execveat(3 + INIT_EXEC, "", argv, envp, AT_EMPTY_PATH);
@@ -425,7 +425,8 @@ int jc_session_open(const struct jc_plan *p, const char *init_path,
 	 * binds the caller too (there is no hook in the session's child),
 	 * so sshd's monitor, login and su finish their work under it. */
 	if (jc_jail_enter(h, err) < 0 ||
-	    jc_privs_drop(keep, sizeof(keep) / sizeof(keep[0]), err) < 0 ||
+	    jc_privs_drop(keep, sizeof(keep) / sizeof(keep[0]),
+			  p->root_session ? p->root_caps : 0, err) < 0 ||
 	    jc_seccomp_install(&p->seccomp, err) < 0) {
 		jc_jail_release(h, 1000, NULL);
 		return -1;

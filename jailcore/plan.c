@@ -235,6 +235,8 @@ static int plan_identity(struct jc_plan *p, const struct passwd *pw,
 	struct group *tty = getgrnam("tty");
 	int rc = 0;
 
+	p->tty_gid = tty ? tty->gr_gid : 5;
+
 	if (!field_ok(pw->pw_gecos) || !field_ok(pw->pw_dir) ||
 	    !field_ok(pw->pw_shell))
 		return jc_fail(err, 0, "passwd entry of %s holds ':' or a "
@@ -320,6 +322,9 @@ static int plan_jail(struct jc_plan *p, const struct jc_config *cfg,
 
 	snprintf(p->conf_path, sizeof(p->conf_path), "%s", cfg->path);
 	p->network = j->network;
+	p->own_etc = p->private_devpts = j->allow_root;
+	p->root_session = j->allow_root && pw->pw_uid == 0;
+	p->root_caps = j->root_caps;
 	if (plan_paths(p, j, &t, err) < 0 || plan_hostname(p, j, &t, err) < 0 ||
 	    plan_tty(p, tty, err) < 0 || plan_identity(p, pw, g, err) < 0 ||
 	    plan_seccomp(p, j, err) < 0)

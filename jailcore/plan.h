@@ -43,6 +43,16 @@ struct jc_plan {
 
 	struct jc_seccomp_spec seccomp;	/* a deep copy, outlives the config */
 
+	/* allow_root jails: the tree is a full root filesystem with its own
+	 * /etc (no generated passwd/group), and a private devpts instance (a
+	 * root with dac_override must not open other sessions' ptys in the
+	 * host's devpts) */
+	bool own_etc;
+	bool private_devpts;
+	gid_t tty_gid;			/* gid= of a private devpts */
+	bool root_session;		/* uid 0 in an allow_root jail */
+	unsigned long long root_caps;	/* what that root keeps */
+
 	char *passwd;			/* generated /etc/passwd text */
 	char *group;			/* generated /etc/group text */
 };

@@ -21,9 +21,13 @@
 #define JC_CALLER_KEEP { CAP_CHOWN, CAP_FOWNER, CAP_FSETID, CAP_DAC_OVERRIDE, \
 			 CAP_SETUID, CAP_SETGID, CAP_KILL, CAP_AUDIT_WRITE }
 
-/* Empty the bounding set, clear ambient and inheritable, lock securebits
- * (NOROOT, NO_CAP_AMBIENT_RAISE set; KEEP_CAPS and NO_SETUID_FIXUP locked
- * off), keep exactly KEEP in permitted+effective, set no_new_privs. */
-int jc_privs_drop(const cap_value_t *keep, size_t n_keep, struct jc_err *err);
+/* Empty the bounding set (but for AMBIENT), lock securebits (NOROOT,
+ * NO_CAP_AMBIENT_RAISE set; KEEP_CAPS and NO_SETUID_FIXUP locked off), keep
+ * exactly KEEP + AMBIENT in permitted and effective, AMBIENT in inheritable
+ * and ambient, set no_new_privs.  AMBIENT (a mask of 1ULL << CAP_*) is 0
+ * except for a jailed root (allow_root): what its shell keeps across exec.
+ * A setuid to a non-zero uid clears ambient, permitted and effective. */
+int jc_privs_drop(const cap_value_t *keep, size_t n_keep,
+		  unsigned long long ambient, struct jc_err *err);
 
 #endif

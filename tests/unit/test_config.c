@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <sys/capability.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -388,8 +389,42 @@ static void test_values2(void)
 	fails("tmpfs_size overflow",
 	      "[jail:a]\nroot=/x\ntmpfs_size = 99999999999999999999999G\n",
 	      "out of range", NULL);
-	fails("allow_root = yes", "[jail:a]\nroot=/x\nallow_root = yes\n",
-	      "t.conf:3: allow_root = yes is not supported yet", NULL);
+	fails("root_caps with sys_admin", "[jail:a]\nroot=/x\nallow_root = yes\n"
+	      "root_caps = chown sys_admin\n",
+	      "t.conf:4: root_caps: 'sys_admin' is not a capability", NULL);
+	fails("root_caps with cap_sys_module", "[jail:a]\nroot=/x\nallow_root = yes\n"
+	      "root_caps = cap_sys_module\n", "t.conf:4: root_caps: 'cap_sys_module'", NULL);
+	fails("root_caps with mknod", "[jail:a]\nroot=/x\nallow_root = yes\n"
+	      "root_caps = mknod\n", "'mknod' is not a capability", NULL);
+	fails("root_caps with an unknown name", "[jail:a]\nroot=/x\nallow_root = yes\n"
+	      "root_caps = fly\n", "'fly' is not a capability", NULL);
+	fails("root_caps without allow_root", "[jail:a]\nroot=/x\nroot_caps = chown\n",
+	      "t.conf:3: root_caps needs allow_root = yes", NULL);
+	fails("allow_root with the host's /etc bound",
+	      "[jail:a]\nroot=/x\nallow_root = yes\nbind_ro = /usr /etc\n",
+	      "t.conf:4: bind_ro: the host's /etc must not be bound", NULL);
+	fails("allow_root with a file of /etc bound elsewhere",
+	      "[jail:a]\nroot=/x\nallow_root = yes\nbind_rw = /etc/ssl:/ssl\n",
+	      "t.conf:4: bind_rw: the host's /etc", NULL);
+	{
+		struct jc_config *r = parse_ok("[jail:a]\nroot=/x\nallow_root = yes\n"
+					       "bind_ro = /usr /etcetera\n"
+					       "[jail:b]\nroot=/y\nallow_root = 1\n"
+					       "root_caps = CAP_CHOWN kill\n");
+
+		TAP_OK(r && r->jails[0].allow_root &&
+		       r->jails[0].root_caps == ((1ULL << CAP_CHOWN) |
+			(1ULL << CAP_DAC_OVERRIDE) | (1ULL << CAP_FOWNER) |
+			(1ULL << CAP_FSETID) | (1ULL << CAP_KILL) |
+			(1ULL << CAP_SETUID) | (1ULL << CAP_SETGID) |
+			(1ULL << CAP_NET_BIND_SERVICE) | (1ULL << CAP_SYS_CHROOT) |
+			(1ULL << CAP_AUDIT_WRITE)),
+		       "allow_root = yes: the default root_caps");
+		TAP_OK(r && r->jails[1].root_caps ==
+		       ((1ULL << CAP_CHOWN) | (1ULL << CAP_KILL)),
+		       "root_caps = CAP_CHOWN kill");
+		jc_config_free(r);
+	}
 	fails("allow_root = maybe", "[jail:a]\nroot=/x\nallow_root = maybe\n",
 	      "t.conf:3: allow_root: expected yes or no", NULL);
 	fails("hostname over 64 characters",
