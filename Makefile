@@ -51,7 +51,7 @@ $(MODULE): $(BUILD)/pam_jail.o $(BUILD)/libjailcore.a pam_jail.map
 
 # pid 1 of every jail: static, libc only, so it can be exec'd from an fd
 # after the pivot whatever the jail tree holds.
-$(INIT_BIN): jail-init.c
+$(INIT_BIN): jail-init.c jailcore/proto.h
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 $(OPT) $(WARN) -D_GNU_SOURCE $(CFLAGS) -static -o $@ $<
 
@@ -137,3 +137,40 @@ clean-fuzz:
 	rm -rf $(FUZZ_BUILD)
 
 .PHONY: fuzz fuzz-regress clean-fuzz
+
+# ---- benchmarks (not part of check or CI) ---------------------------------
+# `make bench` installs bench/deps.txt (bubblewrap, valgrind), measures in
+# the rig and writes docs/BENCHMARKS.md.  Knobs: BENCH_RUNS etc., see
+# bench/run.sh.
+BENCH_BIN := $(BUILD)/bench/pambench $(BUILD)/bench/floor $(BUILD)/bench/cfgprof \
+             $(BUILD)/bench/phasetrace.so
+
+$(BUILD)/bench/pambench: bench/pambench.c bench/floor.c bench/floor.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DFLOOR_NO_MAIN -o $@ bench/pambench.c bench/floor.c \
+	    $(ALL_LDFLAGS) -lpam
+
+$(BUILD)/bench/floor: bench/floor.c bench/floor.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ bench/floor.c $(ALL_LDFLAGS)
+
+$(BUILD)/bench/cfgprof: bench/cfgprof.c $(BUILD)/libjailcore.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libjailcore.a $(ALL_LDFLAGS) $(LIBS)
+
+# LD_PRELOAD timer for the profile; it defines libc's names, so not -Werror
+# with -Wmissing-prototypes.
+$(BUILD)/bench/phasetrace.so: bench/phasetrace.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 -g -Wall -Wextra -fPIC -shared -o $@ $< -ldl
+
+bench-build: all $(BENCH_BIN)
+
+bench: bench-deps
+	$(MAKE) bench-build
+	BUILD=$(abspath $(BUILD)) bench/run.sh
+
+bench-deps:
+	bench/install-deps.sh
+
+.PHONY: bench bench-build bench-deps

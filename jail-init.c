@@ -1,22 +1,27 @@
 /* jail-init - pid 1 of every pam_jail jail.
  *
- *   jail-init JAILNAME        (fds 3..6 set up by jailcore/ns.c)
+ *   jail-init JAILNAME [persist]       (fds set up by jailcore/ns.c, see
+ *                                      jailcore/proto.h)
  *
  * Exec'd (static, from an fd, after the pivot) by the process that became
- * pid 1 of the jail's new pid namespace, with no capabilities and
- * no_new_privs.  Its jobs:
+ * pid 1 of the jail's new pid namespace, with no capabilities, no_new_privs
+ * and the jail's seccomp filter.  Its jobs:
  *  - reap orphans: processes of the jail whose parent died are reparented
  *    to it, and a pid 1 that does not wait() fills the jail with zombies;
- *  - watch the session's caller through the pidfd on fd 3: when the caller
- *    is gone (sshd's monitor killed, login crashed) the jail must not live
- *    on, so init exits and the kernel kills every process of the namespace;
- *  - relay the jail's /dev/log (fd 5) to the host's syslog (fd 6), every
- *    line attributed to the jail, like jailkit's jk_socketd;
- *  - exit on SIGTERM (sent by an administrator).
- * pam_close_session ends a jail by SIGKILL to this process.
+ *  - count the jail's sessions: each holds a connection (the first one from
+ *    the build, later ones accepted on the control socket with JOIN and a
+ *    pidfd of their caller).  A session ends on LEAVE, on its connection's
+ *    close, or when its caller dies (the pidfd turns readable: sshd's
+ *    monitor killed, login crashed).  When the last one ends and the jail
+ *    is not persistent, init exits and the kernel kills every process of
+ *    the jail's pid namespace;
+ *  - relay the jail's /dev/log to the host's syslog, every line attributed
+ *    to the jail, like jailkit's jk_socketd;
+ *  - exit on SIGTERM or STOP (an administrator ending the jail).
  * No libraries beyond libc, no files opened, nothing printed.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -24,11 +29,12 @@
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-enum { WATCH_FD = 3, LOG_IN_FD = 5, LOG_OUT_FD = 6 };
+#include "jailcore/proto.h"
 
 /* Lines from inside the jail: a burst of LOG_BURST, then LOG_RATE a
  * second; a user must not be able to flood the host's logs. */
@@ -36,7 +42,10 @@ enum { WATCH_FD = 3, LOG_IN_FD = 5, LOG_OUT_FD = 6 };
 #define LOG_RATE 20
 #define LOG_MAX 1024
 
-static const char *jail = "?";
+struct session {
+	int conn;		/* connection, -1 = free slot */
+	int pidfd;		/* the caller's pidfd */
+};
 
 struct bucket {
 	double tokens;
@@ -44,25 +53,20 @@ struct bucket {
 	unsigned long dropped;
 };
 
+static const char *jail = "?";
+static int persist;
+static int ctl_fd = -1;	/* control socket; absent for share = session */
+static struct session sessions[JC_MAX_SESSIONS];
+static unsigned n_sessions;
+static struct bucket bucket = { .tokens = LOG_BURST };
+
 static void reap_all(void)
 {
 	while (waitpid(-1, NULL, WNOHANG) > 0)
 		;
 }
 
-/* Returns 1 when init should exit. */
-static int handle_signals(int sfd)
-{
-	struct signalfd_siginfo si;
-
-	while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-		if (si.ssi_signo == SIGCHLD)
-			reap_all();
-		else
-			return 1;	/* SIGTERM, SIGINT, SIGHUP */
-	}
-	return 0;
-}
+/* ---- syslog relay ------------------------------------------------------ */
 
 static int take_token(struct bucket *b)
 {
@@ -103,7 +107,7 @@ static int parse_pri(const char **msg)
 
 static void send_line(const char *line, size_t len)
 {
-	(void)send(LOG_OUT_FD, line, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+	(void)send(JC_INIT_LOG_OUT, line, len, MSG_NOSIGNAL | MSG_DONTWAIT);
 }
 
 /* A line from a process of the jail: its own words, but under a tag that
@@ -118,7 +122,7 @@ static void relay_jailed(char *msg, const struct ucred *cr, struct bucket *b)
 	if (!take_token(b))
 		return;
 	for (char *c = msg; *c; c++)
-		if (*c == '\n' || (unsigned char)*c < 0x20)
+		if ((unsigned char)*c < 0x20)
 			*c = ' ';
 	if (b->dropped) {
 		n = snprintf(out, sizeof(out), "<%d>pam_jail-%s: %lu lines from "
@@ -142,7 +146,7 @@ static void relay(struct bucket *b)
 			     .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
 	struct cmsghdr *cm;
 	struct ucred cr = { .pid = -1, .uid = (uid_t)-1 };
-	ssize_t n = recvmsg(LOG_IN_FD, &mh, MSG_DONTWAIT);
+	ssize_t n = recvmsg(JC_INIT_LOG_IN, &mh, MSG_DONTWAIT);
 
 	if (n <= 0)
 		return;
@@ -151,7 +155,7 @@ static void relay(struct bucket *b)
 		if (cm->cmsg_level == SOL_SOCKET &&
 		    cm->cmsg_type == SCM_CREDENTIALS)
 			memcpy(&cr, CMSG_DATA(cm), sizeof(cr));
-	/* pid 0: the sender is outside this pid namespace -- the session's
+	/* pid 0: the sender is outside this pid namespace -- a session's
 	 * privileged caller (sshd's monitor, login, su), which lives in the
 	 * jail's mount namespace but not its pid namespace.  No process of
 	 * the jail can send with pid 0, and only root can claim uid 0. */
@@ -161,41 +165,225 @@ static void relay(struct bucket *b)
 		relay_jailed(buf, &cr, b);
 }
 
-int main(int argc, char **argv)
+/* ---- sessions ---------------------------------------------------------- */
+
+static void reply(int conn, enum jc_msg_type type, int fd)
 {
-	struct bucket b = { .tokens = LOG_BURST };
-	struct pollfd pfd[3];
+	struct jc_msg m = { .type = type, .sessions = n_sessions };
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { .iov_base = &m, .iov_len = sizeof(m) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+	if (fd >= 0) {
+		struct cmsghdr *cm;
+
+		mh.msg_control = cbuf;
+		mh.msg_controllen = sizeof(cbuf);
+		cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	}
+	(void)sendmsg(conn, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
+static int add_session(int conn, int pidfd)
+{
+	for (unsigned i = 0; i < JC_MAX_SESSIONS; i++)
+		if (sessions[i].conn < 0) {
+			sessions[i].conn = conn;
+			sessions[i].pidfd = pidfd;
+			n_sessions++;
+			return 0;
+		}
+	return -1;
+}
+
+/* Relay what is still queued on /dev/log: the session's last lines (sshd's
+ * "Disconnected from user", pam_unix's "session closed" from the caller)
+ * are sent just before it leaves, and must not die with the jail. */
+static void drain_log(void)
+{
+	struct pollfd p = { .fd = JC_INIT_LOG_IN, .events = POLLIN };
+
+	while (poll(&p, 1, 0) > 0 && (p.revents & POLLIN))
+		relay(&bucket);
+}
+
+static void end_session(unsigned i, enum jc_msg_type why)
+{
+	n_sessions--;
+	if (!n_sessions && !persist)
+		drain_log();
+	if (why)
+		reply(sessions[i].conn, n_sessions || persist ? JC_MSG_OK :
+		      JC_MSG_LAST, -1);
+	close(sessions[i].conn);
+	close(sessions[i].pidfd);
+	sessions[i].conn = sessions[i].pidfd = -1;
+}
+
+/* Read one message (and a passed fd) from CONN. */
+static ssize_t read_msg(int conn, struct jc_msg *m, int *fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { .iov_base = m, .iov_len = sizeof(*m) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *cm;
+	ssize_t n = recvmsg(conn, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+
+	*fd = -1;
+	for (cm = n > 0 ? CMSG_FIRSTHDR(&mh) : NULL; cm; cm = CMSG_NXTHDR(&mh, cm))
+		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
+			memcpy(fd, CMSG_DATA(cm), sizeof(int));
+	return n;
+}
+
+/* A new connection on the control socket: JOIN (with the caller's pidfd),
+ * STOP or INFO.  Returns 1 when init must exit. */
+static int accept_one(void)
+{
+	struct jc_msg m;
+	struct pollfd p;
+	int conn = accept4(ctl_fd, NULL, NULL, SOCK_CLOEXEC), fd, self;
+
+	if (conn < 0)
+		return 0;
+	p = (struct pollfd){ .fd = conn, .events = POLLIN };
+	if (poll(&p, 1, 2000) <= 0 || read_msg(conn, &m, &fd) != sizeof(m))
+		goto drop;
+	if (m.type == JC_MSG_STOP) {
+		reply(conn, JC_MSG_LAST, -1);
+		return 1;
+	}
+	if (m.type == JC_MSG_INFO) {
+		reply(conn, JC_MSG_OK, -1);
+		goto drop;
+	}
+	if (m.type != JC_MSG_JOIN || fd < 0 || add_session(conn, fd) < 0) {
+		reply(conn, JC_MSG_FULL, -1);
+		if (fd >= 0)
+			close(fd);
+		goto drop;
+	}
+	/* the joiner enters the jail's namespaces through this pidfd */
+	self = (int)syscall(SYS_pidfd_open, getpid(), 0);
+	reply(conn, JC_MSG_OK, self);
+	if (self >= 0)
+		close(self);
+	return 0;
+drop:
+	close(conn);
+	return 0;
+}
+
+/* PFD holds two entries per session listed in IDX (its caller's pidfd,
+ * its connection), in that order.  Returns 1 when the jail must end. */
+static int check_sessions(const struct pollfd *pfd, const unsigned *idx,
+			  unsigned count)
+{
+	unsigned ended = 0;
+
+	for (unsigned k = 0; k < count; k++) {
+		unsigned i = idx[k];
+		struct jc_msg m;
+		int fd;
+
+		if (pfd[2 * k].revents & POLLIN) {	/* the caller died */
+			end_session(i, 0);
+			ended++;
+		} else if (pfd[2 * k + 1].revents & (POLLIN | POLLHUP | POLLERR)) {
+			ssize_t n = read_msg(sessions[i].conn, &m, &fd);
+
+			if (fd >= 0)
+				close(fd);
+			if (n == sizeof(m) && m.type == JC_MSG_STOP)
+				return 1;
+			if (n <= 0 || (n == sizeof(m) && m.type == JC_MSG_LEAVE)) {
+				end_session(i, n > 0 ? JC_MSG_LEAVE : 0);
+				ended++;
+			}
+		}
+	}
+	return ended && n_sessions == 0 && !persist;
+}
+
+/* Returns 1 when init should exit. */
+static int handle_signals(int sfd)
+{
+	struct signalfd_siginfo si;
+
+	while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGCHLD)
+			reap_all();
+		else
+			return 1;	/* SIGTERM, SIGINT, SIGHUP */
+	}
+	return 0;
+}
+
+static int setup(int argc, char **argv)
+{
 	sigset_t set;
-	int sfd;
 
 	prctl(PR_SET_NAME, "jail-init");
 	if (argc > 1)
 		jail = argv[1];
-	clock_gettime(CLOCK_MONOTONIC, &b.last);
+	persist = argc > 2 && strcmp(argv[2], "persist") == 0;
+	for (unsigned i = 0; i < JC_MAX_SESSIONS; i++)
+		sessions[i].conn = sessions[i].pidfd = -1;
+	if (fcntl(JC_INIT_CTL, F_GETFD) >= 0)
+		ctl_fd = JC_INIT_CTL;
+	/* the first session: built with the jail */
+	if (add_session(JC_INIT_SESSION, JC_INIT_WATCH) < 0)
+		return -1;
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
 	sigprocmask(SIG_BLOCK, &set, NULL);
-	sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+int main(int argc, char **argv)
+{
+	static struct pollfd pfd[3 + 2 * JC_MAX_SESSIONS];
+	static unsigned idx[JC_MAX_SESSIONS];
+	int sfd = setup(argc, argv);
+
 	if (sfd < 0)
 		return 1;
-	pfd[0] = (struct pollfd){ .fd = sfd, .events = POLLIN };
-	pfd[1] = (struct pollfd){ .fd = WATCH_FD, .events = POLLIN };
-	pfd[2] = (struct pollfd){ .fd = LOG_IN_FD, .events = POLLIN };
+	clock_gettime(CLOCK_MONOTONIC, &bucket.last);
 	for (;;) {
-		if (poll(pfd, 3, -1) < 0 && errno != EINTR)
+		unsigned n = 3, count = 0;
+
+		pfd[0] = (struct pollfd){ .fd = sfd, .events = POLLIN };
+		pfd[1] = (struct pollfd){ .fd = JC_INIT_LOG_IN, .events = POLLIN };
+		pfd[2] = (struct pollfd){ .fd = ctl_fd, .events = POLLIN };
+		for (unsigned i = 0; i < JC_MAX_SESSIONS; i++)
+			if (sessions[i].conn >= 0) {
+				idx[count++] = i;
+				pfd[n++] = (struct pollfd){ .fd = sessions[i].pidfd,
+							    .events = POLLIN };
+				pfd[n++] = (struct pollfd){ .fd = sessions[i].conn,
+							    .events = POLLIN };
+			}
+		if (poll(pfd, n, -1) < 0 && errno != EINTR)
 			return 1;
-		if ((pfd[0].revents & POLLIN) && handle_signals(sfd))
+		if ((pfd[0].revents & POLLIN) && handle_signals(sfd)) {
+			drain_log();
 			return 0;
-		/* the caller's pidfd turns readable when it exits */
-		if (pfd[1].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL))
+		}
+		if (pfd[1].revents & POLLIN)
+			relay(&bucket);
+		if (check_sessions(pfd + 3, idx, count))
 			return 0;
-		if (pfd[2].revents & POLLIN)
-			relay(&b);
-		else if (pfd[2].revents & POLLNVAL)
-			pfd[2].fd = -1;
+		/* after check_sessions: a new session has no poll entry yet */
+		if ((pfd[2].revents & POLLIN) && accept_one())
+			return 0;
 		reap_all();
 	}
 }

@@ -198,6 +198,7 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 	struct jc_plan *plan = NULL;
 	struct jc_err err = { 0 };
 	struct session *s;
+	bool joined;
 	struct args a;
 	int rc;
 
@@ -223,14 +224,17 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 	rc = plan_session(s, svc, &a, user, item_str(pamh, PAM_TTY), &plan);
 	if (rc != PAM_SUCCESS)
 		goto out;
-	if (jc_session_open(plan, a.init, &s->jail, &err) < 0) {
+	if (jc_session_open(plan, a.init, &s->jail, &joined, &err) < 0) {
 		LOG(s, LOG_ERR, svc, "user %s jail %s: %s", user, plan->jail,
 		    err.msg);
 		rc = PAM_SESSION_ERR;
 		goto out;
 	}
+	if (s->jail.notice[0])
+		LOG(s, LOG_NOTICE, svc, "%s", s->jail.notice);
 	audit_fields(s, pamh, user, plan);
-	LOG(s, LOG_INFO, svc, "jail opened: %s", s->fields);
+	LOG(s, LOG_INFO, svc, "jail %s: %s", joined ? "joined" : "opened",
+	    s->fields);
 	if (pam_set_data(pamh, DATA_KEY, s, session_cleanup) != PAM_SUCCESS) {
 		/* unreachable in practice; the session must not go on
 		 * without a way to end the jail */

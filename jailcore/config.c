@@ -1,10 +1,11 @@
 /* config.c - see config.h.
  *
- * Loading is three passes over the same bytes: config_scan.c learns the
- * structure (original spellings, lines, duplicates), iniparser parses the
- * values, and the code below validates each value and builds the model.
- * Values are only ever fetched for keys the scanner saw, so the scanner
- * alone decides which sections and keys exist.
+ * Loading is three passes over the same bytes of each file: config_scan.c
+ * learns the structure (original spellings, lines, duplicates), iniparser
+ * parses the values, and the code below validates each value and builds
+ * the model.  Values are only ever fetched for keys the scanner saw, so the
+ * scanner alone decides which sections and keys exist.  config_load.c
+ * reads the files (the main one and its drop-ins) and drives the passes.
  */
 #include "config.h"
 
@@ -87,7 +88,7 @@ static int write_all(int fd, const char *p, size_t len)
 
 /* iniparser 4.1 can only load a named file: hand it the very bytes we
  * scanned through an anonymous memfd, so nothing can change in between. */
-static int ini_load(const char *text, size_t len, const char *path,
+int jc_cfg_ini_load(const char *text, size_t len, const char *path,
 		    dictionary **out, struct jc_err *err)
 {
 	char fdpath[64];
@@ -143,16 +144,24 @@ static int get_value(const struct jc_cfg_ctx *c,
 
 /* ---- building the model ------------------------------------------------ */
 
+/* Collect mode (jc_config_check): record the error just made and go on. */
+static int keep_going(const struct jc_cfg_ctx *c)
+{
+	return jc_errs_collect(c->errs, c->err);
+}
+
 static int build_jail(const struct jc_cfg_ctx *c,
 		      const struct jc_scan_sec *sec, struct jc_jail *j)
 {
 	const char *val;
 	char v[80];
 	size_t i;
+	int bad = 0;
 
 	j->line = sec->line;
 	j->tmpfs_size = TMPFS_DEFAULT;
 	j->network = JC_NET_NONE;
+	jc_cfg_limits_defaults(j);
 	if (jc_cfg_strdup(c, sec->name, &j->name) < 0)
 		return -1;
 	for (i = 0; i < sec->n_keys; i++) {
@@ -160,13 +169,21 @@ static int build_jail(const struct jc_cfg_ctx *c,
 
 		j->key_line[k->id] = k->line;
 		if (get_value(c, sec, k, &val) < 0 ||
-		    jc_cfg_jail_value(c, j, k->id, k->line, val) < 0)
-			return -1;
+		    jc_cfg_jail_value(c, j, k->id, k->line, val) < 0) {
+			if (!keep_going(c))
+				return -1;
+			bad = 1;	/* collect mode: the next key */
+		}
 	}
-	if (!j->root)
-		return jc_fail(c->err, 0, "%s:%d: [%s]: missing 'root = ...'",
-			       c->path, sec->line, jc_vis(sec->text, v, sizeof(v)));
-	if (jc_cfg_jail_check(c, j) < 0)
+	if (!j->root && !j->key_line[JC_K_ROOT]) {
+		jc_fail(c->err, 0, "%s:%d: [%s]: missing 'root = ...'",
+			c->path, sec->line, jc_vis(sec->text, v, sizeof(v)));
+		if (!keep_going(c))
+			return -1;
+		bad = 1;
+	}
+	/* rules between keys only make sense once every key is good */
+	if (!bad && jc_cfg_jail_check(c, j) < 0 && !keep_going(c))
 		return -1;
 	return j->hostname ? 0 : jc_cfg_strdup(c, "%j", &j->hostname);
 }
@@ -204,13 +221,10 @@ static int build_rule(const struct jc_cfg_ctx *c,
 	return jail_ref(c, sec, &r->jail, &r->line);
 }
 
-static int alloc_model(const struct jc_cfg_ctx *c, const struct jc_scan *sc,
+/* N: how many sections of each enum jc_sec_kind all files hold. */
+int jc_cfg_alloc_model(const struct jc_cfg_ctx *c, const size_t n[4],
 		       struct jc_config *cfg)
 {
-	size_t n[4] = { 0 }, i;
-
-	for (i = 0; i < sc->n_secs; i++)
-		n[sc->secs[i].kind]++;
 	/* +1: calloc(0) may return NULL, which is not a failure. */
 	cfg->jails = calloc(n[JC_SEC_JAIL] + 1, sizeof(*cfg->jails));
 	cfg->users = calloc(n[JC_SEC_USER] + 1, sizeof(*cfg->users));
@@ -220,20 +234,33 @@ static int alloc_model(const struct jc_cfg_ctx *c, const struct jc_scan *sc,
 	return 0;
 }
 
-static int build_section(const struct jc_cfg_ctx *c,
-			 const struct jc_scan_sec *sec,
-			 struct jc_config *cfg)
+static int build_one(const struct jc_cfg_ctx *c,
+		     const struct jc_scan_sec *sec, struct jc_config *cfg,
+		     const char *file)
 {
 	switch (sec->kind) {
 	case JC_SEC_JAIL:
+		cfg->jails[cfg->n_jails].file = file;
 		return build_jail(c, sec, &cfg->jails[cfg->n_jails++]);
 	case JC_SEC_USER:
+		cfg->users[cfg->n_users].file = file;
 		return build_rule(c, sec, &cfg->users[cfg->n_users++]);
 	case JC_SEC_GROUP:
+		cfg->groups[cfg->n_groups].file = file;
 		return build_rule(c, sec, &cfg->groups[cfg->n_groups++]);
 	default:
+		cfg->default_file = file;
 		return jail_ref(c, sec, &cfg->default_jail, &cfg->default_line);
 	}
+}
+
+int jc_cfg_build_section(const struct jc_cfg_ctx *c,
+			 const struct jc_scan_sec *sec, struct jc_config *cfg,
+			 const char *file)
+{
+	if (build_one(c, sec, cfg, file) < 0 && !keep_going(c))
+		return -1;
+	return 0;
 }
 
 static int check_ref(const struct jc_cfg_ctx *c, const struct jc_config *cfg,
@@ -248,161 +275,36 @@ static int check_ref(const struct jc_cfg_ctx *c, const struct jc_config *cfg,
 }
 
 /* Every jail a rule or the default names must exist; checked in file
- * order so the first bad reference is the one reported. */
-static int check_refs(const struct jc_cfg_ctx *c, const struct jc_scan *sc,
-		      const struct jc_config *cfg)
+ * order so the first bad reference is the one reported.  SC is one file's
+ * scan; *U and *G count the rules of the files before it. */
+int jc_cfg_check_refs(const struct jc_cfg_ctx *c, const struct jc_scan *sc,
+		      const struct jc_config *cfg, size_t *u, size_t *g)
 {
-	size_t i, u = 0, g = 0;
 	const struct jc_rule *r;
+	size_t i;
+	int rc;
 
 	for (i = 0; i < sc->n_secs; i++) {
 		switch (sc->secs[i].kind) {
 		case JC_SEC_USER:
-			r = &cfg->users[u++];
+			r = &cfg->users[(*u)++];
 			break;
 		case JC_SEC_GROUP:
-			r = &cfg->groups[g++];
+			r = &cfg->groups[(*g)++];
 			break;
 		case JC_SEC_GLOBAL:
-			if (check_ref(c, cfg, cfg->default_jail,
-				      cfg->default_line) < 0)
+			rc = check_ref(c, cfg, cfg->default_jail,
+				       cfg->default_line);
+			if (rc < 0 && !keep_going(c))
 				return -1;
 			continue;
 		default:
 			continue;
 		}
-		if (check_ref(c, cfg, r->jail, r->line) < 0)
+		if (check_ref(c, cfg, r->jail, r->line) < 0 && !keep_going(c))
 			return -1;
 	}
 	return 0;
-}
-
-static int build(const struct jc_cfg_ctx *c, const struct jc_scan *sc,
-		 struct jc_config *cfg)
-{
-	size_t i;
-
-	if (jc_cfg_strdup(c, c->path, &cfg->path) < 0 ||
-	    alloc_model(c, sc, cfg) < 0)
-		return -1;
-	for (i = 0; i < sc->n_secs; i++)
-		if (build_section(c, &sc->secs[i], cfg) < 0)
-			return -1;
-	return check_refs(c, sc, cfg);
-}
-
-static int parse_text(const char *text, size_t len, const char *path,
-		      struct jc_config **out, struct jc_err *err)
-{
-	struct jc_cfg_ctx c = { .path = path, .err = err };
-	struct jc_config *cfg = NULL;
-	dictionary *d = NULL;
-	struct jc_scan sc;
-	int rc = -1;
-
-	*out = NULL;
-	if (jc_scan_text(text, len, path, &sc, err) < 0)
-		return -1;
-	if (ini_load(text, len, path, &d, err) < 0)
-		goto done;
-	c.d = d;
-	cfg = calloc(1, sizeof(*cfg));
-	if (!cfg) {
-		jc_fail(err, ENOMEM, "%s: loading", path);
-		goto done;
-	}
-	if (build(&c, &sc, cfg) < 0)
-		goto done;
-	*out = cfg;
-	cfg = NULL;
-	rc = 0;
-done:
-	jc_config_free(cfg);
-	if (d)
-		iniparser_freedict(d);
-	jc_scan_free(&sc);
-	return rc;
-}
-
-/* ---- loading ------------------------------------------------------------ */
-
-/* The rule doas and sshd apply: root's file, nobody else may write it. */
-static int check_conf_fd(int fd, const char *path, struct jc_err *err)
-{
-	struct stat st;
-
-	if (fstat(fd, &st) < 0)
-		return jc_fail(err, errno, "%s: fstat", path);
-	if (!S_ISREG(st.st_mode))
-		return jc_fail(err, 0, "%s: not a regular file", path);
-	if (st.st_uid != 0)
-		return jc_fail(err, 0, "%s: not owned by root", path);
-	if (st.st_mode & (S_IWGRP | S_IWOTH))
-		return jc_fail(err, 0, "%s: writable by group or others", path);
-	if (st.st_size > CONF_MAX)
-		return jc_fail(err, 0, "%s: larger than 1 MiB", path);
-	return 0;
-}
-
-/* Read all of FD (at most CONF_MAX bytes: the file may grow after fstat). */
-static int read_all(int fd, const char *path, char **buf, size_t *len,
-		    struct jc_err *err)
-{
-	ssize_t n;
-
-	*len = 0;
-	*buf = malloc(CONF_MAX + 1);
-	if (!*buf)
-		return jc_fail(err, ENOMEM, "%s: reading", path);
-	do {
-		n = read(fd, *buf + *len, CONF_MAX + 1 - *len);
-		if (n > 0)
-			*len += (size_t)n;
-	} while ((n > 0 && *len <= CONF_MAX) || (n < 0 && errno == EINTR));
-	if (n < 0 || *len > CONF_MAX) {
-		if (n < 0)
-			jc_fail(err, errno, "%s: read", path);
-		else
-			jc_fail(err, 0, "%s: larger than 1 MiB", path);
-		free(*buf);
-		*buf = NULL;
-		return -1;
-	}
-	return 0;
-}
-
-int jc_config_load(const char *path, struct jc_config **out,
-		   struct jc_err *err)
-{
-	char *buf = NULL;
-	size_t len;
-	int fd, rc;
-
-	if (!path || !out)
-		return jc_fail(err, EINVAL, "jc_config_load");
-	*out = NULL;
-	/* O_NONBLOCK: a FIFO in the config's place must not hang the login;
-	 * fstat then refuses it. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return jc_fail(err, errno, "%s: cannot open", path);
-	rc = check_conf_fd(fd, path, err);
-	if (rc == 0)
-		rc = read_all(fd, path, &buf, &len, err);
-	close(fd);
-	if (rc == 0)
-		rc = parse_text(buf, len, path, out, err);
-	free(buf);
-	return rc;
-}
-
-int jc_config_parse_string(const char *text, const char *name,
-			   struct jc_config **out, struct jc_err *err)
-{
-	if (!text || !out)
-		return jc_fail(err, EINVAL, "jc_config_parse_string");
-	return parse_text(text, strlen(text), name ? name : "(string)", out,
-			  err);
 }
 
 static void free_binds(struct jc_bindspec *b, size_t n)
@@ -437,6 +339,7 @@ static void free_jail(struct jc_jail *j)
 		free(j->tmpfs[i]);
 	free(j->tmpfs);
 	free(j->hostname);
+	jc_cfg_limits_free(j);
 	free_words(j->seccomp.deny, j->seccomp.n_deny);
 	free_words(j->seccomp.allow, j->seccomp.n_allow);
 }
@@ -465,6 +368,9 @@ void jc_config_free(struct jc_config *cfg)
 	free_rules(cfg->groups, cfg->n_groups);
 	free(cfg->default_jail);
 	free(cfg->path);
+	for (i = 0; i < cfg->n_files; i++)
+		free(cfg->files[i]);
+	free(cfg->files);
 	free(cfg);
 }
 

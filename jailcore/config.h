@@ -40,6 +40,22 @@ enum jc_jail_key {
 	JC_K_SECCOMP_DENY,
 	JC_K_SECCOMP_ALLOW,
 	JC_K_ROOT_CAPS,
+	JC_K_SHARE,
+	JC_K_PERSIST,
+	JC_K_NETNS,
+	JC_K_TMPFS_INODES,
+	JC_K_DEVPTS,
+	JC_K_PTY_MAX,
+	JC_K_RLIMIT_NPROC,	/* the six rlimit keys, in enum jc_rlimit order */
+	JC_K_RLIMIT_NOFILE,
+	JC_K_RLIMIT_AS,
+	JC_K_RLIMIT_FSIZE,
+	JC_K_RLIMIT_CPU,
+	JC_K_RLIMIT_CORE,
+	JC_K_PIDS_MAX,
+	JC_K_MEMORY_MAX,
+	JC_K_CPU_MAX,
+	JC_K_LIMITS_REQUIRED,
 	JC_K__COUNT
 };
 
@@ -55,6 +71,19 @@ enum jc_jail_key {
 #define JC_ROOT_CAPS_DEFAULT "chown dac_override fowner fsetid kill setuid " \
 	"setgid net_bind_service sys_chroot audit_write"
 
+enum jc_share {
+	JC_SHARE_USER = 0,	/* every session of a user enters one jail */
+	JC_SHARE_SESSION,	/* a jail per session */
+};
+
+/* rlimit_* keys, applied to every session (and so to all it starts). */
+enum jc_rlimit {
+	JC_RL_NPROC, JC_RL_NOFILE, JC_RL_AS, JC_RL_FSIZE, JC_RL_CPU, JC_RL_CORE,
+	JC_RL__COUNT
+};
+#define JC_RLIM_UNSET (~0ULL - 1)	/* key absent: the caller's limit stays */
+#define JC_RLIM_INFINITY (~0ULL)	/* "unlimited" */
+
 /* One bind: SRC[:DST].  dst equals src when no ':' was given.  Both are
  * templates (may contain %h, %u, ...). */
 struct jc_bindspec {
@@ -64,6 +93,7 @@ struct jc_bindspec {
 
 struct jc_jail {
 	char *name;			/* NAME of [jail:NAME]: [A-Za-z0-9_.-]+ */
+	const char *file;		/* file of the section (cfg->files[]) */
 	int line;			/* line of the section header */
 	int key_line[JC_K__COUNT];	/* line of each key, 0 = default */
 
@@ -81,6 +111,19 @@ struct jc_jail {
 	/* Capabilities a jailed root keeps (allow_root = yes), as a mask of
 	 * 1ULL << CAP_*; only the whitelist below is accepted. */
 	unsigned long long root_caps;
+
+	enum jc_share share;		/* default user */
+	bool persist;			/* default no: ends with its last session */
+	char *netns;			/* join /run/netns/NAME; NULL = network */
+	unsigned long long tmpfs_inodes;	/* per tmpfs; default 65536 */
+	bool private_devpts;		/* devpts = private; forced by allow_root */
+	unsigned long long pty_max;	/* max ptys of a private devpts; 0 = kernel's */
+	unsigned long long rlimit[JC_RL__COUNT];	/* JC_RLIM_UNSET when absent;
+						   rlimit_core defaults to 0 */
+	/* cgroup v2 limits, as written to pids.max, memory.max, cpu.max;
+	 * NULL when absent */
+	char *pids_max, *memory_max, *cpu_max;
+	bool limits_required;		/* refuse when the limits cannot apply */
 	/* seccomp = default | none (default: default); seccomp_deny = NAME...
 	 * adds names denied with EPERM; seccomp_allow = NAME... removes names
 	 * from the default denylist (each must be in it).  Every name must be
@@ -94,12 +137,16 @@ struct jc_jail {
 struct jc_rule {
 	char *name;	/* original spelling from the file */
 	char *jail;	/* NULL means "none" (exempt) */
+	const char *file;	/* file of the section (cfg->files[]) */
 	int line;	/* line of the `jail =` key (section line if absent) */
 };
 
 struct jc_config {
-	char *path;			/* file the model came from */
+	char *path;			/* the main file */
+	char **files;			/* every file read: path, then the */
+	size_t n_files;			/* drop-ins in the order read */
 	char *default_jail;		/* [global] default; NULL = none */
+	const char *default_file;	/* file of [global] (NULL: none) */
 	int default_line;
 	struct jc_jail *jails;
 	size_t n_jails;
@@ -109,13 +156,58 @@ struct jc_config {
 	size_t n_groups;
 };
 
-/* Load and validate PATH.  The file is opened (O_RDONLY|O_CLOEXEC|O_NOCTTY)
- * and refused unless it is a regular file owned by root and not group- or
- * other-writable (the rule doas and sshd apply).  Every error names
- * "PATH:LINE: reason" (or "PATH: reason" when no line applies).
+/* Load and validate PATH, then its drop-ins: every file matching *.conf
+ * (not starting with '.') in jc_config_dropin_dir(PATH), in strcmp (C
+ * locale) order, as if appended to PATH -- except that a section may be
+ * defined only once across all files ("D:3: [user:bob] is already defined
+ * at PATH:12").  A missing drop-in directory means no drop-ins.  Every file
+ * is opened (O_RDONLY|O_CLOEXEC|O_NOCTTY) and refused unless it is a
+ * regular file owned by root and not group- or other-writable (the rule
+ * doas and sshd apply); so is the directory (root-owned, not g/o-writable).
+ * Every error names "FILE:LINE: reason" (or "FILE: reason" when no line
+ * applies); the first error found ends the load.
  * On success *out holds a model the caller frees with jc_config_free(). */
 int jc_config_load(const char *path, struct jc_config **out,
 		   struct jc_err *err);
+
+/* As jc_config_load with the drop-in directory DIR: NULL is the default
+ * (jc_config_dropin_dir), "" reads no drop-ins. */
+int jc_config_load_dir(const char *path, const char *dir,
+		       struct jc_config **out, struct jc_err *err);
+
+/* The drop-in directory of PATH: dirname(PATH)/pam_jail.d, so
+ * /etc/security/pam_jail.conf -> /etc/security/pam_jail.d.  -1 when it
+ * does not fit SIZE. */
+int jc_config_dropin_dir(const char *path, char *buf, size_t size);
+
+/* Errors collected by jc_config_check, in the order found. */
+#define JC_ERRS_MAX 200
+struct jc_errs {
+	struct jc_err *v;
+	size_t n, cap;
+	size_t dropped;		/* found after JC_ERRS_MAX were kept */
+};
+
+void jc_errs_free(struct jc_errs *e);
+
+/* The admin's lint (`jailctl check`): the same files, checks and messages
+ * as jc_config_load_dir, but it does not stop at the first error: a bad
+ * line, key, value, section or file is reported and skipped, and the
+ * checks go on, so one run lists every error.  Returns 0 with *out when
+ * nothing was found (exactly when jc_config_load_dir succeeds), -1 with
+ * ERRS filled and *out NULL otherwise.  What the module sees is
+ * unchanged: it only ever calls jc_config_load. */
+int jc_config_check(const char *path, const char *dir, struct jc_config **out,
+		    struct jc_errs *errs);
+
+/* jc_config_check on an in-memory text (no drop-ins; for tests). */
+int jc_config_check_string(const char *text, const char *name,
+			   struct jc_config **out, struct jc_errs *errs);
+
+/* "line 12" when FILE is CFG's main file (or NULL), else "FILE:12": where a
+ * section or key of CFG came from, for messages. */
+const char *jc_config_where(const struct jc_config *cfg, const char *file,
+			    int line, char *buf, size_t size);
 
 /* Same validation, from an in-memory text; NAME is used in messages.  No
  * ownership check (used by the unit tests and the fuzz target). */

@@ -47,14 +47,16 @@ static int group_conflict(const struct jc_config *cfg, const char *user,
 			  const struct jc_rule *a, const struct jc_rule *b,
 			  struct jc_err *err)
 {
-	char u[80], an[80], bn[80], aj[80], bj[80];
+	char u[80], an[80], bn[80], aj[80], bj[80], aw[160], bw[160];
 
 	return jc_fail(err, 0,
-		       "%s: user '%s' is in [group:%s] (line %d, jail %s) and [group:%s] (line %d, jail %s), which disagree",
+		       "%s: user '%s' is in [group:%s] (%s, jail %s) and [group:%s] (%s, jail %s), which disagree",
 		       cfg->path, jc_vis(user, u, sizeof(u)),
-		       jc_vis(a->name, an, sizeof(an)), a->line,
+		       jc_vis(a->name, an, sizeof(an)),
+		       jc_config_where(cfg, a->file, a->line, aw, sizeof(aw)),
 		       a->jail ? jc_vis(a->jail, aj, sizeof(aj)) : "none",
-		       jc_vis(b->name, bn, sizeof(bn)), b->line,
+		       jc_vis(b->name, bn, sizeof(bn)),
+		       jc_config_where(cfg, b->file, b->line, bw, sizeof(bw)),
 		       b->jail ? jc_vis(b->jail, bj, sizeof(bj)) : "none");
 }
 
@@ -83,9 +85,11 @@ static int match_group_rule(const struct jc_config *cfg, const char *user,
 static void set_rule_match(const struct jc_config *cfg, const char *kind,
 			   const struct jc_rule *r, struct jc_match *m)
 {
+	char w[160];
+
 	m->jail = r->jail ? jc_config_find_jail(cfg, r->jail) : NULL;
-	snprintf(m->why, sizeof(m->why), "[%s:%s] at line %d", kind, r->name,
-		 r->line);
+	snprintf(m->why, sizeof(m->why), "[%s:%s] at %s", kind, r->name,
+		 jc_config_where(cfg, r->file, r->line, w, sizeof(w)));
 }
 
 int jc_config_match_groups(const struct jc_config *cfg, const char *user,
@@ -93,6 +97,7 @@ int jc_config_match_groups(const struct jc_config *cfg, const char *user,
 			   struct jc_match *m, struct jc_err *err)
 {
 	const struct jc_rule *r;
+	char w[160];
 
 	if (!cfg || !user || !m || (n_groups && !groups))
 		return jc_fail(err, EINVAL, "jc_config_match_groups");
@@ -114,8 +119,9 @@ int jc_config_match_groups(const struct jc_config *cfg, const char *user,
 		return 0;
 	}
 	m->jail = jc_config_find_jail(cfg, cfg->default_jail);
-	snprintf(m->why, sizeof(m->why), "[global] default at line %d",
-		 cfg->default_line);
+	snprintf(m->why, sizeof(m->why), "[global] default at %s",
+		 jc_config_where(cfg, cfg->default_file, cfg->default_line, w,
+				 sizeof(w)));
 	return 0;
 }
 

@@ -59,12 +59,36 @@ struct jc_scan {
 	struct jc_scan_sec *secs;
 	size_t n_secs;
 	size_t cap_secs;
+	/* collect mode: physical lines (ascending) the scanner refused or
+	 * skipped; config.c blanks them before iniparser reads the text */
+	int *blank;
+	size_t n_blank;
+	size_t cap_blank;
 };
 
 /* Scan TEXT (LEN bytes, may hold NULs, which are refused).  PATH is used in
  * messages.  On error *SC is left empty. */
 int jc_scan_text(const char *text, size_t len, const char *path,
 		 struct jc_scan *sc, struct jc_err *err);
+
+/* Errors found so far, for jc_config_check's collect mode: record *ERR
+ * (then cleared) in ERRS and return 1 to go on; 0 when ERRS is NULL (stop
+ * at this error) or the error was running out of memory. */
+int jc_errs_collect(struct jc_errs *errs, struct jc_err *err);
+
+/* How jc_scan_run scans one file. */
+struct jc_scan_opts {
+	struct jc_errs *errs;	/* non-NULL: collect mode (see config.h) */
+	int allow_empty;	/* a file with no section is fine (drop-ins) */
+};
+
+/* jc_scan_text with options.  In collect mode a refused line is recorded
+ * in ERRS and in SC->blank, and scanning goes on: a refused section header
+ * skips (and blanks) its keys up to the next good header; SC keeps what
+ * was accepted, and -1 says that something was refused. */
+int jc_scan_run(const char *text, size_t len, const char *path,
+		const struct jc_scan_opts *o, struct jc_scan *sc,
+		struct jc_err *err);
 
 void jc_scan_free(struct jc_scan *sc);
 
@@ -84,7 +108,33 @@ struct jc_cfg_ctx {
 	const char *path;
 	struct jc_err *err;
 	const struct _dictionary_ *d;	/* config.c only */
+	struct jc_errs *errs;		/* config.c only: collect mode */
 };
+
+/* ---- config.c: one file's sections -> the model ------------------------ */
+
+/* Parse TEXT with iniparser (through a memfd: iniparser 4.1 only reads
+ * named files).  PATH is used in messages. */
+int jc_cfg_ini_load(const char *text, size_t len, const char *path,
+		    struct _dictionary_ **out, struct jc_err *err);
+
+/* Room in CFG for N[kind] sections of each enum jc_sec_kind. */
+int jc_cfg_alloc_model(const struct jc_cfg_ctx *c, const size_t n[4],
+		       struct jc_config *cfg);
+
+/* Build SEC (of FILE, a string CFG owns) into the next slot of CFG.  In
+ * collect mode (C->errs) a failure is recorded and 0 returned. */
+int jc_cfg_build_section(const struct jc_cfg_ctx *c,
+			 const struct jc_scan_sec *sec, struct jc_config *cfg,
+			 const char *file);
+
+/* Check that the jails named by the rules and default of one file's scan
+ * SC exist in CFG.  *U and *G: rules of CFG already checked (files
+ * before this one). */
+int jc_cfg_check_refs(const struct jc_cfg_ctx *c, const struct jc_scan *sc,
+		      const struct jc_config *cfg, size_t *u, size_t *g);
+
+/* ---- config_values.c ---------------------------------------------------- */
 
 /* Validate VAL (from line LINE) for key ID (enum jc_jail_key) and store it
  * in J. */
@@ -94,6 +144,13 @@ int jc_cfg_jail_value(const struct jc_cfg_ctx *c, struct jc_jail *j, int id,
 /* Rules between keys of one [jail:...], checked once all its keys are
  * in J (the seccomp keys for now). */
 int jc_cfg_jail_check(const struct jc_cfg_ctx *c, struct jc_jail *j);
+/* config_limits.c: share, persist, netns, tmpfs_inodes, devpts, pty_max,
+ * rlimit_*, pids_max, memory_max, cpu_max, limits_required. */
+void jc_cfg_limits_defaults(struct jc_jail *j);
+int jc_cfg_limits_value(const struct jc_cfg_ctx *c, struct jc_jail *j, int id,
+			int line, const char *val);
+int jc_cfg_limits_check(const struct jc_cfg_ctx *c, struct jc_jail *j);
+void jc_cfg_limits_free(struct jc_jail *j);
 /* LIST of capability names (JC_ROOT_CAPS_ALLOWED only) -> mask; on error
  * the offending word is copied to BAD. */
 int jc_cfg_caps(const char *list, unsigned long long *mask, char *bad,

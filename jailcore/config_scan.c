@@ -23,6 +23,22 @@ static const char *const jail_keys[] = {
 	[JC_K_SECCOMP_DENY] = "seccomp_deny",
 	[JC_K_SECCOMP_ALLOW] = "seccomp_allow",
 	[JC_K_ROOT_CAPS] = "root_caps",
+	[JC_K_SHARE] = "share",
+	[JC_K_PERSIST] = "persist",
+	[JC_K_NETNS] = "netns",
+	[JC_K_TMPFS_INODES] = "tmpfs_inodes",
+	[JC_K_DEVPTS] = "devpts",
+	[JC_K_PTY_MAX] = "pty_max",
+	[JC_K_RLIMIT_NPROC] = "rlimit_nproc",
+	[JC_K_RLIMIT_NOFILE] = "rlimit_nofile",
+	[JC_K_RLIMIT_AS] = "rlimit_as",
+	[JC_K_RLIMIT_FSIZE] = "rlimit_fsize",
+	[JC_K_RLIMIT_CPU] = "rlimit_cpu",
+	[JC_K_RLIMIT_CORE] = "rlimit_core",
+	[JC_K_PIDS_MAX] = "pids_max",
+	[JC_K_MEMORY_MAX] = "memory_max",
+	[JC_K_CPU_MAX] = "cpu_max",
+	[JC_K_LIMITS_REQUIRED] = "limits_required",
 };
 _Static_assert(sizeof(jail_keys) / sizeof(jail_keys[0]) == JC_K__COUNT,
 	       "jail_keys must name every enum jc_jail_key");
@@ -142,6 +158,12 @@ struct scanner {
 	size_t last;			/* bytes carried by a trailing '\' */
 	bool pending;			/* the previous line ended in '\' */
 	int start;			/* physical line the logical one began */
+	int cur;			/* physical line being fed */
+	/* collect mode (jc_scan_run with errs) */
+	struct jc_errs *errs;
+	bool bad_sec;			/* in a refused section: skip its keys */
+	bool too_long;			/* feed() refused an overlong line */
+	bool discard;			/* rest of an overlong logical line */
 };
 
 static int oom(struct scanner *s)
@@ -362,15 +384,24 @@ fail:
 }
 
 /* One logical line, NUL-terminated, trailing whitespace already gone. */
+static int blank_lines(struct scanner *s, int from, int to);
+
 static int classify(struct scanner *s, const char *line, size_t n)
 {
 	const char *eq;
+	int rc;
 
 	strip(&line, &n);
 	if (n == 0 || line[0] == '#' || line[0] == ';')
 		return 0;
-	if (n >= 2 && line[0] == '[' && line[n - 1] == ']')
-		return on_section(s, line, n);
+	if (n >= 2 && line[0] == '[' && line[n - 1] == ']') {
+		rc = on_section(s, line, n);
+		s->bad_sec = rc < 0;
+		return rc;
+	}
+	/* collect mode: the keys of a refused section are skipped */
+	if (s->bad_sec)
+		return blank_lines(s, s->start, s->cur);
 	eq = memchr(line, '=', n);
 	if (!eq || eq == line)
 		return jc_fail(s->err, 0,
@@ -387,9 +418,11 @@ static int feed(struct scanner *s, const char *p, size_t n, int lineno)
 {
 	size_t end;
 
+	s->cur = lineno;
 	if (!s->pending)
 		s->start = lineno;
-	if (s->last + n > JC_SCAN_LINE_MAX)
+	s->too_long = s->last + n > JC_SCAN_LINE_MAX;
+	if (s->too_long)
 		return jc_fail(s->err, 0,
 			       "%s:%d: line too long (iniparser takes at most %d characters)",
 			       s->path, lineno, JC_SCAN_LINE_MAX);
@@ -417,11 +450,72 @@ static int count_lines(const char *text, size_t upto)
 	return line;
 }
 
+/* ---- collect mode ------------------------------------------------------ */
+
+/* Record physical lines FROM..TO for blanking before iniparser reads the
+ * text: it must never see what the scanner refused. */
+static int blank_lines(struct scanner *s, int from, int to)
+{
+	struct jc_scan *sc = s->sc;
+	int *b;
+
+	for (; from <= to; from++) {
+		b = grow(sc->blank, &sc->cap_blank, sc->n_blank, sizeof(*b));
+		if (!b)
+			return oom(s);
+		sc->blank = b;
+		sc->blank[sc->n_blank++] = from;
+	}
+	return 0;
+}
+
+/* A physical line (N bytes) whose text goes on into the next one. */
+static bool continues(const char *p, size_t n)
+{
+	while (n && is_sp(p[n - 1]))
+		n--;
+	return n && p[n - 1] == '\\';
+}
+
+/* feed() refused line s->cur: record the error, blank the logical line
+ * and go on with the next one.  Returns -1 when the scan must stop (not
+ * collecting, or out of memory). */
+static int refused(struct scanner *s, const char *p, size_t n)
+{
+	int from = s->start;
+
+	if (!jc_errs_collect(s->errs, s->err))
+		return -1;
+	if (s->too_long) {
+		/* the rest of this logical line goes too */
+		s->discard = continues(p, n);
+		s->too_long = false;
+	}
+	s->pending = false;
+	s->last = 0;
+	return blank_lines(s, from, s->cur);
+}
+
+/* One physical line in collect mode. */
+static int feed_collect(struct scanner *s, const char *p, size_t n,
+			int lineno)
+{
+	if (s->discard) {
+		s->discard = continues(p, n);
+		return blank_lines(s, lineno, lineno);
+	}
+	if (feed(s, p, n, lineno) == 0)
+		return 0;
+	return refused(s, p, n);
+}
+
+/* ---- the scan ---------------------------------------------------------- */
+
 static int scan_lines(struct scanner *s, const char *text, size_t len)
 {
 	const char *nul = memchr(text, '\0', len), *nl;
 	size_t pos = 0, n;
-	int lineno = 0;
+	int lineno = 0, rc;
 
 	if (nul)
 		return jc_fail(s->err, 0, "%s:%d: NUL byte", s->path,
@@ -429,22 +523,30 @@ static int scan_lines(struct scanner *s, const char *text, size_t len)
 	while (pos < len) {
 		nl = memchr(text + pos, '\n', len - pos);
 		n = nl ? (size_t)(nl - (text + pos)) : len - pos;
-		if (feed(s, text + pos, n, ++lineno) < 0)
+		rc = s->errs ? feed_collect(s, text + pos, n, ++lineno)
+			     : feed(s, text + pos, n, ++lineno);
+		if (rc < 0)
 			return -1;
 		pos += n + (nl != NULL);
 	}
 	/* iniparser silently drops a logical line still open at EOF. */
-	if (s->pending)
-		return jc_fail(s->err, 0,
-			       "%s:%d: '\\' at the end of the last line continues into nothing",
-			       s->path, s->start);
+	if (s->pending) {
+		jc_fail(s->err, 0,
+			"%s:%d: '\\' at the end of the last line continues into nothing",
+			s->path, s->start);
+		if (!jc_errs_collect(s->errs, s->err) ||
+		    blank_lines(s, s->start, lineno) < 0)
+			return -1;
+	}
 	return 0;
 }
 
-int jc_scan_text(const char *text, size_t len, const char *path,
-		 struct jc_scan *sc, struct jc_err *err)
+int jc_scan_run(const char *text, size_t len, const char *path,
+		const struct jc_scan_opts *o, struct jc_scan *sc,
+		struct jc_err *err)
 {
 	struct scanner *s;
+	size_t before = o->errs ? o->errs->n + o->errs->dropped : 0;
 	int rc;
 
 	memset(sc, 0, sizeof(*sc));
@@ -454,13 +556,29 @@ int jc_scan_text(const char *text, size_t len, const char *path,
 	s->path = path;
 	s->sc = sc;
 	s->err = err;
+	s->errs = o->errs;
 	rc = scan_lines(s, text, len);
-	if (rc == 0 && sc->n_secs == 0)
+	if (rc == 0 && sc->n_secs == 0 && !o->allow_empty)
 		rc = jc_fail(err, 0, "%s: no sections (empty config?)", path);
 	free(s);
+	if (o->errs) {
+		/* keep what was accepted; say whether anything was not */
+		if (rc < 0 && jc_errs_collect(o->errs, err))
+			rc = 0;
+		if (rc == 0 && o->errs->n + o->errs->dropped > before)
+			return -1;
+	}
 	if (rc < 0)
 		jc_scan_free(sc);
 	return rc;
+}
+
+int jc_scan_text(const char *text, size_t len, const char *path,
+		 struct jc_scan *sc, struct jc_err *err)
+{
+	const struct jc_scan_opts o = { 0 };
+
+	return jc_scan_run(text, len, path, &o, sc, err);
 }
 
 void jc_scan_free(struct jc_scan *sc)
@@ -476,5 +594,6 @@ void jc_scan_free(struct jc_scan *sc)
 		free(sc->secs[i].text);
 	}
 	free(sc->secs);
+	free(sc->blank);
 	memset(sc, 0, sizeof(*sc));
 }

@@ -430,7 +430,7 @@ static int check_seccomp_keys(const struct jc_cfg_ctx *c,
 
 int jc_cfg_jail_check(const struct jc_cfg_ctx *c, struct jc_jail *j)
 {
-	if (check_root_jail(c, j) < 0)
+	if (check_root_jail(c, j) < 0 || jc_cfg_limits_check(c, j) < 0)
 		return -1;
 	return check_seccomp_keys(c, j);
 }
@@ -488,8 +488,10 @@ int jc_cfg_jail_value(const struct jc_cfg_ctx *c, struct jc_jail *j, int id,
 				      &j->seccomp.allow, &j->seccomp.n_allow);
 	case JC_K_ROOT_CAPS:
 		return parse_root_caps(c, line, val, &j->root_caps);
-	default:
+	case JC_K_ALLOW_ROOT:
 		return parse_allow_root(c, line, val, &j->allow_root);
+	default:
+		return jc_cfg_limits_value(c, j, id, line, val);
 	}
 }
 

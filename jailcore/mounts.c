@@ -146,19 +146,33 @@ static int attach(int tree, int rootfd, const char *root_name,
 	return rc;
 }
 
+static int new_tmpfs_inodes(const char *mode, unsigned long long size,
+			    unsigned long long inodes, unsigned int attr,
+			    int *out, struct jc_err *err);
+
 /* A new tmpfs, detached, as an fd ready for move_mount. */
 static int new_tmpfs(const char *mode, unsigned long long size,
 		     unsigned int attr, int *out, struct jc_err *err)
 {
-	char sz[32];
+	return new_tmpfs_inodes(mode, size, 0, attr, out, err);
+}
+
+/* A tmpfs capped in bytes and (INODES != 0) in files. */
+static int new_tmpfs_inodes(const char *mode, unsigned long long size,
+			    unsigned long long inodes, unsigned int attr,
+			    int *out, struct jc_err *err)
+{
+	char sz[32], in[32];
 	int fs, m;
 
 	snprintf(sz, sizeof(sz), "%llu", size);
+	snprintf(in, sizeof(in), "%llu", inodes);
 	fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
 	if (fs < 0)
 		return jc_fail(err, errno, "fsopen tmpfs");
 	if (fsconfig(fs, FSCONFIG_SET_STRING, "mode", mode, 0) < 0 ||
 	    fsconfig(fs, FSCONFIG_SET_STRING, "size", sz, 0) < 0 ||
+	    (inodes && fsconfig(fs, FSCONFIG_SET_STRING, "nr_inodes", in, 0) < 0) ||
 	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
 		jc_fail(err, errno, "fsconfig tmpfs");
 		close(fs);
@@ -198,8 +212,8 @@ static int compose_tmpfs(const struct jc_plan *p, int root,
 	for (size_t i = 0; i < p->n_tmpfs; i++) {
 		int m, rc;
 
-		if (new_tmpfs("1777", p->tmpfs_size, MOUNT_ATTR_NOSUID |
-			      MOUNT_ATTR_NODEV, &m, err) < 0)
+		if (new_tmpfs_inodes("1777", p->tmpfs_size, p->tmpfs_inodes,
+				     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, &m, err) < 0)
 			return jc_err_wrap(err, "tmpfs %s", p->tmpfs[i]);
 		rc = attach(m, root, p->root, p->tmpfs[i], err);
 		close(m);
@@ -263,18 +277,21 @@ static int dev_links(int dev, struct jc_err *err)
  * instance since Linux 4.7): sshd's monitor allocates the session's pty
  * through the jail's /dev/ptmx, so it lands here; ptys of the host are not
  * visible.  Used where a jailed root could otherwise open them. */
-static int private_devpts(gid_t tty_gid, int *out, struct jc_err *err)
+static int private_devpts(gid_t tty_gid, unsigned long long max, int *out,
+			  struct jc_err *err)
 {
-	char gid[16];
+	char gid[16], mx[32];
 	int fs, m;
 
 	snprintf(gid, sizeof(gid), "%u", (unsigned)tty_gid);
+	snprintf(mx, sizeof(mx), "%llu", max);
 	fs = fsopen("devpts", FSOPEN_CLOEXEC);
 	if (fs < 0)
 		return jc_fail(err, errno, "fsopen devpts");
 	if (fsconfig(fs, FSCONFIG_SET_STRING, "ptmxmode", "0666", 0) < 0 ||
 	    fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0620", 0) < 0 ||
 	    fsconfig(fs, FSCONFIG_SET_STRING, "gid", gid, 0) < 0 ||
+	    (max && fsconfig(fs, FSCONFIG_SET_STRING, "max", mx, 0) < 0) ||
 	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
 		close(fs);
 		return jc_fail(err, errno, "fsconfig devpts");
@@ -297,7 +314,8 @@ static int dev_pts(const struct jc_plan *p, int dev, struct jc_clones *c,
 		return jc_fail(err, errno, "mknod /dev/ptmx");
 	if (mkdirat(dev, "pts", 0755) < 0)
 		return jc_fail(err, errno, "mkdir /dev/pts");
-	if (p->private_devpts && private_devpts(p->tty_gid, &tree, err) < 0)
+	if (p->private_devpts &&
+	    private_devpts(p->tty_gid, p->pty_max, &tree, err) < 0)
 		return -1;
 	target = openat(dev, "pts", O_PATH | O_CLOEXEC | O_NOFOLLOW | O_DIRECTORY);
 	if (target < 0)

@@ -26,6 +26,7 @@
 #include "mounts.h"
 #include "paths.h"
 #include "privs.h"
+#include "proto.h"
 #include "seccomp.h"
 
 #define BUILD_TIMEOUT_MS 30000
@@ -36,8 +37,10 @@
  * setup report socket (CLOEXEC). */
 enum init_fd {
 	INIT_WATCH, INIT_EXEC, INIT_LOG_IN, INIT_LOG_OUT, INIT_REPORT,
-	INIT_N_FDS
+	INIT_CTL, INIT_SESSION, INIT_N_FDS
 };
+_Static_assert(3 + INIT_SESSION == JC_INIT_SESSION && 3 + INIT_CTL == JC_INIT_CTL &&
+	       3 + INIT_REPORT == JC_INIT_REPORT, "fd layout of proto.h");
 
 /* One message on the setup socket: an error, or (from the builder) the
  * pidfd of init in SCM_RIGHTS. */
@@ -49,10 +52,30 @@ struct report {
 	char msg[JC_ERR_MAX];
 };
 
-static int jail_ns_flags(const struct jc_plan *p)
+/* Every namespace of a jail, as setns() takes them: with network = none
+ * its own network namespace, with netns = NAME that one; with network =
+ * host the caller's. */
+int jc_jail_ns_flags(const struct jc_plan *p)
 {
 	return CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP |
 	       CLONE_NEWPID | (p->network == JC_NET_NONE ? CLONE_NEWNET : 0);
+}
+
+/* netns = NAME: join /run/netns/NAME (made by `ip netns add`, so an admin
+ * can give the jail a veth and an address) instead of a fresh one. */
+static int join_netns(const struct jc_plan *p, struct jc_err *err)
+{
+	char path[128];
+	int fd, rc = 0;
+
+	snprintf(path, sizeof(path), "/run/netns/%s", p->netns);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return jc_fail(err, errno, "netns %s", path);
+	if (setns(fd, CLONE_NEWNET) < 0)
+		rc = jc_fail(err, errno, "setns %s", path);
+	close(fd);
+	return rc;
 }
 
 static void send_report(int sock, const struct jc_err *err, int fd,
@@ -175,8 +198,7 @@ static int place_init_fds(const struct init_fds *f, struct jc_err *err)
 			return jc_fail(err, errno, "dup");
 	}
 	for (int i = 0; i < INIT_N_FDS; i++) {
-		int flags = i == INIT_WATCH || i == INIT_LOG_IN ||
-			    i == INIT_LOG_OUT ? 0 : O_CLOEXEC;
+		int flags = i == INIT_EXEC || i == INIT_REPORT ? O_CLOEXEC : 0;
 
 		if (tmp[i] >= 0 && dup3(tmp[i], 3 + i, flags) < 0)
 			return jc_fail(err, errno, "dup3");
@@ -196,9 +218,9 @@ static int place_init_fds(const struct init_fds *f, struct jc_err *err)
 static void init_main(const struct jc_plan *p, int newroot,
 		      const struct init_fds *f)
 {
-	static char name[] = "jail-init";
+	static char name[] = "jail-init", persist[] = "persist";
 	char jail[sizeof(p->jail)];
-	char *const argv[] = { name, jail, NULL };
+	char *const argv[] = { name, jail, p->persist ? persist : NULL, NULL };
 	static char *const envp[] = { NULL };
 	struct jc_err err = { 0 };
 	int report = f->fd[INIT_REPORT];
@@ -222,7 +244,9 @@ fail:
 static int builder_setup(const struct jc_plan *p, struct jc_clones *c,
 			 int *newroot, int *log_sock, struct jc_err *err)
 {
-	if (unshare(jail_ns_flags(p)) < 0)
+	if (p->netns[0] && join_netns(p, err) < 0)
+		return -1;
+	if (unshare(jc_jail_ns_flags(p) & ~(p->netns[0] ? CLONE_NEWNET : 0)) < 0)
 		return jc_fail(err, errno, "unshare");
 	/* pivot_root refuses shared mounts, and nothing we mount may
 	 * propagate back to the host */
@@ -232,7 +256,7 @@ static int builder_setup(const struct jc_plan *p, struct jc_clones *c,
 		return -1;
 	if (sethostname(p->hostname, strlen(p->hostname)) < 0)
 		return jc_fail(err, errno, "sethostname %s", p->hostname);
-	if (p->network == JC_NET_NONE && loopback_up(err) < 0)
+	if (p->network == JC_NET_NONE && !p->netns[0] && loopback_up(err) < 0)
 		return -1;
 	return 0;
 }
@@ -306,38 +330,29 @@ static int await_init(int sock, struct jc_jail_handle *h, struct jc_err *err)
 }
 
 /* Fork the builder with default SIGCHLD handling so waitpid works whatever
- * the caller installed (sshd, cron), and restore it afterwards. */
+ * the caller installed (sshd, cron), and restore it afterwards.  F holds
+ * every fd init gets except the report socket, made here. */
 static int run_builder(const struct jc_plan *p, struct jc_clones *c,
-		       int exec_fd, struct jc_jail_handle *h, struct jc_err *err)
+		       struct init_fds *f, struct jc_jail_handle *h,
+		       struct jc_err *err)
 {
 	struct sigaction dfl = { .sa_handler = SIG_DFL }, old;
 	sigset_t all, saved;
-	int sp[2], caller = -1, host_log = -1, rc = -1, status;
+	int sp[2], rc = -1, status;
 	pid_t pid;
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
 		return jc_fail(err, errno, "socketpair");
-	caller = pidfd_open(getpid(), 0);
-	if (caller < 0) {
-		jc_fail(err, errno, "pidfd_open self");
-		goto out_sock;
-	}
-	/* connected now, while the caller still sees the host's /dev/log */
-	host_log = jc_log_open();
+	f->fd[INIT_REPORT] = sp[1];
 	sigfillset(&all);
 	sigaction(SIGCHLD, &dfl, &old);
 	sigprocmask(SIG_SETMASK, &all, &saved);
 	pid = fork();
-	if (pid == 0) {
-		struct init_fds f = { .fd = { [INIT_WATCH] = caller,
-			[INIT_EXEC] = exec_fd, [INIT_LOG_IN] = -1,
-			[INIT_LOG_OUT] = host_log, [INIT_REPORT] = sp[1] } };
-
-		builder_main(p, c, &f);
-	}
+	if (pid == 0)
+		builder_main(p, c, f);
 	sigprocmask(SIG_SETMASK, &saved, NULL);
 	close(sp[1]);
-	sp[1] = -1;
+	f->fd[INIT_REPORT] = -1;
 	if (pid < 0)
 		jc_fail(err, errno, "fork jail builder");
 	else
@@ -349,13 +364,7 @@ static int run_builder(const struct jc_plan *p, struct jc_clones *c,
 			;
 	}
 	sigaction(SIGCHLD, &old, NULL);
-	close(caller);
-	if (host_log >= 0)
-		close(host_log);
-out_sock:
 	close(sp[0]);
-	if (sp[1] >= 0)
-		close(sp[1]);
 	return rc;
 }
 
@@ -365,7 +374,9 @@ void jc_jail_handle_init(struct jc_jail_handle *h)
 	h->init_pid = 0;
 	h->ns_flags = 0;
 	h->proc_fd = -1;
+	h->conn = -1;
 	h->mnt_ns = h->pid_ns = h->net_ns = 0;
+	h->notice[0] = '\0';
 }
 
 void jc_jail_handle_close(struct jc_jail_handle *h)
@@ -374,31 +385,62 @@ void jc_jail_handle_close(struct jc_jail_handle *h)
 		close(h->init_pidfd);
 	if (h->proc_fd >= 0)
 		close(h->proc_fd);
+	if (h->conn >= 0)
+		close(h->conn);
 	jc_jail_handle_init(h);
 }
 
-int jc_jail_build(const struct jc_plan *p, const char *init_path,
+static void close_fds(struct init_fds *f)
+{
+	for (int i = 0; i < INIT_N_FDS; i++)
+		if (f->fd[i] >= 0)
+			close(f->fd[i]);
+}
+
+/* Everything init is handed, opened while the caller still sees the host:
+ * the caller's pidfd, the jail-init binary, the host's /dev/log, the
+ * first session's connection (the caller keeps the other end). */
+static int open_init_fds(const char *init_path, int ctl, struct init_fds *f,
+			 int *conn, struct jc_err *err)
+{
+	int sp[2];
+
+	for (int i = 0; i < INIT_N_FDS; i++)
+		f->fd[i] = -1;
+	f->fd[INIT_CTL] = ctl;
+	if (jc_path_open_host(init_path, JC_ADMIT_ROOT_OWNED, &f->fd[INIT_EXEC],
+			      err) < 0)
+		return jc_err_wrap(err, "init helper");
+	f->fd[INIT_WATCH] = pidfd_open(getpid(), 0);
+	if (f->fd[INIT_WATCH] < 0)
+		return jc_fail(err, errno, "pidfd_open self");
+	f->fd[INIT_LOG_OUT] = jc_log_open();
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
+		return jc_fail(err, errno, "socketpair");
+	*conn = sp[0];
+	f->fd[INIT_SESSION] = sp[1];
+	return 0;
+}
+
+int jc_jail_build(const struct jc_plan *p, const char *init_path, int ctl,
 		  struct jc_jail_handle *h, struct jc_err *err)
 {
+	struct init_fds f;
 	struct jc_clones c;
-	int exec_fd, rc;
+	int rc = -1;
 
 	jc_jail_handle_init(h);
-	h->ns_flags = jail_ns_flags(p);
-	if (jc_path_open_host(init_path, JC_ADMIT_ROOT_OWNED, &exec_fd, err) < 0)
-		return jc_err_wrap(err, "init helper");
-	if (jc_mounts_prepare(p, &c, err) < 0) {
-		close(exec_fd);
-		return -1;
+	h->ns_flags = jc_jail_ns_flags(p);
+	if (open_init_fds(init_path, ctl, &f, &h->conn, err) == 0 &&
+	    jc_mounts_prepare(p, &c, err) == 0) {
+		rc = run_builder(p, &c, &f, h, err);
+		jc_clones_close(&c);
 	}
-	rc = run_builder(p, &c, exec_fd, h, err);
-	jc_clones_close(&c);
-	close(exec_fd);
-	if (rc < 0) {
+	f.fd[INIT_CTL] = -1;	/* the caller's to close */
+	close_fds(&f);
+	if (rc < 0)
 		jc_jail_release(h, 1000, NULL);
-		return -1;
-	}
-	return 0;
+	return rc;
 }
 
 int jc_jail_enter(struct jc_jail_handle *h, struct jc_err *err)
@@ -414,97 +456,3 @@ int jc_jail_enter(struct jc_jail_handle *h, struct jc_err *err)
 	return 0;
 }
 
-int jc_session_open(const struct jc_plan *p, const char *init_path,
-		    struct jc_jail_handle *h, struct jc_err *err)
-{
-	static const cap_value_t keep[] = JC_CALLER_KEEP;
-
-	if (jc_jail_build(p, init_path, h, err) < 0)
-		return -1;
-	/* The filter comes last: it forbids setns and the mount API.  It
-	 * binds the caller too (there is no hook in the session's child),
-	 * so sshd's monitor, login and su finish their work under it. */
-	if (jc_jail_enter(h, err) < 0 ||
-	    jc_privs_drop(keep, sizeof(keep) / sizeof(keep[0]),
-			  p->root_session ? p->root_caps : 0, err) < 0 ||
-	    jc_seccomp_install(&p->seccomp, err) < 0) {
-		jc_jail_release(h, 1000, NULL);
-		return -1;
-	}
-	/* Modules before us (pam_unix) left glibc's syslog socket connected
-	 * to the host's /dev/log; sshd's post-auth child, forked next and
-	 * running as the user, would inherit it.  Closing it makes the next
-	 * syslog() connect to the jail's /dev/log, the relay. */
-	closelog();
-	return 0;
-}
-
-/* True when no process of the jail but pid 1 is alive (only zombies
- * waiting for their parent outside the jail, see ns.h). */
-static bool only_zombies_left(int proc_fd)
-{
-	struct dirent *d;
-	bool alive = false;
-	DIR *dir;
-	int fd = dup(proc_fd);
-
-	if (fd < 0 || !(dir = fdopendir(fd))) {
-		if (fd >= 0)
-			close(fd);
-		return false;
-	}
-	rewinddir(dir);
-	while (!alive && (d = readdir(dir))) {
-		char path[300], buf[512], *state;
-		ssize_t n;
-		int sfd;
-
-		if (d->d_name[0] < '1' || d->d_name[0] > '9' ||
-		    strcmp(d->d_name, "1") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/stat", d->d_name);
-		sfd = openat(proc_fd, path, O_RDONLY | O_CLOEXEC);
-		if (sfd < 0)
-			continue;	/* gone meanwhile */
-		n = read(sfd, buf, sizeof(buf) - 1);
-		close(sfd);
-		buf[n > 0 ? n : 0] = '\0';
-		state = strrchr(buf, ')');
-		alive = !state || (state[2] != 'Z' && state[2] != 'X');
-	}
-	closedir(dir);
-	return !alive;
-}
-
-static bool init_exited(int pidfd, int timeout_ms)
-{
-	struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
-	int n;
-
-	while ((n = poll(&pfd, 1, timeout_ms)) < 0 && errno == EINTR)
-		;
-	return n > 0;
-}
-
-int jc_jail_release(struct jc_jail_handle *h, int timeout_ms,
-		    struct jc_err *err)
-{
-	int rc = 0, waited = 0;
-
-	if (h->init_pidfd < 0) {
-		jc_jail_handle_close(h);
-		return 0;
-	}
-	if (pidfd_send_signal(h->init_pidfd, SIGKILL, NULL, 0) < 0 &&
-	    errno != ESRCH)
-		rc = jc_fail(err, errno, "kill jail init %d", (int)h->init_pid);
-	while (rc == 0 && !init_exited(h->init_pidfd, waited ? 10 : 0)) {
-		if (h->proc_fd >= 0 && only_zombies_left(h->proc_fd))
-			break;
-		if ((waited += 10) > timeout_ms)
-			rc = jc_fail(err, ETIMEDOUT, "jail init %d: processes "
-				     "still alive", (int)h->init_pid);
-	}
-	jc_jail_handle_close(h);
-	return rc;
-}

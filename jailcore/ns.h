@@ -22,6 +22,7 @@
 #ifndef JAILCORE_NS_H
 #define JAILCORE_NS_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "err.h"
@@ -32,10 +33,15 @@ struct jc_jail_handle {
 	pid_t init_pid;		/* as seen from the host */
 	int ns_flags;		/* CLONE_NEW* the jail has */
 	int proc_fd;		/* the jail's /proc, once entered; else -1 */
+	int conn;		/* this session's connection to jail-init */
+	char notice[256];	/* something the caller should log, or "" */
 	/* namespace inode numbers, as `ls -i /proc/PID/ns` and lsns show them:
 	 * the stable identity of the jail for audit lines */
 	unsigned long long mnt_ns, pid_ns, net_ns;
 };
+
+/* The CLONE_NEW* flags of PLAN's jail, as setns() takes them. */
+int jc_jail_ns_flags(const struct jc_plan *plan);
 
 /* An empty handle, and closing one's fds without ending the jail (what a
  * forked child or pam_end does). */
@@ -43,8 +49,10 @@ void jc_jail_handle_init(struct jc_jail_handle *h);
 void jc_jail_handle_close(struct jc_jail_handle *h);
 
 /* Build the jail of PLAN with pid 1 = the static binary at INIT_PATH
- * (root-owned).  The caller is not changed. */
-int jc_jail_build(const struct jc_plan *plan, const char *init_path,
+ * (root-owned), CTL its listening control socket (-1: nobody may join),
+ * and this session registered with it (h->conn).  The caller is not
+ * changed. */
+int jc_jail_build(const struct jc_plan *plan, const char *init_path, int ctl,
 		  struct jc_jail_handle *h, struct jc_err *err);
 
 /* Move the calling process into every namespace of the jail: its root and
@@ -52,14 +60,18 @@ int jc_jail_build(const struct jc_plan *plan, const char *init_path,
  * jail's pid namespace. */
 int jc_jail_enter(struct jc_jail_handle *h, struct jc_err *err);
 
-/* Build, enter, and drop the caller's privileges to JC_CALLER_KEEP: what
- * pam_sm_open_session does. */
+/* What pam_sm_open_session does (session.c): join the running jail of the
+ * plan (share = user) or build it, enter it, apply the session's limits,
+ * drop the caller's privileges to JC_CALLER_KEEP, install the filter.
+ * *joined tells which. */
 int jc_session_open(const struct jc_plan *plan, const char *init_path,
-		    struct jc_jail_handle *h, struct jc_err *err);
+		    struct jc_jail_handle *h, bool *joined, struct jc_err *err);
 
-/* End the jail: SIGKILL to its pid 1 (the kernel then kills every process
- * in the pid namespace) and wait up to TIMEOUT_MS until no process of the
- * jail is alive.  Safe on an empty handle.
+/* End this session: LEAVE to jail-init.  When it was the last session of
+ * a jail that does not persist (or init does not answer), end the jail:
+ * SIGKILL to its pid 1 (the kernel then kills every process in the pid
+ * namespace) and wait up to TIMEOUT_MS until no process of the jail is
+ * alive.  Safe on an empty handle.
  * "Alive" and not "gone": sshd's monitor calls pam_close_session *before*
  * it reaps its post-auth child (mm_answer_term), and a dying pid 1 waits
  * until every zombie of its namespace is reaped -- waiting for init itself

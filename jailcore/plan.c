@@ -307,7 +307,70 @@ static struct jc_plan *plan_new(const struct passwd *pw)
 	snprintf(p->user, sizeof(p->user), "%s", pw->pw_name);
 	p->uid = pw->pw_uid;
 	p->gid = pw->pw_gid;
+	snprintf(p->home, sizeof(p->home), "%s", pw->pw_dir);
+	snprintf(p->shell, sizeof(p->shell), "%s", pw->pw_shell);
 	return p;
+}
+
+static void plan_limits(struct jc_plan *p, const struct jc_jail *j)
+{
+	p->share = j->share;
+	p->persist = j->persist;
+	snprintf(p->netns, sizeof(p->netns), "%s", j->netns ? j->netns : "");
+	p->tmpfs_inodes = j->tmpfs_inodes;
+	p->pty_max = j->pty_max;
+	memcpy(p->rlimit, j->rlimit, sizeof(p->rlimit));
+	snprintf(p->pids_max, sizeof(p->pids_max), "%s", j->pids_max ? j->pids_max : "");
+	snprintf(p->memory_max, sizeof(p->memory_max), "%s",
+		 j->memory_max ? j->memory_max : "");
+	snprintf(p->cpu_max, sizeof(p->cpu_max), "%s", j->cpu_max ? j->cpu_max : "");
+	p->limits_required = j->limits_required;
+}
+
+/* FNV-1a, 64 bit: not a security boundary (the registry is root-only),
+ * only "is the running jail built the way this login would build it". */
+static void fnv(unsigned long long *h, const void *data, size_t len)
+{
+	const unsigned char *b = data;
+
+	for (size_t i = 0; i < len; i++)
+		*h = (*h ^ b[i]) * 0x100000001b3ULL;
+}
+
+static void fnv_str(unsigned long long *h, const char *s)
+{
+	fnv(h, s, strlen(s) + 1);
+}
+
+static void plan_fingerprint(struct jc_plan *p)
+{
+	unsigned long long h = 0xcbf29ce484222325ULL;
+
+	fnv_str(&h, p->jail);
+	fnv_str(&h, p->root);
+	for (size_t i = 0; i < p->n_binds; i++) {
+		fnv_str(&h, p->binds[i].src);
+		fnv_str(&h, p->binds[i].dst);
+		fnv(&h, &p->binds[i].ro, sizeof(p->binds[i].ro));
+	}
+	for (size_t i = 0; i < p->n_tmpfs; i++)
+		fnv_str(&h, p->tmpfs[i]);
+	fnv(&h, &p->tmpfs_size, sizeof(p->tmpfs_size));
+	fnv(&h, &p->tmpfs_inodes, sizeof(p->tmpfs_inodes));
+	fnv(&h, &p->network, sizeof(p->network));
+	fnv_str(&h, p->netns);
+	fnv_str(&h, p->hostname);
+	fnv(&h, &p->private_devpts, sizeof(p->private_devpts));
+	fnv(&h, &p->pty_max, sizeof(p->pty_max));
+	fnv(&h, &p->own_etc, sizeof(p->own_etc));
+	fnv(&h, &p->root_caps, sizeof(p->root_caps));
+	fnv(&h, &p->seccomp.mode, sizeof(p->seccomp.mode));
+	for (size_t i = 0; i < p->seccomp.n_deny; i++)
+		fnv_str(&h, p->seccomp.deny[i]);
+	fnv_str(&h, "|");
+	for (size_t i = 0; i < p->seccomp.n_allow; i++)
+		fnv_str(&h, p->seccomp.allow[i]);
+	snprintf(p->fingerprint, sizeof(p->fingerprint), "%016llx", h);
 }
 
 static int plan_jail(struct jc_plan *p, const struct jc_config *cfg,
@@ -322,13 +385,16 @@ static int plan_jail(struct jc_plan *p, const struct jc_config *cfg,
 
 	snprintf(p->conf_path, sizeof(p->conf_path), "%s", cfg->path);
 	p->network = j->network;
-	p->own_etc = p->private_devpts = j->allow_root;
+	p->own_etc = j->allow_root;
+	p->private_devpts = j->private_devpts;
 	p->root_session = j->allow_root && pw->pw_uid == 0;
 	p->root_caps = j->root_caps;
+	plan_limits(p, j);
 	if (plan_paths(p, j, &t, err) < 0 || plan_hostname(p, j, &t, err) < 0 ||
 	    plan_tty(p, tty, err) < 0 || plan_identity(p, pw, g, err) < 0 ||
 	    plan_seccomp(p, j, err) < 0)
 		return jc_err_wrap(err, "jail %s", j->name);
+	plan_fingerprint(p);
 	return JC_PLAN_JAILED;
 }
 

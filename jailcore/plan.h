@@ -39,6 +39,8 @@ struct jc_plan {
 	enum jc_network network;
 	char hostname[65];
 	char tty[PATH_MAX];		/* host tty device to bind, "" if none */
+	char shell[PATH_MAX];		/* the user's passwd entry, for the */
+	char home[PATH_MAX];		/* identity lines of a team jail */
 	char conf_path[PATH_MAX];	/* hidden inside the jail */
 
 	struct jc_seccomp_spec seccomp;	/* a deep copy, outlives the config */
@@ -52,6 +54,19 @@ struct jc_plan {
 	gid_t tty_gid;			/* gid= of a private devpts */
 	bool root_session;		/* uid 0 in an allow_root jail */
 	unsigned long long root_caps;	/* what that root keeps */
+
+	enum jc_share share;
+	bool persist;
+	char netns[80];			/* /run/netns/NAME to join, "" = own/host */
+	unsigned long long tmpfs_inodes;
+	unsigned long long pty_max;	/* 0 = the kernel's */
+	unsigned long long rlimit[JC_RL__COUNT];
+	char pids_max[32], memory_max[32], cpu_max[64];	/* "" = unset */
+	bool limits_required;
+	/* Identity of the jail's setup (root, binds, tmpfs, network, hostname,
+	 * devpts, seccomp, root caps): a login joins a running shared jail
+	 * only when this matches. */
+	char fingerprint[17];
 
 	char *passwd;			/* generated /etc/passwd text */
 	char *group;			/* generated /etc/group text */

@@ -1,0 +1,662 @@
+/* config_load.c - reading pam_jail.conf and its drop-ins, and driving the
+ * passes of config_scan.c and config.c over them; see config.h.
+ *
+ * All files are read first (each fstat'ed and admitted like the main one),
+ * then each pass runs over all of them in order: scan, the cross-file
+ * duplicate check, iniparser, building the model, jail references.  The
+ * module stops at the first error (errs == NULL); jc_config_check records
+ * it, skips what it cannot use, and goes on.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <iniparser/iniparser.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config_priv.h"
+
+#define CONF_MAX (1024 * 1024)	/* no sane pam_jail.conf comes close */
+#define DROPIN_MAX 256
+#define DROPIN_DIR_NAME "pam_jail.d"
+
+struct file {
+	char *path;		/* for messages; the model keeps a copy */
+	char *text;
+	size_t len;
+	struct jc_scan sc;
+	dictionary *d;
+	bool dead;		/* collect mode: unusable, its sections ignored */
+};
+
+struct loader {
+	struct file *f;
+	size_t n, cap;
+	struct jc_errs *errs;	/* NULL: the first error ends the load */
+	struct jc_err *err;
+	bool incomplete;	/* collect mode: a file was not used at all */
+};
+
+/* ---- errors --------------------------------------------------------------- */
+
+int jc_errs_collect(struct jc_errs *e, struct jc_err *err)
+{
+	struct jc_err *v;
+	size_t cap;
+
+	if (!e || !err || err->errnum == ENOMEM)
+		return 0;
+	if (e->n >= JC_ERRS_MAX) {
+		e->dropped++;
+	} else {
+		if (e->n == e->cap) {
+			cap = e->cap ? e->cap * 2 : 16;
+			v = realloc(e->v, cap * sizeof(*v));
+			if (!v) {
+				err->errnum = ENOMEM;
+				return 0;
+			}
+			e->v = v;
+			e->cap = cap;
+		}
+		e->v[e->n++] = *err;
+	}
+	jc_err_clear(err);
+	return 1;
+}
+
+void jc_errs_free(struct jc_errs *e)
+{
+	if (!e)
+		return;
+	free(e->v);
+	memset(e, 0, sizeof(*e));
+}
+
+static size_t errs_count(const struct jc_errs *e)
+{
+	return e ? e->n + e->dropped : 0;
+}
+
+/* The error that ended collecting (out of memory) is reported too. */
+static void errs_final(struct jc_errs *e, struct jc_err *err)
+{
+	if (!err->msg[0])
+		return;
+	err->errnum = 0;
+	if (!jc_errs_collect(e, err))
+		e->dropped++;
+}
+
+/* Stop (strict mode, out of memory) or record and go on. */
+static int keep_going(struct loader *L)
+{
+	return jc_errs_collect(L->errs, L->err);
+}
+
+const char *jc_config_where(const struct jc_config *cfg, const char *file,
+			    int line, char *buf, size_t size)
+{
+	if (!file || (cfg && cfg->path && strcmp(file, cfg->path) == 0))
+		snprintf(buf, size, "line %d", line);
+	else
+		snprintf(buf, size, "%s:%d", file, line);
+	return buf;
+}
+
+int jc_config_dropin_dir(const char *path, char *buf, size_t size)
+{
+	const char *slash = path ? strrchr(path, '/') : NULL;
+	int n;
+
+	if (!path)
+		return -1;
+	if (slash)
+		n = snprintf(buf, size, "%.*s/%s", (int)(slash - path), path,
+			     DROPIN_DIR_NAME);
+	else
+		n = snprintf(buf, size, "%s", DROPIN_DIR_NAME);
+	return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+/* ---- reading files ---------------------------------------------------- */
+
+/* The rule doas and sshd apply: root's file, nobody else may write it. */
+static int check_conf_fd(int fd, const char *path, struct jc_err *err)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return jc_fail(err, errno, "%s: fstat", path);
+	if (!S_ISREG(st.st_mode))
+		return jc_fail(err, 0, "%s: not a regular file", path);
+	if (st.st_uid != 0)
+		return jc_fail(err, 0, "%s: not owned by root", path);
+	if (st.st_mode & (S_IWGRP | S_IWOTH))
+		return jc_fail(err, 0, "%s: writable by group or others", path);
+	if (st.st_size > CONF_MAX)
+		return jc_fail(err, 0, "%s: larger than 1 MiB", path);
+	return 0;
+}
+
+/* Read all of FD (at most CONF_MAX bytes: the file may grow after fstat). */
+static int read_all(int fd, const char *path, char **buf, size_t *len,
+		    struct jc_err *err)
+{
+	ssize_t n;
+	char *small;
+
+	*len = 0;
+	*buf = malloc(CONF_MAX + 1);
+	if (!*buf)
+		return jc_fail(err, ENOMEM, "%s: reading", path);
+	do {
+		n = read(fd, *buf + *len, CONF_MAX + 1 - *len);
+		if (n > 0)
+			*len += (size_t)n;
+	} while ((n > 0 && *len <= CONF_MAX) || (n < 0 && errno == EINTR));
+	if (n < 0 || *len > CONF_MAX) {
+		if (n < 0)
+			jc_fail(err, errno, "%s: read", path);
+		else
+			jc_fail(err, 0, "%s: larger than 1 MiB", path);
+		free(*buf);
+		*buf = NULL;
+		return -1;
+	}
+	/* many drop-ins must not hold a MiB each */
+	small = realloc(*buf, *len + 1);
+	if (small)
+		*buf = small;
+	return 0;
+}
+
+static struct file *add_file(struct loader *L, const char *path)
+{
+	struct file *f;
+	size_t cap;
+
+	if (L->n == L->cap) {
+		cap = L->cap ? L->cap * 2 : 8;
+		f = realloc(L->f, cap * sizeof(*f));
+		if (!f)
+			return NULL;
+		L->f = f;
+		L->cap = cap;
+	}
+	f = &L->f[L->n];
+	memset(f, 0, sizeof(*f));
+	f->path = strdup(path);
+	if (!f->path)
+		return NULL;
+	L->n++;
+	return f;
+}
+
+/* NAME relative to DIRFD (or AT_FDCWD), shown as PATH in messages. */
+static int read_file(struct loader *L, int dirfd, const char *name,
+		     const char *path)
+{
+	struct file *f = add_file(L, path);
+	int fd, rc;
+
+	if (!f)
+		return jc_fail(L->err, ENOMEM, "%s: loading", path);
+	/* O_NONBLOCK: a FIFO in the config's place must not hang the login;
+	 * fstat then refuses it. */
+	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		rc = jc_fail(L->err, errno, "%s: cannot open", path);
+	else
+		rc = check_conf_fd(fd, path, L->err);
+	if (rc == 0)
+		rc = read_all(fd, path, &f->text, &f->len, L->err);
+	if (fd >= 0)
+		close(fd);
+	if (rc == 0)
+		return 0;
+	f->dead = true;
+	L->incomplete = true;
+	return keep_going(L) ? 0 : -1;
+}
+
+static int is_dropin_name(const char *n)
+{
+	size_t len = strlen(n);
+
+	return n[0] != '.' && len > 5 && strcmp(n + len - 5, ".conf") == 0;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void free_names(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* The drop-in names of the open directory DFD, sorted (strcmp). */
+static int list_dropins(int dfd, const char *dir, char ***out, size_t *n,
+			struct jc_err *err)
+{
+	char **v = calloc(DROPIN_MAX + 1, sizeof(*v));
+	struct dirent *de;
+	int fd = dup(dfd);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+
+	*n = 0;
+	if (!v || !d) {
+		jc_fail(err, v ? errno : ENOMEM, "%s: reading", dir);
+		goto fail;
+	}
+	while ((errno = 0, de = readdir(d))) {
+		if (!is_dropin_name(de->d_name))
+			continue;
+		if (*n == DROPIN_MAX) {
+			jc_fail(err, 0, "%s: more than %d drop-in files", dir,
+				DROPIN_MAX);
+			goto fail;
+		}
+		if (!(v[(*n)++] = strdup(de->d_name))) {
+			jc_fail(err, ENOMEM, "%s: reading", dir);
+			goto fail;
+		}
+	}
+	if (errno) {
+		jc_fail(err, errno, "%s: readdir", dir);
+		goto fail;
+	}
+	closedir(d);
+	qsort(v, *n, sizeof(*v), cmp_names);
+	*out = v;
+	return 0;
+fail:
+	if (d)
+		closedir(d);
+	else if (fd >= 0)
+		close(fd);
+	free_names(v, *n);
+	*n = 0;
+	return -1;
+}
+
+/* Open DIR and admit it: root's, nobody else may add a file to it.  *DFD
+ * is -1 when DIR does not exist (no drop-ins). */
+static int open_dropin_dir(const char *dir, int *dfd, struct jc_err *err)
+{
+	struct stat st;
+	int fd;
+
+	*dfd = -1;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0 && errno == ENOENT)
+		return 0;
+	if (fd < 0)
+		return jc_fail(err, errno, "%s: cannot open", dir);
+	if (fstat(fd, &st) < 0) {
+		jc_fail(err, errno, "%s: fstat", dir);
+	} else if (st.st_uid != 0) {
+		jc_fail(err, 0, "%s: not owned by root", dir);
+	} else if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		jc_fail(err, 0, "%s: writable by group or others", dir);
+	} else {
+		*dfd = fd;
+		return 0;
+	}
+	close(fd);
+	return -1;
+}
+
+static int read_dropins(struct loader *L, const char *dir)
+{
+	char path[PATH_MAX], **names = NULL;
+	size_t n = 0, i;
+	int dfd, rc = 0;
+
+	if (open_dropin_dir(dir, &dfd, L->err) < 0 ||
+	    (dfd >= 0 && list_dropins(dfd, dir, &names, &n, L->err) < 0)) {
+		if (dfd >= 0)
+			close(dfd);
+		L->incomplete = true;
+		return keep_going(L) ? 0 : -1;
+	}
+	for (i = 0; i < n && rc == 0; i++) {
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
+				     names[i]) >= sizeof(path))
+			rc = jc_fail(L->err, ENAMETOOLONG, "%s", dir);
+		else
+			rc = read_file(L, dfd, names[i], path);
+	}
+	free_names(names, n);
+	if (dfd >= 0)
+		close(dfd);
+	return rc;
+}
+
+/* ---- the passes ------------------------------------------------------- */
+
+static int scan_files(struct loader *L)
+{
+	for (size_t i = 0; i < L->n; i++) {
+		struct file *f = &L->f[i];
+		struct jc_scan_opts o = { .errs = L->errs, .allow_empty = i > 0 };
+
+		if (f->dead)
+			continue;
+		if (jc_scan_run(f->text, f->len, f->path, &o, &f->sc, L->err) == 0)
+			continue;
+		/* collect mode: errors recorded, the rest of SC is usable */
+		if (!L->errs || L->err->errnum == ENOMEM)
+			return -1;
+	}
+	return 0;
+}
+
+static void drop_section(struct jc_scan *sc, size_t i)
+{
+	struct jc_scan_sec *s = &sc->secs[i];
+
+	for (size_t k = 0; k < s->n_keys; k++)
+		free(s->keys[k].name);
+	free(s->keys);
+	free(s->text);
+	memmove(s, s + 1, (sc->n_secs - i - 1) * sizeof(*s));
+	sc->n_secs--;
+}
+
+/* SEC of file NEW defined again: the earlier definition, or NULL.
+ * iniparser's case folding does not reach across files, but a name that
+ * differs only in case is refused here too: one config, one rule. */
+static const struct jc_scan_sec *defined_before(const struct loader *L,
+						size_t upto,
+						const struct jc_scan_sec *sec,
+						const char **file)
+{
+	for (size_t i = 0; i < upto; i++) {
+		const struct file *f = &L->f[i];
+
+		for (size_t k = 0; !f->dead && k < f->sc.n_secs; k++) {
+			if (strcasecmp(f->sc.secs[k].text, sec->text))
+				continue;
+			*file = f->path;
+			return &f->sc.secs[k];
+		}
+	}
+	return NULL;
+}
+
+static int check_dups(struct loader *L)
+{
+	const struct jc_scan_sec *old;
+	const char *where;
+	char v1[80], v2[80];
+
+	for (size_t i = 1; i < L->n; i++) {
+		struct jc_scan *sc = &L->f[i].sc;
+
+		for (size_t k = 0; k < sc->n_secs;) {
+			old = defined_before(L, i, &sc->secs[k], &where);
+			if (!old) {
+				k++;
+				continue;
+			}
+			jc_fail(L->err, 0, "%s:%d: [%s] is already defined at %s:%d%s%s%s",
+				L->f[i].path, sc->secs[k].line,
+				jc_vis(sc->secs[k].text, v1, sizeof(v1)), where,
+				old->line,
+				strcmp(old->text, sc->secs[k].text) ? " (as [" : "",
+				strcmp(old->text, sc->secs[k].text) ?
+					jc_vis(old->text, v2, sizeof(v2)) : "",
+				strcmp(old->text, sc->secs[k].text) ? "])" : "");
+			if (!keep_going(L))
+				return -1;
+			drop_section(sc, k);
+		}
+	}
+	return 0;
+}
+
+/* TEXT with every line the scanner refused emptied (collect mode), so
+ * iniparser reads only what the scanner accepted; line numbers stay. */
+static char *blanked(const struct file *f, size_t *len)
+{
+	char *t = malloc(f->len + 1);
+	size_t b = 0, o = 0;
+	int line = 1;
+
+	if (!t)
+		return NULL;
+	for (size_t i = 0; i < f->len; i++) {
+		while (b < f->sc.n_blank && f->sc.blank[b] < line)
+			b++;
+		if (f->text[i] == '\n')
+			line++;
+		else if (b < f->sc.n_blank && f->sc.blank[b] == line)
+			continue;
+		t[o++] = f->text[i];
+	}
+	t[o] = '\0';
+	*len = o;
+	return t;
+}
+
+static int ini_file(struct loader *L, struct file *f)
+{
+	char *t = f->text;
+	size_t len = f->len;
+	int rc;
+
+	if (f->sc.n_blank && !(t = blanked(f, &len)))
+		return jc_fail(L->err, ENOMEM, "%s: loading", f->path);
+	rc = jc_cfg_ini_load(t, len, f->path, &f->d, L->err);
+	if (t != f->text)
+		free(t);
+	return rc;
+}
+
+static int ini_files(struct loader *L)
+{
+	for (size_t i = 0; i < L->n; i++) {
+		struct file *f = &L->f[i];
+
+		if (f->dead || ini_file(L, f) == 0)
+			continue;
+		if (!keep_going(L))
+			return -1;
+		f->dead = true;
+		L->incomplete = true;
+	}
+	return 0;
+}
+
+static int new_model(struct loader *L, struct jc_config **out)
+{
+	struct jc_cfg_ctx c = { .path = L->f[0].path, .err = L->err };
+	struct jc_config *cfg = calloc(1, sizeof(*cfg));
+	size_t n[4] = { 0 };
+
+	*out = cfg;
+	if (!cfg || !(cfg->path = strdup(L->f[0].path)) ||
+	    !(cfg->files = calloc(L->n, sizeof(char *))))
+		return jc_fail(L->err, ENOMEM, "%s: loading", c.path);
+	for (size_t i = 0; i < L->n; i++) {
+		if (!(cfg->files[i] = strdup(L->f[i].path)))
+			return jc_fail(L->err, ENOMEM, "%s: loading", c.path);
+		cfg->n_files++;
+		for (size_t k = 0; !L->f[i].dead && k < L->f[i].sc.n_secs; k++)
+			n[L->f[i].sc.secs[k].kind]++;
+	}
+	return jc_cfg_alloc_model(&c, n, cfg);
+}
+
+static int build_model(struct loader *L, struct jc_config *cfg)
+{
+	size_t u = 0, g = 0;
+
+	for (size_t i = 0; i < L->n; i++) {
+		struct file *f = &L->f[i];
+		struct jc_cfg_ctx c = { .path = f->path, .err = L->err,
+					.d = f->d, .errs = L->errs };
+
+		for (size_t k = 0; !f->dead && k < f->sc.n_secs; k++)
+			if (jc_cfg_build_section(&c, &f->sc.secs[k], cfg,
+						 cfg->files[i]) < 0)
+				return -1;
+	}
+	/* with a file missing, "unknown jail" would mostly be noise */
+	if (L->incomplete)
+		return 0;
+	for (size_t i = 0; i < L->n; i++) {
+		struct jc_cfg_ctx c = { .path = L->f[i].path, .err = L->err,
+					.errs = L->errs };
+
+		if (jc_cfg_check_refs(&c, &L->f[i].sc, cfg, &u, &g) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int run_passes(struct loader *L, struct jc_config **out)
+{
+	struct jc_config *cfg = NULL;
+	size_t before = errs_count(L->errs);
+	int rc = -1;
+
+	*out = NULL;
+	if (scan_files(L) < 0 || check_dups(L) < 0 || ini_files(L) < 0)
+		return -1;
+	if (new_model(L, &cfg) < 0 || build_model(L, cfg) < 0)
+		goto done;
+	if (errs_count(L->errs) > before)
+		goto done;
+	*out = cfg;
+	cfg = NULL;
+	rc = 0;
+done:
+	jc_config_free(cfg);
+	return rc;
+}
+
+static void loader_free(struct loader *L)
+{
+	for (size_t i = 0; i < L->n; i++) {
+		free(L->f[i].path);
+		free(L->f[i].text);
+		jc_scan_free(&L->f[i].sc);
+		if (L->f[i].d)
+			iniparser_freedict(L->f[i].d);
+	}
+	free(L->f);
+}
+
+/* Read PATH and the drop-ins of DIR (NULL: the default, "": none). */
+static int load(struct loader *L, const char *path, const char *dir,
+		struct jc_config **out)
+{
+	char dbuf[PATH_MAX];
+
+	*out = NULL;
+	if (!dir && jc_config_dropin_dir(path, dbuf, sizeof(dbuf)) < 0)
+		return jc_fail(L->err, ENAMETOOLONG, "%s", path);
+	if (read_file(L, AT_FDCWD, path, path) < 0 ||
+	    ((dir ? *dir : 1) && read_dropins(L, dir ? dir : dbuf) < 0))
+		return -1;
+	return run_passes(L, out);
+}
+
+/* ---- entry points ------------------------------------------------------ */
+
+int jc_config_load_dir(const char *path, const char *dir,
+		       struct jc_config **out, struct jc_err *err)
+{
+	struct loader L = { .err = err };
+	struct jc_err local = { 0 };
+	int rc;
+
+	if (!path || !out)
+		return jc_fail(err, EINVAL, "jc_config_load");
+	if (!err)
+		L.err = &local;
+	rc = load(&L, path, dir, out);
+	loader_free(&L);
+	return rc;
+}
+
+int jc_config_load(const char *path, struct jc_config **out,
+		   struct jc_err *err)
+{
+	return jc_config_load_dir(path, NULL, out, err);
+}
+
+int jc_config_check(const char *path, const char *dir, struct jc_config **out,
+		    struct jc_errs *errs)
+{
+	struct jc_err err = { 0 };
+	struct loader L = { .errs = errs, .err = &err };
+	int rc;
+
+	if (!path || !out || !errs)
+		return -1;
+	rc = load(&L, path, dir, out);
+	if (rc < 0)
+		errs_final(errs, &err);
+	loader_free(&L);
+	return rc;
+}
+
+/* One in-memory text: no file, no drop-ins, no ownership check. */
+static int parse_string(const char *text, const char *name,
+			struct jc_config **out, struct jc_errs *errs,
+			struct jc_err *err)
+{
+	struct loader L = { .errs = errs, .err = err };
+	struct file *f = add_file(&L, name ? name : "(string)");
+	int rc = -1;
+
+	*out = NULL;
+	if (f) {
+		f->len = strlen(text);
+		f->text = strdup(text);
+	}
+	if (!f || !f->text)
+		jc_fail(err, ENOMEM, "%s: loading", name ? name : "(string)");
+	else
+		rc = run_passes(&L, out);
+	loader_free(&L);
+	return rc;
+}
+
+int jc_config_parse_string(const char *text, const char *name,
+			   struct jc_config **out, struct jc_err *err)
+{
+	struct jc_err local = { 0 };
+
+	if (!text || !out)
+		return jc_fail(err, EINVAL, "jc_config_parse_string");
+	return parse_string(text, name, out, NULL, err ? err : &local);
+}
+
+int jc_config_check_string(const char *text, const char *name,
+			   struct jc_config **out, struct jc_errs *errs)
+{
+	struct jc_err err = { 0 };
+	int rc;
+
+	if (!text || !out || !errs)
+		return -1;
+	rc = parse_string(text, name, out, errs, &err);
+	if (rc < 0)
+		errs_final(errs, &err);
+	return rc;
+}

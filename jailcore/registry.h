@@ -1,0 +1,59 @@
+/* registry.h - running shared jails, under /run/pam_jail (root-only).
+ *
+ *   /run/pam_jail/               0700 root
+ *   /run/pam_jail/ID/            0700 root, ID = JAIL-HASH (hash of the
+ *                                jail name and its expanded root)
+ *   /run/pam_jail/ID/lock        flock()ed while a login decides to build
+ *                                or join, so two racing logins of one user
+ *                                end up in exactly one jail
+ *   /run/pam_jail/ID/ctl         jail-init's control socket (proto.h)
+ *   /run/pam_jail/ID/info        key=value: jail root init users fingerprint
+ *                                persist created
+ *
+ * Nothing here is trusted blindly: a jail is running only if its control
+ * socket answers, so the state a SIGKILLed caller or a dead init leaves
+ * behind is recognised as stale and replaced, never locks anyone out.
+ */
+#ifndef JAILCORE_REGISTRY_H
+#define JAILCORE_REGISTRY_H
+
+#include <limits.h>
+#include <sys/types.h>
+
+#include "err.h"
+#include "plan.h"
+
+#define JC_RUN_DIR "/run/pam_jail"
+
+struct jc_reg {
+	char id[96];
+	int dirfd;		/* /run/pam_jail/ID */
+	int lockfd;		/* held with LOCK_EX while open */
+};
+
+/* Open (creating) the jail's registry entry and take its lock, waiting up
+ * to TIMEOUT_MS for a concurrent login to finish building. */
+int jc_reg_lock(const struct jc_plan *plan, struct jc_reg *r, int timeout_ms,
+		struct jc_err *err);
+
+/* Connect to the running jail's control socket: 0 with *sock, 1 when no
+ * jail is running (no socket, or nobody answers: stale), -1 on error. */
+int jc_reg_connect(const struct jc_reg *r, int *sock, struct jc_err *err);
+
+/* Replace any stale socket with a new listening one for a jail about to
+ * be built. */
+int jc_reg_listen(const struct jc_reg *r, int *sock, struct jc_err *err);
+
+/* Record what a login needs to decide whether it may join. */
+int jc_reg_write_info(const struct jc_reg *r, const struct jc_plan *plan,
+		      pid_t init_pid, struct jc_err *err);
+
+/* The fingerprint stored for the running jail ("" when none). */
+int jc_reg_read_fingerprint(const struct jc_reg *r, char *out, size_t size);
+
+/* Add USER to the info file's users= list (a team jail's joiner). */
+void jc_reg_add_user(const struct jc_reg *r, const char *user);
+
+void jc_reg_unlock(struct jc_reg *r);
+
+#endif

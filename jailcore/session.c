@@ -1,0 +1,385 @@
+/* session.c - a login's way into its jail and out again: join the running
+ * jail of its user or build one, enter it, apply the session's limits,
+ * drop the caller's privileges; at close, leave (and end the jail when it
+ * was the last session).  See ns.h and registry.h. */
+#include "ns.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/pidfd.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "privs.h"
+#include "proto.h"
+#include "registry.h"
+#include "seccomp.h"
+
+#define LOCK_TIMEOUT_MS 30000
+#define REPLY_TIMEOUT_MS 5000
+
+static int send_msg(int sock, enum jc_msg_type type, int fd)
+{
+	struct jc_msg m = { .type = type };
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { .iov_base = &m, .iov_len = sizeof(m) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+	if (fd >= 0) {
+		struct cmsghdr *cm;
+
+		mh.msg_control = cbuf;
+		mh.msg_controllen = sizeof(cbuf);
+		cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	}
+	return sendmsg(sock, &mh, MSG_NOSIGNAL) == (ssize_t)sizeof(m) ? 0 : -1;
+}
+
+/* jail-init's answer within REPLY_TIMEOUT_MS; *fd gets a passed fd. */
+static int recv_msg(int sock, struct jc_msg *m, int *fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { .iov_base = m, .iov_len = sizeof(*m) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	struct pollfd p = { .fd = sock, .events = POLLIN };
+	struct cmsghdr *cm;
+
+	if (fd)
+		*fd = -1;
+	if (poll(&p, 1, REPLY_TIMEOUT_MS) <= 0 ||
+	    recvmsg(sock, &mh, MSG_CMSG_CLOEXEC) != (ssize_t)sizeof(*m))
+		return -1;
+	for (cm = CMSG_FIRSTHDR(&mh); fd && cm; cm = CMSG_NXTHDR(&mh, cm))
+		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
+			memcpy(fd, CMSG_DATA(cm), sizeof(int));
+	return 0;
+}
+
+/* Register with a running jail over SOCK: JOIN with a pidfd of ourselves,
+ * jail-init answers with a pidfd of itself to setns through. */
+static int join(const struct jc_plan *p, int sock, struct jc_jail_handle *h,
+		struct jc_err *err)
+{
+	struct jc_msg m;
+	int self = pidfd_open(getpid(), 0), fd = -1, rc;
+
+	if (self < 0)
+		return jc_fail(err, errno, "pidfd_open self");
+	rc = send_msg(sock, JC_MSG_JOIN, self);
+	close(self);
+	if (rc < 0 || recv_msg(sock, &m, &fd) < 0)
+		return jc_fail(err, errno, "joining the running jail %s", p->jail);
+	if (m.type != JC_MSG_OK || fd < 0) {
+		if (fd >= 0)
+			close(fd);
+		return jc_fail(err, 0, "the running jail %s refused the session%s",
+			       p->jail, m.type == JC_MSG_FULL ? " (too many sessions)" : "");
+	}
+	jc_jail_handle_init(h);
+	h->init_pidfd = fd;
+	h->conn = sock;
+	h->ns_flags = jc_jail_ns_flags(p);
+	return 0;
+}
+
+/* share = user: one jail per jail name and root.  Under the registry's
+ * lock, join the running one or build it, so two racing logins end up in
+ * exactly one jail. */
+static int join_or_build(const struct jc_plan *p, const char *init_path,
+			 struct jc_jail_handle *h, bool *joined,
+			 struct jc_err *err)
+{
+	char fp[32];
+	struct jc_reg r;
+	int sock = -1, rc;
+
+	if (jc_reg_lock(p, &r, LOCK_TIMEOUT_MS, err) < 0)
+		return jc_err_wrap(err, "registry");
+	rc = jc_reg_connect(&r, &sock, err);
+	if (rc == 0) {
+		*joined = true;
+		if (jc_reg_read_fingerprint(&r, fp, sizeof(fp)) < 0 ||
+		    strcmp(fp, p->fingerprint) != 0)
+			rc = jc_fail(err, 0, "jail %s (%s) is running with another "
+				     "setup (an older config, or a per-user value "
+				     "of another user); it ends with its last "
+				     "session, or stop it with jailctl stop",
+				     p->jail, p->root);
+		else
+			rc = join(p, sock, h, err);
+		if (rc < 0)
+			close(sock);
+		else
+			jc_reg_add_user(&r, p->user);
+	} else if (rc == 1) {
+		*joined = false;
+		rc = jc_reg_listen(&r, &sock, err);
+		if (rc == 0) {
+			rc = jc_jail_build(p, init_path, sock, h, err);
+			close(sock);
+		}
+		if (rc == 0 && jc_reg_write_info(&r, p, h->init_pid, err) < 0) {
+			jc_jail_release(h, 1000, NULL);
+			rc = -1;
+		}
+	}
+	jc_reg_unlock(&r);
+	return rc;
+}
+
+/* Lines of TEXT whose first field is not yet in the jail's FILE. */
+static int append_missing(const char *file, const char *text,
+			  struct jc_err *err)
+{
+	char have[65536], line[2048];
+	const char *t = text;
+	ssize_t n;
+	int fd = open(file, O_RDWR | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd < 0)
+		return jc_fail(err, errno, "open the jail's %s", file);
+	n = read(fd, have + 1, sizeof(have) - 2);
+	have[0] = '\n';
+	have[n > 0 ? n + 1 : 1] = '\0';
+	while (*t) {
+		size_t len = strcspn(t, "\n"), name = strcspn(t, ":");
+		char key[300];
+
+		snprintf(line, sizeof(line), "%.*s\n", (int)len, t);
+		snprintf(key, sizeof(key), "\n%.*s:", (int)(name < 290 ? name : 290), t);
+		if (!strstr(have, key) && write(fd, line, strlen(line)) < 0) {
+			close(fd);
+			return jc_fail(err, errno, "write the jail's %s", file);
+		}
+		t += len + (t[len] == '\n');
+	}
+	close(fd);
+	return 0;
+}
+
+/* A second user joining a team jail (a root without %u): the jail's
+ * generated passwd and group must name them too.  Their bind mounts are
+ * read-only; lift that for the write. */
+static int identity_join(const struct jc_plan *p, struct jc_err *err)
+{
+	static const char *const files[] = { "/etc/passwd", "/etc/group" };
+	struct mount_attr rw = { .attr_clr = MOUNT_ATTR_RDONLY };
+	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+
+	if (p->own_etc)
+		return 0;
+	for (int i = 0; i < 2; i++) {
+		int rc;
+
+		if (mount_setattr(AT_FDCWD, files[i], AT_SYMLINK_NOFOLLOW, &rw,
+				  sizeof(rw)) < 0)
+			return jc_fail(err, errno, "mount_setattr %s", files[i]);
+		rc = append_missing(files[i], i ? p->group : p->passwd, err);
+		if (mount_setattr(AT_FDCWD, files[i], AT_SYMLINK_NOFOLLOW, &ro,
+				  sizeof(ro)) < 0 && rc == 0)
+			rc = jc_fail(err, errno, "mount_setattr %s", files[i]);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* rlimit_* of the jail, set in the caller so every process of the session
+ * inherits them (as pam_limits does).  nproc counts the user's processes
+ * from the setuid on; root callers are exempt. */
+static int apply_rlimits(const struct jc_plan *p, struct jc_err *err)
+{
+	static const int res[JC_RL__COUNT] = {
+		RLIMIT_NPROC, RLIMIT_NOFILE, RLIMIT_AS, RLIMIT_FSIZE,
+		RLIMIT_CPU, RLIMIT_CORE,
+	};
+
+	for (int i = 0; i < JC_RL__COUNT; i++) {
+		struct rlimit rl;
+
+		if (p->rlimit[i] == JC_RLIM_UNSET)
+			continue;
+		rl.rlim_cur = rl.rlim_max = p->rlimit[i] == JC_RLIM_INFINITY ?
+					    RLIM_INFINITY : p->rlimit[i];
+		if (setrlimit(res[i], &rl) < 0)
+			return jc_fail(err, errno, "setrlimit %d", res[i]);
+	}
+	return 0;
+}
+
+/* After entering: the session's limits, then the privilege drop, then the
+ * filter last (it forbids setns and the mount API).  The filter binds the
+ * caller too: there is no hook in the session's child, so sshd's monitor,
+ * login and su finish their work under it. */
+static int harden_caller(const struct jc_plan *p, bool joined,
+			 struct jc_err *err)
+{
+	static const cap_value_t keep[] = JC_CALLER_KEEP;
+
+	if ((joined && identity_join(p, err) < 0) || apply_rlimits(p, err) < 0 ||
+	    jc_privs_drop(keep, sizeof(keep) / sizeof(keep[0]),
+			  p->root_session ? p->root_caps : 0, err) < 0 ||
+	    jc_seccomp_install(&p->seccomp, err) < 0)
+		return -1;
+	/* Modules before us (pam_unix) left glibc's syslog socket connected
+	 * to the host's /dev/log; sshd's post-auth child, forked next and
+	 * running as the user, would inherit it.  Closing it makes the next
+	 * syslog() connect to the jail's /dev/log, the relay. */
+	closelog();
+	return 0;
+}
+
+/* The cgroup v2 controllers a jail's limits need, on this host.  Applying
+ * them is not built yet (see README, "Limits"): a jail that asks for them
+ * either says so in one log line or, with limits_required, is refused. */
+static int check_cgroup_limits(const struct jc_plan *p, char *notice,
+			       size_t size, struct jc_err *err)
+{
+	const char *want[3] = { p->pids_max[0] ? "pids" : NULL,
+				p->memory_max[0] ? "memory" : NULL,
+				p->cpu_max[0] ? "cpu" : NULL };
+	char have[512] = " ", missing[64] = "";
+	ssize_t n;
+	int fd = open("/sys/fs/cgroup/cgroup.controllers", O_RDONLY | O_CLOEXEC);
+
+	if (!want[0] && !want[1] && !want[2])
+		return 0;
+	n = fd >= 0 ? read(fd, have + 1, sizeof(have) - 3) : 0;
+	if (fd >= 0)
+		close(fd);
+	have[n > 0 ? n + 1 : 1] = '\0';
+	have[strcspn(have, "\n")] = ' ';
+	for (int i = 0; i < 3; i++)
+		if (want[i])
+			snprintf(missing + strlen(missing), sizeof(missing) -
+				 strlen(missing), "%s%s", missing[0] ? " " : "", want[i]);
+	snprintf(notice, size, "jail %s: cgroup v2 limits (%s) are not applied: "
+		 "%s", p->jail, missing, strcmp(have, " ") ? "applying them is "
+		 "not supported yet" : "this host has no cgroup v2 controllers");
+	if (p->limits_required)
+		return jc_fail(err, 0, "%s, and the jail sets limits_required = yes",
+			       notice);
+	return 0;
+}
+
+int jc_session_open(const struct jc_plan *p, const char *init_path,
+		    struct jc_jail_handle *h, bool *joined, struct jc_err *err)
+{
+	char notice[sizeof(h->notice)] = "";
+	int rc;
+
+	*joined = false;
+	jc_jail_handle_init(h);
+	if (check_cgroup_limits(p, notice, sizeof(notice), err) < 0)
+		return -1;
+	if (p->share == JC_SHARE_SESSION)
+		rc = jc_jail_build(p, init_path, -1, h, err);
+	else
+		rc = join_or_build(p, init_path, h, joined, err);
+	if (rc < 0)
+		return -1;
+	if (jc_jail_enter(h, err) < 0 || harden_caller(p, *joined, err) < 0) {
+		jc_jail_release(h, 1000, NULL);
+		return -1;
+	}
+	memcpy(h->notice, notice, sizeof(notice));
+	return 0;
+}
+
+/* True when no process of the jail but pid 1 is alive (only zombies
+ * waiting for their parent outside the jail, see ns.h). */
+static bool only_zombies_left(int proc_fd)
+{
+	struct dirent *d;
+	bool alive = false;
+	DIR *dir;
+	int fd = dup(proc_fd);
+
+	if (fd < 0 || !(dir = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		return false;
+	}
+	rewinddir(dir);
+	while (!alive && (d = readdir(dir))) {
+		char path[300], buf[512], *state;
+		ssize_t n;
+		int sfd;
+
+		if (d->d_name[0] < '1' || d->d_name[0] > '9' ||
+		    strcmp(d->d_name, "1") == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/stat", d->d_name);
+		sfd = openat(proc_fd, path, O_RDONLY | O_CLOEXEC);
+		if (sfd < 0)
+			continue;	/* gone meanwhile */
+		n = read(sfd, buf, sizeof(buf) - 1);
+		close(sfd);
+		buf[n > 0 ? n : 0] = '\0';
+		state = strrchr(buf, ')');
+		alive = !state || (state[2] != 'Z' && state[2] != 'X');
+	}
+	closedir(dir);
+	return !alive;
+}
+
+static bool init_exited(int pidfd, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
+	int n;
+
+	while ((n = poll(&pfd, 1, timeout_ms)) < 0 && errno == EINTR)
+		;
+	return n > 0;
+}
+
+/* LEAVE: 1 when other sessions (or persist) keep the jail, 0 when it is
+ * ending or jail-init is gone. */
+static int leave(struct jc_jail_handle *h)
+{
+	struct jc_msg m;
+
+	if (h->conn < 0 || send_msg(h->conn, JC_MSG_LEAVE, -1) < 0 ||
+	    recv_msg(h->conn, &m, NULL) < 0)
+		return 0;
+	return m.type == JC_MSG_OK;
+}
+
+int jc_jail_release(struct jc_jail_handle *h, int timeout_ms,
+		    struct jc_err *err)
+{
+	int rc = 0, waited = 0;
+
+	if (h->init_pidfd < 0 || leave(h)) {
+		jc_jail_handle_close(h);
+		return 0;
+	}
+	/* the last session: make sure, even if init did not answer */
+	if (pidfd_send_signal(h->init_pidfd, SIGKILL, NULL, 0) < 0 &&
+	    errno != ESRCH)
+		rc = jc_fail(err, errno, "kill jail init %d", (int)h->init_pid);
+	while (rc == 0 && !init_exited(h->init_pidfd, waited ? 10 : 0)) {
+		if (h->proc_fd >= 0 && only_zombies_left(h->proc_fd))
+			break;
+		if ((waited += 10) > timeout_ms)
+			rc = jc_fail(err, ETIMEDOUT, "jail init %d: processes "
+				     "still alive", (int)h->init_pid);
+	}
+	jc_jail_handle_close(h);
+	return rc;
+}
