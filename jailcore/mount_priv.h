@@ -51,6 +51,12 @@ int jm_dev_prepare(const struct jc_plan *p, struct jc_clones *c,
 int jm_dev_compose(const struct jc_plan *p, int root, struct jc_clones *c,
 		   int *log_sock, struct jc_err *err);
 
+/* books.c */
+int jm_books_prepare(const struct jc_plan *p, struct jc_clones *c,
+		     struct jc_err *err);
+int jm_books_compose(const struct jc_plan *p, int root, struct jc_clones *c,
+		     struct jc_err *err);
+
 /* procfs.c */
 int jm_proc_mount(int root, const char *root_name, struct jc_err *err);
 

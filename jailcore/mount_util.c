@@ -104,11 +104,11 @@ int jm_make_file(int dir, const char *name, mode_t mode,
 			O_NOFOLLOW, mode);
 
 	if (fd < 0)
-		return jc_fail(err, errno, "create /dev/%s", name);
+		return jc_fail(err, errno, "create mount point %s", name);
 	/* the caller's umask must not decide the jail's modes */
 	if (fchmod(fd, mode) < 0) {
 		close(fd);
-		return jc_fail(err, errno, "chmod /dev/%s", name);
+		return jc_fail(err, errno, "chmod %s", name);
 	}
 	close(fd);
 	return 0;
@@ -123,9 +123,9 @@ int jm_bind_into(int dev, const char *name, int tree,
 		return -1;
 	target = openat(dev, name, O_PATH | O_CLOEXEC | O_NOFOLLOW);
 	if (target < 0)
-		return jc_fail(err, errno, "open /dev/%s", name);
+		return jc_fail(err, errno, "open mount point %s", name);
 	if (move_mount(tree, "", target, "", ATTACH_FLAGS) < 0)
-		rc = jc_fail(err, errno, "move_mount /dev/%s", name);
+		rc = jc_fail(err, errno, "move_mount onto %s", name);
 	close(target);
 	return rc;
 }

@@ -17,6 +17,8 @@
 static void clones_init(struct jc_clones *c)
 {
 	c->root = c->pts = c->tty = -1;
+	for (int i = 0; i < JC_N_BOOKS; i++)
+		c->books[i] = -1;
 	c->binds = NULL;
 	c->n_binds = 0;
 	for (int i = 0; i < JC_N_DEV_NODES; i++)
@@ -28,6 +30,8 @@ void jc_clones_close(struct jc_clones *c)
 	jm_close_fd(&c->root);
 	jm_close_fd(&c->pts);
 	jm_close_fd(&c->tty);
+	for (int i = 0; i < JC_N_BOOKS; i++)
+		jm_close_fd(&c->books[i]);
 	for (int i = 0; i < JC_N_DEV_NODES; i++)
 		jm_close_fd(&c->dev[i]);
 	for (size_t i = 0; i < c->n_binds; i++)
@@ -58,7 +62,7 @@ int jc_mounts_prepare(const struct jc_plan *p, struct jc_clones *c,
 			       b->src, &c->binds[i], err) < 0)
 			goto fail;
 	}
-	if (jm_dev_prepare(p, c, err) < 0)
+	if (jm_dev_prepare(p, c, err) < 0 || jm_books_prepare(p, c, err) < 0)
 		goto fail;
 	return 0;
 fail:
@@ -111,7 +115,8 @@ int jc_mounts_compose(const struct jc_plan *p, struct jc_clones *c,
 	for (size_t i = 0; i < p->n_binds; i++)
 		if (jm_attach(c->binds[i], c->root, p->root, p->binds[i].dst, err) < 0)
 			return jc_err_wrap(err, "bind %s", p->binds[i].src);
-	if (compose_tmpfs(p, c->root, err) < 0 || jm_dev_compose(p, c->root, c, log_sock, err) < 0)
+	if (compose_tmpfs(p, c->root, err) < 0 || jm_dev_compose(p, c->root, c, log_sock, err) < 0 ||
+	    jm_books_compose(p, c->root, c, err) < 0)
 		return -1;
 	*newroot = c->root;
 	return 0;

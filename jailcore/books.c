@@ -1,0 +1,111 @@
+/* books.c - the host's login records inside a jail, for the caller only.
+ *
+ * After open_session the privileged caller lives in the jail's mount view:
+ * sshd's monitor writes utmp, wtmp and lastlog there (mm_record_login),
+ * shadow's login writes utmp and wtmp from its child before the setuid.
+ * Without the host's files those records vanish and `who`, `last` and
+ * `lastlog` on the host stop showing jailed logins.  So the jail's var/log
+ * and var/run (when its tree has them) become small tmpfs directories of
+ * mode 0700 holding binds of the host's wtmp, lastlog and utmp: the root
+ * caller (CAP_DAC_OVERRIDE) reaches them by their usual paths, the jailed
+ * user cannot even look up a name there, so `who` and `last` inside show
+ * nothing of other users.  A jail with its own /etc (allow_root) keeps its
+ * own books: its root would get through the 0700 directory.
+ */
+#include "mount_priv.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "paths.h"
+
+struct book {
+	const char *dir;	/* in the jail */
+	const char *name;
+	const char *host;	/* the host's file */
+};
+
+static const struct book books[JC_N_BOOKS] = {
+	{ "/var/log", "wtmp", "/var/log/wtmp" },
+	{ "/var/log", "lastlog", "/var/log/lastlog" },
+	{ "/var/run", "utmp", "/var/run/utmp" },
+};
+
+/* Clone the host's files now, in the host's mount namespace; a file the
+ * host does not keep is left out. */
+int jm_books_prepare(const struct jc_plan *p, struct jc_clones *c,
+		     struct jc_err *err)
+{
+	for (int i = 0; i < JC_N_BOOKS; i++) {
+		int fd;
+
+		c->books[i] = -1;
+		if (p->own_etc)
+			continue;
+		if (jc_path_open_host(books[i].host, 0, &fd, err) < 0) {
+			if (err->errnum == ENOENT)
+				continue;
+			return -1;
+		}
+		if (jm_clone_tree(fd, "", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+				  MOUNT_ATTR_NOEXEC, books[i].host, &c->books[i],
+				  err) < 0) {
+			close(fd);
+			return -1;
+		}
+		close(fd);
+	}
+	return 0;
+}
+
+/* The 0700 tmpfs over the jail's DIR, when the tree has DIR. */
+static int books_dir(int root, const char *root_name, const char *dir,
+		     int *out, struct jc_err *err)
+{
+	struct stat st;
+	int target, m;
+
+	*out = -1;
+	if (jc_path_open_in(root, root_name, dir, &target, err) < 0)
+		return err->errnum == ENOENT ? 0 : -1;
+	if (fstat(target, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		close(target);
+		return 0;
+	}
+	close(target);
+	if (jm_new_tmpfs("0700", 1ULL << 20, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+			 MOUNT_ATTR_NOEXEC, &m, err) < 0)
+		return jc_err_wrap(err, "%s%s", root_name, dir);
+	if (jm_attach(m, root, root_name, dir, err) < 0) {
+		close(m);
+		return -1;
+	}
+	*out = m;
+	return 0;
+}
+
+int jm_books_compose(const struct jc_plan *p, int root, struct jc_clones *c,
+		     struct jc_err *err)
+{
+	int dirfd = -1, rc = 0;
+	const char *open_dir = NULL;
+
+	for (int i = 0; i < JC_N_BOOKS && rc == 0; i++) {
+		if (c->books[i] < 0)
+			continue;
+		if (!open_dir || strcmp(open_dir, books[i].dir) != 0) {
+			jm_close_fd(&dirfd);
+			open_dir = books[i].dir;
+			rc = books_dir(root, p->root, open_dir, &dirfd, err);
+		}
+		if (rc == 0 && dirfd >= 0)
+			rc = jm_bind_into(dirfd, books[i].name, c->books[i], err);
+	}
+	jm_close_fd(&dirfd);
+	return rc;
+}
