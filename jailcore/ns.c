@@ -269,7 +269,11 @@ static void builder_main(const struct jc_plan *p, struct jc_clones *c,
 	pid_t pid;
 
 	reset_signals();
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* a caller killed mid-build takes its half-built jail with it */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) {
+		jc_fail(&err, errno, "prctl PR_SET_PDEATHSIG");
+		goto fail;
+	}
 	if (builder_setup(p, c, &newroot, &f->fd[INIT_LOG_IN], &err) < 0)
 		goto fail;
 	pid = fork();	/* the first child after CLONE_NEWPID is pid 1 */

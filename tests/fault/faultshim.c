@@ -53,6 +53,7 @@ static const char *const names[F_N] = {
 
 static unsigned counts[F_N];
 static pid_t loader;
+static const char *role(void);
 
 static const char *role(void)
 {
@@ -67,22 +68,21 @@ static int from_module(void *ret)
 	       strstr(info.dli_fname, "pam_jail.so");
 }
 
+/* The trace file is opened once, at load: after the caller's setns its
+ * path would name a file inside the jail. */
+static int trace_fd = -1;
+
 static void trace(int f)
 {
-	const char *path = getenv("FAULT_TRACE");
 	char line[96];
-	int fd, n, saved = errno;
+	int n, saved = errno;
 
-	if (!path)
-		return;
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0)
+	if (trace_fd < 0)
 		return;
 	n = snprintf(line, sizeof(line), "%s %u %s\n", names[f], counts[f],
 		     role());
 	if (n > 0)
-		(void)!write(fd, line, (size_t)n);
-	close(fd);
+		(void)!write(trace_fd, line, (size_t)n);
 	errno = saved;
 }
 
@@ -114,6 +114,9 @@ static void *real[F_N + 1];
 __attribute__((constructor)) static void resolve(void)
 {
 	loader = getpid();
+	if (getenv("FAULT_TRACE"))
+		trace_fd = open(getenv("FAULT_TRACE"), O_WRONLY | O_APPEND |
+				O_CREAT | O_CLOEXEC, 0600);
 	for (int i = 0; i < F_N; i++)
 		real[i] = dlsym(RTLD_NEXT, names[i]);
 	real[F_N] = dlsym(RTLD_NEXT, "syscall");
