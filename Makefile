@@ -33,8 +33,11 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 MODULE    := $(BUILD)/pam_jail.so
 INIT_BIN  := $(BUILD)/jail-init
 DRIVER    := $(BUILD)/tests/pamdriver
+JAILCTL   := $(BUILD)/jailctl
+CTL_OBJ   := $(BUILD)/jailctl.o $(BUILD)/jailctl_tree.o $(BUILD)/jailctl_pam.o
+MANPAGES  := docs/pam_jail.8 docs/pam_jail.conf.5 docs/jailctl.8
 
-all: $(MODULE) $(INIT_BIN) $(DRIVER) $(UNIT_BIN)
+all: $(MODULE) $(INIT_BIN) $(DRIVER) $(UNIT_BIN) $(JAILCTL)
 
 $(BUILD)/%.o: %.c $(wildcard jailcore/*.h)
 	@mkdir -p $(dir $@)
@@ -58,6 +61,11 @@ $(INIT_BIN): jail-init.c jailcore/proto.h
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libjailcore.a tests/unit/tap.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libjailcore.a $(ALL_LDFLAGS) $(LIBS)
+
+# The administrator's tool (jailctl(8)), on the same jailcore.
+$(CTL_OBJ): jailctl.h
+$(JAILCTL): $(CTL_OBJ) $(BUILD)/libjailcore.a
+	$(CC) -o $@ $(CTL_OBJ) $(BUILD)/libjailcore.a $(ALL_LDFLAGS) $(LIBS)
 
 $(DRIVER): tests/pamdriver.c
 	@mkdir -p $(dir $@)
@@ -113,7 +121,7 @@ FUZZ_CRASHES  = for f in $(FUZZ_BUILD)/crashes/*; do [ -f "$$f" ] || continue; \
 
 $(FUZZ_BIN): $(FUZZ_SRC) $(wildcard jailcore/*.h)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) $(CFLAGS) -o $@ $(FUZZ_SRC) -liniparser -lseccomp
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(CFLAGS) -o $@ $(FUZZ_SRC) -liniparser -lseccomp -lcap
 
 fuzz: $(FUZZ_BIN)
 	rm -rf $(FUZZ_BUILD)/corpus $(FUZZ_BUILD)/crashes
