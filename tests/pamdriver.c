@@ -8,8 +8,11 @@
  * fork; child: initgroups (reads the jail's /etc/group), setgid, setuid,
  * chdir(home, else /), exec CMD (default: the user's shell); parent:
  * waitpid(child), pam_close_session, pam_end.  Exit status: the command's,
- * 254 when the session could not be opened (as sshd), 2 on usage errors. */
+ * 254 when the session could not be opened (as sshd), 2 on usage errors.
+ * PAMDRIVER_FDS=1: print the number of open fds before open_session and
+ * after close_session on stderr. */
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -55,10 +58,21 @@ static void run_child(const struct passwd *pw, char **cmd)
 	_exit(127);
 }
 
+/* Open fds of this process (no /proc: after a jailed open_session the
+ * caller's /proc is the jail's, where /proc/self does not exist). */
+static int count_fds(void)
+{
+	int n = 0;
+
+	for (int fd = 0; fd < 4096; fd++)
+		n += fcntl(fd, F_GETFD) >= 0;
+	return n;
+}
+
 static int run_session(pam_handle_t *pamh, const struct passwd *pw,
 		       char **cmd)
 {
-	int status = 0, rc;
+	int status = 0, rc, fds = count_fds();
 	pid_t pid;
 
 	rc = pam_open_session(pamh, 0);
@@ -80,6 +94,9 @@ static int run_session(pam_handle_t *pamh, const struct passwd *pw,
 	if (rc != PAM_SUCCESS)
 		fprintf(stderr, "pamdriver: close_session: %s\n",
 			pam_strerror(pamh, rc));
+	if (getenv("PAMDRIVER_FDS"))	/* the module must not leak fds */
+		fprintf(stderr, "pamdriver: fds before open %d, after close %d\n",
+			fds, count_fds());
 	if (pid < 0)
 		return 125;
 	if (WIFSIGNALED(status))
