@@ -329,6 +329,11 @@ static int setup(int argc, char **argv)
 	sigset_t set;
 
 	prctl(PR_SET_NAME, "jail-init");
+	/* Not dumpable: a jailed root has our uid, and ptrace or pidfd_getfd
+	 * would hand it our fds -- the caller's pidfd and the socket to the
+	 * host's /dev/log. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return -1;
 	if (argc > 1)
 		jail = argv[1];
 	persist = argc > 2 && strcmp(argv[2], "persist") == 0;

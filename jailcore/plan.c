@@ -124,6 +124,29 @@ static int admit_binds(struct jc_plan *p, struct jc_err *err)
 	return 0;
 }
 
+/* A jailed root owns uid 0 files in its tree: a setuid-root binary it
+ * plants there is root for any host user who can reach it.  As FreeBSD's
+ * jail(8) says, a directory above such a jail's root must be closed to
+ * everyone but root (mode 0700); the root itself cannot be, or the jail's
+ * own users could not use "/". */
+static int closed_above(const char *root, struct jc_err *err)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	char *slash;
+
+	snprintf(path, sizeof(path), "%s", root);
+	while ((slash = strrchr(path, '/')) && slash != path) {
+		*slash = '\0';
+		if (stat(path, &st) == 0 && !(st.st_mode & (S_IXGRP | S_IXOTH)))
+			return 0;
+	}
+	return jc_fail(err, 0, "allow_root: no directory above %s is closed to "
+		       "other users; make one of them mode 0700 (a jailed root "
+		       "could otherwise plant setuid-root programs for host users)",
+		       root);
+}
+
 static int plan_paths(struct jc_plan *p, const struct jc_jail *j,
 		      const struct jc_tokens *t, struct jc_err *err)
 {
@@ -143,6 +166,8 @@ static int plan_paths(struct jc_plan *p, const struct jc_jail *j,
 	if (jc_path_open_host(p->root, JC_ADMIT_ROOT_OWNED | JC_ADMIT_DIR,
 			      &p->root_fd, err) < 0)
 		return jc_err_wrap(err, "jail root");
+	if (j->allow_root && closed_above(p->root, err) < 0)
+		return -1;
 	return admit_binds(p, err);
 }
 

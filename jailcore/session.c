@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/pidfd.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <syslog.h>
@@ -231,6 +232,11 @@ static int harden_caller(const struct jc_plan *p, bool joined,
 {
 	static const cap_value_t keep[] = JC_CALLER_KEEP;
 
+	/* Not dumpable: a jailed root has the caller's uid 0 and must not
+	 * ptrace it or take its fds (pidfd_getfd) -- sshd's monitor holds the
+	 * client connection and pidfds of the jail. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return jc_fail(err, errno, "prctl PR_SET_DUMPABLE");
 	if ((joined && identity_join(p, err) < 0) || apply_rlimits(p, err) < 0 ||
 	    jc_privs_drop(keep, sizeof(keep) / sizeof(keep[0]),
 			  p->root_session ? p->root_caps : 0, err) < 0 ||

@@ -9,8 +9,12 @@ rig_require_module
 rig_need busybox "busybox-static builds the root jail's tree" || { done_testing; exit; }
 
 # --- a busybox root filesystem, root-owned, with its own /etc -------------
-R=/srv/jails/rootbox
-install -d -m 755 -o 0 -g 0 /srv /srv/jails "$R"
+# a directory above a root jail is closed to other users (jail(8)): a
+# setuid-root file the jailed root plants must not be reachable from outside
+R=/srv/rootjails/rootbox
+install -d -m 755 -o 0 -g 0 /srv
+install -d -m 700 -o 0 -g 0 /srv/rootjails
+install -d -m 755 -o 0 -g 0 "$R"
 for d in bin etc dev proc tmp root srv var var/tmp; do
 	install -d -m 755 -o 0 -g 0 "$R/$d"
 done
@@ -25,7 +29,7 @@ chmod 644 "$R/etc/passwd" "$R/etc/group"
 
 rig_conf <<'CONF'
 [jail:rootbox]
-root = /srv/jails/rootbox
+root = /srv/rootjails/rootbox
 allow_root = yes
 root_caps = chown dac_override fowner setuid setgid kill
 tmpfs = /tmp
@@ -56,6 +60,13 @@ done
 like "$(rig_ssh root 'grep NoNewPrivs /proc/self/status')" '1$' "no_new_privs is set"
 is "$(rig_ssh root 'cat /etc/passwd | cut -d: -f1 | tr "\n" " "')" "root www " \
 	"the jail's own /etc/passwd (not a generated one)"
+
+chmod 711 /srv/rootjails
+rig_syslog_mark
+check_fails "a root jail whose parents other users can traverse is refused" rig_ssh root true
+like "$(rig_syslog_grep 'allow_root: no directory above /srv/rootjails/rootbox is closed')" \
+	'mode 0700' "syslog says which directory must be closed"
+chmod 700 /srv/rootjails
 
 # --- what a jailed root can do: its own tree --------------------------------
 check "jailed root chowns a file in its tree" \
