@@ -29,6 +29,7 @@
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -105,9 +106,56 @@ static int parse_pri(const char **msg)
 	return pri < 8 ? pri | 8 : pri;
 }
 
+/* Lines the host's syslog could not take yet (its socket buffer full, a
+ * daemon restarting): kept in order and sent when it takes them again,
+ * without ever blocking init.  Past LOG_QUEUE lines the oldest wait is
+ * the jail's loss, counted like the rate limit's. */
+#define LOG_QUEUE 512
+static char queue[LOG_QUEUE][LOG_MAX + 160];
+static size_t queue_len[LOG_QUEUE];
+static unsigned q_head, q_count;
+static unsigned long q_dropped;
+
+static int try_send(const char *line, size_t len)
+{
+	return send(JC_INIT_LOG_OUT, line, len, MSG_NOSIGNAL | MSG_DONTWAIT) >= 0 ||
+	       (errno != EAGAIN && errno != ENOBUFS);	/* gone: nothing to keep */
+}
+
+static void flush_queue(void)
+{
+	char note[160];
+	int n;
+
+	while (q_count && try_send(queue[q_head], queue_len[q_head])) {
+		q_head = (q_head + 1) % LOG_QUEUE;
+		q_count--;
+	}
+	if (!q_count && q_dropped) {
+		n = snprintf(note, sizeof(note), "<%d>pam_jail-%s: %lu lines from "
+			     "the jail dropped (the host's syslog was not reading)",
+			     4 | 32, jail, q_dropped);
+		if (try_send(note, (size_t)n))
+			q_dropped = 0;
+	}
+}
+
 static void send_line(const char *line, size_t len)
 {
-	(void)send(JC_INIT_LOG_OUT, line, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+	unsigned slot;
+
+	flush_queue();
+	if (!q_count && try_send(line, len))
+		return;
+	if (q_count == LOG_QUEUE) {
+		q_dropped++;
+		return;
+	}
+	slot = (q_head + q_count++) % LOG_QUEUE;
+	if (len > sizeof(queue[0]))
+		len = sizeof(queue[0]);
+	memcpy(queue[slot], line, len);
+	queue_len[slot] = len;
 }
 
 /* A line from a process of the jail: its own words, but under a tag that
@@ -167,9 +215,12 @@ static void relay(struct bucket *b)
 
 /* ---- sessions ---------------------------------------------------------- */
 
+static uint64_t ns_ino[3];	/* our mnt, pid, net namespace inodes */
+
 static void reply(int conn, enum jc_msg_type type, int fd)
 {
-	struct jc_msg m = { .type = type, .sessions = n_sessions };
+	struct jc_msg m = { .type = type, .sessions = n_sessions,
+			    .ns = { ns_ino[0], ns_ino[1], ns_ino[2] } };
 	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
 	struct iovec iov = { .iov_base = &m, .iov_len = sizeof(m) };
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
@@ -206,9 +257,14 @@ static int add_session(int conn, int pidfd)
 static void drain_log(void)
 {
 	struct pollfd p = { .fd = JC_INIT_LOG_IN, .events = POLLIN };
+	struct pollfd out = { .fd = JC_INIT_LOG_OUT, .events = POLLOUT };
 
 	while (poll(&p, 1, 0) > 0 && (p.revents & POLLIN))
 		relay(&bucket);
+	/* a stalled syslog gets a little time before the jail is gone */
+	for (int waited = 0; q_count && waited < 4000; waited += 100)
+		if (poll(&out, 1, 100) > 0)
+			flush_queue();
 }
 
 static void end_session(unsigned i, enum jc_msg_type why)
@@ -341,6 +397,14 @@ static int setup(int argc, char **argv)
 		sessions[i].conn = sessions[i].pidfd = -1;
 	if (fcntl(JC_INIT_CTL, F_GETFD) >= 0)
 		ctl_fd = JC_INIT_CTL;
+	for (int i = 0; i < 3; i++) {
+		static const char *const ns[3] = { "/proc/self/ns/mnt",
+			"/proc/self/ns/pid", "/proc/self/ns/net" };
+		struct stat st;
+
+		if (stat(ns[i], &st) == 0)
+			ns_ino[i] = st.st_ino;
+	}
 	/* the first session: built with the jail */
 	if (add_session(JC_INIT_SESSION, JC_INIT_WATCH) < 0)
 		return -1;
@@ -355,7 +419,7 @@ static int setup(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	static struct pollfd pfd[3 + 2 * JC_MAX_SESSIONS];
+	static struct pollfd pfd[4 + 2 * JC_MAX_SESSIONS];
 	static unsigned idx[JC_MAX_SESSIONS];
 	int sfd = setup(argc, argv);
 
@@ -363,11 +427,13 @@ int main(int argc, char **argv)
 		return 1;
 	clock_gettime(CLOCK_MONOTONIC, &bucket.last);
 	for (;;) {
-		unsigned n = 3, count = 0;
+		unsigned n = 4, count = 0;
 
 		pfd[0] = (struct pollfd){ .fd = sfd, .events = POLLIN };
 		pfd[1] = (struct pollfd){ .fd = JC_INIT_LOG_IN, .events = POLLIN };
 		pfd[2] = (struct pollfd){ .fd = ctl_fd, .events = POLLIN };
+		pfd[3] = (struct pollfd){ .fd = q_count ? JC_INIT_LOG_OUT : -1,
+					  .events = POLLOUT };
 		for (unsigned i = 0; i < JC_MAX_SESSIONS; i++)
 			if (sessions[i].conn >= 0) {
 				idx[count++] = i;
@@ -384,7 +450,9 @@ int main(int argc, char **argv)
 		}
 		if (pfd[1].revents & POLLIN)
 			relay(&bucket);
-		if (check_sessions(pfd + 3, idx, count))
+		if (pfd[3].revents & POLLOUT)
+			flush_queue();
+		if (check_sessions(pfd + 4, idx, count))
 			return 0;
 		/* after check_sessions: a new session has no poll entry yet */
 		if ((pfd[2].revents & POLLIN) && accept_one())

@@ -29,6 +29,9 @@ enum jc_msg_type {
 struct jc_msg {
 	uint32_t type;
 	uint32_t sessions;	/* sessions after this request */
+	/* in init's replies: the jail's mnt, pid and net namespace inodes,
+	 * for a joining session's audit line */
+	uint64_t ns[3];
 };
 
 /* Fixed fd numbers of jail-init, set up by ns.c before the exec. */

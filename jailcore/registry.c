@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/socket.h>
@@ -185,6 +186,14 @@ static void info_value(const struct jc_reg *r, const char *key, char *out,
 			break;
 		}
 	fclose(f);
+}
+
+pid_t jc_reg_read_init(const struct jc_reg *r)
+{
+	char v[32];
+
+	info_value(r, "init", v, sizeof(v));
+	return (pid_t)atoi(v);
 }
 
 int jc_reg_read_fingerprint(const struct jc_reg *r, char *out, size_t size)

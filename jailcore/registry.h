@@ -51,6 +51,9 @@ int jc_reg_write_info(const struct jc_reg *r, const struct jc_plan *plan,
 /* The fingerprint stored for the running jail ("" when none). */
 int jc_reg_read_fingerprint(const struct jc_reg *r, char *out, size_t size);
 
+/* The running jail's init pid as the host sees it (0 when unknown). */
+pid_t jc_reg_read_init(const struct jc_reg *r);
+
 /* Add USER to the info file's users= list (a team jail's joiner). */
 void jc_reg_add_user(const struct jc_reg *r, const char *user);
 

@@ -95,6 +95,9 @@ static int join(const struct jc_plan *p, int sock, struct jc_jail_handle *h,
 	h->init_pidfd = fd;
 	h->conn = sock;
 	h->ns_flags = jc_jail_ns_flags(p);
+	h->mnt_ns = m.ns[0];
+	h->pid_ns = m.ns[1];
+	h->net_ns = m.ns[2];
 	return 0;
 }
 
@@ -123,10 +126,12 @@ static int join_or_build(const struct jc_plan *p, const char *init_path,
 				     p->jail, p->root);
 		else
 			rc = join(p, sock, h, err);
-		if (rc < 0)
+		if (rc < 0) {
 			close(sock);
-		else
+		} else {
+			h->init_pid = jc_reg_read_init(&r);
 			jc_reg_add_user(&r, p->user);
+		}
 	} else if (rc == 1) {
 		*joined = false;
 		rc = jc_reg_listen(&r, &sock, err);
