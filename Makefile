@@ -80,16 +80,41 @@ asan:
 	$(MAKE) BUILD=build-asan OPT='-O1 -g -fno-omit-frame-pointer' \
 	    SANITIZE='-fsanitize=address,undefined -fno-sanitize-recover=all' all
 
-install: $(MODULE) $(INIT_BIN)
-	install -d $(DESTDIR)$(PAMDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(SYSCONFDIR)/security
+# tests/e2e/05-install.sh checks the file list, the modes and uninstall.
+CONFDIR   = $(DESTDIR)$(SYSCONFDIR)/security
+
+install: $(MODULE) $(INIT_BIN) $(JAILCTL)
+	install -d $(DESTDIR)$(PAMDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(SBINDIR) \
+	    $(CONFDIR) $(CONFDIR)/pam_jail.d $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
 	install -m 0644 $(MODULE) $(DESTDIR)$(PAMDIR)/pam_jail.so
 	install -m 0755 $(INIT_BIN) $(DESTDIR)$(LIBEXECDIR)/jail-init
-	[ -e $(DESTDIR)$(SYSCONFDIR)/security/pam_jail.conf ] || \
-	    install -m 0644 conf/pam_jail.conf $(DESTDIR)$(SYSCONFDIR)/security/pam_jail.conf
+	install -m 0755 $(JAILCTL) $(DESTDIR)$(SBINDIR)/jailctl
+	install -m 0644 docs/pam_jail.conf.5 $(DESTDIR)$(MANDIR)/man5/pam_jail.conf.5
+	install -m 0644 docs/pam_jail.8 docs/jailctl.8 $(DESTDIR)$(MANDIR)/man8/
+	[ -e $(CONFDIR)/pam_jail.conf ] || \
+	    install -m 0644 conf/pam_jail.conf $(CONFDIR)/pam_jail.conf
 
+# The config goes only while it is still the untouched example.
 uninstall:
-	rm -f $(DESTDIR)$(PAMDIR)/pam_jail.so $(DESTDIR)$(LIBEXECDIR)/jail-init
-	-rmdir $(DESTDIR)$(LIBEXECDIR) 2>/dev/null
+	rm -f $(DESTDIR)$(PAMDIR)/pam_jail.so $(DESTDIR)$(LIBEXECDIR)/jail-init \
+	    $(DESTDIR)$(SBINDIR)/jailctl $(DESTDIR)$(MANDIR)/man5/pam_jail.conf.5 \
+	    $(DESTDIR)$(MANDIR)/man8/pam_jail.8 $(DESTDIR)$(MANDIR)/man8/jailctl.8
+	if cmp -s conf/pam_jail.conf $(CONFDIR)/pam_jail.conf; then \
+	    rm -f $(CONFDIR)/pam_jail.conf; \
+	elif [ -e $(CONFDIR)/pam_jail.conf ]; then \
+	    echo "uninstall: keeping $(CONFDIR)/pam_jail.conf (not the example)"; fi
+	-rmdir $(DESTDIR)$(LIBEXECDIR) $(CONFDIR)/pam_jail.d 2>/dev/null
+
+# The man pages render without a single groff warning (-ww), with man(1)
+# too when it is installed.
+man: $(MANPAGES)
+	@for m in $(MANPAGES); do \
+	    out=$$(groff -man -Tutf8 -ww -z $$m 2>&1) || { echo "$$m: groff failed"; exit 1; }; \
+	    out2=; if command -v man >/dev/null; then \
+	        out2=$$(MANWIDTH=80 man --warnings -E UTF-8 -l $$m 2>&1 >/dev/null); fi; \
+	    [ -z "$$out$$out2" ] || { echo "$$m:"; printf '%s\n' "$$out" "$$out2"; exit 1; }; \
+	    echo "$$m: ok"; \
+	done
 
 demo: all
 	tests/demo.sh
@@ -97,7 +122,7 @@ demo: all
 clean:
 	rm -rf build build-asan
 
-.PHONY: all check asan install uninstall demo clean
+.PHONY: all check asan install uninstall man demo clean
 
 # ---- fuzzing the config loader (clang + libFuzzer) ------------------------
 # `make fuzz` fuzzes for FUZZ_SECONDS on a copy of the corpus (nothing is

@@ -1,0 +1,874 @@
+/* jailctl.c - the administrator's door to pam_jail (see jailctl(8)).
+ *
+ *   jailctl [--conf PATH] [--dropin-dir DIR] check [--pamdir DIR]
+ *   jailctl [--conf PATH] show USER
+ *   jailctl [--conf PATH] create USER|JAIL
+ *
+ * It loads the config exactly as the module does (jailcore: the same
+ * files, drop-ins, checks and messages) and builds plans exactly as a
+ * login would, so what it says is what a login gets.  Results go to
+ * stdout, errors to stderr; exit 0 success, 1 a finding or a failure,
+ * 2 a usage error.  jailctl_tree.c lays out and checks jail trees,
+ * jailctl_pam.c lints the PAM stacks.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "jailcore/paths.h"
+#include "jailctl.h"
+
+#define MEMBERS_MAX 64		/* candidates tried to check a group's jail */
+#define PASSWD_SCAN_MAX 1000	/* passwd entries looked at for the default */
+
+struct opts {
+	const char *conf;
+	const char *dropins;	/* NULL: dirname(conf)/pam_jail.d */
+	const char *pamdir;
+};
+
+/* ---- output --------------------------------------------------------------- */
+
+void finding(struct findings *f, const char *fmt, ...)
+{
+	va_list ap;
+
+	f->n++;
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+void note(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("note: ", stdout);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+void complain(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("jailctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void usage(FILE *to)
+{
+	fprintf(to,
+		"usage: jailctl [--conf PATH] [--dropin-dir DIR] COMMAND [ARGS]\n"
+		"\n"
+		"  check [--pamdir DIR]  lint the config (every error, with file:line),\n"
+		"                        the jail trees its rules lead to, and the PAM\n"
+		"                        stacks that load pam_jail.so (default %s)\n"
+		"  show USER             the jail USER gets and where each setting\n"
+		"                        comes from, or why USER is not jailed\n"
+		"  create USER|JAIL      lay out the jail tree for USER, or for JAIL\n"
+		"                        when its root is not per user\n"
+		"\n"
+		"  --conf PATH           the config (default %s)\n"
+		"  --dropin-dir DIR      its drop-ins (default: pam_jail.d beside it;\n"
+		"                        \"\" for none)\n"
+		"\n"
+		"Exit status: 0 success, 1 something found or failed, 2 usage error.\n"
+		"See jailctl(8), pam_jail.conf(5), pam_jail(8).\n",
+		JCTL_PAMDIR, JC_DEFAULT_CONF);
+}
+
+/* ---- loading -------------------------------------------------------------- */
+
+static struct jc_config *load(const struct opts *o)
+{
+	struct jc_config *cfg = NULL;
+	struct jc_err err = { 0 };
+
+	if (jc_config_load_dir(o->conf, o->dropins, &cfg, &err) == 0)
+		return cfg;
+	complain("%s", err.msg);
+	complain("the module refuses every session with this config; "
+		 "`jailctl check` lists every error");
+	return NULL;
+}
+
+static const char *rule_where(const struct jc_config *cfg,
+			      const struct jc_rule *r, const char *kind,
+			      char *buf, size_t size)
+{
+	char w[PATH_MAX + 32];
+
+	snprintf(buf, size, "[%s:%s] at %s", kind, r->name,
+		 jc_config_where(cfg, r->file, r->line, w, sizeof(w)));
+	return buf;
+}
+
+/* ---- check: the config ---------------------------------------------------- */
+
+/* One loader message, with the file and line it starts with. */
+struct msg {
+	const char *text;	/* "PATH:12: reason" or "PATH: reason" */
+	size_t plen;		/* length of PATH */
+	int line;		/* 0 when none */
+	bool main;		/* PATH is the main file */
+	size_t idx;		/* order found */
+};
+
+static void parse_msg(const char *text, const char *conf, size_t idx,
+		      struct msg *m)
+{
+	const char *p;
+	char *end;
+
+	*m = (struct msg){ .text = text, .plen = strlen(text), .idx = idx };
+	for (p = text; (p = strchr(p, ':')); p++) {
+		long n = strtol(p + 1, &end, 10);
+
+		if (end > p + 1 && *end == ':' && n > 0) {
+			m->line = (int)n;
+			break;
+		}
+		if (p[1] == ' ')
+			break;
+	}
+	if (p)
+		m->plen = (size_t)(p - text);
+	m->main = strlen(conf) == m->plen && !strncmp(text, conf, m->plen);
+}
+
+/* The main file first, then the drop-ins (their paths sort as they are
+ * read), each by line; the order found breaks ties. */
+static int cmp_msg(const void *a, const void *b)
+{
+	const struct msg *x = a, *y = b;
+	size_t n = x->plen < y->plen ? x->plen : y->plen;
+	int c;
+
+	if (x->main != y->main)
+		return x->main ? -1 : 1;
+	c = strncmp(x->text, y->text, n);
+	if (!c && x->plen != y->plen)
+		c = x->plen < y->plen ? -1 : 1;
+	if (!c && x->line != y->line)
+		c = x->line < y->line ? -1 : 1;
+	return c ? c : (x->idx < y->idx ? -1 : 1);
+}
+
+/* Every config error, sorted like a compiler's: by file, then line. */
+static void report_config(const struct jc_errs *errs, const char *conf,
+			  struct findings *f)
+{
+	struct msg *m = calloc(errs->n + 1, sizeof(*m));
+
+	for (size_t i = 0; m && i < errs->n; i++)
+		parse_msg(errs->v[i].msg, conf, i, &m[i]);
+	if (m)
+		qsort(m, errs->n, sizeof(*m), cmp_msg);
+	for (size_t i = 0; i < errs->n; i++)
+		finding(f, "%s", m ? m[i].text : errs->v[i].msg);
+	if (errs->dropped)
+		finding(f, "... and %zu more config errors", errs->dropped);
+	free(m);
+}
+
+/* ---- check: plans ----------------------------------------------------------- */
+
+/* Plan PW's jail as a login would (tty NULL) and check its tree.  Returns
+ * the plan's result; *JAIL gets the matched jail's name. */
+static int check_plan(const struct jc_config *cfg, const struct passwd *pw,
+		      const char *label, struct findings *f, char *jail,
+		      size_t jsize)
+{
+	struct jc_plan *p = NULL;
+	struct jc_err err = { 0 };
+	struct layout l;
+	int rc = jc_plan_for_user(cfg, pw, NULL, &p, &err);
+
+	if (rc < 0) {
+		finding(f, "%s: %s", label, err.msg);
+		return rc;
+	}
+	snprintf(jail, jsize, "%s", p->jail);
+	if (rc == JC_PLAN_JAILED) {
+		if (layout_from_plan(p, &l, &err) < 0)
+			finding(f, "%s: %s", label, err.msg);
+		else
+			layout_check(&l, p->root_fd, label, f);
+		layout_free(&l);
+	}
+	jc_plan_free(p);
+	return rc;
+}
+
+static int jail_index(const struct jc_config *cfg, const char *name)
+{
+	const struct jc_jail *j = jc_config_find_jail(cfg, name);
+
+	return j ? (int)(j - cfg->jails) : -1;
+}
+
+static void check_user_rule(const struct jc_config *cfg,
+			    const struct jc_rule *r, bool *done,
+			    struct findings *f)
+{
+	char label[600], where[400], jail[80] = "";
+	const struct passwd *pw;
+	int rc;
+
+	if (!r->jail)
+		return;		/* jail = none */
+	rule_where(cfg, r, "user", where, sizeof(where));
+	pw = getpwnam(r->name);
+	if (!pw) {
+		note("%s: no such user; not checked", where);
+		return;
+	}
+	snprintf(label, sizeof(label), "user %s (%s)", r->name, where);
+	rc = check_plan(cfg, pw, label, f, jail, sizeof(jail));
+	if (rc == JC_PLAN_NOT_JAILED && pw->pw_uid == 0)
+		finding(f, "%s: uid 0 is never jailed unless jail %s sets "
+			"allow_root = yes: the rule has no effect", where, r->jail);
+	if (jail_index(cfg, r->jail) >= 0)
+		done[jail_index(cfg, r->jail)] = true;
+}
+
+/* Try user NAME as a member of jail J: 1 when its plan was checked. */
+static int try_member(const struct jc_config *cfg, const struct jc_jail *j,
+		      const char *name, const char *via, struct findings *f)
+{
+	const struct passwd *pw = getpwnam(name);
+	char label[700], jail[80];
+	struct jc_match m;
+	struct jc_err err = { 0 };
+
+	if (!pw || jc_config_match(cfg, name, pw->pw_gid, &m, &err) < 0 ||
+	    m.jail != j || (pw->pw_uid == 0 && !j->allow_root))
+		return 0;
+	snprintf(label, sizeof(label), "jail %s (%s, checked as user %s)",
+		 j->name, via, name);
+	check_plan(cfg, pw, label, f, jail, sizeof(jail));
+	return 1;
+}
+
+static int try_group(const struct jc_config *cfg, const struct jc_jail *j,
+		     const struct jc_rule *r, struct findings *f)
+{
+	char via[400];
+	const struct group *gr = getgrnam(r->name);
+	const struct passwd *pw;
+	char **mem, *names[MEMBERS_MAX];
+	size_t n = 0;
+	int found = 0;
+
+	if (!gr)
+		return 0;
+	rule_where(cfg, r, "group", via, sizeof(via));
+	for (mem = gr->gr_mem; *mem && n < MEMBERS_MAX; mem++)
+		names[n++] = strdup(*mem);
+	/* members by primary group are not in gr_mem */
+	setpwent();
+	for (int i = 0; i < PASSWD_SCAN_MAX && n < MEMBERS_MAX &&
+			(pw = getpwent()); i++)
+		if (pw->pw_gid == gr->gr_gid)
+			names[n++] = strdup(pw->pw_name);
+	endpwent();
+	for (size_t i = 0; i < n; i++) {
+		if (!found && names[i])
+			found = try_member(cfg, j, names[i], via, f);
+		free(names[i]);
+	}
+	return found;
+}
+
+static int try_default(const struct jc_config *cfg, const struct jc_jail *j,
+		       struct findings *f)
+{
+	char via[400], w[300], *names[MEMBERS_MAX];
+	const struct passwd *pw;
+	size_t n = 0;
+	int found = 0;
+
+	snprintf(via, sizeof(via), "[global] default at %s",
+		 jc_config_where(cfg, cfg->default_file, cfg->default_line, w,
+				 sizeof(w)));
+	setpwent();
+	for (int i = 0; i < PASSWD_SCAN_MAX && n < MEMBERS_MAX &&
+			(pw = getpwent()); i++)
+		if (pw->pw_uid >= 1000 && pw->pw_uid != 65534)
+			names[n++] = strdup(pw->pw_name);
+	endpwent();
+	for (size_t i = 0; i < n; i++) {
+		if (!found && names[i])
+			found = try_member(cfg, j, names[i], via, f);
+		free(names[i]);
+	}
+	return found;
+}
+
+/* No member to check J with: what does not depend on the user. */
+static void check_fixed(const struct jc_jail *j, struct findings *f)
+{
+	char prefix[PATH_MAX], label[200];
+	const char *pct = strchr(j->root, '%');
+	struct jc_err err = { 0 };
+	struct layout l;
+	int fd;
+
+	snprintf(label, sizeof(label), "jail %s (no user to check it with)",
+		 j->name);
+	if (!has_user_token(j->root)) {
+		if (layout_from_jail(j, &l, &err) < 0) {
+			finding(f, "%s: %s", label, err.msg);
+		} else if (jc_path_open_host(l.root, JC_ADMIT_ROOT_OWNED |
+					     JC_ADMIT_DIR, &fd, &err) < 0) {
+			finding(f, "%s: jail root: %s", label, err.msg);
+		} else {
+			layout_check(&l, fd, label, f);
+			close(fd);
+		}
+		layout_free(&l);
+		return;
+	}
+	/* the directories above the first token */
+	snprintf(prefix, sizeof(prefix), "%.*s", (int)(pct - j->root), j->root);
+	*(strrchr(prefix, '/') ? strrchr(prefix, '/') : prefix) = '\0';
+	if (prefix[0] != '/' || strchr(prefix, '%'))
+		return;		/* "%h/...": nothing fixed */
+	if (jc_path_open_host(prefix, JC_ADMIT_ROOT_OWNED | JC_ADMIT_DIR, &fd,
+			      &err) < 0)
+		finding(f, "%s: root %s: %s", label, j->root, err.msg);
+	else
+		close(fd);
+}
+
+static void check_jail(const struct jc_config *cfg, const struct jc_jail *j,
+		       struct findings *f)
+{
+	bool used = false;
+
+	for (size_t i = 0; i < cfg->n_groups; i++) {
+		if (!cfg->groups[i].jail || strcmp(cfg->groups[i].jail, j->name))
+			continue;
+		used = true;
+		if (try_group(cfg, j, &cfg->groups[i], f))
+			return;
+	}
+	if (cfg->default_jail && strcmp(cfg->default_jail, j->name) == 0) {
+		used = true;
+		if (try_default(cfg, j, f))
+			return;
+	}
+	if (!used) {
+		note("jail %s is not used by any rule", j->name);
+		return;
+	}
+	check_fixed(j, f);
+}
+
+static void check_plans(const struct jc_config *cfg, struct findings *f)
+{
+	bool *done = calloc(cfg->n_jails + 1, sizeof(*done));
+
+	if (!done) {
+		complain("out of memory");
+		f->n++;
+		return;
+	}
+	for (size_t i = 0; i < cfg->n_users; i++)
+		check_user_rule(cfg, &cfg->users[i], done, f);
+	for (size_t i = 0; i < cfg->n_jails; i++)
+		if (!done[i])
+			check_jail(cfg, &cfg->jails[i], f);
+	free(done);
+}
+
+static int cmd_check(const struct opts *o, char **args)
+{
+	struct findings f = { 0 };
+	struct jc_errs errs = { 0 };
+	struct jc_config *cfg = NULL;
+	unsigned n_pam = 0;
+	size_t n_jails = 0, n_files = 0;
+
+	(void)args;
+	if (jc_config_check(o->conf, o->dropins, &cfg, &errs) < 0) {
+		report_config(&errs, o->conf, &f);
+	} else {
+		check_plans(cfg, &f);
+		n_jails = cfg->n_jails;
+		n_files = cfg->n_files;
+	}
+	jc_errs_free(&errs);
+	jc_config_free(cfg);
+	if (pam_lint(o->pamdir, &f, &n_pam) < 0)
+		f.n++;
+	else if (n_pam == 0)
+		note("no PAM stack in %s loads pam_jail.so: no login is jailed",
+		     o->pamdir);
+	if (f.n) {
+		printf("jailctl check: %u problem%s found\n", f.n, f.n == 1 ? "" : "s");
+		return JCTL_FAIL;
+	}
+	printf("jailctl check: ok (%zu file%s, %zu jail%s, %u PAM stack%s with "
+	       "pam_jail)\n", n_files, n_files == 1 ? "" : "s", n_jails,
+	       n_jails == 1 ? "" : "s", n_pam, n_pam == 1 ? "" : "s");
+	return JCTL_OK;
+}
+
+/* ---- show ------------------------------------------------------------------ */
+
+struct show {
+	const struct jc_config *cfg;
+	const struct jc_jail *j;
+	const struct jc_plan *p;
+};
+
+/* Where key K of the jail comes from. */
+static const char *src(const struct show *s, int k, char *buf, size_t size)
+{
+	char w[PATH_MAX + 32];
+
+	if (!s->j->key_line[k])
+		return "default";
+	snprintf(buf, size, "[jail:%s] at %s", s->j->name,
+		 jc_config_where(s->cfg, s->j->file, s->j->key_line[k], w,
+				 sizeof(w)));
+	return buf;
+}
+
+static void kv(const char *key, const char *source, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void kv(const char *key, const char *source, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%-14s ", key);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\t# %s\n", source);
+}
+
+static const char *size_str(unsigned long long n, char *buf, size_t size)
+{
+	static const char sfx[] = "KMGT";
+	int i = -1;
+
+	while (i < 3 && n && n % 1024 == 0) {
+		n /= 1024;
+		i++;
+	}
+	snprintf(buf, size, "%llu%.*s", n, i >= 0, i >= 0 ? sfx + i : "");
+	return buf;
+}
+
+static const char *limit_str(unsigned long long v, bool bytes, char *buf,
+			     size_t size)
+{
+	if (v == JC_RLIM_UNSET)
+		return "unset (the caller's limit stays)";
+	if (v == JC_RLIM_INFINITY)
+		return "unlimited";
+	if (bytes)
+		return size_str(v, buf, size);
+	snprintf(buf, size, "%llu", v);
+	return buf;
+}
+
+static const char *words(char *const *w, size_t n, char *buf, size_t size)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && o < size; i++)
+		o += (size_t)snprintf(buf + o, size - o, "%s%s", i ? " " : "", w[i]);
+	return n ? buf : "-";
+}
+
+static const char *caps_str(unsigned long long mask, char *buf, size_t size)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (int c = 0; c < 64 && o < size; c++) {
+		char *name;
+
+		if (!(mask & (1ULL << c)))
+			continue;
+		name = cap_to_name((cap_value_t)c);
+		o += (size_t)snprintf(buf + o, size - o, "%s%s", o ? " " : "",
+				      name ? name + (strncmp(name, "cap_", 4) ? 0 : 4) : "?");
+		cap_free(name);
+	}
+	return o ? buf : "-";
+}
+
+static void show_paths(const struct show *s)
+{
+	const struct jc_plan *p = s->p;
+	char b1[PATH_MAX + 64], b2[64];
+
+	kv("root", src(s, JC_K_ROOT, b1, sizeof(b1)), "%s", p->root);
+	for (size_t i = 0; i < p->n_binds; i++)
+		kv("bind", src(s, p->binds[i].ro ? JC_K_BIND_RO : JC_K_BIND_RW, b1,
+			       sizeof(b1)), "%s -> %s %s", p->binds[i].src,
+		   p->binds[i].dst, p->binds[i].ro ? "ro" : "rw");
+	for (size_t i = 0; i < p->n_tmpfs; i++)
+		kv("tmpfs", src(s, JC_K_TMPFS, b1, sizeof(b1)), "%s", p->tmpfs[i]);
+	kv("tmpfs_size", src(s, JC_K_TMPFS_SIZE, b1, sizeof(b1)), "%s",
+	   size_str(p->tmpfs_size, b2, sizeof(b2)));
+	kv("tmpfs_inodes", src(s, JC_K_TMPFS_INODES, b1, sizeof(b1)), "%llu",
+	   p->tmpfs_inodes);
+	kv("dev", "pam_jail", "/dev %s", p->private_devpts ?
+	   "(read-only tmpfs, a private devpts)" :
+	   "(read-only tmpfs, the host's devpts)");
+	kv("proc", "pam_jail", "%s", "/proc (the jail's processes; sensitive "
+	   "files masked)");
+}
+
+static void show_ns(const struct show *s)
+{
+	const struct jc_plan *p = s->p;
+	char b1[PATH_MAX + 64], b2[64];
+
+	kv("network", src(s, JC_K_NETWORK, b1, sizeof(b1)), "%s",
+	   p->network == JC_NET_HOST ? "host" : "none");
+	kv("netns", src(s, JC_K_NETNS, b1, sizeof(b1)), "%s",
+	   p->netns[0] ? p->netns : "-");
+	kv("hostname", src(s, JC_K_HOSTNAME, b1, sizeof(b1)), "%s", p->hostname);
+	kv("share", src(s, JC_K_SHARE, b1, sizeof(b1)), "%s",
+	   p->share == JC_SHARE_SESSION ? "session" : "user");
+	kv("persist", src(s, JC_K_PERSIST, b1, sizeof(b1)), "%s",
+	   p->persist ? "yes" : "no");
+	kv("devpts", s->j->allow_root && !s->j->key_line[JC_K_DEVPTS] ?
+	   "allow_root = yes" : src(s, JC_K_DEVPTS, b1, sizeof(b1)), "%s",
+	   p->private_devpts ? "private" : "host");
+	kv("pty_max", src(s, JC_K_PTY_MAX, b1, sizeof(b1)), "%s",
+	   p->pty_max ? (snprintf(b2, sizeof(b2), "%llu", p->pty_max), b2) :
+			"0 (the kernel's)");
+}
+
+static void show_privs(const struct show *s)
+{
+	const struct jc_plan *p = s->p;
+	char b1[PATH_MAX + 64], b2[1024];
+
+	kv("allow_root", src(s, JC_K_ALLOW_ROOT, b1, sizeof(b1)), "%s",
+	   s->j->allow_root ? "yes" : "no");
+	kv("root_caps", s->j->allow_root ? src(s, JC_K_ROOT_CAPS, b1, sizeof(b1)) :
+	   "allow_root = no", "%s", s->j->allow_root ?
+	   caps_str(p->root_caps, b2, sizeof(b2)) : "-");
+	kv("seccomp", src(s, JC_K_SECCOMP, b1, sizeof(b1)), "%s",
+	   p->seccomp.mode == JC_SECCOMP_NONE ? "none" : "default");
+	kv("seccomp_deny", src(s, JC_K_SECCOMP_DENY, b1, sizeof(b1)), "%s",
+	   words(p->seccomp.deny, p->seccomp.n_deny, b2, sizeof(b2)));
+	kv("seccomp_allow", src(s, JC_K_SECCOMP_ALLOW, b1, sizeof(b1)), "%s",
+	   words(p->seccomp.allow, p->seccomp.n_allow, b2, sizeof(b2)));
+}
+
+static void show_limits(const struct show *s)
+{
+	static const char *const name[JC_RL__COUNT] = {
+		"rlimit_nproc", "rlimit_nofile", "rlimit_as", "rlimit_fsize",
+		"rlimit_cpu", "rlimit_core",
+	};
+	static const bool bytes[JC_RL__COUNT] = {
+		[JC_RL_AS] = true, [JC_RL_FSIZE] = true, [JC_RL_CORE] = true,
+	};
+	const struct jc_plan *p = s->p;
+	char b1[PATH_MAX + 64], b2[64];
+
+	for (int r = 0; r < JC_RL__COUNT; r++)
+		kv(name[r], src(s, JC_K_RLIMIT_NPROC + r, b1, sizeof(b1)), "%s",
+		   limit_str(p->rlimit[r], bytes[r], b2, sizeof(b2)));
+	kv("pids_max", src(s, JC_K_PIDS_MAX, b1, sizeof(b1)), "%s",
+	   p->pids_max[0] ? p->pids_max : "-");
+	kv("memory_max", src(s, JC_K_MEMORY_MAX, b1, sizeof(b1)), "%s",
+	   p->memory_max[0] ? p->memory_max : "-");
+	kv("cpu_max", src(s, JC_K_CPU_MAX, b1, sizeof(b1)), "%s",
+	   p->cpu_max[0] ? p->cpu_max : "-");
+	kv("limits_required", src(s, JC_K_LIMITS_REQUIRED, b1, sizeof(b1)), "%s",
+	   p->limits_required ? "yes" : "no");
+}
+
+/* Each line of TEXT as "KEY LINE". */
+static void show_lines(const char *key, const char *text)
+{
+	const char *nl;
+
+	for (; text && *text; text = nl + 1) {
+		nl = strchr(text, '\n');
+		if (!nl) {
+			printf("%-14s %s\n", key, text);
+			return;
+		}
+		printf("%-14s %.*s\n", key, (int)(nl - text), text);
+	}
+}
+
+static void show_plan(const struct show *s, const struct passwd *pw)
+{
+	const struct jc_plan *p = s->p;
+
+	printf("%-14s %s uid=%u gid=%u home=%s\n", "user", pw->pw_name,
+	       (unsigned)pw->pw_uid, (unsigned)pw->pw_gid, pw->pw_dir);
+	kv("jail", p->why, "%s", p->jail);
+	for (size_t i = 0; i < s->cfg->n_files; i++)
+		printf("%-14s %s\n", "config", s->cfg->files[i]);
+	show_paths(s);
+	show_ns(s);
+	show_privs(s);
+	show_limits(s);
+	if (p->own_etc) {
+		kv("passwd", "allow_root = yes", "%s",
+		   "the jail's own /etc/passwd and /etc/group");
+		return;
+	}
+	show_lines("passwd", p->passwd);
+	show_lines("group", p->group);
+}
+
+static int cmd_show(const struct opts *o, char **args)
+{
+	struct jc_config *cfg;
+	struct jc_plan *p = NULL;
+	struct jc_err err = { 0 };
+	const struct passwd *pw = getpwnam(args[0]);
+	int rc;
+
+	if (!pw) {
+		complain("show: no such user: %s", args[0]);
+		return JCTL_FAIL;
+	}
+	if (!(cfg = load(o)))
+		return JCTL_FAIL;
+	rc = jc_plan_for_user(cfg, pw, NULL, &p, &err);
+	if (rc < 0) {
+		complain("show %s: %s", args[0], err.msg);
+		complain("the module refuses %s's sessions", args[0]);
+		rc = JCTL_FAIL;
+	} else if (rc == JC_PLAN_NOT_JAILED) {
+		printf("not jailed: %s%s\n", p->why,
+		   p->why[0] == '[' ? " (jail = none)" : "");
+		rc = JCTL_OK;
+	} else {
+		struct show s = { cfg, jc_config_find_jail(cfg, p->jail), p };
+
+		if (s.j)
+			show_plan(&s, pw);
+		rc = s.j ? JCTL_OK : JCTL_FAIL;
+	}
+	jc_plan_free(p);
+	jc_config_free(cfg);
+	return rc;
+}
+
+/* ---- create ------------------------------------------------------------------ */
+
+static int done_creating(const char *root, int created)
+{
+	if (created)
+		printf("%d created: %s is ready\n", created, root);
+	else
+		printf("nothing to do: %s is complete\n", root);
+	return JCTL_OK;
+}
+
+/* The jail root USER gets, expanded, without admitting it (it may not
+ * exist yet). */
+static int user_root(const struct jc_config *cfg, const struct passwd *pw,
+		     char *root, size_t size)
+{
+	struct jc_tokens t = { .user = pw->pw_name, .uid = pw->pw_uid,
+			       .gid = pw->pw_gid, .home = pw->pw_dir };
+	struct jc_err err = { 0 };
+	struct jc_match m;
+
+	if (jc_config_match(cfg, pw->pw_name, pw->pw_gid, &m, &err) < 0) {
+		complain("create %s: %s", pw->pw_name, err.msg);
+		return -1;
+	}
+	if (!m.jail || (pw->pw_uid == 0 && !m.jail->allow_root)) {
+		complain("create: %s is not jailed: %s", pw->pw_name, m.jail ?
+			 "uid 0 is never jailed unless the jail sets allow_root" :
+			 m.why);
+		return -1;
+	}
+	t.jail = m.jail->name;
+	if (jc_expand(m.jail->root, &t, root, size, &err) < 0 ||
+	    !jc_path_is_clean(root)) {
+		complain("create %s: jail %s: root: %s", pw->pw_name, m.jail->name,
+			 err.msg[0] ? err.msg : "not a clean absolute path");
+		return -1;
+	}
+	return 0;
+}
+
+/* First the directories down to the root (the plan admits an existing
+ * root only), then the plan's mount points. */
+static int create_user(const struct jc_config *cfg, const struct passwd *pw)
+{
+	struct layout l = { 0 };
+	struct jc_plan *p = NULL;
+	struct jc_err err = { 0 };
+	int created = 0, rc;
+
+	if (user_root(cfg, pw, l.root, sizeof(l.root)) < 0 ||
+	    layout_create(&l, &created) < 0)
+		return JCTL_FAIL;
+	rc = jc_plan_for_user(cfg, pw, NULL, &p, &err);
+	if (rc != JC_PLAN_JAILED) {
+		complain("create %s: %s", pw->pw_name, rc < 0 ? err.msg : p->why);
+		jc_plan_free(p);
+		return JCTL_FAIL;
+	}
+	rc = layout_from_plan(p, &l, &err);
+	if (rc < 0)
+		complain("create %s: %s", pw->pw_name, err.msg);
+	else
+		rc = layout_create(&l, &created);
+	if (rc == 0)
+		done_creating(l.root, created);
+	layout_free(&l);
+	jc_plan_free(p);
+	return rc < 0 ? JCTL_FAIL : JCTL_OK;
+}
+
+static int create_jail(const struct jc_jail *j)
+{
+	struct jc_err err = { 0 };
+	struct layout l;
+	int created = 0, rc;
+
+	rc = layout_from_jail(j, &l, &err);
+	if (rc < 0)
+		complain("create: %s", err.msg);
+	else
+		rc = layout_create(&l, &created);
+	if (rc == 0)
+		done_creating(l.root, created);
+	layout_free(&l);
+	return rc < 0 ? JCTL_FAIL : JCTL_OK;
+}
+
+/* USER or JAIL: a user first; "user:NAME" and "jail:NAME" say which. */
+static int cmd_create(const struct opts *o, char **args)
+{
+	const char *name = args[0];
+	const struct passwd *pw = NULL;
+	const struct jc_jail *j = NULL;
+	struct jc_config *cfg = load(o);
+	bool as_jail = strncmp(name, "jail:", 5) == 0;
+	int rc = JCTL_FAIL;
+
+	if (!cfg)
+		return JCTL_FAIL;
+	if (as_jail || strncmp(name, "user:", 5) == 0)
+		name += 5;
+	if (!as_jail)
+		pw = getpwnam(name);
+	if (!pw && strncmp(args[0], "user:", 5) != 0)
+		j = jc_config_find_jail(cfg, name);
+	if (pw)
+		rc = create_user(cfg, pw);
+	else if (j)
+		rc = create_jail(j);
+	else
+		complain("create: %s is neither a user nor a jail of %s", name,
+			 o->conf);
+	jc_config_free(cfg);
+	return rc;
+}
+
+/* ---- main ---------------------------------------------------------------- */
+
+/* Commands.  list, enter and stop need the runtime registry of running
+ * jails (jailcore/registry.h, /run/pam_jail): they belong here, as more
+ * rows, once that registry can be enumerated. */
+static const struct cmd {
+	const char *name;
+	int (*run)(const struct opts *o, char **args);
+	int nargs;
+} cmds[] = {
+	{ "check", cmd_check, 0 },
+	{ "show", cmd_show, 1 },
+	{ "create", cmd_create, 1 },
+};
+
+static int run(const struct opts *o, int argc, char **argv)
+{
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		if (strcmp(argv[0], cmds[i].name))
+			continue;
+		if (argc - 1 != cmds[i].nargs) {
+			complain("%s: expected %d argument%s", cmds[i].name,
+				 cmds[i].nargs, cmds[i].nargs == 1 ? "" : "s");
+			usage(stderr);
+			return JCTL_USAGE;
+		}
+		return cmds[i].run(o, argv + 1);
+	}
+	if (strcmp(argv[0], "help") == 0) {
+		usage(stdout);
+		return JCTL_OK;
+	}
+	complain("unknown command '%s'", argv[0]);
+	usage(stderr);
+	return JCTL_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "conf", required_argument, NULL, 'c' },
+		{ "dropin-dir", required_argument, NULL, 'd' },
+		{ "pamdir", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct opts o = { .conf = JC_DEFAULT_CONF, .pamdir = JCTL_PAMDIR };
+	int c;
+
+	while ((c = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			o.conf = optarg;
+			break;
+		case 'd':
+			o.dropins = optarg;
+			break;
+		case 'p':
+			o.pamdir = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return JCTL_OK;
+		default:
+			usage(stderr);
+			return JCTL_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return JCTL_USAGE;
+	}
+	umask(022);
+	return run(&o, argc - optind, argv + optind);
+}

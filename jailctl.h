@@ -1,0 +1,96 @@
+/* jailctl.h - what jailctl.c, jailctl_tree.c and jailctl_pam.c share.
+ *
+ * jailctl is the administrator's door to jailcore (see jailctl(8)): it
+ * loads the config exactly as the module does and reports; everything it
+ * decides comes from jailcore.  Results go to stdout, errors to stderr;
+ * exit 0 success, 1 a finding or a failure, 2 a usage error.
+ */
+#ifndef JAILCTL_H
+#define JAILCTL_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "jailcore/config.h"
+#include "jailcore/err.h"
+#include "jailcore/plan.h"
+
+#define JCTL_PAMDIR "/etc/pam.d"
+
+enum { JCTL_OK = 0, JCTL_FAIL = 1, JCTL_USAGE = 2 };
+
+/* What `check` found: every finding is one line on stdout. */
+struct findings {
+	unsigned n;
+};
+
+void finding(struct findings *f, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* A remark that is not a problem ("note: ..."), on stdout. */
+void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "jailctl: ..." on stderr. */
+void complain(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ---- jailctl_tree.c: what a jail's tree must hold -------------------- */
+
+enum ent_kind { ENT_DIR, ENT_FILE };
+
+/* One thing inside the jail root: a mount point the module needs, or a
+ * small file `create` writes when it is absent. */
+struct ent {
+	char path[PATH_MAX];		/* absolute, inside the jail */
+	enum ent_kind kind;
+	char what[PATH_MAX + 16];	/* why it is there: "bind_ro /usr" */
+	const char *content;		/* extra file: what create writes */
+	bool extra;			/* not needed by the module */
+	bool optional;			/* a mount point used when present */
+	bool bind;			/* a bind destination */
+	const char *covered;		/* inside this bind: the source has it */
+};
+
+struct layout {
+	char root[PATH_MAX];		/* the jail root on the host */
+	struct ent *v;
+	size_t n, cap;
+	char hosts[600];		/* content of etc/hosts */
+};
+
+/* The tree PLAN needs (its binds, tmpfs, /dev, /proc, etc/passwd and
+ * etc/group unless allow_root), plus etc/nsswitch.conf and etc/hosts, and
+ * var/log and var/run, where the module mounts the host's login records
+ * when they exist (not for allow_root). */
+int layout_from_plan(const struct jc_plan *p, struct layout *l,
+		     struct jc_err *err);
+
+/* The same for jail J without a user: every template that holds a
+ * per-user token (%u %U %G %h) is left out with a note; the root must not
+ * hold one. */
+int layout_from_jail(const struct jc_jail *j, struct layout *l,
+		     struct jc_err *err);
+
+void layout_free(struct layout *l);
+
+/* 1 when template T holds a per-user token (%u %U %G %h). */
+int has_user_token(const char *t);
+
+/* check: every mount point of L resolves beneath ROOTFD as the module
+ * resolves it (no symlink) and has the right type; one finding per
+ * problem, prefixed LABEL. */
+void layout_check(const struct layout *l, int rootfd, const char *label,
+		  struct findings *f);
+
+/* create: lay out L on disk (see jailctl(8)); a dry run first, so a tree
+ * that is refused is left as it was.  *CREATED counts what was made.  0,
+ * or -1 after saying why on stderr.  With no entries, only the directories
+ * down to the root. */
+int layout_create(const struct layout *l, int *created);
+
+/* ---- jailctl_pam.c: the PAM stacks ----------------------------------- */
+
+/* Lint every PAM file of DIR that loads pam_jail.so: fail-open controls,
+ * pam_jail not last, modules that can skip it.  *N_FILES: how many files
+ * load it.  -1 when DIR cannot be read (said on stderr). */
+int pam_lint(const char *dir, struct findings *f, unsigned *n_files);
+
+#endif
