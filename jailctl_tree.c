@@ -302,7 +302,10 @@ void layout_check(const struct layout *l, int rootfd, const char *label,
 		if ((e->extra && !e->optional) || e->covered)
 			continue;
 		if (jc_path_open_in(rootfd, l->root, e->path, &fd, &err) < 0) {
-			if (!e->optional || err.errnum != ENOENT)
+			/* the module skips a missing or symlinked optional one */
+			if (!e->optional || (err.errnum != ENOENT &&
+					     err.errnum != ENOTDIR &&
+					     err.errnum != ELOOP))
 				finding(f, "%s: mount point %s (for %s)", label,
 					err.msg, e->what);
 			continue;

@@ -6,7 +6,8 @@
  * Without the host's files those records vanish and `who`, `last` and
  * `lastlog` on the host stop showing jailed logins.  So the jail's var/log
  * and var/run (when its tree has them) become small tmpfs directories of
- * mode 0700 holding binds of the host's wtmp, lastlog and utmp: the root
+ * mode 0700 holding binds of the host's wtmp, lastlog and utmp (a tree
+ * without them, or with symlinks there, simply keeps no books): the root
  * caller (CAP_DAC_OVERRIDE) reaches them by their usual paths, the jailed
  * user cannot even look up a name there, so `who` and `last` inside show
  * nothing of other users.  A jail with its own /etc (allow_root) keeps its
@@ -71,8 +72,10 @@ static int books_dir(int root, const char *root_name, const char *dir,
 	int target, m;
 
 	*out = -1;
+	/* optional: a tree copied from a real system has var/run -> /run */
 	if (jc_path_open_in(root, root_name, dir, &target, err) < 0)
-		return err->errnum == ENOENT ? 0 : -1;
+		return err->errnum == ENOENT || err->errnum == ENOTDIR ||
+		       err->errnum == ELOOP ? 0 : -1;
 	if (fstat(target, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		close(target);
 		return 0;

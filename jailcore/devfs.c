@@ -154,6 +154,33 @@ static int compose_dev_nodes(const struct jc_plan *p, int dev,
  * empty files over secrets (shadow, the pam_jail config) in case the admin
  * bound the host's /etc.  The source files live briefly in our /dev tmpfs
  * and are unlinked once bound: the mounts keep them. */
+/* The drop-in directory of the config, when the jail's tree shows it (a
+ * bind of the host's /etc): an empty read-only tmpfs over it. */
+static int mask_dir(int root, const char *root_name, const char *dir,
+		    struct jc_err *err)
+{
+	struct stat st;
+	int target, m, rc = 0;
+
+	if (!dir[0])
+		return 0;
+	if (jc_path_open_in(root, root_name, dir, &target, err) < 0)
+		return err->errnum == ENOENT || err->errnum == ENOTDIR ? 0 : -1;
+	if (fstat(target, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		close(target);
+		return 0;
+	}
+	rc = jm_new_tmpfs("0755", 4096, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+			  MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, &m, err);
+	if (rc == 0) {
+		if (move_mount(m, "", target, "", ATTACH_FLAGS) < 0)
+			rc = jc_fail(err, errno, "mask %s%s", root_name, dir);
+		close(m);
+	}
+	close(target);
+	return rc;
+}
+
 static int compose_identity(const struct jc_plan *p, int root, int dev,
 			    struct jc_err *err)
 {
@@ -175,7 +202,7 @@ static int compose_identity(const struct jc_plan *p, int root, int dev,
 		if (jm_bind_file_over(dev, tmp[2], root, p->root, masked_files[i],
 				   true, err) < 0)
 			goto out;
-	rc = 0;
+	rc = mask_dir(root, p->root, p->dropin_dir, err);
 out:
 	for (size_t i = 0; i < 3; i++)
 		unlinkat(dev, tmp[i], 0);

@@ -215,9 +215,12 @@ int jc_path_open_in(int rootfd, const char *root_name, const char *path,
 	if (fd < 0 || (fstat(fd, &st) == 0 && S_ISLNK(st.st_mode))) {
 		if (fd >= 0)
 			close(fd);
-		return jc_fail(err, 0, "%s%s: a component is a symlink; mount "
-			       "points must be real directories or files",
-			       root_name, path);
+		jc_fail(err, 0, "%s%s: a component is a symlink; mount "
+			"points must be real directories or files",
+			root_name, path);
+		if (err)
+			err->errnum = ELOOP;	/* for callers that skip it */
+		return -1;
 	}
 	*out = fd;
 	return 0;

@@ -409,6 +409,8 @@ static int plan_jail(struct jc_plan *p, const struct jc_config *cfg,
 	};
 
 	snprintf(p->conf_path, sizeof(p->conf_path), "%s", cfg->path);
+	if (jc_config_dropin_dir(cfg->path, p->dropin_dir, sizeof(p->dropin_dir)) < 0)
+		p->dropin_dir[0] = '\0';
 	p->network = j->network;
 	p->own_etc = j->allow_root;
 	p->private_devpts = j->private_devpts;

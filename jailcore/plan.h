@@ -42,6 +42,7 @@ struct jc_plan {
 	char shell[PATH_MAX];		/* the user's passwd entry, for the */
 	char home[PATH_MAX];		/* identity lines of a team jail */
 	char conf_path[PATH_MAX];	/* hidden inside the jail */
+	char dropin_dir[PATH_MAX];	/* hidden too; "" when none */
 
 	struct jc_seccomp_spec seccomp;	/* a deep copy, outlives the config */
 

@@ -56,6 +56,23 @@ unlike "$(jailed cat /etc/group)" '^bob:' "/etc/group does not list other users'
 like "$(jailed cat /etc/group)" '^customers:x:[0-9]+:alice$' "/etc/group lists the user's groups"
 check_fails "the pam_jail config is not reachable inside" jailed cat "$RIG_CONF"
 
+# A jail that binds the host's /etc: the secrets stay hidden.
+install -d -m 755 /etc/security/pam_jail.d
+printf '[user:nobody-here]\njail = none\n' >/etc/security/pam_jail.d/10-extra.conf
+chmod 644 /etc/security/pam_jail.d/10-extra.conf
+cp -p "$RIG_CONF" "$RIG_DIR/conf.noetc"
+sed -i 's|^bind_ro = /usr /bin /lib /lib64 /sbin$|bind_ro = /usr /bin /lib /lib64 /sbin /etc|' "$RIG_CONF"
+is "$(jailed cut -d: -f1 /etc/passwd | tr '\n' ' ')" "root nobody alice " \
+	"host /etc bound: /etc/passwd still lists only root, nobody and the user"
+is "$(jailed sh -c 'cat /etc/shadow /etc/gshadow '"$RIG_CONF"' 2>&1 | grep -c "Permission denied"')" 3 \
+	"host /etc bound: shadow, gshadow and the pam_jail config are masked (mode 000, empty)"
+is "$(jailed ls -A /etc/security/pam_jail.d 2>&1)" "" \
+	"host /etc bound: the drop-in directory is empty inside"
+check "(control) the rig's drop-in directory is not empty" test -s /etc/security/pam_jail.d/10-extra.conf
+like "$(jailed cat /etc/debian_version)" '^[0-9]' "host /etc bound: the rest of /etc is there"
+cp -p "$RIG_DIR/conf.noetc" "$RIG_CONF"
+rm -rf /etc/security/pam_jail.d
+
 # --- filesystem rules ------------------------------------------------------
 like "$(jailed sh -c 'touch /usr/probe' 2>&1)" 'Read-only file system' \
 	"a write under bind_ro fails with EROFS"
