@@ -29,12 +29,6 @@
 #define MEMBERS_MAX 64		/* candidates tried to check a group's jail */
 #define PASSWD_SCAN_MAX 1000	/* passwd entries looked at for the default */
 
-struct opts {
-	const char *conf;
-	const char *dropins;	/* NULL: dirname(conf)/pam_jail.d */
-	const char *pamdir;
-};
-
 /* ---- output --------------------------------------------------------------- */
 
 void finding(struct findings *f, const char *fmt, ...)
@@ -83,6 +77,12 @@ static void usage(FILE *to)
 		"                        comes from, or why USER is not jailed\n"
 		"  create USER|JAIL      lay out the jail tree for USER, or for JAIL\n"
 		"                        when its root is not per user\n"
+		"  list [--json]         running jails: jail, users, sessions, init,\n"
+		"                        processes, uptime, memory\n"
+		"  enter JAIL|USER [-- CMD...]\n"
+		"                        run CMD (default: the user's shell) inside the\n"
+		"                        running jail, as its user, with its restrictions\n"
+		"  stop JAIL|USER        end a running jail and every process in it\n"
 		"\n"
 		"  --conf PATH           the config (default %s)\n"
 		"  --dropin-dir DIR      its drop-ins (default: pam_jail.d beside it;\n"
@@ -95,7 +95,7 @@ static void usage(FILE *to)
 
 /* ---- loading -------------------------------------------------------------- */
 
-static struct jc_config *load(const struct opts *o)
+struct jc_config *load(const struct opts *o)
 {
 	struct jc_config *cfg = NULL;
 	struct jc_err err = { 0 };
@@ -799,9 +799,7 @@ static int cmd_create(const struct opts *o, char **args)
 
 /* ---- main ---------------------------------------------------------------- */
 
-/* Commands.  list, enter and stop need the runtime registry of running
- * jails (jailcore/registry.h, /run/pam_jail): they belong here, as more
- * rows, once that registry can be enumerated. */
+/* Commands; nargs -1: one or more (enter), -2: none or one (list). */
 static const struct cmd {
 	const char *name;
 	int (*run)(const struct opts *o, char **args);
@@ -810,14 +808,22 @@ static const struct cmd {
 	{ "check", cmd_check, 0 },
 	{ "show", cmd_show, 1 },
 	{ "create", cmd_create, 1 },
+	{ "list", cmd_list, -2 },
+	{ "enter", cmd_enter, -1 },
+	{ "stop", cmd_stop, 1 },
 };
+
+static bool nargs_ok(int want, int got)
+{
+	return want == -1 ? got >= 1 : want == -2 ? got <= 1 : got == want;
+}
 
 static int run(const struct opts *o, int argc, char **argv)
 {
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		if (strcmp(argv[0], cmds[i].name))
 			continue;
-		if (argc - 1 != cmds[i].nargs) {
+		if (!nargs_ok(cmds[i].nargs, argc - 1)) {
 			complain("%s: expected %d argument%s", cmds[i].name,
 				 cmds[i].nargs, cmds[i].nargs == 1 ? "" : "s");
 			usage(stderr);
@@ -840,6 +846,7 @@ int main(int argc, char **argv)
 		{ "conf", required_argument, NULL, 'c' },
 		{ "dropin-dir", required_argument, NULL, 'd' },
 		{ "pamdir", required_argument, NULL, 'p' },
+		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -856,6 +863,9 @@ int main(int argc, char **argv)
 			break;
 		case 'p':
 			o.pamdir = optarg;
+			break;
+		case 'j':
+			o.json = true;
 			break;
 		case 'h':
 			usage(stdout);

@@ -20,6 +20,21 @@
 
 enum { JCTL_OK = 0, JCTL_FAIL = 1, JCTL_USAGE = 2 };
 
+struct opts {
+	const char *conf;
+	const char *dropins;	/* NULL: dirname(conf)/pam_jail.d */
+	const char *pamdir;
+	bool json;		/* list --json */
+};
+
+/* The config as the module loads it; NULL after complaining. */
+struct jc_config *load(const struct opts *o);
+
+/* ---- jailctl_run.c: running jails (/run/pam_jail) -------------------- */
+int cmd_list(const struct opts *o, char **args);
+int cmd_enter(const struct opts *o, char **args);
+int cmd_stop(const struct opts *o, char **args);
+
 /* What `check` found: every finding is one line on stdout. */
 struct findings {
 	unsigned n;

@@ -67,6 +67,12 @@ int jc_jail_enter(struct jc_jail_handle *h, struct jc_err *err);
 int jc_session_open(const struct jc_plan *plan, const char *init_path,
 		    struct jc_jail_handle *h, bool *joined, struct jc_err *err);
 
+/* jailctl enter: join the running jail of PLAN as a session (never build
+ * one), enter it and harden the calling process exactly as a login's
+ * caller is hardened; it then forks and setuids like login. */
+int jc_session_enter_running(const struct jc_plan *plan,
+			     struct jc_jail_handle *h, struct jc_err *err);
+
 /* End this session: LEAVE to jail-init.  When it was the last session of
  * a jail that does not persist (or init does not answer), end the jail:
  * SIGKILL to its pid 1 (the kernel then kills every process in the pid

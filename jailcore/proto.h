@@ -48,4 +48,9 @@ enum jc_init_fd {
 
 #define JC_MAX_SESSIONS 1024
 
+/* jailcore side (proto.c): one message, with an optional passed fd; 0 or
+ * -1.  jc_msg_recv waits up to 5 s. */
+int jc_msg_send(int sock, enum jc_msg_type type, int fd);
+int jc_msg_recv(int sock, struct jc_msg *m, int *fd);
+
 #endif

@@ -1,12 +1,17 @@
 /* registry.c - see registry.h */
 #include "registry.h"
 
+#include "proto.h"
+
+#include <dirent.h>
 #include <errno.h>
+#include <poll.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/pidfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -230,4 +235,102 @@ void jc_reg_add_user(const struct jc_reg *r, const char *user)
 		close(out);
 		renameat(r->dirfd, "info.new", r->dirfd, "info");
 	}
+}
+
+/* ---- listing and stopping, for jailctl ------------------------------- */
+
+/* An existing entry, without its lock (list and stop only read it). */
+static int open_entry(const char *id, struct jc_reg *r)
+{
+	char path[200];
+
+	snprintf(r->id, sizeof(r->id), "%s", id);
+	snprintf(path, sizeof(path), JC_RUN_DIR "/%s", id);
+	r->lockfd = -1;
+	r->dirfd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	return r->dirfd < 0 ? -1 : 0;
+}
+
+static void read_entry(const struct jc_reg *r, struct jc_reg_entry *e)
+{
+	char v[PATH_MAX];
+	struct jc_msg m;
+	int sock;
+
+	memset(e, 0, sizeof(*e));
+	snprintf(e->id, sizeof(e->id), "%s", r->id);
+	info_value(r, "jail", e->jail, sizeof(e->jail));
+	info_value(r, "root", e->root, sizeof(e->root));
+	info_value(r, "users", e->users, sizeof(e->users));
+	info_value(r, "persist", v, sizeof(v));
+	e->persist = strcmp(v, "yes") == 0;
+	info_value(r, "created", v, sizeof(v));
+	e->created = atoll(v);
+	e->init = jc_reg_read_init(r);
+	if (jc_reg_connect(r, &sock, NULL) != 0)
+		return;
+	if (jc_msg_send(sock, JC_MSG_INFO, -1) == 0 &&
+	    jc_msg_recv(sock, &m, NULL) == 0 && m.type == JC_MSG_OK) {
+		e->alive = 1;
+		e->sessions = m.sessions;
+	}
+	close(sock);
+}
+
+int jc_reg_list(struct jc_reg_entry **out, size_t *n, struct jc_err *err)
+{
+	struct dirent *d;
+	DIR *dir = opendir(JC_RUN_DIR);
+
+	*out = NULL;
+	*n = 0;
+	if (!dir)
+		return errno == ENOENT ? 0 : jc_fail(err, errno, "open " JC_RUN_DIR);
+	while ((d = readdir(dir))) {
+		struct jc_reg_entry *more;
+		struct jc_reg r;
+
+		if (d->d_name[0] == '.' || open_entry(d->d_name, &r) < 0)
+			continue;
+		more = realloc(*out, (*n + 1) * sizeof(**out));
+		if (!more) {
+			jc_reg_unlock(&r);
+			closedir(dir);
+			return jc_fail(err, ENOMEM, "listing jails");
+		}
+		*out = more;
+		read_entry(&r, &(*out)[(*n)++]);
+		jc_reg_unlock(&r);
+	}
+	closedir(dir);
+	return 0;
+}
+
+int jc_reg_stop(const char *id, int timeout_ms, struct jc_err *err)
+{
+	struct jc_reg r;
+	struct jc_msg m;
+	pid_t init;
+	int sock, pidfd, rc;
+
+	if (open_entry(id, &r) < 0)
+		return jc_fail(err, errno, "no jail %s in " JC_RUN_DIR, id);
+	init = jc_reg_read_init(&r);
+	rc = jc_reg_connect(&r, &sock, err);
+	jc_reg_unlock(&r);
+	if (rc != 0)
+		return rc < 0 ? -1 : jc_fail(err, 0, "jail %s is not running", id);
+	/* a pidfd first, so its end can be awaited */
+	pidfd = init > 0 ? pidfd_open(init, 0) : -1;
+	rc = jc_msg_send(sock, JC_MSG_STOP, -1) == 0 &&
+	     jc_msg_recv(sock, &m, NULL) == 0 ? 0 :
+	     jc_fail(err, errno, "jail %s did not answer STOP", id);
+	close(sock);
+	if (rc == 0 && pidfd >= 0 &&
+	    poll(&(struct pollfd){ .fd = pidfd, .events = POLLIN }, 1, timeout_ms) <= 0)
+		rc = jc_fail(err, ETIMEDOUT, "jail %s: init %d did not exit", id,
+			     (int)init);
+	if (pidfd >= 0)
+		close(pidfd);
+	return rc;
 }

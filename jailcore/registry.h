@@ -59,4 +59,24 @@ void jc_reg_add_user(const struct jc_reg *r, const char *user);
 
 void jc_reg_unlock(struct jc_reg *r);
 
+/* One running (or stale) jail, as jailctl list shows it. */
+struct jc_reg_entry {
+	char id[96];
+	char jail[65];
+	char root[PATH_MAX];
+	char users[512];	/* comma-separated */
+	pid_t init;		/* host pid */
+	long long created;	/* unix time */
+	int persist;
+	int alive;		/* its control socket answered */
+	unsigned sessions;	/* as jail-init counts them */
+};
+
+/* Every entry under /run/pam_jail; *out is malloc'ed (free it). */
+int jc_reg_list(struct jc_reg_entry **out, size_t *n, struct jc_err *err);
+
+/* End the running jail ID: STOP to its jail-init, then wait up to
+ * TIMEOUT_MS for it to be gone. */
+int jc_reg_stop(const char *id, int timeout_ms, struct jc_err *err);
+
 #endif

@@ -27,49 +27,6 @@
 #include "seccomp.h"
 
 #define LOCK_TIMEOUT_MS 30000
-#define REPLY_TIMEOUT_MS 5000
-
-static int send_msg(int sock, enum jc_msg_type type, int fd)
-{
-	struct jc_msg m = { .type = type };
-	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-	struct iovec iov = { .iov_base = &m, .iov_len = sizeof(m) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-
-	if (fd >= 0) {
-		struct cmsghdr *cm;
-
-		mh.msg_control = cbuf;
-		mh.msg_controllen = sizeof(cbuf);
-		cm = CMSG_FIRSTHDR(&mh);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	}
-	return sendmsg(sock, &mh, MSG_NOSIGNAL) == (ssize_t)sizeof(m) ? 0 : -1;
-}
-
-/* jail-init's answer within REPLY_TIMEOUT_MS; *fd gets a passed fd. */
-static int recv_msg(int sock, struct jc_msg *m, int *fd)
-{
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { .iov_base = m, .iov_len = sizeof(*m) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
-			     .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
-	struct pollfd p = { .fd = sock, .events = POLLIN };
-	struct cmsghdr *cm;
-
-	if (fd)
-		*fd = -1;
-	if (poll(&p, 1, REPLY_TIMEOUT_MS) <= 0 ||
-	    recvmsg(sock, &mh, MSG_CMSG_CLOEXEC) != (ssize_t)sizeof(*m))
-		return -1;
-	for (cm = CMSG_FIRSTHDR(&mh); fd && cm; cm = CMSG_NXTHDR(&mh, cm))
-		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
-			memcpy(fd, CMSG_DATA(cm), sizeof(int));
-	return 0;
-}
 
 /* Register with a running jail over SOCK: JOIN with a pidfd of ourselves,
  * jail-init answers with a pidfd of itself to setns through. */
@@ -81,9 +38,9 @@ static int join(const struct jc_plan *p, int sock, struct jc_jail_handle *h,
 
 	if (self < 0)
 		return jc_fail(err, errno, "pidfd_open self");
-	rc = send_msg(sock, JC_MSG_JOIN, self);
+	rc = jc_msg_send(sock, JC_MSG_JOIN, self);
 	close(self);
-	if (rc < 0 || recv_msg(sock, &m, &fd) < 0)
+	if (rc < 0 || jc_msg_recv(sock, &m, &fd) < 0)
 		return jc_fail(err, errno, "joining the running jail %s", p->jail);
 	if (m.type != JC_MSG_OK || fd < 0) {
 		if (fd >= 0)
@@ -312,6 +269,37 @@ int jc_session_open(const struct jc_plan *p, const char *init_path,
 	return 0;
 }
 
+int jc_session_enter_running(const struct jc_plan *p, struct jc_jail_handle *h,
+			     struct jc_err *err)
+{
+	char fp[32];
+	struct jc_reg r;
+	int sock = -1, rc;
+
+	jc_jail_handle_init(h);
+	if (jc_reg_lock(p, &r, LOCK_TIMEOUT_MS, err) < 0)
+		return jc_err_wrap(err, "registry");
+	rc = jc_reg_connect(&r, &sock, err);
+	if (rc == 1)
+		rc = jc_fail(err, 0, "jail %s (%s) is not running", p->jail, p->root);
+	else if (rc == 0 && (jc_reg_read_fingerprint(&r, fp, sizeof(fp)) < 0 ||
+			     strcmp(fp, p->fingerprint) != 0))
+		rc = jc_fail(err, 0, "jail %s (%s) runs another setup than the "
+			     "config gives now", p->jail, p->root);
+	else if (rc == 0)
+		rc = join(p, sock, h, err);
+	if (rc == 0)
+		h->init_pid = jc_reg_read_init(&r);
+	else if (sock >= 0)
+		close(sock);
+	jc_reg_unlock(&r);
+	if (rc == 0 && (jc_jail_enter(h, err) < 0 || harden_caller(p, true, err) < 0)) {
+		jc_jail_release(h, 1000, NULL);
+		rc = -1;
+	}
+	return rc;
+}
+
 /* True when no process of the jail but pid 1 is alive (only zombies
  * waiting for their parent outside the jail, see ns.h). */
 static bool only_zombies_left(int proc_fd)
@@ -365,8 +353,8 @@ static int leave(struct jc_jail_handle *h)
 {
 	struct jc_msg m;
 
-	if (h->conn < 0 || send_msg(h->conn, JC_MSG_LEAVE, -1) < 0 ||
-	    recv_msg(h->conn, &m, NULL) < 0)
+	if (h->conn < 0 || jc_msg_send(h->conn, JC_MSG_LEAVE, -1) < 0 ||
+	    jc_msg_recv(h->conn, &m, NULL) < 0)
 		return 0;
 	return m.type == JC_MSG_OK;
 }

@@ -1,0 +1,61 @@
+#!/bin/bash
+# 61-jailctl-run.sh - jailctl list, enter and stop against real running
+# jails of real ssh sessions.
+set -u
+# shellcheck source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
+rig_require_module
+JAILCTL=${JAILCTL:-$RIG_TOP/build/jailctl}
+ctl() { "$JAILCTL" --conf "$RIG_CONF" "$@"; }
+
+rig_user alice
+rig_user bob
+rig_jail web alice bob
+rig_pam_stacks
+rig_sshd_start || not_ok "sshd starts"
+hold() { # USER FLAG: an ssh session that stays until ~/FLAG exists
+	rig_ssh "$1" "touch ~/held.$2; sleep 300 & while [ ! -e ~/$2 ]; do sleep 0.1; done" \
+		>/dev/null 2>&1 &
+	rig_wait 10 test -e "/home/$1/held.$2"
+}
+
+is "$(ctl list | tail -n +2)" "" "list with no jail running shows only the header"
+hold alice A || not_ok "alice holds a session"
+hold alice B || not_ok "alice holds a second one"
+init=$(pgrep -x jail-init)
+out=$(ctl list)
+like "$out" "^web +alice +2 +$init +[0-9]+ +[0-9]+s +[0-9]+K /srv/jails/alice" \
+	"list shows alice's jail: name, user, 2 sessions, its init pid, processes, uptime, memory"
+procs=$(printf '%s\n' "$out" | awk 'NR == 2 {print $5}')
+like "$procs" '^([5-9]|[1-9][0-9])$' "list counts the jail's processes ($procs)"
+json=$(ctl list --json)
+like "$json" "\"jail\": \"web\".*\"users\": \"alice\".*\"sessions\": 2.*\"init\": $init" \
+	"list --json gives the same for scripts"
+check "list --json is valid JSON" python3 -c 'import json,sys; json.load(sys.stdin)' <<<"$json"
+
+# enter lands in the same pid namespace, as the user, with the jail's limits
+is "$(ctl enter alice -- sh -c 'id -un; readlink /proc/self/ns/pid; hostname')" \
+	"$(printf 'alice\n%s\nalice' "$(readlink /proc/"$init"/ns/pid)")" \
+	"enter alice runs as alice in the jail's pid namespace, with its hostname"
+is "$(ctl enter web -- sh -c 'ps -e -o args= | grep -c "^sleep 300$"')" 2 \
+	"enter web (by jail name) sees the sessions' processes"
+caps=$(ctl enter alice -- grep -E '^(CapEff|CapBnd|NoNewPrivs|Seccomp):' /proc/self/status)
+like "$caps" 'CapEff:[[:space:]]+0+' "the entered process has no capability"
+like "$caps" 'CapBnd:[[:space:]]+0+' "and an empty bounding set"
+like "$caps" 'NoNewPrivs:[[:space:]]+1' "and no_new_privs"
+like "$caps" 'Seccomp:[[:space:]]+2' "and the jail's seccomp filter"
+is "$(ctl list | awk 'NR == 2 {print $3}')" 2 "after enter returns, the jail has its 2 sessions again"
+check_fails "enter of a user with no running jail fails" ctl enter bob -- true
+check_fails "enter of an unknown name fails" ctl enter nosuchjail -- true
+
+# stop ends the jail and every process of its sessions
+out=$(ctl stop alice)
+like "$out" "^stopped jail web \(/srv/jails/alice\), init $init$" "stop alice ends alice's jail"
+check "no process of the jail is left" rig_jail_procs_gone 10
+is "$(ctl list | tail -n +2)" "" "list no longer shows it"
+check_fails "stop of a jail that is not running fails" ctl stop alice
+is "$(rig_ssh alice 'echo again')" again "the next login builds a fresh jail"
+touch /home/alice/A /home/alice/B
+check "no jail left at the end" rig_jail_procs_gone 10
+rig_sshd_stop
+done_testing
