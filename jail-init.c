@@ -270,8 +270,14 @@ static void drain_log(void)
 static void end_session(unsigned i, enum jc_msg_type why)
 {
 	n_sessions--;
-	if (!n_sessions && !persist)
+	if (!n_sessions && !persist) {
+		/* no new session may join a jail that is ending: a connect
+		 * now is refused, and the login builds a new jail */
+		if (ctl_fd >= 0)
+			close(ctl_fd);
+		ctl_fd = -1;
 		drain_log();
+	}
 	if (why)
 		reply(sessions[i].conn, n_sessions || persist ? JC_MSG_OK :
 		      JC_MSG_LAST, -1);

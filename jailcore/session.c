@@ -40,8 +40,11 @@ static int join(const struct jc_plan *p, int sock, struct jc_jail_handle *h,
 		return jc_fail(err, errno, "pidfd_open self");
 	rc = jc_msg_send(sock, JC_MSG_JOIN, self);
 	close(self);
-	if (rc < 0 || jc_msg_recv(sock, &m, &fd) < 0)
-		return jc_fail(err, errno, "joining the running jail %s", p->jail);
+	if (rc < 0 || jc_msg_recv(sock, &m, &fd) < 0) {
+		/* connected just as its last session left: it is ending */
+		jc_fail(err, errno, "joining the running jail %s", p->jail);
+		return 1;
+	}
 	if (m.type != JC_MSG_OK || fd < 0) {
 		if (fd >= 0)
 			close(fd);
@@ -83,13 +86,14 @@ static int join_or_build(const struct jc_plan *p, const char *init_path,
 				     p->jail, p->root);
 		else
 			rc = join(p, sock, h, err);
-		if (rc < 0) {
+		if (rc != 0) {
 			close(sock);
 		} else {
 			h->init_pid = jc_reg_read_init(&r);
 			jc_reg_add_user(&r, p->user);
 		}
-	} else if (rc == 1) {
+	}
+	if (rc == 1) {
 		*joined = false;
 		rc = jc_reg_listen(&r, &sock, err);
 		if (rc == 0) {
@@ -286,8 +290,8 @@ int jc_session_enter_running(const struct jc_plan *p, struct jc_jail_handle *h,
 			     strcmp(fp, p->fingerprint) != 0))
 		rc = jc_fail(err, 0, "jail %s (%s) runs another setup than the "
 			     "config gives now", p->jail, p->root);
-	else if (rc == 0)
-		rc = join(p, sock, h, err);
+	else if (rc == 0 && join(p, sock, h, err) != 0)
+		rc = -1;	/* including a jail just ending */
 	if (rc == 0)
 		h->init_pid = jc_reg_read_init(&r);
 	else if (sock >= 0)
