@@ -52,10 +52,10 @@ static int ini_error_cb(const char *fmt, ...)
 
 /* The scanner refuses everything iniparser would complain about, so this
  * is a backstop; still give the line iniparser names ("... (N)"). */
-static int ini_fail(const char *path, struct jc_err *err)
+static int ini_fail(const char *path, int line_offset, struct jc_err *err)
 {
 	const char *paren = strrchr(ini_msg, '(');
-	int line = paren ? atoi(paren + 1) : 0;
+	int line = paren ? atoi(paren + 1) + line_offset : 0;
 	char v[120];
 
 	if (line > 0 && strstr(ini_msg, "syntax error"))
@@ -87,9 +87,10 @@ static int write_all(int fd, const char *p, size_t len)
 }
 
 /* iniparser 4.1 can only load a named file: hand it the very bytes we
- * scanned through an anonymous memfd, so nothing can change in between. */
-int jc_cfg_ini_load(const char *text, size_t len, const char *path,
-		    dictionary **out, struct jc_err *err)
+ * scanned through an anonymous memfd, so nothing can change in between.
+ * FIRST_LINE: the line of TEXT's first line in the file, for messages. */
+static int ini_load_chunk(const char *text, size_t len, const char *path,
+			  int first_line, dictionary **out, struct jc_err *err)
 {
 	char fdpath[64];
 	int fd;
@@ -115,7 +116,62 @@ int jc_cfg_ini_load(const char *text, size_t len, const char *path,
 	if (*out)
 		iniparser_freedict(*out);
 	*out = NULL;
-	return ini_fail(path, err);
+	return ini_fail(path, first_line - 1, err);
+}
+
+/* Byte offset in TEXT of the start of LINE (1-based), from FROM, which
+ * starts line *AT. */
+static size_t line_offset(const char *text, size_t len, size_t from, int *at,
+			  int line)
+{
+	while (*at < line && from < len) {
+		const char *nl = memchr(text + from, '\n', len - from);
+
+		if (!nl)
+			return len;
+		from = (size_t)(nl - text) + 1;
+		(*at)++;
+	}
+	return from;
+}
+
+int jc_cfg_ini_load(const char *text, size_t len, const struct jc_scan *sc,
+		    const char *path, struct jc_ini *out, struct jc_err *err)
+{
+	size_t chunks = sc->n_secs ? (sc->n_secs - 1) / JC_INI_CHUNK + 1 : 1;
+	size_t start = 0;
+	int at = 1, start_line = 1;
+
+	out->n = 0;
+	out->d = calloc(chunks, sizeof(*out->d));
+	if (!out->d)
+		return jc_fail(err, ENOMEM, "%s: loading", path);
+	for (size_t k = 0; k < chunks; k++) {
+		size_t next = sc->n_secs > (k + 1) * JC_INI_CHUNK ?
+			      (k + 1) * JC_INI_CHUNK : sc->n_secs;
+		/* chunks end where the first section of the next begins */
+		size_t end = next < sc->n_secs ?
+			     line_offset(text, len, start, &at, sc->secs[next].line) : len;
+
+		if (ini_load_chunk(text + start, end - start, path, start_line,
+				   &out->d[k], err) < 0) {
+			jc_cfg_ini_free(out);
+			return -1;
+		}
+		out->n++;
+		start = end;
+		start_line = at;
+	}
+	return 0;
+}
+
+void jc_cfg_ini_free(struct jc_ini *ini)
+{
+	for (size_t k = 0; k < ini->n; k++)
+		iniparser_freedict(ini->d[k]);
+	free(ini->d);
+	ini->d = NULL;
+	ini->n = 0;
 }
 
 /* The value of KEY in SEC.  The scanner saw the key, so iniparser must
@@ -130,7 +186,8 @@ static int get_value(const struct jc_cfg_ctx *c,
 	*val = NULL;
 	if ((size_t)snprintf(lookup, sizeof(lookup), "%s:%s", sec->text,
 			     key->name) < sizeof(lookup))
-		*val = iniparser_getstring(c->d, lookup, NULL);
+		*val = iniparser_getstring(c->ini->d[(size_t)(sec - c->sc->secs) /
+						     JC_INI_CHUNK], lookup, NULL);
 	if (!*val)
 		return jc_fail(c->err, 0, "%s:%d: internal error: iniparser lost '%s'",
 			       c->path, key->line, jc_scan_key_name(sec->kind, key->id));

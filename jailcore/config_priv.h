@@ -55,6 +55,24 @@ struct jc_scan_sec {
 	size_t cap_keys;
 };
 
+/* Section names folded to lower case (as iniparser folds them), hashed:
+ * finding an earlier definition must not be quadratic in the number of
+ * sections -- 10,000 users is 10,000 sections. */
+struct jc_nameidx {
+	struct jc_nameidx_ent {
+		const char *key;	/* not owned; stays valid while indexed */
+		size_t a, b;		/* the caller's: file and section */
+	} *v;
+	size_t cap, n;			/* cap: a power of two, or 0 */
+};
+
+/* 1 and *A, *B when KEY (case-insensitively) is in IDX, else 0. */
+int jc_nameidx_find(const struct jc_nameidx *idx, const char *key, size_t *a,
+		    size_t *b);
+int jc_nameidx_add(struct jc_nameidx *idx, const char *key, size_t a,
+		   size_t b);
+void jc_nameidx_free(struct jc_nameidx *idx);
+
 struct jc_scan {
 	struct jc_scan_sec *secs;
 	size_t n_secs;
@@ -64,6 +82,7 @@ struct jc_scan {
 	int *blank;
 	size_t n_blank;
 	size_t cap_blank;
+	struct jc_nameidx names;	/* the section texts, for duplicates */
 };
 
 /* Scan TEXT (LEN bytes, may hold NULs, which are refused).  PATH is used in
@@ -103,20 +122,32 @@ const char *jc_vis(const char *s, char *buf, size_t size);
 
 struct _dictionary_;	/* iniparser's dictionary */
 
+/* iniparser's dictionaries of one file, one per JC_INI_CHUNK sections:
+ * iniparser 4.1 stores and looks keys up by a linear scan, so one
+ * dictionary for a 10,000-user file made every login quadratic (0.6 s). */
+#define JC_INI_CHUNK 64
+struct jc_ini {
+	struct _dictionary_ **d;	/* chunk k: sections k*JC_INI_CHUNK... */
+	size_t n;
+};
+
 /* What every validation step needs to report "PATH:LINE: ...". */
 struct jc_cfg_ctx {
 	const char *path;
 	struct jc_err *err;
-	const struct _dictionary_ *d;	/* config.c only */
+	const struct jc_ini *ini;	/* config.c only */
+	const struct jc_scan *sc;	/* config.c only: the sections of ini */
 	struct jc_errs *errs;		/* config.c only: collect mode */
 };
 
 /* ---- config.c: one file's sections -> the model ------------------------ */
 
-/* Parse TEXT with iniparser (through a memfd: iniparser 4.1 only reads
- * named files).  PATH is used in messages. */
-int jc_cfg_ini_load(const char *text, size_t len, const char *path,
-		    struct _dictionary_ **out, struct jc_err *err);
+/* Parse TEXT, whose sections SC found, with iniparser, JC_INI_CHUNK
+ * sections at a time (through memfds: iniparser 4.1 only reads named
+ * files).  PATH is used in messages. */
+int jc_cfg_ini_load(const char *text, size_t len, const struct jc_scan *sc,
+		    const char *path, struct jc_ini *out, struct jc_err *err);
+void jc_cfg_ini_free(struct jc_ini *ini);
 
 /* Room in CFG for N[kind] sections of each enum jc_sec_kind. */
 int jc_cfg_alloc_model(const struct jc_cfg_ctx *c, const size_t n[4],

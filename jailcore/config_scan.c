@@ -1,6 +1,7 @@
 /* config_scan.c - the raw-text scanner; see config_priv.h */
 #include "config_priv.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -242,23 +243,20 @@ static int check_dup_sec(struct scanner *s, const struct jc_scan_sec *new)
 {
 	const struct jc_scan_sec *old;
 	char v1[80], v2[80];
-	size_t i;
+	size_t i, unused;
 
-	for (i = 0; i < s->sc->n_secs; i++) {
-		old = &s->sc->secs[i];
-		if (strcasecmp(old->text, new->text))
-			continue;
-		if (strcmp(old->name, new->name) == 0)
-			return jc_fail(s->err, 0,
-				       "%s:%d: duplicate section [%s] (first at line %d)",
-				       s->path, new->line,
-				       jc_vis(new->text, v1, sizeof(v1)), old->line);
+	if (!jc_nameidx_find(&s->sc->names, new->text, &unused, &i))
+		return 0;
+	old = &s->sc->secs[i];
+	if (strcmp(old->name, new->name) == 0)
 		return jc_fail(s->err, 0,
-			       "%s:%d: [%s] and [%s] (line %d) differ only in case; iniparser cannot tell them apart",
-			       s->path, new->line, jc_vis(new->text, v1, sizeof(v1)),
-			       jc_vis(old->text, v2, sizeof(v2)), old->line);
-	}
-	return 0;
+			       "%s:%d: duplicate section [%s] (first at line %d)",
+			       s->path, new->line,
+			       jc_vis(new->text, v1, sizeof(v1)), old->line);
+	return jc_fail(s->err, 0,
+		       "%s:%d: [%s] and [%s] (line %d) differ only in case; iniparser cannot tell them apart",
+		       s->path, new->line, jc_vis(new->text, v1, sizeof(v1)),
+		       jc_vis(old->text, v2, sizeof(v2)), old->line);
 }
 
 static int add_section(struct scanner *s, char *text)
@@ -277,6 +275,10 @@ static int add_section(struct scanner *s, char *text)
 		goto fail;
 	}
 	sc->secs = secs;
+	if (jc_nameidx_add(&sc->names, text, 0, sc->n_secs) < 0) {
+		oom(s);
+		goto fail;
+	}
 	sc->secs[sc->n_secs++] = sec;
 	return 0;
 fail:
@@ -593,7 +595,76 @@ void jc_scan_free(struct jc_scan *sc)
 		free(sc->secs[i].keys);
 		free(sc->secs[i].text);
 	}
+	jc_nameidx_free(&sc->names);
 	free(sc->secs);
 	free(sc->blank);
 	memset(sc, 0, sizeof(*sc));
+}
+
+/* ---- the case-insensitive name index ----------------------------------- */
+
+static size_t fold_hash(const char *k)
+{
+	size_t h = 1469598103934665603ULL;
+
+	for (; *k; k++)
+		h = (h ^ (unsigned char)tolower((unsigned char)*k)) * 1099511628211ULL;
+	return h;
+}
+
+int jc_nameidx_find(const struct jc_nameidx *idx, const char *key, size_t *a,
+		    size_t *b)
+{
+	if (!idx->cap)
+		return 0;
+	for (size_t i = fold_hash(key) & (idx->cap - 1);; i = (i + 1) & (idx->cap - 1)) {
+		const struct jc_nameidx_ent *e = &idx->v[i];
+
+		if (!e->key)
+			return 0;
+		if (strcasecmp(e->key, key) == 0) {
+			*a = e->a;
+			*b = e->b;
+			return 1;
+		}
+	}
+}
+
+static int put(struct jc_nameidx_ent *v, size_t cap, const struct jc_nameidx_ent *e)
+{
+	size_t i = fold_hash(e->key) & (cap - 1);
+
+	while (v[i].key)
+		i = (i + 1) & (cap - 1);
+	v[i] = *e;
+	return 0;
+}
+
+int jc_nameidx_add(struct jc_nameidx *idx, const char *key, size_t a, size_t b)
+{
+	const struct jc_nameidx_ent e = { key, a, b };
+
+	if (2 * (idx->n + 1) > idx->cap) {	/* keep it at most half full */
+		size_t cap = idx->cap ? 2 * idx->cap : 64;
+		struct jc_nameidx_ent *v = calloc(cap, sizeof(*v));
+
+		if (!v)
+			return -1;
+		for (size_t i = 0; i < idx->cap; i++)
+			if (idx->v[i].key)
+				put(v, cap, &idx->v[i]);
+		free(idx->v);
+		idx->v = v;
+		idx->cap = cap;
+	}
+	put(idx->v, idx->cap, &e);
+	idx->n++;
+	return 0;
+}
+
+void jc_nameidx_free(struct jc_nameidx *idx)
+{
+	free(idx->v);
+	idx->v = NULL;
+	idx->cap = idx->n = 0;
 }
