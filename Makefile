@@ -55,9 +55,9 @@ $(MODULE): $(BUILD)/pam_jail.o $(BUILD)/libjailcore.a pam_jail.map
 
 # pid 1 of every jail: static, libc only, so it can be exec'd from an fd
 # after the pivot whatever the jail tree holds.
-$(INIT_BIN): jail-init.c jailcore/proto.h
+$(INIT_BIN): jail-init.c jailcore/proto.c jailcore/proto.h
 	@mkdir -p $(dir $@)
-	$(CC) -std=gnu11 $(OPT) $(WARN) -D_GNU_SOURCE $(CFLAGS) -static -o $@ $<
+	$(CC) -std=gnu11 $(OPT) $(WARN) -D_GNU_SOURCE $(CFLAGS) -static -o $@ jail-init.c jailcore/proto.c
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libjailcore.a tests/unit/tap.h
 	@mkdir -p $(dir $@)

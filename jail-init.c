@@ -221,22 +221,8 @@ static void reply(int conn, enum jc_msg_type type, int fd)
 {
 	struct jc_msg m = { .type = type, .sessions = n_sessions,
 			    .ns = { ns_ino[0], ns_ino[1], ns_ino[2] } };
-	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-	struct iovec iov = { .iov_base = &m, .iov_len = sizeof(m) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 
-	if (fd >= 0) {
-		struct cmsghdr *cm;
-
-		mh.msg_control = cbuf;
-		mh.msg_controllen = sizeof(cbuf);
-		cm = CMSG_FIRSTHDR(&mh);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	}
-	(void)sendmsg(conn, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
+	(void)jc_send_fd(conn, &m, sizeof(m), fd, MSG_DONTWAIT);
 }
 
 static int add_session(int conn, int pidfd)
@@ -289,18 +275,7 @@ static void end_session(unsigned i, enum jc_msg_type why)
 /* Read one message (and a passed fd) from CONN. */
 static ssize_t read_msg(int conn, struct jc_msg *m, int *fd)
 {
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { .iov_base = m, .iov_len = sizeof(*m) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
-			     .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
-	struct cmsghdr *cm;
-	ssize_t n = recvmsg(conn, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
-
-	*fd = -1;
-	for (cm = n > 0 ? CMSG_FIRSTHDR(&mh) : NULL; cm; cm = CMSG_NXTHDR(&mh, cm))
-		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
-			memcpy(fd, CMSG_DATA(cm), sizeof(int));
-	return n;
+	return jc_recv_fd(conn, m, sizeof(*m), fd, MSG_DONTWAIT);
 }
 
 /* A new connection on the control socket: JOIN (with the caller's pidfd),

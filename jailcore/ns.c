@@ -91,26 +91,11 @@ static void send_report(int sock, const struct jc_err *err, int fd,
 	for (int i = 0; i < 3 && fd >= 0; i++)
 		if (stat(ns[i], &st) == 0)
 			r.ns[i] = st.st_ino;
-	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-	struct iovec iov = { .iov_base = &r, .iov_len = sizeof(r) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-
 	if (err) {
 		r.errnum = err->errnum;
 		memcpy(r.msg, err->msg, sizeof(r.msg));
 	}
-	if (fd >= 0) {
-		struct cmsghdr *cm;
-
-		mh.msg_control = cbuf;
-		mh.msg_controllen = sizeof(cbuf);
-		cm = CMSG_FIRSTHDR(&mh);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	}
-	(void)sendmsg(sock, &mh, MSG_NOSIGNAL);
+	(void)jc_send_fd(sock, &r, sizeof(r), fd, 0);
 }
 
 /* Returns 1 with a message (and *fd when one came), 0 on EOF, -1 on
@@ -118,12 +103,7 @@ static void send_report(int sock, const struct jc_err *err, int fd,
 static int recv_report(int sock, struct report *r, int *fd,
 		       struct jc_err *err)
 {
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { .iov_base = r, .iov_len = sizeof(*r) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
-			     .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
 	struct pollfd pfd = { .fd = sock, .events = POLLIN };
-	struct cmsghdr *cm;
 	ssize_t n;
 	int prc;
 
@@ -132,8 +112,7 @@ static int recv_report(int sock, struct report *r, int *fd,
 	if (prc <= 0)
 		return jc_fail(err, prc == 0 ? ETIMEDOUT : errno,
 			       "waiting for the jail to be built");
-	while ((n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
-		;
+	n = jc_recv_fd(sock, r, sizeof(*r), fd, 0);
 	if (n < 0)
 		return jc_fail(err, errno, "setup socket");
 	if (n == 0)
@@ -141,10 +120,6 @@ static int recv_report(int sock, struct report *r, int *fd,
 	if ((size_t)n != sizeof(*r))
 		return jc_fail(err, 0, "short message from the jail builder");
 	r->msg[sizeof(r->msg) - 1] = '\0';
-	cm = CMSG_FIRSTHDR(&mh);
-	if (fd && cm && cm->cmsg_level == SOL_SOCKET &&
-	    cm->cmsg_type == SCM_RIGHTS)
-		memcpy(fd, CMSG_DATA(cm), sizeof(int));
 	return 1;
 }
 

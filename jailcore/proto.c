@@ -1,18 +1,19 @@
-/* proto.c - sending and receiving proto.h messages (the jail-init side
- * has its own, libc-only copy in jail-init.c). */
+/* proto.c - messages with a passed fd (SCM_RIGHTS), for the session
+ * protocol of proto.h and the builder's report (ns.c).  libc only: the
+ * static jail-init links it too. */
 #include "proto.h"
 
+#include <errno.h>
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #define REPLY_TIMEOUT_MS 5000
 
-int jc_msg_send(int sock, enum jc_msg_type type, int fd)
+ssize_t jc_send_fd(int sock, const void *buf, size_t len, int fd, int flags)
 {
-	struct jc_msg m = { .type = type };
 	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-	struct iovec iov = { .iov_base = &m, .iov_len = sizeof(m) };
+	struct iovec iov = { .iov_base = (void *)(uintptr_t)buf, .iov_len = len };
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 
 	if (fd >= 0) {
@@ -26,27 +27,44 @@ int jc_msg_send(int sock, enum jc_msg_type type, int fd)
 		cm->cmsg_len = CMSG_LEN(sizeof(int));
 		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
 	}
-	return sendmsg(sock, &mh, MSG_NOSIGNAL) == (ssize_t)sizeof(m) ? 0 : -1;
+	return sendmsg(sock, &mh, MSG_NOSIGNAL | flags);
 }
 
-/* jail-init's answer within REPLY_TIMEOUT_MS; *fd gets a passed fd. */
-int jc_msg_recv(int sock, struct jc_msg *m, int *fd)
+ssize_t jc_recv_fd(int sock, void *buf, size_t len, int *fd, int flags)
 {
 	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { .iov_base = m, .iov_len = sizeof(*m) };
+	struct iovec iov = { .iov_base = buf, .iov_len = len };
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
 			     .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
-	struct pollfd p = { .fd = sock, .events = POLLIN };
 	struct cmsghdr *cm;
+	ssize_t n;
 
 	if (fd)
 		*fd = -1;
-	if (poll(&p, 1, REPLY_TIMEOUT_MS) <= 0 ||
-	    recvmsg(sock, &mh, MSG_CMSG_CLOEXEC) != (ssize_t)sizeof(*m))
-		return -1;
-	for (cm = CMSG_FIRSTHDR(&mh); fd && cm; cm = CMSG_NXTHDR(&mh, cm))
-		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
+	while ((n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC | flags)) < 0 &&
+	       errno == EINTR)
+		;
+	for (cm = n > 0 ? CMSG_FIRSTHDR(&mh) : NULL; cm; cm = CMSG_NXTHDR(&mh, cm))
+		if (fd && cm->cmsg_level == SOL_SOCKET &&
+		    cm->cmsg_type == SCM_RIGHTS)
 			memcpy(fd, CMSG_DATA(cm), sizeof(int));
-	return 0;
+	return n;
 }
 
+int jc_msg_send(int sock, enum jc_msg_type type, int fd)
+{
+	struct jc_msg m = { .type = type };
+
+	return jc_send_fd(sock, &m, sizeof(m), fd, 0) == (ssize_t)sizeof(m) ? 0 : -1;
+}
+
+int jc_msg_recv(int sock, struct jc_msg *m, int *fd)
+{
+	struct pollfd p = { .fd = sock, .events = POLLIN };
+
+	if (fd)
+		*fd = -1;
+	if (poll(&p, 1, REPLY_TIMEOUT_MS) <= 0)
+		return -1;
+	return jc_recv_fd(sock, m, sizeof(*m), fd, 0) == (ssize_t)sizeof(*m) ? 0 : -1;
+}

@@ -13,7 +13,9 @@
 #ifndef JAILCORE_PROTO_H
 #define JAILCORE_PROTO_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 enum jc_msg_type {
 	JC_MSG_JOIN = 1,	/* caller -> init, SCM_RIGHTS: caller's pidfd */
@@ -48,8 +50,14 @@ enum jc_init_fd {
 
 #define JC_MAX_SESSIONS 1024
 
-/* jailcore side (proto.c): one message, with an optional passed fd; 0 or
- * -1.  jc_msg_recv waits up to 5 s. */
+/* proto.c: LEN bytes with fd FD (-1: none) passed along, and back (*FD
+ * -1 when none came; received fds are CLOEXEC).  sendmsg's/recvmsg's
+ * result. */
+ssize_t jc_send_fd(int sock, const void *buf, size_t len, int fd, int flags);
+ssize_t jc_recv_fd(int sock, void *buf, size_t len, int *fd, int flags);
+
+/* One message, with an optional passed fd; 0 or -1.  jc_msg_recv waits up
+ * to 5 s. */
 int jc_msg_send(int sock, enum jc_msg_type type, int fd);
 int jc_msg_recv(int sock, struct jc_msg *m, int *fd);
 
