@@ -170,7 +170,7 @@ static int plan_session(struct session *s, const char *svc,
 		LOG(s, LOG_ERR, svc, "user %s: no passwd entry", user);
 		return PAM_SESSION_ERR;
 	}
-	if (jc_config_load(a->conf, &cfg, &err) < 0) {
+	if (jc_config_load_for(a->conf, user, &cfg, &err) < 0) {
 		LOG(s, LOG_ERR, svc, "user %s: %s", user, err.msg);
 		return PAM_SESSION_ERR;
 	}

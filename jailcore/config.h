@@ -170,6 +170,15 @@ struct jc_config {
 int jc_config_load(const char *path, struct jc_config **out,
 		   struct jc_err *err);
 
+/* A login's load for USER: as jc_config_load -- every file read and
+ * admitted, every line scanned (syntax, sections, keys, names, duplicates)
+ * -- but the [user:] sections of other users are not parsed further, so a
+ * config with 10,000 users costs a login about what a small one does.  A
+ * mistake in another user's rule refuses that user's logins, and jailctl
+ * check reports it. */
+int jc_config_load_for(const char *path, const char *user,
+		       struct jc_config **out, struct jc_err *err);
+
 /* As jc_config_load with the drop-in directory DIR: NULL is the default
  * (jc_config_dropin_dir), "" reads no drop-ins. */
 int jc_config_load_dir(const char *path, const char *dir,

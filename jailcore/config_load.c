@@ -42,6 +42,7 @@ struct loader {
 	struct jc_errs *errs;	/* NULL: the first error ends the load */
 	struct jc_err *err;
 	bool incomplete;	/* collect mode: a file was not used at all */
+	const char *only_user;	/* a login's load: see jc_config_load_for */
 };
 
 /* ---- errors --------------------------------------------------------------- */
@@ -532,6 +533,69 @@ static int build_model(struct loader *L, struct jc_config *cfg)
 	return 0;
 }
 
+/* The [user:] sections of other users leave SC and their lines are
+ * blanked for iniparser: with 10,000 users a login parses its own rule,
+ * not 10,000.  They have been scanned: syntax, names, keys and duplicates
+ * of the whole file are checked on every login; only the values of other
+ * users' rules wait for those users' own logins (and jailctl check). */
+static bool skipped(const struct loader *L, const struct jc_scan_sec *sec)
+{
+	return sec->kind == JC_SEC_USER && strcmp(sec->name, L->only_user) != 0;
+}
+
+static int blank_lines(struct jc_scan *sc, int from, int to)
+{
+	for (int l = from; l < to; l++) {
+		if (sc->n_blank == sc->cap_blank) {
+			size_t cap = sc->cap_blank * 2 + 64;
+			int *b = realloc(sc->blank, cap * sizeof(int));
+
+			if (!b)
+				return -1;
+			sc->blank = b;
+			sc->cap_blank = cap;
+		}
+		sc->blank[sc->n_blank++] = l;
+	}
+	return 0;
+}
+
+static int only_user_file(const struct loader *L, struct file *f)
+{
+	struct jc_scan *sc = &f->sc;
+	int last = 1;
+	size_t keep = 0;
+
+	for (size_t i = 0; i < f->len; i++)
+		last += f->text[i] == '\n';
+	for (size_t k = 0; k < sc->n_secs; k++) {
+		struct jc_scan_sec *s = &sc->secs[k];
+		int end = k + 1 < sc->n_secs ? sc->secs[k + 1].line : last + 1;
+
+		if (!skipped(L, s)) {
+			sc->secs[keep++] = *s;
+			continue;
+		}
+		if (blank_lines(sc, s->line, end) < 0)
+			return -1;
+		for (size_t i = 0; i < s->n_keys; i++)
+			free(s->keys[i].name);
+		free(s->keys);
+		free(s->text);
+	}
+	sc->n_secs = keep;
+	jc_nameidx_free(&sc->names);	/* indexes of the full list */
+	return 0;
+}
+
+static int only_user(struct loader *L)
+{
+	for (size_t i = 0; i < L->n; i++)
+		if (!L->f[i].dead && only_user_file(L, &L->f[i]) < 0)
+			return jc_fail(L->err, ENOMEM, "%s: loading", L->f[i].path);
+	return 0;
+}
+
 static int run_passes(struct loader *L, struct jc_config **out)
 {
 	struct jc_config *cfg = NULL;
@@ -539,7 +603,8 @@ static int run_passes(struct loader *L, struct jc_config **out)
 	int rc = -1;
 
 	*out = NULL;
-	if (scan_files(L) < 0 || check_dups(L) < 0 || ini_files(L) < 0)
+	if (scan_files(L) < 0 || check_dups(L) < 0 ||
+	    (L->only_user && only_user(L) < 0) || ini_files(L) < 0)
 		return -1;
 	if (new_model(L, &cfg) < 0 || build_model(L, cfg) < 0)
 		goto done;
@@ -601,6 +666,19 @@ int jc_config_load(const char *path, struct jc_config **out,
 		   struct jc_err *err)
 {
 	return jc_config_load_dir(path, NULL, out, err);
+}
+
+int jc_config_load_for(const char *path, const char *user,
+		       struct jc_config **out, struct jc_err *err)
+{
+	struct loader L = { .err = err, .only_user = user };
+	int rc;
+
+	if (!path || !out || !user || !err)
+		return jc_fail(err, EINVAL, "jc_config_load_for");
+	rc = load(&L, path, NULL, out);
+	loader_free(&L);
+	return rc;
 }
 
 int jc_config_check(const char *path, const char *dir, struct jc_config **out,

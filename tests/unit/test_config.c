@@ -880,6 +880,50 @@ static void cleanup(void)
 	rmdir(tmpdir);
 }
 
+/* A login's load (jc_config_load_for) parses only the user's own [user:]
+ * rule of many; the whole file is still scanned. */
+static void test_load_for(void)
+{
+	char path[300];
+	struct jc_config *c = NULL;
+	struct jc_err e = { 0 };
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/for.conf", tmpdir);
+	f = fopen(path, "w");
+	if (!f)
+		return;
+	fprintf(f, "[global]\ndefault = none\n[jail:web]\nroot = /srv/%%u\n"
+		"[user:alice]\njail = web\n[user:bob]\njail = nosuch\n"
+		"[group:staff]\njail = web\n");
+	for (int i = 0; i < 300; i++)
+		fprintf(f, "[user:u%d]\njail = web\n", i);
+	fclose(f);
+	chmod(path, 0644);
+	TAP_OK(jc_config_load_for(path, "alice", &c, &e) == 0 && c &&
+	       c->n_users == 1 && strcmp(c->users[0].name, "alice") == 0 &&
+	       c->n_groups == 1 && c->n_jails == 1,
+	       "load_for alice: her rule, the groups and jails, not 301 others");
+	TAP_OK(c && jc_config_find_jail(c, "web") && c->users[0].line == 6,
+	       "load_for keeps the file's line numbers");
+	jc_config_free(c);
+	c = NULL;
+	TAP_OK(jc_config_load_for(path, "bob", &c, &e) < 0 &&
+	       strstr(e.msg, ":8:") && strstr(e.msg, "nosuch"),
+	       "load_for bob: his broken rule refuses him (%s)", e.msg);
+	TAP_OK(jc_config_load(path, &c, &e) < 0 && strstr(e.msg, "nosuch"),
+	       "the full load (jailctl, every other path) refuses the file");
+	f = fopen(path, "a");
+	if (f) {
+		fprintf(f, "[user:carol]\nbogus = 1\n");
+		fclose(f);
+	}
+	TAP_OK(jc_config_load_for(path, "alice", &c, &e) < 0 &&
+	       strstr(e.msg, "bogus"),
+	       "load_for still refuses an unknown key in another user's section");
+	unlink(path);
+}
+
 int main(void)
 {
 	if (!mkdtemp(tmpdir)) {
@@ -889,6 +933,7 @@ int main(void)
 	if (geteuid() != 0)
 		printf("# not root: file ownership tests will fail\n");
 	test_good();
+	test_load_for();
 	test_load_ok();
 	test_load_refused();
 	test_load_content();
