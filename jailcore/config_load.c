@@ -24,7 +24,7 @@
 #include "config_priv.h"
 
 #define CONF_MAX (1024 * 1024)	/* no sane pam_jail.conf comes close */
-#define DROPIN_MAX 256
+#define DROPIN_MAX 100000	/* one file per customer, and then some */
 #define DROPIN_DIR_NAME "pam_jail.d"
 
 struct file {
@@ -251,7 +251,8 @@ static void free_names(char **v, size_t n)
 static int list_dropins(int dfd, const char *dir, char ***out, size_t *n,
 			struct jc_err *err)
 {
-	char **v = calloc(DROPIN_MAX + 1, sizeof(*v));
+	size_t cap = 64;
+	char **v = calloc(cap, sizeof(*v));
 	struct dirent *de;
 	int fd = dup(dfd);
 	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
@@ -268,6 +269,16 @@ static int list_dropins(int dfd, const char *dir, char ***out, size_t *n,
 			jc_fail(err, 0, "%s: more than %d drop-in files", dir,
 				DROPIN_MAX);
 			goto fail;
+		}
+		if (*n + 1 == cap) {
+			char **more = realloc(v, 2 * cap * sizeof(*v));
+
+			if (!more) {
+				jc_fail(err, ENOMEM, "%s: reading", dir);
+				goto fail;
+			}
+			v = more;
+			cap *= 2;
 		}
 		if (!(v[(*n)++] = strdup(de->d_name))) {
 			jc_fail(err, ENOMEM, "%s: reading", dir);
@@ -462,6 +473,8 @@ static int ini_file(struct loader *L, struct file *f)
 	size_t len = f->len;
 	int rc;
 
+	if (f->sc.n_secs == 0)
+		return 0;	/* nothing left to look up (a login's load) */
 	if (f->sc.n_blank && !(t = blanked(f, &len)))
 		return jc_fail(L->err, ENOMEM, "%s: loading", f->path);
 	rc = jc_cfg_ini_load(t, len, &f->sc, f->path, &f->ini, L->err);

@@ -1,0 +1,72 @@
+/* cfgprof - the config part of a session, in process: jc_config_load +
+ * jc_plan_for_user + free, RUNS times, for the profile of "config size"
+ * (docs/BENCHMARKS.md).  Runs under valgrind --tool=callgrind as is; no
+ * namespace is touched.  Prints the median wall time per run in
+ * microseconds.  Run it where the jail tree exists (in the rig): the plan
+ * admits the tree's paths.
+ *
+ *   cfgprof [-n RUNS] CONF USER
+ */
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "jailcore/config.h"
+#include "jailcore/plan.h"
+
+static int cmp_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int main(int argc, char **argv)
+{
+	int runs = 20, opt;
+	struct passwd *pw;
+	long long *t;
+
+	while ((opt = getopt(argc, argv, "n:")) != -1) {
+		if (opt != 'n')
+			return 2;
+		runs = atoi(optarg);
+	}
+	if (argc - optind != 2 || runs < 1) {
+		fprintf(stderr, "usage: cfgprof [-n RUNS] CONF USER\n");
+		return 2;
+	}
+	pw = getpwnam(argv[optind + 1]);
+	t = calloc((size_t)runs, sizeof(*t));
+	if (!pw || !t)
+		return 2;
+	for (int i = 0; i < runs; i++) {
+		struct jc_config *cfg = NULL;
+		struct jc_plan *plan = NULL;
+		struct jc_err err = { 0 };
+		struct timespec a, b;
+		int rc;
+
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		if (jc_config_load(argv[optind], &cfg, &err) < 0) {
+			fprintf(stderr, "cfgprof: %s\n", err.msg);
+			return 1;
+		}
+		rc = jc_plan_for_user(cfg, pw, "", &plan, &err);
+		jc_config_free(cfg);
+		if (rc < 0) {
+			fprintf(stderr, "cfgprof: %s\n", err.msg);
+			return 1;
+		}
+		jc_plan_free(plan);
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		t[i] = (long long)(b.tv_sec - a.tv_sec) * 1000000000LL +
+		       (b.tv_nsec - a.tv_nsec);
+	}
+	qsort(t, (size_t)runs, sizeof(*t), cmp_ll);
+	printf("%.1f\n", t[runs / 2] / 1e3);
+	free(t);
+	return 0;
+}
