@@ -191,7 +191,7 @@ static int place_init_fds(const struct init_fds *f, struct jc_err *err)
 
 /* pid 1 of the jail, still a copy of the caller until the exec. */
 static void init_main(const struct jc_plan *p, int newroot,
-		      const struct init_fds *f)
+		      const struct init_fds *f, const struct jc_bpf *bpf)
 {
 	static char name[] = "jail-init", persist[] = "persist";
 	char jail[sizeof(p->jail)];
@@ -206,7 +206,7 @@ static void init_main(const struct jc_plan *p, int newroot,
 		goto fail;
 	report = 3 + INIT_REPORT;
 	if (jc_privs_drop(NULL, 0, 0, &err) < 0 ||
-	    jc_seccomp_install(&p->seccomp, &err) < 0)
+	    jc_seccomp_load_bpf(bpf, &err) < 0)
 		goto fail;
 	execveat(3 + INIT_EXEC, "", argv, envp, AT_EMPTY_PATH);
 	jc_fail(&err, errno, "exec jail-init");
@@ -237,7 +237,7 @@ static int builder_setup(const struct jc_plan *p, struct jc_clones *c,
 }
 
 static void builder_main(const struct jc_plan *p, struct jc_clones *c,
-			 struct init_fds *f)
+			 struct init_fds *f, const struct jc_bpf *bpf)
 {
 	struct jc_err err = { 0 };
 	int newroot, pidfd, report = f->fd[INIT_REPORT];
@@ -257,7 +257,7 @@ static void builder_main(const struct jc_plan *p, struct jc_clones *c,
 		goto fail;
 	}
 	if (pid == 0)
-		init_main(p, newroot, f);
+		init_main(p, newroot, f, bpf);
 	pidfd = pidfd_open(pid, 0);
 	if (pidfd < 0) {
 		jc_fail(&err, errno, "pidfd_open init");
@@ -312,8 +312,8 @@ static int await_init(int sock, struct jc_jail_handle *h, struct jc_err *err)
  * the caller installed (sshd, cron), and restore it afterwards.  F holds
  * every fd init gets except the report socket, made here. */
 static int run_builder(const struct jc_plan *p, struct jc_clones *c,
-		       struct init_fds *f, struct jc_jail_handle *h,
-		       struct jc_err *err)
+		       struct init_fds *f, const struct jc_bpf *bpf,
+		       struct jc_jail_handle *h, struct jc_err *err)
 {
 	struct sigaction dfl = { .sa_handler = SIG_DFL }, old;
 	sigset_t all, saved;
@@ -328,7 +328,7 @@ static int run_builder(const struct jc_plan *p, struct jc_clones *c,
 	sigprocmask(SIG_SETMASK, &all, &saved);
 	pid = fork();
 	if (pid == 0)
-		builder_main(p, c, f);
+		builder_main(p, c, f, bpf);
 	sigprocmask(SIG_SETMASK, &saved, NULL);
 	close(sp[1]);
 	f->fd[INIT_REPORT] = -1;
@@ -402,7 +402,8 @@ static int open_init_fds(const char *init_path, int ctl, struct init_fds *f,
 }
 
 int jc_jail_build(const struct jc_plan *p, const char *init_path, int ctl,
-		  struct jc_jail_handle *h, struct jc_err *err)
+		  const struct jc_bpf *bpf, struct jc_jail_handle *h,
+		  struct jc_err *err)
 {
 	struct init_fds f;
 	struct jc_clones c;
@@ -412,7 +413,7 @@ int jc_jail_build(const struct jc_plan *p, const char *init_path, int ctl,
 	h->ns_flags = jc_jail_ns_flags(p);
 	if (open_init_fds(init_path, ctl, &f, &h->conn, err) == 0 &&
 	    jc_mounts_prepare(p, &c, err) == 0) {
-		rc = run_builder(p, &c, &f, h, err);
+		rc = run_builder(p, &c, &f, bpf, h, err);
 		jc_clones_close(&c);
 	}
 	f.fd[INIT_CTL] = -1;	/* the caller's to close */

@@ -27,6 +27,7 @@
 
 #include "err.h"
 #include "plan.h"
+#include "seccomp.h"
 
 struct jc_jail_handle {
 	int init_pidfd;		/* -1 when no jail */
@@ -49,11 +50,12 @@ void jc_jail_handle_init(struct jc_jail_handle *h);
 void jc_jail_handle_close(struct jc_jail_handle *h);
 
 /* Build the jail of PLAN with pid 1 = the static binary at INIT_PATH
- * (root-owned), CTL its listening control socket (-1: nobody may join),
+ * (root-owned) under the compiled filter BPF, CTL its listening control socket (-1: nobody may join),
  * and this session registered with it (h->conn).  The caller is not
  * changed. */
 int jc_jail_build(const struct jc_plan *plan, const char *init_path, int ctl,
-		  struct jc_jail_handle *h, struct jc_err *err);
+		  const struct jc_bpf *bpf, struct jc_jail_handle *h,
+		  struct jc_err *err);
 
 /* Move the calling process into every namespace of the jail: its root and
  * cwd become the jail's "/", and its future children are born in the

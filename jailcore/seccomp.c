@@ -31,6 +31,12 @@
 #include "seccomp.h"
 
 #include <errno.h>
+#include <unistd.h>
+#include <linux/seccomp.h>
+#include <linux/filter.h>
+#include <sys/stat.h>
+#include <sys/mman.h>
+#include <stdlib.h>
 #include <sched.h>
 #include <seccomp.h>
 #include <stdint.h>
@@ -580,4 +586,64 @@ int jc_seccomp_install(const struct jc_seccomp_spec *spec, struct jc_err *err)
 	if (rc < 0)
 		return jc_fail(err, -rc, "seccomp: loading the filter");
 	return 0;
+}
+
+/* ---- compile once, load twice -------------------------------------------- */
+
+/* libseccomp 2.5 exports BPF only to an fd: through a memfd into memory.
+ * The jail's pid 1 and the caller load the same program, compiled once
+ * (generating it costs about 0.6 ms a time). */
+int jc_seccomp_compile(const struct jc_seccomp_spec *spec, struct jc_bpf *out,
+		       struct jc_err *err)
+{
+	scmp_filter_ctx ctx;
+	struct stat st;
+	int fd, rc = check_mode(spec, err);
+
+	memset(out, 0, sizeof(*out));
+	if (rc != 0) {
+		out->none = rc > 0;
+		return rc < 0 ? -1 : 0;
+	}
+	if (!(ctx = build_filter(spec, err)))
+		return -1;
+	fd = memfd_create("pam_jail-seccomp", MFD_CLOEXEC);
+	if (fd < 0 || (rc = seccomp_export_bpf(ctx, fd)) < 0 || fstat(fd, &st) < 0 ||
+	    st.st_size <= 0 || st.st_size % sizeof(struct sock_filter) ||
+	    !(out->insns = malloc((size_t)st.st_size)) ||
+	    pread(fd, out->insns, (size_t)st.st_size, 0) != st.st_size) {
+		jc_fail(err, rc < 0 ? -rc : errno, "seccomp: compiling the filter");
+		jc_bpf_free(out);
+		rc = -1;
+	} else {
+		out->len = (unsigned short)(st.st_size / sizeof(struct sock_filter));
+		rc = 0;
+	}
+	if (fd >= 0)
+		close(fd);
+	seccomp_release(ctx);
+	return rc;
+}
+
+int jc_seccomp_load_bpf(const struct jc_bpf *b, struct jc_err *err)
+{
+	struct sock_fprog prog = { .len = b->len, .filter = b->insns };
+	int rc;
+
+	if (b->none)
+		return 0;
+	rc = prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0);
+	if (rc != 1)
+		return jc_fail(err, rc < 0 ? errno : 0,
+			       "seccomp: no_new_privs is not set (drop privileges first)");
+	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0)
+		return jc_fail(err, errno, "seccomp: loading the filter");
+	return 0;
+}
+
+void jc_bpf_free(struct jc_bpf *b)
+{
+	free(b->insns);
+	b->insns = NULL;
+	b->len = 0;
 }

@@ -79,4 +79,19 @@ int jc_seccomp_install(const struct jc_seccomp_spec *spec, struct jc_err *err);
 int jc_seccomp_export(const struct jc_seccomp_spec *spec, int fd,
 		      struct jc_err *err);
 
+/* A compiled filter (classic BPF), to load in several processes. */
+struct sock_filter;
+struct jc_bpf {
+	struct sock_filter *insns;
+	unsigned short len;
+	int none;		/* seccomp = none: nothing to load */
+};
+
+/* Compile SPEC once; jc_seccomp_load_bpf installs it on the calling
+ * thread (no_new_privs must be set).  Free with jc_bpf_free. */
+int jc_seccomp_compile(const struct jc_seccomp_spec *spec, struct jc_bpf *out,
+		       struct jc_err *err);
+int jc_seccomp_load_bpf(const struct jc_bpf *b, struct jc_err *err);
+void jc_bpf_free(struct jc_bpf *b);
+
 #endif

@@ -65,8 +65,8 @@ static int join(const struct jc_plan *p, int sock, struct jc_jail_handle *h,
  * lock, join the running one or build it, so two racing logins end up in
  * exactly one jail. */
 static int join_or_build(const struct jc_plan *p, const char *init_path,
-			 struct jc_jail_handle *h, bool *joined,
-			 struct jc_err *err)
+			 const struct jc_bpf *bpf, struct jc_jail_handle *h,
+			 bool *joined, struct jc_err *err)
 {
 	char fp[32];
 	struct jc_reg r;
@@ -97,7 +97,7 @@ static int join_or_build(const struct jc_plan *p, const char *init_path,
 		*joined = false;
 		rc = jc_reg_listen(&r, &sock, err);
 		if (rc == 0) {
-			rc = jc_jail_build(p, init_path, sock, h, err);
+			rc = jc_jail_build(p, init_path, sock, bpf, h, err);
 			close(sock);
 		}
 		if (rc == 0 && jc_reg_write_info(&r, p, h->init_pid, err) < 0) {
@@ -194,7 +194,7 @@ static int apply_rlimits(const struct jc_plan *p, struct jc_err *err)
  * caller too: there is no hook in the session's child, so sshd's monitor,
  * login and su finish their work under it. */
 static int harden_caller(const struct jc_plan *p, bool joined,
-			 struct jc_err *err)
+			 const struct jc_bpf *bpf, struct jc_err *err)
 {
 	static const cap_value_t keep[] = JC_CALLER_KEEP;
 
@@ -206,7 +206,7 @@ static int harden_caller(const struct jc_plan *p, bool joined,
 	if ((joined && identity_join(p, err) < 0) || apply_rlimits(p, err) < 0 ||
 	    jc_privs_drop(keep, sizeof(keep) / sizeof(keep[0]),
 			  p->root_session ? p->root_caps : 0, err) < 0 ||
-	    jc_seccomp_install(&p->seccomp, err) < 0)
+	    jc_seccomp_load_bpf(bpf, err) < 0)
 		return -1;
 	/* Modules before us (pam_unix) left glibc's syslog socket connected
 	 * to the host's /dev/log; sshd's post-auth child, forked next and
@@ -257,18 +257,23 @@ int jc_session_open(const struct jc_plan *p, const char *init_path,
 
 	*joined = false;
 	jc_jail_handle_init(h);
-	if (check_cgroup_limits(p, notice, sizeof(notice), err) < 0)
+	struct jc_bpf bpf;
+
+	if (check_cgroup_limits(p, notice, sizeof(notice), err) < 0 ||
+	    jc_seccomp_compile(&p->seccomp, &bpf, err) < 0)
 		return -1;
 	if (p->share == JC_SHARE_SESSION)
-		rc = jc_jail_build(p, init_path, -1, h, err);
+		rc = jc_jail_build(p, init_path, -1, &bpf, h, err);
 	else
-		rc = join_or_build(p, init_path, h, joined, err);
+		rc = join_or_build(p, init_path, &bpf, h, joined, err);
+	if (rc == 0 && (jc_jail_enter(h, err) < 0 ||
+			harden_caller(p, *joined, &bpf, err) < 0)) {
+		jc_jail_release(h, 1000, NULL);
+		rc = -1;
+	}
+	jc_bpf_free(&bpf);
 	if (rc < 0)
 		return -1;
-	if (jc_jail_enter(h, err) < 0 || harden_caller(p, *joined, err) < 0) {
-		jc_jail_release(h, 1000, NULL);
-		return -1;
-	}
 	memcpy(h->notice, notice, sizeof(notice));
 	return 0;
 }
@@ -297,9 +302,16 @@ int jc_session_enter_running(const struct jc_plan *p, struct jc_jail_handle *h,
 	else if (sock >= 0)
 		close(sock);
 	jc_reg_unlock(&r);
-	if (rc == 0 && (jc_jail_enter(h, err) < 0 || harden_caller(p, true, err) < 0)) {
-		jc_jail_release(h, 1000, NULL);
-		rc = -1;
+	if (rc == 0) {
+		struct jc_bpf bpf;
+
+		if (jc_seccomp_compile(&p->seccomp, &bpf, err) < 0 ||
+		    jc_jail_enter(h, err) < 0 ||
+		    harden_caller(p, true, &bpf, err) < 0) {
+			jc_jail_release(h, 1000, NULL);
+			rc = -1;
+		}
+		jc_bpf_free(&bpf);
 	}
 	return rc;
 }

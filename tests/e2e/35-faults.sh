@@ -25,7 +25,7 @@ rig_mounts_snapshot "$RIG_DIR/mounts.before"
 # hand to jail-init, the trace file too, so they are listed here (ns.c
 # init_main: jc_privs_drop, the filter, the exec).
 INIT_TAIL="cap_drop_bound:1:child cap_reset_ambient:1:child cap_set_proc:1:child
-cap_set_secbits:1:child cap_set_proc:2:child prctl:2:child seccomp_load:1:child
+cap_set_secbits:1:child cap_set_proc:2:child prctl:2:child prctl:44:child prctl:45:child
 execveat:1:child"
 
 # What the syslog line must say for a failing call, beyond the errno.
@@ -42,7 +42,7 @@ keyword() {
 	cap_set_secbits) echo 'securebits' ;;
 	cap_reset_ambient) echo 'ambient' ;;
 	# libcap's bounding, securebits and ambient calls are prctl()s too
-	prctl) echo 'PR_SET|PDEATHSIG|bounding set|securebits|ambient|no_new_privs' ;;
+	prctl) echo 'PR_SET|PDEATHSIG|bounding set|securebits|ambient|no_new_privs|seccomp' ;;
 	move_mount) echo 'move_mount|mask /proc|read-only /proc' ;;
 	seccomp_load) echo 'seccomp' ;;
 	write) echo 'writ' ;;
