@@ -78,19 +78,27 @@ static int join_netns(const struct jc_plan *p, struct jc_err *err)
 	return rc;
 }
 
-static void send_report(int sock, const struct jc_err *err, int fd,
-			pid_t pid)
+/* The jail's mnt, pid and net namespace inodes, through NSDIR, the
+ * builder's /proc/self/ns opened before it forked init: init's pivot_root
+ * moves the builder's root too, and the jail's /proc has no /proc/self
+ * for it; pid_for_children can only be read once pid 1 exists. */
+static void read_ns(int nsdir, unsigned long long ino[3])
 {
-	static const char *const ns[3] = { "/proc/self/ns/mnt",
-		"/proc/self/ns/pid_for_children", "/proc/self/ns/net" };
-	struct report r = { .ok = err == NULL, .pid = pid };
+	static const char *const ns[3] = { "mnt", "pid_for_children", "net" };
 	struct stat st;
 
-	/* the builder still sees the host's /proc, and is in the jail's mount
-	 * and net namespaces, with the jail's pid namespace for children */
-	for (int i = 0; i < 3 && fd >= 0; i++)
-		if (stat(ns[i], &st) == 0)
-			r.ns[i] = st.st_ino;
+	for (int i = 0; i < 3; i++)
+		ino[i] = nsdir >= 0 && fstatat(nsdir, ns[i], &st, 0) == 0 ?
+			 st.st_ino : 0;
+}
+
+static void send_report(int sock, const struct jc_err *err, int fd,
+			pid_t pid, const unsigned long long ns[3])
+{
+	struct report r = { .ok = err == NULL, .pid = pid };
+
+	if (ns)
+		memcpy(r.ns, ns, sizeof(r.ns));
 	if (err) {
 		r.errnum = err->errnum;
 		memcpy(r.msg, err->msg, sizeof(r.msg));
@@ -212,7 +220,7 @@ static void init_main(const struct jc_plan *p, int newroot,
 	jc_fail(&err, errno, "exec jail-init");
 fail:
 	jc_err_wrap(&err, "jail init");
-	send_report(report, &err, -1, 0);
+	send_report(report, &err, -1, 0, NULL);
 	_exit(127);
 }
 
@@ -241,6 +249,8 @@ static void builder_main(const struct jc_plan *p, struct jc_clones *c,
 {
 	struct jc_err err = { 0 };
 	int newroot, pidfd, report = f->fd[INIT_REPORT];
+	unsigned long long ns[3];
+	int nsdir;
 	pid_t pid;
 
 	reset_signals();
@@ -251,6 +261,7 @@ static void builder_main(const struct jc_plan *p, struct jc_clones *c,
 	}
 	if (builder_setup(p, c, &newroot, &f->fd[INIT_LOG_IN], &err) < 0)
 		goto fail;
+	nsdir = open("/proc/self/ns", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	pid = fork();	/* the first child after CLONE_NEWPID is pid 1 */
 	if (pid < 0) {
 		jc_fail(&err, errno, "fork jail init");
@@ -264,10 +275,11 @@ static void builder_main(const struct jc_plan *p, struct jc_clones *c,
 		kill(pid, SIGKILL);
 		goto fail;
 	}
-	send_report(report, NULL, pidfd, pid);
+	read_ns(nsdir, ns);
+	send_report(report, NULL, pidfd, pid, ns);
 	_exit(0);
 fail:
-	send_report(report, &err, -1, 0);
+	send_report(report, &err, -1, 0, NULL);
 	_exit(1);
 }
 

@@ -353,6 +353,40 @@ rig_pam_stacks() {
 	return 0
 }
 
+# The project's example stacks: Debian 12's sshd, login, su, runuser and
+# cron with `session required pam_jail.so` appended (conf/pam.d, README).
+RIG_PAM_EXAMPLES=${RIG_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}/conf/pam.d
+
+# rig_pam_example FILE [MODULE_ARG...]: FILE with "pam_jail.so" on its
+# session line replaced by "$MODULE conf=$RIG_CONF init=$INIT [ARG...]"
+# (stdout): the line rig_pam_line writes.
+rig_pam_example() {
+	local f=$1 r
+	shift
+	r="$MODULE conf=$RIG_CONF init=$INIT${*:+ $*}"
+	r=${r//\\/\\\\} r=${r//&/\\&} r=${r//|/\\|}
+	sed -E "s|^(session[[:space:]]+[^[:space:]]+[[:space:]]+)pam_jail\\.so([[:space:]]\|\$)|\\1$r\\2|" "$f"
+}
+
+# rig_pam_examples [MODULE_ARG...]: the rig's stacks are exactly the
+# examples (su-l and runuser-l stay Debian's: they include su and runuser).
+rig_pam_examples() {
+	local f
+	rig_assert_inside
+	for f in "${MODULE:-}" "${INIT:-}"; do
+		case $f in
+		/*) [ -f "$f" ] || { echo "rig_pam_examples: $f missing" >&2; return 1; } ;;
+		*) echo "rig_pam_examples: MODULE and INIT must be absolute paths" >&2; return 1 ;;
+		esac
+	done
+	rig_pam_plain
+	for f in "$RIG_PAM_EXAMPLES"/*; do
+		[ -f "$f" ] || continue
+		rig_pam_example "$f" "$@" >"/etc/pam.d/${f##*/}" || return
+		chmod 644 "/etc/pam.d/${f##*/}"
+	done
+}
+
 # rig_pam_service NAME < TEXT: a stack of the test's own (e.g. for pamtester).
 rig_pam_service() {
 	rig_assert_inside
@@ -598,6 +632,15 @@ rig_syslog_grep() {
 		[ "$tenths" -gt 0 ] || return 1
 		sleep 0.1
 	done
+}
+
+# rig_pam_errors < LINES: the syslog lines in which a PAM module reports
+# an error or failure (pam_systemd without a system bus and pam_limits'
+# debug lines are expected in the rig and left out).
+rig_pam_errors() {
+	awk 'match($0, /^<[0-9]+>/) { pri = substr($0, 2, RLENGTH - 2) % 8 }
+		/pam_[a-z0-9_]+\(/ && tolower($0) ~ /error|fail|could not|cannot|no such/ &&
+		!(/pam_systemd\(/ && /bus/) && !(/pam_limits\(/ && pri == 7)'
 }
 
 # ------------------------------------------------------------ leftovers --
