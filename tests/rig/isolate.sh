@@ -96,6 +96,19 @@ private_dirs() {
 	fresh_run
 }
 
+# The repository stays visible at its own path when it lives under a
+# directory private_dirs replaced (/tmp, /home, /srv, /root, /var/tmp): a
+# CI checkout may well be in /tmp, and MODULE, INIT, DRIVER point into it.
+# fd 9 was opened on it before the tmpfs went on top.  Read-only, like every
+# mount inherited from the host.
+show_top() {
+	if [ ! -e "$RIG_TOP/Makefile" ]; then
+		mkdir -p "$RIG_TOP" && mount --bind /proc/self/fd/9 "$RIG_TOP" ||
+			die "cannot show the repository $RIG_TOP inside the rig"
+	fi
+	exec 9<&-
+}
+
 # /run: sshd needs /run/sshd (rig-notes); utmp must exist to be written.
 fresh_run() {
 	tmpfs_on /run 755
@@ -246,7 +259,9 @@ inside() {
 	fresh_proc
 	keep_rw
 	read_only_host
+	exec 9<"$RIG_TOP"	# the repository, held across private_dirs
 	private_dirs
+	show_top
 	fresh_dev
 	read_only_proc
 	net_and_name
