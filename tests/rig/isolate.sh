@@ -112,6 +112,18 @@ show_top() {
 	exec 9<&-
 }
 
+# The module admits its jail-init only on a path nobody but root can
+# change (every directory root-owned, not group/other-writable).  A checkout
+# under /tmp (1777) is not such a path: the rig uses a copy on its own /run.
+root_owned_init() {
+	case ${INIT:-} in
+	/*) [ -f "$INIT" ] || return 0 ;;
+	*) return 0 ;;
+	esac
+	install -m 755 -o 0 -g 0 "$INIT" "$RIG_DIR/jail-init" &&
+		export INIT="$RIG_DIR/jail-init"
+}
+
 # /run: sshd needs /run/sshd (rig-notes); utmp must exist to be written.
 fresh_run() {
 	tmpfs_on /run 755
@@ -265,6 +277,7 @@ inside() {
 	exec 9<"$RIG_TOP"	# the repository, held across private_dirs
 	private_dirs
 	show_top
+	root_owned_init
 	fresh_dev
 	read_only_proc
 	net_and_name
