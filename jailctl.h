@@ -30,6 +30,9 @@ struct opts {
 /* The config as the module loads it; NULL after complaining. */
 struct jc_config *load(const struct opts *o);
 
+/* ---- jailctl_show.c --------------------------------------------------- */
+int cmd_show(const struct opts *o, char **args);
+
 /* ---- jailctl_run.c: running jails (/run/pam_jail) -------------------- */
 int cmd_list(const struct opts *o, char **args);
 int cmd_enter(const struct opts *o, char **args);
