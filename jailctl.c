@@ -266,28 +266,27 @@ static int try_member(const struct jc_config *cfg, const struct jc_jail *j,
 	return 1;
 }
 
-static int try_group(const struct jc_config *cfg, const struct jc_jail *j,
-		     const struct jc_rule *r, struct findings *f)
+/* Up to MEMBERS_MAX passwd entries that WANT accepts (looking at no more
+ * than PASSWD_SCAN_MAX), appended to NAMES. */
+static void scan_passwd(bool (*want)(const struct passwd *, gid_t), gid_t gid,
+			char **names, size_t *n)
 {
-	char via[400];
-	const struct group *gr = getgrnam(r->name);
 	const struct passwd *pw;
-	char **mem, *names[MEMBERS_MAX];
-	size_t n = 0;
+
+	setpwent();
+	for (int i = 0; i < PASSWD_SCAN_MAX && *n < MEMBERS_MAX &&
+			(pw = getpwent()); i++)
+		if (want(pw, gid))
+			names[(*n)++] = strdup(pw->pw_name);
+	endpwent();
+}
+
+/* Check J as the first of NAMES the module would put in it; frees NAMES. */
+static int try_names(const struct jc_config *cfg, const struct jc_jail *j,
+		     char **names, size_t n, const char *via, struct findings *f)
+{
 	int found = 0;
 
-	if (!gr)
-		return 0;
-	rule_where(cfg, r, "group", via, sizeof(via));
-	for (mem = gr->gr_mem; *mem && n < MEMBERS_MAX; mem++)
-		names[n++] = strdup(*mem);
-	/* members by primary group are not in gr_mem */
-	setpwent();
-	for (int i = 0; i < PASSWD_SCAN_MAX && n < MEMBERS_MAX &&
-			(pw = getpwent()); i++)
-		if (pw->pw_gid == gr->gr_gid)
-			names[n++] = strdup(pw->pw_name);
-	endpwent();
 	for (size_t i = 0; i < n; i++) {
 		if (!found && names[i])
 			found = try_member(cfg, j, names[i], via, f);
@@ -296,29 +295,46 @@ static int try_group(const struct jc_config *cfg, const struct jc_jail *j,
 	return found;
 }
 
+/* members by primary group are not in gr_mem */
+static bool primary_member(const struct passwd *pw, gid_t gid)
+{
+	return pw->pw_gid == gid;
+}
+
+static bool regular_user(const struct passwd *pw, gid_t unused)
+{
+	(void)unused;
+	return pw->pw_uid >= 1000 && pw->pw_uid != 65534;
+}
+
+static int try_group(const struct jc_config *cfg, const struct jc_jail *j,
+		     const struct jc_rule *r, struct findings *f)
+{
+	char via[400];
+	const struct group *gr = getgrnam(r->name);
+	char *names[MEMBERS_MAX];
+	size_t n = 0;
+
+	if (!gr)
+		return 0;
+	rule_where(cfg, r, "group", via, sizeof(via));
+	for (char **mem = gr->gr_mem; *mem && n < MEMBERS_MAX; mem++)
+		names[n++] = strdup(*mem);
+	scan_passwd(primary_member, gr->gr_gid, names, &n);
+	return try_names(cfg, j, names, n, via, f);
+}
+
 static int try_default(const struct jc_config *cfg, const struct jc_jail *j,
 		       struct findings *f)
 {
 	char via[400], w[300], *names[MEMBERS_MAX];
-	const struct passwd *pw;
 	size_t n = 0;
-	int found = 0;
 
 	snprintf(via, sizeof(via), "[global] default at %s",
 		 jc_config_where(cfg, cfg->default_file, cfg->default_line, w,
 				 sizeof(w)));
-	setpwent();
-	for (int i = 0; i < PASSWD_SCAN_MAX && n < MEMBERS_MAX &&
-			(pw = getpwent()); i++)
-		if (pw->pw_uid >= 1000 && pw->pw_uid != 65534)
-			names[n++] = strdup(pw->pw_name);
-	endpwent();
-	for (size_t i = 0; i < n; i++) {
-		if (!found && names[i])
-			found = try_member(cfg, j, names[i], via, f);
-		free(names[i]);
-	}
-	return found;
+	scan_passwd(regular_user, 0, names, &n);
+	return try_names(cfg, j, names, n, via, f);
 }
 
 /* No member to check J with: what does not depend on the user. */
