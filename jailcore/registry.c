@@ -148,8 +148,60 @@ int jc_reg_listen(const struct jc_reg *r, int *sock, struct jc_err *err)
 	return 0;
 }
 
-int jc_reg_write_info(const struct jc_reg *r, const struct jc_plan *p,
-		      pid_t init_pid, struct jc_err *err)
+
+
+
+
+
+/* ---- the info file: one reader, one writer ---------------------------- */
+
+static void set_field(struct jc_reg_entry *e, const char *key, const char *v)
+{
+	if (!strcmp(key, "jail"))
+		snprintf(e->jail, sizeof(e->jail), "%s", v);
+	else if (!strcmp(key, "root"))
+		snprintf(e->root, sizeof(e->root), "%s", v);
+	else if (!strcmp(key, "users"))
+		snprintf(e->users, sizeof(e->users), "%s", v);
+	else if (!strcmp(key, "fingerprint"))
+		snprintf(e->fingerprint, sizeof(e->fingerprint), "%s", v);
+	else if (!strcmp(key, "init"))
+		e->init = (pid_t)atoi(v);
+	else if (!strcmp(key, "persist"))
+		e->persist = strcmp(v, "yes") == 0;
+	else if (!strcmp(key, "created"))
+		e->created = atoll(v);
+}
+
+int jc_reg_read(const struct jc_reg *r, struct jc_reg_entry *e)
+{
+	char line[PATH_MAX + 64];
+	int fd = openat(r->dirfd, "info", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
+
+	memset(e, 0, sizeof(*e));
+	snprintf(e->id, sizeof(e->id), "%s", r->id);
+	if (!f) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *eq = strchr(line, '=');
+
+		line[strcspn(line, "\n")] = '\0';
+		if (eq) {
+			*eq = '\0';
+			set_field(e, line, eq + 1);
+		}
+	}
+	fclose(f);
+	return e->fingerprint[0] ? 0 : -1;
+}
+
+/* Replace the info file with E, atomically (rename). */
+static int write_entry(const struct jc_reg *r, const struct jc_reg_entry *e,
+		       struct jc_err *err)
 {
 	FILE *f;
 	int fd = openat(r->dirfd, "info.new", O_WRONLY | O_CREAT | O_TRUNC |
@@ -161,80 +213,38 @@ int jc_reg_write_info(const struct jc_reg *r, const struct jc_plan *p,
 		return jc_fail(err, errno, "write " JC_RUN_DIR "/%s/info", r->id);
 	}
 	fprintf(f, "jail=%s\nroot=%s\ninit=%d\nusers=%s\nfingerprint=%s\n"
-		"persist=%s\ncreated=%lld\n", p->jail, p->root, (int)init_pid,
-		p->user, p->fingerprint, p->persist ? "yes" : "no",
-		(long long)time(NULL));
+		"persist=%s\ncreated=%lld\n", e->jail, e->root, (int)e->init,
+		e->users, e->fingerprint, e->persist ? "yes" : "no", e->created);
 	if (fclose(f) != 0 || renameat(r->dirfd, "info.new", r->dirfd, "info") < 0)
 		return jc_fail(err, errno, "write " JC_RUN_DIR "/%s/info", r->id);
 	return 0;
 }
 
-/* The value of KEY= in the info file, or "". */
-static void info_value(const struct jc_reg *r, const char *key, char *out,
-		       size_t size)
+int jc_reg_write_info(const struct jc_reg *r, const struct jc_plan *p,
+		      pid_t init_pid, struct jc_err *err)
 {
-	char line[1024];
-	size_t klen = strlen(key);
-	int fd = openat(r->dirfd, "info", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
+	struct jc_reg_entry e = { .init = init_pid, .persist = p->persist,
+				  .created = (long long)time(NULL) };
 
-	out[0] = '\0';
-	if (!f) {
-		if (fd >= 0)
-			close(fd);
-		return;
-	}
-	while (fgets(line, sizeof(line), f))
-		if (strncmp(line, key, klen) == 0 && line[klen] == '=') {
-			line[strcspn(line, "\n")] = '\0';
-			snprintf(out, size, "%s", line + klen + 1);
-			break;
-		}
-	fclose(f);
+	snprintf(e.jail, sizeof(e.jail), "%s", p->jail);
+	snprintf(e.root, sizeof(e.root), "%s", p->root);
+	snprintf(e.users, sizeof(e.users), "%s", p->user);
+	snprintf(e.fingerprint, sizeof(e.fingerprint), "%s", p->fingerprint);
+	return write_entry(r, &e, err);
 }
 
-pid_t jc_reg_read_init(const struct jc_reg *r)
+void jc_reg_add_user(const struct jc_reg *r, struct jc_reg_entry *e,
+		     const char *user)
 {
-	char v[32];
+	char padded[sizeof(e->users) + 2], want[300];
+	size_t len = strlen(e->users);
 
-	info_value(r, "init", v, sizeof(v));
-	return (pid_t)atoi(v);
-}
-
-int jc_reg_read_fingerprint(const struct jc_reg *r, char *out, size_t size)
-{
-	info_value(r, "fingerprint", out, size);
-	return out[0] ? 0 : -1;
-}
-
-void jc_reg_add_user(const struct jc_reg *r, const char *user)
-{
-	char users[900], padded[960], want[300], line[1024];
-	int fd, out;
-	FILE *f;
-
-	info_value(r, "users", users, sizeof(users));
-	snprintf(padded, sizeof(padded), ",%s,", users);
+	snprintf(padded, sizeof(padded), ",%s,", e->users);
 	snprintf(want, sizeof(want), ",%s,", user);
-	if (strstr(padded, want))
+	if (strstr(padded, want) || len + strlen(user) + 2 > sizeof(e->users))
 		return;
-	fd = openat(r->dirfd, "info", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	out = openat(r->dirfd, "info.new", O_WRONLY | O_CREAT | O_TRUNC |
-		     O_NOFOLLOW | O_CLOEXEC, 0600);
-	f = fd >= 0 ? fdopen(fd, "r") : NULL;
-	while (f && out >= 0 && fgets(line, sizeof(line), f)) {
-		if (strncmp(line, "users=", 6) == 0)
-			snprintf(line, sizeof(line), "users=%s,%s\n", users, user);
-		(void)!write(out, line, strlen(line));
-	}
-	if (f)
-		fclose(f);
-	else if (fd >= 0)
-		close(fd);
-	if (out >= 0) {
-		close(out);
-		renameat(r->dirfd, "info.new", r->dirfd, "info");
-	}
+	snprintf(e->users + len, sizeof(e->users) - len, ",%s", user);
+	(void)write_entry(r, e, NULL);
 }
 
 /* ---- listing and stopping, for jailctl ------------------------------- */
@@ -253,20 +263,10 @@ static int open_entry(const char *id, struct jc_reg *r)
 
 static void read_entry(const struct jc_reg *r, struct jc_reg_entry *e)
 {
-	char v[PATH_MAX];
 	struct jc_msg m;
 	int sock;
 
-	memset(e, 0, sizeof(*e));
-	snprintf(e->id, sizeof(e->id), "%s", r->id);
-	info_value(r, "jail", e->jail, sizeof(e->jail));
-	info_value(r, "root", e->root, sizeof(e->root));
-	info_value(r, "users", e->users, sizeof(e->users));
-	info_value(r, "persist", v, sizeof(v));
-	e->persist = strcmp(v, "yes") == 0;
-	info_value(r, "created", v, sizeof(v));
-	e->created = atoll(v);
-	e->init = jc_reg_read_init(r);
+	(void)jc_reg_read(r, e);
 	if (jc_reg_connect(r, &sock, NULL) != 0)
 		return;
 	if (jc_msg_send(sock, JC_MSG_INFO, -1) == 0 &&
@@ -313,9 +313,12 @@ int jc_reg_stop(const char *id, int timeout_ms, struct jc_err *err)
 	pid_t init;
 	int sock, pidfd, rc;
 
+	struct jc_reg_entry e;
+
 	if (open_entry(id, &r) < 0)
 		return jc_fail(err, errno, "no jail %s in " JC_RUN_DIR, id);
-	init = jc_reg_read_init(&r);
+	(void)jc_reg_read(&r, &e);
+	init = e.init;
 	rc = jc_reg_connect(&r, &sock, err);
 	jc_reg_unlock(&r);
 	if (rc != 0)

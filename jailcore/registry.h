@@ -44,19 +44,6 @@ int jc_reg_connect(const struct jc_reg *r, int *sock, struct jc_err *err);
  * be built. */
 int jc_reg_listen(const struct jc_reg *r, int *sock, struct jc_err *err);
 
-/* Record what a login needs to decide whether it may join. */
-int jc_reg_write_info(const struct jc_reg *r, const struct jc_plan *plan,
-		      pid_t init_pid, struct jc_err *err);
-
-/* The fingerprint stored for the running jail ("" when none). */
-int jc_reg_read_fingerprint(const struct jc_reg *r, char *out, size_t size);
-
-/* The running jail's init pid as the host sees it (0 when unknown). */
-pid_t jc_reg_read_init(const struct jc_reg *r);
-
-/* Add USER to the info file's users= list (a team jail's joiner). */
-void jc_reg_add_user(const struct jc_reg *r, const char *user);
-
 void jc_reg_unlock(struct jc_reg *r);
 
 /* One running (or stale) jail, as jailctl list shows it. */
@@ -65,12 +52,26 @@ struct jc_reg_entry {
 	char jail[65];
 	char root[PATH_MAX];
 	char users[512];	/* comma-separated */
+	char fingerprint[32];	/* the setup's (plan.h) */
 	pid_t init;		/* host pid */
 	long long created;	/* unix time */
 	int persist;
 	int alive;		/* its control socket answered */
 	unsigned sessions;	/* as jail-init counts them */
 };
+
+/* Record what a login needs to decide whether it may join. */
+int jc_reg_write_info(const struct jc_reg *r, const struct jc_plan *plan,
+		      pid_t init_pid, struct jc_err *err);
+
+/* The info file, read once: 0, or -1 when there is none (a stale entry
+ * or one being built). */
+int jc_reg_read(const struct jc_reg *r, struct jc_reg_entry *e);
+
+/* Add USER to E's users= list and rewrite the file (a team jail's
+ * joiner); best effort: it only informs jailctl list. */
+void jc_reg_add_user(const struct jc_reg *r, struct jc_reg_entry *e,
+		     const char *user);
 
 /* Every entry under /run/pam_jail; *out is malloc'ed (free it). */
 int jc_reg_list(struct jc_reg_entry **out, size_t *n, struct jc_err *err);

@@ -68,7 +68,7 @@ static int join_or_build(const struct jc_plan *p, const char *init_path,
 			 const struct jc_bpf *bpf, struct jc_jail_handle *h,
 			 bool *joined, struct jc_err *err)
 {
-	char fp[32];
+	struct jc_reg_entry e;
 	struct jc_reg r;
 	int sock = -1, rc;
 
@@ -77,8 +77,8 @@ static int join_or_build(const struct jc_plan *p, const char *init_path,
 	rc = jc_reg_connect(&r, &sock, err);
 	if (rc == 0) {
 		*joined = true;
-		if (jc_reg_read_fingerprint(&r, fp, sizeof(fp)) < 0 ||
-		    strcmp(fp, p->fingerprint) != 0)
+		if (jc_reg_read(&r, &e) < 0 ||
+		    strcmp(e.fingerprint, p->fingerprint) != 0)
 			rc = jc_fail(err, 0, "jail %s (%s) is running with another "
 				     "setup (an older config, or a per-user value "
 				     "of another user); it ends with its last "
@@ -89,8 +89,8 @@ static int join_or_build(const struct jc_plan *p, const char *init_path,
 		if (rc != 0) {
 			close(sock);
 		} else {
-			h->init_pid = jc_reg_read_init(&r);
-			jc_reg_add_user(&r, p->user);
+			h->init_pid = e.init;
+			jc_reg_add_user(&r, &e, p->user);
 		}
 	}
 	if (rc == 1) {
@@ -281,7 +281,7 @@ int jc_session_open(const struct jc_plan *p, const char *init_path,
 int jc_session_enter_running(const struct jc_plan *p, struct jc_jail_handle *h,
 			     struct jc_err *err)
 {
-	char fp[32];
+	struct jc_reg_entry e;
 	struct jc_reg r;
 	int sock = -1, rc;
 
@@ -291,14 +291,14 @@ int jc_session_enter_running(const struct jc_plan *p, struct jc_jail_handle *h,
 	rc = jc_reg_connect(&r, &sock, err);
 	if (rc == 1)
 		rc = jc_fail(err, 0, "jail %s (%s) is not running", p->jail, p->root);
-	else if (rc == 0 && (jc_reg_read_fingerprint(&r, fp, sizeof(fp)) < 0 ||
-			     strcmp(fp, p->fingerprint) != 0))
+	else if (rc == 0 && (jc_reg_read(&r, &e) < 0 ||
+			     strcmp(e.fingerprint, p->fingerprint) != 0))
 		rc = jc_fail(err, 0, "jail %s (%s) runs another setup than the "
 			     "config gives now", p->jail, p->root);
 	else if (rc == 0 && join(p, sock, h, err) != 0)
 		rc = -1;	/* including a jail just ending */
 	if (rc == 0)
-		h->init_pid = jc_reg_read_init(&r);
+		h->init_pid = e.init;
 	else if (sock >= 0)
 		close(sock);
 	jc_reg_unlock(&r);
