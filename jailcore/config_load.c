@@ -24,8 +24,6 @@
 #include "config_priv.h"
 
 #define CONF_MAX (1024 * 1024)	/* no sane pam_jail.conf comes close */
-#define DROPIN_MAX 100000	/* one file per customer, and then some */
-#define DROPIN_DIR_NAME "pam_jail.d"
 
 struct file {
 	char *path;		/* for messages; the model keeps a copy */
@@ -110,21 +108,6 @@ const char *jc_config_where(const struct jc_config *cfg, const char *file,
 	else
 		snprintf(buf, size, "%s:%d", file, line);
 	return buf;
-}
-
-int jc_config_dropin_dir(const char *path, char *buf, size_t size)
-{
-	const char *slash = path ? strrchr(path, '/') : NULL;
-	int n;
-
-	if (!path)
-		return -1;
-	if (slash)
-		n = snprintf(buf, size, "%.*s/%s", (int)(slash - path), path,
-			     DROPIN_DIR_NAME);
-	else
-		n = snprintf(buf, size, "%s", DROPIN_DIR_NAME);
-	return n < 0 || (size_t)n >= size ? -1 : 0;
 }
 
 /* ---- reading files ---------------------------------------------------- */
@@ -228,116 +211,14 @@ static int read_file(struct loader *L, int dirfd, const char *name,
 	return keep_going(L) ? 0 : -1;
 }
 
-static int is_dropin_name(const char *n)
-{
-	size_t len = strlen(n);
-
-	return n[0] != '.' && len > 5 && strcmp(n + len - 5, ".conf") == 0;
-}
-
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void free_names(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
-/* The drop-in names of the open directory DFD, sorted (strcmp). */
-static int list_dropins(int dfd, const char *dir, char ***out, size_t *n,
-			struct jc_err *err)
-{
-	size_t cap = 64;
-	char **v = calloc(cap, sizeof(*v));
-	struct dirent *de;
-	int fd = dup(dfd);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-
-	*n = 0;
-	if (!v || !d) {
-		jc_fail(err, v ? errno : ENOMEM, "%s: reading", dir);
-		goto fail;
-	}
-	while ((errno = 0, de = readdir(d))) {
-		if (!is_dropin_name(de->d_name))
-			continue;
-		if (*n == DROPIN_MAX) {
-			jc_fail(err, 0, "%s: more than %d drop-in files", dir,
-				DROPIN_MAX);
-			goto fail;
-		}
-		if (*n + 1 == cap) {
-			char **more = realloc(v, 2 * cap * sizeof(*v));
-
-			if (!more) {
-				jc_fail(err, ENOMEM, "%s: reading", dir);
-				goto fail;
-			}
-			v = more;
-			cap *= 2;
-		}
-		if (!(v[(*n)++] = strdup(de->d_name))) {
-			jc_fail(err, ENOMEM, "%s: reading", dir);
-			goto fail;
-		}
-	}
-	if (errno) {
-		jc_fail(err, errno, "%s: readdir", dir);
-		goto fail;
-	}
-	closedir(d);
-	qsort(v, *n, sizeof(*v), cmp_names);
-	*out = v;
-	return 0;
-fail:
-	if (d)
-		closedir(d);
-	else if (fd >= 0)
-		close(fd);
-	free_names(v, *n);
-	*n = 0;
-	return -1;
-}
-
-/* Open DIR and admit it: root's, nobody else may add a file to it.  *DFD
- * is -1 when DIR does not exist (no drop-ins). */
-static int open_dropin_dir(const char *dir, int *dfd, struct jc_err *err)
-{
-	struct stat st;
-	int fd;
-
-	*dfd = -1;
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0 && errno == ENOENT)
-		return 0;
-	if (fd < 0)
-		return jc_fail(err, errno, "%s: cannot open", dir);
-	if (fstat(fd, &st) < 0) {
-		jc_fail(err, errno, "%s: fstat", dir);
-	} else if (st.st_uid != 0) {
-		jc_fail(err, 0, "%s: not owned by root", dir);
-	} else if (st.st_mode & (S_IWGRP | S_IWOTH)) {
-		jc_fail(err, 0, "%s: writable by group or others", dir);
-	} else {
-		*dfd = fd;
-		return 0;
-	}
-	close(fd);
-	return -1;
-}
-
 static int read_dropins(struct loader *L, const char *dir)
 {
 	char path[PATH_MAX], **names = NULL;
 	size_t n = 0, i;
 	int dfd, rc = 0;
 
-	if (open_dropin_dir(dir, &dfd, L->err) < 0 ||
-	    (dfd >= 0 && list_dropins(dfd, dir, &names, &n, L->err) < 0)) {
+	if (jc_cfg_open_dropin_dir(dir, &dfd, L->err) < 0 ||
+	    (dfd >= 0 && jc_cfg_list_dropins(dfd, dir, &names, &n, L->err) < 0)) {
 		if (dfd >= 0)
 			close(dfd);
 		L->incomplete = true;
@@ -350,7 +231,7 @@ static int read_dropins(struct loader *L, const char *dir)
 		else
 			rc = read_file(L, dfd, names[i], path);
 	}
-	free_names(names, n);
+	jc_cfg_free_names(names, n);
 	if (dfd >= 0)
 		close(dfd);
 	return rc;

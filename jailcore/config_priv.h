@@ -140,6 +140,16 @@ struct jc_cfg_ctx {
 	struct jc_errs *errs;		/* config.c only: collect mode */
 };
 
+/* ---- config_dropins.c: the drop-in directory -------------------------- */
+
+/* Open DIR and admit it (root's, closed to others); *DFD -1 when DIR does
+ * not exist. */
+int jc_cfg_open_dropin_dir(const char *dir, int *dfd, struct jc_err *err);
+/* The *.conf names of DFD (not dotfiles), sorted in C order. */
+int jc_cfg_list_dropins(int dfd, const char *dir, char ***out, size_t *n,
+			struct jc_err *err);
+void jc_cfg_free_names(char **v, size_t n);
+
 /* ---- config.c: one file's sections -> the model ------------------------ */
 
 /* Parse TEXT, whose sections SC found, with iniparser, JC_INI_CHUNK
