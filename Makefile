@@ -23,7 +23,7 @@ LDFLAGS   ?=
 ALL_CFLAGS  = -std=gnu11 $(OPT) $(WARN) $(HARDEN) $(SANITIZE) -D_GNU_SOURCE \
               -I. -DJC_INIT_PATH='"$(INIT_PATH)"' $(CFLAGS)
 ALL_LDFLAGS = -Wl,-z,relro,-z,now -Wl,--as-needed $(SANITIZE) $(LDFLAGS)
-LIBS        = -liniparser $(shell pkg-config --libs libcap libseccomp 2>/dev/null || echo -lcap -lseccomp)
+LIBS        = -liniparser $(shell pkg-config --libs libcap libseccomp libsystemd 2>/dev/null || echo -lcap -lseccomp -lsystemd)
 
 CORE_SRC  := $(wildcard jailcore/*.c)
 CORE_OBJ  := $(CORE_SRC:%.c=$(BUILD)/%.o)
@@ -83,6 +83,8 @@ asan:
 
 # tests/e2e/05-install.sh checks the file list, the modes and uninstall.
 CONFDIR   = $(DESTDIR)$(SYSCONFDIR)/security
+# systemd hosts: jailed users get no user manager (README, "systemd hosts")
+UNITDROPIN = $(DESTDIR)$(PREFIX)/lib/systemd/system/user@.service.d
 
 install: $(MODULE) $(INIT_BIN) $(JAILCTL)
 	install -d $(DESTDIR)$(PAMDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(SBINDIR) \
@@ -92,6 +94,8 @@ install: $(MODULE) $(INIT_BIN) $(JAILCTL)
 	install -m 0755 $(JAILCTL) $(DESTDIR)$(SBINDIR)/jailctl
 	install -m 0644 docs/pam_jail.conf.5 $(DESTDIR)$(MANDIR)/man5/pam_jail.conf.5
 	install -m 0644 docs/pam_jail.8 docs/jailctl.8 $(DESTDIR)$(MANDIR)/man8/
+	install -d $(UNITDROPIN)
+	install -m 0644 conf/systemd/user@.service.d/pam_jail.conf $(UNITDROPIN)/pam_jail.conf
 	[ -e $(CONFDIR)/pam_jail.conf ] || \
 	    install -m 0644 conf/pam_jail.conf $(CONFDIR)/pam_jail.conf
 
@@ -99,12 +103,13 @@ install: $(MODULE) $(INIT_BIN) $(JAILCTL)
 uninstall:
 	rm -f $(DESTDIR)$(PAMDIR)/pam_jail.so $(DESTDIR)$(LIBEXECDIR)/jail-init \
 	    $(DESTDIR)$(SBINDIR)/jailctl $(DESTDIR)$(MANDIR)/man5/pam_jail.conf.5 \
-	    $(DESTDIR)$(MANDIR)/man8/pam_jail.8 $(DESTDIR)$(MANDIR)/man8/jailctl.8
+	    $(DESTDIR)$(MANDIR)/man8/pam_jail.8 $(DESTDIR)$(MANDIR)/man8/jailctl.8 \
+	    $(UNITDROPIN)/pam_jail.conf
 	if cmp -s conf/pam_jail.conf $(CONFDIR)/pam_jail.conf; then \
 	    rm -f $(CONFDIR)/pam_jail.conf; \
 	elif [ -e $(CONFDIR)/pam_jail.conf ]; then \
 	    echo "uninstall: keeping $(CONFDIR)/pam_jail.conf (not the example)"; fi
-	-rmdir $(DESTDIR)$(LIBEXECDIR) $(CONFDIR)/pam_jail.d 2>/dev/null
+	-rmdir $(DESTDIR)$(LIBEXECDIR) $(CONFDIR)/pam_jail.d $(UNITDROPIN) 2>/dev/null
 
 # The man pages render without a single groff warning (-ww), with man(1)
 # too when it is installed.

@@ -83,6 +83,9 @@ static void usage(FILE *to)
 		"                        run CMD (default: the user's shell) inside the\n"
 		"                        running jail, as its user, with its restrictions\n"
 		"  stop JAIL|USER        end a running jail and every process in it\n"
+		"  user-manager USER|UID exit 0 when USER may have a systemd user\n"
+		"                        manager (not jailed), 1 when not, 255 on error:\n"
+		"                        ExecCondition= of user@.service\n"
 		"\n"
 		"  --conf PATH           the config (default %s)\n"
 		"  --dropin-dir DIR      its drop-ins (default: pam_jail.d beside it;\n"
@@ -564,6 +567,45 @@ static int cmd_create(const struct opts *o, char **args)
 	return rc;
 }
 
+/* ---- user-manager -------------------------------------------------------- */
+
+/* ExecCondition= of user@.service (conf/systemd/user@.service.d/): the
+ * user's systemd manager runs outside any jail, reads units from the
+ * user's home (which the jail can write) and runs them there.  Exit 0 when
+ * it may start (the user is not jailed), 1 when it must not -- systemd
+ * then skips the unit without an error --, 255 on any error, which fails
+ * the unit: no manager either way. */
+#define JCTL_CONDITION_ERROR 255
+
+static int cmd_user_manager(const struct opts *o, char **args)
+{
+	const struct passwd *pw;
+	struct jc_plan *p = NULL;
+	struct jc_err err = { 0 };
+	struct jc_config *cfg;
+	char *end;
+	unsigned long uid = strtoul(args[0], &end, 10);
+	int rc;
+
+	pw = *args[0] && !*end ? getpwuid((uid_t)uid) : getpwnam(args[0]);
+	if (!pw) {
+		complain("user-manager: no user %s", args[0]);
+		return JCTL_CONDITION_ERROR;
+	}
+	if (!(cfg = load(o)))
+		return JCTL_CONDITION_ERROR;
+	rc = jc_plan_for_user(cfg, pw, NULL, &p, &err);
+	jc_config_free(cfg);
+	if (rc < 0)
+		complain("user-manager: %s: %s", pw->pw_name, err.msg);
+	else if (rc == JC_PLAN_JAILED)
+		fprintf(stderr, "jailctl: user-manager: %s is jailed (jail %s): "
+			"no systemd user manager outside the jail\n", pw->pw_name,
+			p->jail);
+	jc_plan_free(p);
+	return rc < 0 ? JCTL_CONDITION_ERROR : rc == JC_PLAN_JAILED ? 1 : 0;
+}
+
 /* ---- main ---------------------------------------------------------------- */
 
 /* Commands; nargs -1: one or more (enter), -2: none or one (list). */
@@ -578,6 +620,7 @@ static const struct cmd {
 	{ "list", cmd_list, -2 },
 	{ "enter", cmd_enter, -1 },
 	{ "stop", cmd_stop, 1 },
+	{ "user-manager", cmd_user_manager, 1 },
 };
 
 static bool nargs_ok(int want, int got)

@@ -171,7 +171,9 @@ static int add_common(struct layout *l, bool own_etc, const char *hostname,
 	if (add_what(l, "/dev", ENT_DIR, "/dev (pam_jail's tmpfs)", err) < 0 ||
 	    add_what(l, "/proc", ENT_DIR, "/proc", err) < 0 ||
 	    add_extra(l, "/etc/nsswitch.conf", nsswitch, err) < 0 ||
-	    add_extra(l, "/etc/hosts", l->hosts, err) < 0)
+	    add_extra(l, "/etc/hosts", l->hosts, err) < 0 ||
+	    add_optional(l, "/run/user", "the sessions' XDG_RUNTIME_DIR "
+			 "(pam_jail's tmpfs)", err) < 0)
 		return -1;
 	if (own_etc)
 		return 0;

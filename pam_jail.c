@@ -191,6 +191,17 @@ static int plan_session(struct session *s, const char *svc,
 	return PAM_SUCCESS;
 }
 
+/* The jail's own runtime directory (session.c) for the session's
+ * environment; pam_systemd set the same path for the host's, which the
+ * jail cannot see. */
+static int set_runtime_dir(pam_handle_t *pamh, const char *dir)
+{
+	char env[80];
+
+	snprintf(env, sizeof(env), "XDG_RUNTIME_DIR=%s", dir);
+	return pam_putenv(pamh, env) == PAM_SUCCESS ? 0 : -1;
+}
+
 PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 				   const char **argv)
 {
@@ -224,6 +235,16 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 	rc = plan_session(s, svc, &a, user, item_str(pamh, PAM_TTY), &plan);
 	if (rc != PAM_SUCCESS)
 		goto out;
+	if (svc && strcmp(svc, "systemd-user") == 0) {
+		/* user@UID.service: the user's systemd manager would run
+		 * outside the jail and start units from the user's home */
+		LOG(s, LOG_NOTICE, svc, "user %s is jailed (jail %s): no systemd "
+		    "user manager outside the jail", user, plan->jail);
+		rc = PAM_SESSION_ERR;
+		goto out;
+	}
+	snprintf(plan->sd_session, sizeof(plan->sd_session), "%s",
+		 pam_getenv(pamh, "XDG_SESSION_ID") ? pam_getenv(pamh, "XDG_SESSION_ID") : "");
 	if (jc_session_open(plan, a.init, &s->jail, &joined, &err) < 0) {
 		LOG(s, LOG_ERR, svc, "user %s jail %s: %s", user, plan->jail,
 		    err.msg);
@@ -232,6 +253,13 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 	}
 	if (s->jail.notice[0])
 		LOG(s, LOG_NOTICE, svc, "%s", s->jail.notice);
+	if (s->jail.runtime_dir[0] && set_runtime_dir(pamh, s->jail.runtime_dir) < 0) {
+		LOG(s, LOG_ERR, svc, "user %s jail %s: pam_putenv XDG_RUNTIME_DIR",
+		    user, plan->jail);
+		jc_jail_release(&s->jail, 1000, NULL);
+		rc = PAM_SESSION_ERR;
+		goto out;
+	}
 	audit_fields(s, pamh, user, plan);
 	LOG(s, LOG_INFO, svc, "jail %s: %s", joined ? "joined" : "opened",
 	    s->fields);

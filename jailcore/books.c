@@ -64,34 +64,6 @@ int jm_books_prepare(const struct jc_plan *p, struct jc_clones *c,
 	return 0;
 }
 
-/* The 0700 tmpfs over the jail's DIR, when the tree has DIR. */
-static int books_dir(int root, const char *root_name, const char *dir,
-		     int *out, struct jc_err *err)
-{
-	struct stat st;
-	int target, m;
-
-	*out = -1;
-	/* optional: a tree copied from a real system has var/run -> /run */
-	if (jc_path_open_in(root, root_name, dir, &target, err) < 0)
-		return err->errnum == ENOENT || err->errnum == ENOTDIR ||
-		       err->errnum == ELOOP ? 0 : -1;
-	if (fstat(target, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		close(target);
-		return 0;
-	}
-	close(target);
-	if (jm_new_tmpfs("0700", 1ULL << 20, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-			 MOUNT_ATTR_NOEXEC, &m, err) < 0)
-		return jc_err_wrap(err, "%s%s", root_name, dir);
-	if (jm_attach(m, root, root_name, dir, err) < 0) {
-		close(m);
-		return -1;
-	}
-	*out = m;
-	return 0;
-}
-
 int jm_books_compose(const struct jc_plan *p, int root, struct jc_clones *c,
 		     struct jc_err *err)
 {
@@ -104,7 +76,11 @@ int jm_books_compose(const struct jc_plan *p, int root, struct jc_clones *c,
 		if (!open_dir || strcmp(open_dir, books[i].dir) != 0) {
 			jm_close_fd(&dirfd);
 			open_dir = books[i].dir;
-			rc = books_dir(root, p->root, open_dir, &dirfd, err);
+			/* a tree copied from a real system has var/run -> /run */
+			rc = jm_optional_tmpfs(root, p->root, open_dir, "0700",
+					       1ULL << 20, 0, MOUNT_ATTR_NOSUID |
+					       MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+					       &dirfd, err);
 		}
 		if (rc == 0 && dirfd >= 0)
 			rc = jm_bind_into(dirfd, books[i].name, c->books[i], err);

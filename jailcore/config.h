@@ -264,6 +264,10 @@ struct jc_tokens {
  * %j must be safe as one path component ([A-Za-z0-9_.@-], not "." or "..",
  * not starting with '-'): a user name holding '/' or '%' is refused rather
  * than turned into a path. */
+/* A decimal number; with SUFFIX a K, M, G or T (1024-based) may follow,
+ * as the config's sizes are written.  -1 on anything else. */
+int jc_cfg_number(const char *s, bool suffix, unsigned long long *out);
+
 int jc_expand(const char *tmpl, const struct jc_tokens *t, char *out,
 	      size_t outsz, struct jc_err *err);
 

@@ -36,7 +36,7 @@ void jc_cfg_limits_free(struct jc_jail *j)
 
 /* A decimal number, with a K, M, G or T suffix (1024-based) when SUFFIX;
  * overflow is an error. */
-static int number(const char *p, bool suffix, unsigned long long *out)
+int jc_cfg_number(const char *p, bool suffix, unsigned long long *out)
 {
 	static const char sfx[] = "KMGT";
 	unsigned long long n = 0, mult = 1;
@@ -94,11 +94,11 @@ static int cgroup_value(const struct jc_cfg_ctx *c, int id, int line,
 
 	if (id == JC_K_CPU_MAX) {
 		if (sscanf(val, "%31s %31s %c", q, per, &extra) != 2 ||
-		    (strcmp(q, "max") && number(q, false, &n)) ||
-		    number(per, false, &n) || n < 1000)
+		    (strcmp(q, "max") && jc_cfg_number(q, false, &n)) ||
+		    jc_cfg_number(per, false, &n) || n < 1000)
 			return bad(c, line, key, "'QUOTA PERIOD' in microseconds "
 				   "(e.g. '50000 100000' for half a CPU)", val);
-	} else if (strcmp(val, "max") && number(val, id == JC_K_MEMORY_MAX, &n)) {
+	} else if (strcmp(val, "max") && jc_cfg_number(val, id == JC_K_MEMORY_MAX, &n)) {
 		return bad(c, line, key, "a number or max", val);
 	}
 	return jc_cfg_strdup(c, val, out);
@@ -114,7 +114,7 @@ static int rlimit_value(const struct jc_cfg_ctx *c, int id, int line,
 		j->rlimit[r] = JC_RLIM_INFINITY;
 		return 0;
 	}
-	if (number(val, bytes, &j->rlimit[r]) < 0)
+	if (jc_cfg_number(val, bytes, &j->rlimit[r]) < 0)
 		return bad(c, line, rlimit_key[r], bytes ?
 			   "a number with optional K, M, G or T, or unlimited" :
 			   "a number or unlimited", val);
@@ -180,7 +180,7 @@ int jc_cfg_limits_value(const struct jc_cfg_ctx *c, struct jc_jail *j, int id,
 		return cgroup_value(c, id, line, val, &j->cpu_max);
 	case JC_K_TMPFS_INODES:
 	case JC_K_PTY_MAX:
-		if (number(val, false, &n) < 0 || n == 0 || n > (1ULL << 31))
+		if (jc_cfg_number(val, false, &n) < 0 || n == 0 || n > (1ULL << 31))
 			return bad(c, line, id == JC_K_PTY_MAX ? "pty_max" :
 				   "tmpfs_inodes", "a number from 1 to 2^31", val);
 		*(id == JC_K_PTY_MAX ? &j->pty_max : &j->tmpfs_inodes) = n;

@@ -33,6 +33,13 @@ int jm_new_tmpfs(const char *mode, unsigned long long size, unsigned int attr,
 int jm_new_tmpfs_inodes(const char *mode, unsigned long long size,
 			unsigned long long inodes, unsigned int attr, int *out,
 			struct jc_err *err);
+/* A tmpfs (MODE, SIZE bytes, INODES files or 0, ATTR) over the jail's DIR
+ * when the tree has DIR as a directory (no symlink followed); nothing when
+ * it does not.  *out: the tmpfs's fd, or -1. */
+int jm_optional_tmpfs(int root, const char *root_name, const char *dir,
+		      const char *mode, unsigned long long size,
+		      unsigned long long inodes, unsigned int attr, int *out,
+		      struct jc_err *err);
 /* An empty file NAME in DIR (a tmpfs of ours) with MODE, umask ignored. */
 int jm_make_file(int dir, const char *name, mode_t mode, struct jc_err *err);
 /* NAME made in DIR as a mount point, TREE moved onto it. */

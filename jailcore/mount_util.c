@@ -190,3 +190,30 @@ int jm_bind_file_over(int dir, const char *name, int root,
 	close(target);
 	return rc;
 }
+
+int jm_optional_tmpfs(int root, const char *root_name, const char *dir,
+		      const char *mode, unsigned long long size,
+		      unsigned long long inodes, unsigned int attr, int *out,
+		      struct jc_err *err)
+{
+	struct stat st;
+	int target, m;
+
+	*out = -1;
+	if (jc_path_open_in(root, root_name, dir, &target, err) < 0)
+		return err->errnum == ENOENT || err->errnum == ENOTDIR ||
+		       err->errnum == ELOOP ? 0 : -1;
+	if (fstat(target, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		close(target);
+		return 0;
+	}
+	close(target);
+	if (jm_new_tmpfs_inodes(mode, size, inodes, attr, &m, err) < 0)
+		return jc_err_wrap(err, "%s%s", root_name, dir);
+	if (jm_attach(m, root, root_name, dir, err) < 0) {
+		close(m);
+		return -1;
+	}
+	*out = m;
+	return 0;
+}

@@ -107,6 +107,23 @@ static int compose_tmpfs(const struct jc_plan *p, int root,
 	return 0;
 }
 
+/* XDG_RUNTIME_DIR: a tree with run/user gets a tmpfs there, so each
+ * session's /run/user/UID (session.c) is the jail's own -- never the
+ * host's, where the user's systemd manager listens (systemctl --user,
+ * systemd-run --user would run commands outside the jail). */
+static int compose_run_user(const struct jc_plan *p, int root,
+			    struct jc_err *err)
+{
+	int m;
+
+	if (jm_optional_tmpfs(root, p->root, "run/user", "0755", p->tmpfs_size,
+			      p->tmpfs_inodes, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
+			      &m, err) < 0)
+		return -1;
+	jm_close_fd(&m);
+	return 0;
+}
+
 int jc_mounts_compose(const struct jc_plan *p, struct jc_clones *c,
 		      int *newroot, int *log_sock, struct jc_err *err)
 {
@@ -115,7 +132,8 @@ int jc_mounts_compose(const struct jc_plan *p, struct jc_clones *c,
 	for (size_t i = 0; i < p->n_binds; i++)
 		if (jm_attach(c->binds[i], c->root, p->root, p->binds[i].dst, err) < 0)
 			return jc_err_wrap(err, "bind %s", p->binds[i].src);
-	if (compose_tmpfs(p, c->root, err) < 0 || jm_dev_compose(p, c->root, c, log_sock, err) < 0 ||
+	if (compose_tmpfs(p, c->root, err) < 0 ||
+	    compose_run_user(p, c->root, err) < 0 || jm_dev_compose(p, c->root, c, log_sock, err) < 0 ||
 	    jm_books_compose(p, c->root, c, err) < 0)
 		return -1;
 	*newroot = c->root;

@@ -368,6 +368,8 @@ void jc_jail_handle_init(struct jc_jail_handle *h)
 	h->conn = -1;
 	h->mnt_ns = h->pid_ns = h->net_ns = 0;
 	h->notice[0] = '\0';
+	h->own_cgroupns = false;
+	h->runtime_dir[0] = '\0';
 }
 
 void jc_jail_handle_close(struct jc_jail_handle *h)
@@ -440,8 +442,11 @@ int jc_jail_enter(struct jc_jail_handle *h, struct jc_err *err)
 	/* One setns with a pidfd switches every namespace at once (5.8+):
 	 * root and cwd become the jail's "/", and CLONE_NEWPID makes the
 	 * caller's future children members of the jail's pid namespace. */
-	if (setns(h->init_pidfd, h->ns_flags) < 0)
+	if (setns(h->init_pidfd, h->ns_flags & ~(h->own_cgroupns ?
+						  CLONE_NEWCGROUP : 0)) < 0)
 		return jc_fail(err, errno, "setns into the jail");
+	if (h->own_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
+		return jc_fail(err, errno, "unshare the session's cgroup namespace");
 	h->proc_fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (h->proc_fd < 0)
 		return jc_fail(err, errno, "open the jail's /proc");

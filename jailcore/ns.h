@@ -36,6 +36,12 @@ struct jc_jail_handle {
 	int proc_fd;		/* the jail's /proc, once entered; else -1 */
 	int conn;		/* this session's connection to jail-init */
 	char notice[256];	/* something the caller should log, or "" */
+	/* A session joining a jail whose cgroup it is not in (cgroup.h):
+	 * instead of the jail's cgroup namespace it gets one of its own,
+	 * rooted at its own cgroup (its session scope). */
+	bool own_cgroupns;
+	/* /run/user/UID made for this session in the jail, or "" */
+	char runtime_dir[48];
 	/* namespace inode numbers, as `ls -i /proc/PID/ns` and lsns show them:
 	 * the stable identity of the jail for audit lines */
 	unsigned long long mnt_ns, pid_ns, net_ns;

@@ -64,6 +64,10 @@ struct jc_plan {
 	unsigned long long rlimit[JC_RL__COUNT];
 	char pids_max[32], memory_max[32], cpu_max[64];	/* "" = unset */
 	bool limits_required;
+	/* The login's XDG_SESSION_ID from pam_systemd ("" when none): its
+	 * session scope is the jail's cgroup on a systemd host (cgroup.h).
+	 * Set by the caller; not part of the fingerprint. */
+	char sd_session[24];
 	/* Identity of the jail's setup (root, binds, tmpfs, network, hostname,
 	 * devpts, seccomp, root caps): a login joins a running shared jail
 	 * only when this matches. */

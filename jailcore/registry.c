@@ -39,7 +39,7 @@ static int open_private_dir(int at, const char *name, const char *shown,
 	return fd;
 }
 
-static void make_id(const struct jc_plan *p, char *id, size_t size)
+void jc_reg_id(const struct jc_plan *p, char *id, size_t size)
 {
 	unsigned long long h = 0xcbf29ce484222325ULL;
 
@@ -70,7 +70,7 @@ int jc_reg_lock(const struct jc_plan *p, struct jc_reg *r, int timeout_ms,
 	int top;
 
 	r->dirfd = r->lockfd = -1;
-	make_id(p, r->id, sizeof(r->id));
+	jc_reg_id(p, r->id, sizeof(r->id));
 	top = open_private_dir(AT_FDCWD, JC_RUN_DIR, JC_RUN_DIR, err);
 	if (top < 0)
 		return -1;

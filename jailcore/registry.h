@@ -31,6 +31,9 @@ struct jc_reg {
 	int lockfd;		/* held with LOCK_EX while open */
 };
 
+/* The jail's ID: JAIL-HASH, HASH of its expanded root. */
+void jc_reg_id(const struct jc_plan *plan, char *id, size_t size);
+
 /* Open (creating) the jail's registry entry and take its lock, waiting up
  * to TIMEOUT_MS for a concurrent login to finish building. */
 int jc_reg_lock(const struct jc_plan *plan, struct jc_reg *r, int timeout_ms,

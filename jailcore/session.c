@@ -18,9 +18,11 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "privs.h"
 #include "proto.h"
 #include "registry.h"
@@ -66,7 +68,7 @@ static int join(const struct jc_plan *p, int sock, struct jc_jail_handle *h,
  * exactly one jail. */
 static int join_or_build(const struct jc_plan *p, const char *init_path,
 			 const struct jc_bpf *bpf, struct jc_jail_handle *h,
-			 bool *joined, struct jc_err *err)
+			 bool *joined, struct jc_cgroup *cg, struct jc_err *err)
 {
 	struct jc_reg_entry e;
 	struct jc_reg r;
@@ -74,6 +76,12 @@ static int join_or_build(const struct jc_plan *p, const char *init_path,
 
 	if (jc_reg_lock(p, &r, LOCK_TIMEOUT_MS, err) < 0)
 		return jc_err_wrap(err, "registry");
+	/* under the lock: the first login makes the jail's cgroup, and
+	 * every later one finds it there */
+	if (jc_cgroup_enter(p, r.id, p->sd_session, cg, err) < 0) {
+		jc_reg_unlock(&r);
+		return -1;
+	}
 	rc = jc_reg_connect(&r, &sock, err);
 	if (rc == 0) {
 		*joined = true;
@@ -90,6 +98,7 @@ static int join_or_build(const struct jc_plan *p, const char *init_path,
 			close(sock);
 		} else {
 			h->init_pid = e.init;
+			h->own_cgroupns = cg->kind != JC_CG_OWN;
 			jc_reg_add_user(&r, &e, p->user);
 		}
 	}
@@ -216,57 +225,78 @@ static int harden_caller(const struct jc_plan *p, bool joined,
 	return 0;
 }
 
-/* The cgroup v2 controllers a jail's limits need, on this host.  Applying
- * them is not built yet (see README, "Limits"): a jail that asks for them
- * either says so in one log line or, with limits_required, is refused. */
-static int check_cgroup_limits(const struct jc_plan *p, char *notice,
-			       size_t size, struct jc_err *err)
+/* XDG_RUNTIME_DIR inside the jail: /run/user/UID on the jail's own
+ * /run/user tmpfs (mounts.c), 0700 and the user's, as pam_systemd makes it
+ * on the host.  Nothing when the tree has no run/user.  The caller is in
+ * the jail's mount namespace and still root. */
+static int make_runtime_dir(const struct jc_plan *p, struct jc_jail_handle *h,
+			    struct jc_err *err)
 {
-	const char *want[3] = { p->pids_max[0] ? "pids" : NULL,
-				p->memory_max[0] ? "memory" : NULL,
-				p->cpu_max[0] ? "cpu" : NULL };
-	char have[512] = " ", missing[64] = "";
-	ssize_t n;
-	int fd = open("/sys/fs/cgroup/cgroup.controllers", O_RDONLY | O_CLOEXEC);
+	char name[16];
+	struct stat st;
+	int top, fd, rc = 0;
 
-	if (!want[0] && !want[1] && !want[2])
-		return 0;
-	n = fd >= 0 ? read(fd, have + 1, sizeof(have) - 3) : 0;
+	top = open("/run/user", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (top < 0)
+		return errno == ENOENT || errno == ENOTDIR ? 0 :
+		       jc_fail(err, errno, "open the jail's /run/user");
+	snprintf(name, sizeof(name), "%u", (unsigned)p->uid);
+	if (mkdirat(top, name, 0700) < 0 && errno != EEXIST)
+		rc = jc_fail(err, errno, "mkdir the jail's /run/user/%s", name);
+	fd = rc ? -1 : openat(top, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+			      O_CLOEXEC);
+	if (rc == 0 && fd < 0)
+		rc = jc_fail(err, errno, "open the jail's /run/user/%s", name);
+	/* another session of the user made it, or a jailed root planted
+	 * something: only a directory of the user's own is taken */
+	if (rc == 0 && (fstat(fd, &st) < 0 || (st.st_uid != p->uid &&
+						st.st_uid != 0)))
+		rc = jc_fail(err, 0, "the jail's /run/user/%s is not %s's", name,
+			     p->user);
+	if (rc == 0 && st.st_uid != p->uid &&
+	    (fchown(fd, p->uid, p->gid) < 0 || fchmod(fd, 0700) < 0))
+		rc = jc_fail(err, errno, "chown the jail's /run/user/%s", name);
 	if (fd >= 0)
 		close(fd);
-	have[n > 0 ? n + 1 : 1] = '\0';
-	have[strcspn(have, "\n")] = ' ';
-	for (int i = 0; i < 3; i++)
-		if (want[i])
-			snprintf(missing + strlen(missing), sizeof(missing) -
-				 strlen(missing), "%s%s", missing[0] ? " " : "", want[i]);
-	snprintf(notice, size, "jail %s: cgroup v2 limits (%s) are not applied: "
-		 "%s", p->jail, missing, strcmp(have, " ") ? "applying them is "
-		 "not supported yet" : "this host has no cgroup v2 controllers");
-	if (p->limits_required)
-		return jc_fail(err, 0, "%s, and the jail sets limits_required = yes",
-			       notice);
-	return 0;
+	close(top);
+	if (rc == 0)
+		snprintf(h->runtime_dir, sizeof(h->runtime_dir), "/run/user/%s", name);
+	return rc;
+}
+
+/* share = session: a cgroup per session, named after the jail's id and
+ * the caller; the empty ones of ended sessions go first. */
+static int session_cgroup(const struct jc_plan *p, struct jc_cgroup *cg,
+			  struct jc_err *err)
+{
+	char id[96], name[128];
+
+	jc_reg_id(p, id, sizeof(id));
+	snprintf(name, sizeof(name), "%s.%d", id, (int)getpid());
+	jc_cgroup_sweep(id);
+	return jc_cgroup_enter(p, name, p->sd_session, cg, err);
 }
 
 int jc_session_open(const struct jc_plan *p, const char *init_path,
 		    struct jc_jail_handle *h, bool *joined, struct jc_err *err)
 {
-	char notice[sizeof(h->notice)] = "";
+	struct jc_cgroup cg;
+	struct jc_bpf bpf;
 	int rc;
 
 	*joined = false;
 	jc_jail_handle_init(h);
-	struct jc_bpf bpf;
-
-	if (check_cgroup_limits(p, notice, sizeof(notice), err) < 0 ||
-	    jc_seccomp_compile(&p->seccomp, &bpf, err) < 0)
+	if (jc_seccomp_compile(&p->seccomp, &bpf, err) < 0)
 		return -1;
-	if (p->share == JC_SHARE_SESSION)
-		rc = jc_jail_build(p, init_path, -1, &bpf, h, err);
-	else
-		rc = join_or_build(p, init_path, &bpf, h, joined, err);
+	if (p->share == JC_SHARE_SESSION) {
+		rc = session_cgroup(p, &cg, err);
+		if (rc == 0)
+			rc = jc_jail_build(p, init_path, -1, &bpf, h, err);
+	} else {
+		rc = join_or_build(p, init_path, &bpf, h, joined, &cg, err);
+	}
 	if (rc == 0 && (jc_jail_enter(h, err) < 0 ||
+			make_runtime_dir(p, h, err) < 0 ||
 			harden_caller(p, *joined, &bpf, err) < 0)) {
 		jc_jail_release(h, 1000, NULL);
 		rc = -1;
@@ -274,13 +304,14 @@ int jc_session_open(const struct jc_plan *p, const char *init_path,
 	jc_bpf_free(&bpf);
 	if (rc < 0)
 		return -1;
-	memcpy(h->notice, notice, sizeof(notice));
+	memcpy(h->notice, cg.notice, sizeof(h->notice));
 	return 0;
 }
 
 int jc_session_enter_running(const struct jc_plan *p, struct jc_jail_handle *h,
 			     struct jc_err *err)
 {
+	struct jc_cgroup cg;
 	struct jc_reg_entry e;
 	struct jc_reg r;
 	int sock = -1, rc;
@@ -289,7 +320,10 @@ int jc_session_enter_running(const struct jc_plan *p, struct jc_jail_handle *h,
 	if (jc_reg_lock(p, &r, LOCK_TIMEOUT_MS, err) < 0)
 		return jc_err_wrap(err, "registry");
 	rc = jc_reg_connect(&r, &sock, err);
-	if (rc == 1)
+	/* its processes count where the jail's sessions' do (cgroup.h) */
+	if (rc == 0 && jc_cgroup_enter(p, r.id, "", &cg, err) < 0)
+		rc = -1;
+	else if (rc == 1)
 		rc = jc_fail(err, 0, "jail %s (%s) is not running", p->jail, p->root);
 	else if (rc == 0 && (jc_reg_read(&r, &e) < 0 ||
 			     strcmp(e.fingerprint, p->fingerprint) != 0))
@@ -297,10 +331,12 @@ int jc_session_enter_running(const struct jc_plan *p, struct jc_jail_handle *h,
 			     "config gives now", p->jail, p->root);
 	else if (rc == 0 && join(p, sock, h, err) != 0)
 		rc = -1;	/* including a jail just ending */
-	if (rc == 0)
+	if (rc == 0) {
 		h->init_pid = e.init;
-	else if (sock >= 0)
+		h->own_cgroupns = cg.kind != JC_CG_OWN;
+	} else if (sock >= 0) {
 		close(sock);
+	}
 	jc_reg_unlock(&r);
 	if (rc == 0) {
 		struct jc_bpf bpf;

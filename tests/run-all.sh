@@ -107,6 +107,25 @@ run_e2e() {
 	done
 }
 
+# The systemd-host tests boot a Debian rootfs that must be built (or found
+# in the cache) here, outside the rigs, where host paths are read-only.
+# SD_ROOTFS: its path; SD_ROOTFS_SKIP: why there is none.
+sd_rootfs() {
+	local out rc=0
+	out=$("$HERE/rig/sd-rootfs.sh" 2>&1) || rc=$?
+	if [ "$rc" = 0 ]; then
+		export SD_ROOTFS=${out##*$'\n'}
+	elif [ "$rc" = 3 ]; then
+		export SD_ROOTFS_SKIP=$out
+	else
+		export SD_ROOTFS_SKIP="building the rootfs failed: $out"
+		printf 'not ok - tests/rig/sd-rootfs.sh\n'
+		printf '%s\n' "$out" | sed 's/^/#   /'
+		FAILED=$((FAILED + 1))
+		FAILURES+=("tests/rig/sd-rootfs.sh")
+	fi
+}
+
 main() {
 	local snap=$TMP/host.snap e2e asan_e2e
 	[ "$(id -u)" = 0 ] && bash "$HERE/host-unchanged.sh" snapshot "$snap"
@@ -117,6 +136,7 @@ main() {
 	else
 		skip_file tests/host-unchanged.sh "needs root"
 	fi
+	[ "$(id -u)" = 0 ] && sd_rootfs
 	mapfile -t e2e < <(LC_ALL=C ls -1 tests/e2e/*.sh 2>/dev/null)
 	run_e2e "" "${e2e[@]}"
 	if [ -n "${BUILD_ASAN:-}" ]; then

@@ -325,7 +325,7 @@ EOF
 o=$(out ctl create shared)
 like "$o" 'rc=0' "create JAIL for a root without a per-user token" || diag "$o"
 like "$o" 'note: bind_rw %h:%h is per user' "... leaves the per-user home out, with a note"
-is "$(ls /srv/shared/shared | tr '\n' ' ')" "bin dev etc lib lib64 proc sbin tmp usr var " \
+is "$(ls /srv/shared/shared | tr '\n' ' ')" "bin dev etc lib lib64 proc run sbin tmp usr var " \
 	"... and makes the shared mount points"
 like "$(cat /srv/shared/shared/etc/hosts)" '127\.0\.1\.1	box' "etc/hosts names the jail's hostname"
 like "$(ctl create frank)" 'created /srv/shared/shared/home/frank/' "create USER adds the home"

@@ -16,6 +16,13 @@
 # Exported to SCRIPT: RIG_DIR (/run/rig), RIG_SYSLOG, RIG_TOP (repo root),
 # RIG_HOST_MNTNS (the machine's mount namespace, for guards).
 # RIG_RW="PATH..." keeps those host paths writable (e.g. a coverage dir).
+#
+# A SCRIPT file with a line "# rig: cgroup" also gets a cgroup of its own:
+# a directory pam_jail-rig.PID in the machine's cgroup v2 hierarchy, made
+# the root of the rig's cgroup namespace and mounted writable at the v2
+# mount point inside the rig.  The outer isolate.sh removes it (and what a
+# test made under it) once the rig has ended; one left by a SIGKILLed run is
+# removed by the next run.  RIG_CGROUP=1 is exported to SCRIPT then.
 set -euo pipefail
 
 RIG_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -34,11 +41,56 @@ outside() {
 	RIG_SCRIPT_IS_FILE=0
 	[ ! -f "$1" ] || RIG_SCRIPT_IS_FILE=1
 	export RIG_HOST_MNTNS RIG_TOP RIG_SCRIPT_IS_FILE
+	if [ "$RIG_SCRIPT_IS_FILE" = 1 ] && grep -q '^# rig: cgroup' "$1"; then
+		with_own_cgroup "$@"
+	fi
 	# --kill-child: if unshare dies (kill -9 included), pid 1 gets SIGKILL
 	# and the kernel then kills the whole pid namespace.
 	# --propagation private: no mount made in the rig propagates out.
 	exec unshare --mount --pid --net --uts --ipc --fork --kill-child \
 		--propagation private -- /bin/bash "$RIG_SELF" --inside "$@"
+}
+
+# Where this machine mounts cgroup v2: /sys/fs/cgroup (unified) or
+# /sys/fs/cgroup/unified (hybrid).
+cgroup2_mount() {
+	local m
+	for m in /sys/fs/cgroup /sys/fs/cgroup/unified; do
+		[ "$(stat -f -c %T "$m" 2>/dev/null)" = cgroup2fs ] && { echo "$m"; return 0; }
+	done
+	return 1
+}
+
+# rmdir a cgroup tree bottom-up; the tasks of an ended rig may take a
+# moment to leave it.
+remove_cgroup_tree() {
+	local tries=50
+	[ -d "$1" ] || return 0
+	while ! find "$1" -depth -type d -exec rmdir {} + 2>/dev/null; do
+		[ -d "$1" ] || return 0
+		tries=$((tries - 1))
+		[ "$tries" -gt 0 ] || { echo "isolate.sh: cannot remove $1" >&2; return 1; }
+		sleep 0.1
+	done
+}
+
+with_own_cgroup() {
+	local top cg d rc=0
+	top=$(cgroup2_mount) || die "$1 wants a cgroup, and this machine has no cgroup v2 mount"
+	for d in "$top"/pam_jail-rig.*; do	# left by a SIGKILLed run
+		[ -d "$d" ] && ! kill -0 "${d##*.}" 2>/dev/null && remove_cgroup_tree "$d"
+	done
+	cg=$top/pam_jail-rig.$$
+	mkdir "$cg"
+	export RIG_CGROUP=1 RIG_CGROUP_MOUNT=$top
+	(
+		echo "$BASHPID" > "$cg/cgroup.procs"
+		exec unshare --mount --pid --net --uts --ipc --cgroup --fork \
+			--kill-child --propagation private -- \
+			/bin/bash "$RIG_SELF" --inside "$@"
+	) || rc=$?
+	remove_cgroup_tree "$cg" || rc=${rc/#0/1}
+	exit "$rc"
 }
 
 # ----------------------------------------------------------------- inside --
@@ -196,6 +248,16 @@ read_only_host() {
 	done < <(findmnt -rn -o TARGET)
 }
 
+# RIG_CGROUP: the rig's cgroup namespace is rooted at its own directory;
+# a cgroup2 mount made here shows that subtree only, writable.
+own_cgroup() {
+	[ "${RIG_CGROUP:-0}" = 1 ] || return 0
+	# mount(8) calls it "already mounted" while the host's read-only
+	# one is still there
+	umount --lazy "$RIG_CGROUP_MOUNT"
+	mount -t cgroup2 -o nosuid,nodev,noexec rig-cgroup "$RIG_CGROUP_MOUNT"
+}
+
 # /proc/sys: kernel knobs are global, whatever namespace writes them.
 read_only_proc() {
 	mount --bind /proc/sys /proc/sys
@@ -274,6 +336,7 @@ inside() {
 	fresh_proc
 	keep_rw
 	read_only_host
+	own_cgroup
 	exec 9<"$RIG_TOP"	# the repository, held across private_dirs
 	private_dirs
 	show_top

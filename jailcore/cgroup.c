@@ -1,0 +1,370 @@
+/* cgroup.c - see cgroup.h */
+#include "cgroup.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <dirent.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include "config.h"
+
+#ifndef CGROUP2_SUPER_MAGIC
+#define CGROUP2_SUPER_MAGIC 0x63677270
+#endif
+
+#define CG_TOP "pam_jail"	/* OWN: <v2 mount>/pam_jail/<name> */
+
+/* The three controllers, the limit file each takes, its config key and
+ * what a reset writes. */
+static const struct {
+	const char *ctrl, *file, *unset;
+} ctl[3] = {
+	{ "pids", "pids.max", "max" },
+	{ "memory", "memory.max", "max" },
+	{ "cpu", "cpu.max", "max" },
+};
+
+static const char *limit_value(const struct jc_plan *p, int i)
+{
+	const char *v[3] = { p->pids_max, p->memory_max, p->cpu_max };
+
+	return v[i][0] ? v[i] : NULL;
+}
+
+static bool wants_limits(const struct jc_plan *p)
+{
+	return limit_value(p, 0) || limit_value(p, 1) || limit_value(p, 2);
+}
+
+/* Where cgroup v2 is mounted: /sys/fs/cgroup on a unified host,
+ * /sys/fs/cgroup/unified on a hybrid one (the v1 controllers beside it).
+ * "" when neither. */
+static int find_v2_mount(char *out, size_t size, bool *readonly,
+			 struct jc_err *err)
+{
+	static const char *const where[] = { "/sys/fs/cgroup",
+					     "/sys/fs/cgroup/unified" };
+
+	out[0] = '\0';
+	for (size_t i = 0; i < sizeof(where) / sizeof(where[0]); i++) {
+		struct statfs sf;
+
+		if (statfs(where[i], &sf) < 0) {
+			if (errno == ENOENT || errno == ENOTDIR)
+				continue;
+			return jc_fail(err, errno, "statfs %s", where[i]);
+		}
+		if ((unsigned long)sf.f_type != CGROUP2_SUPER_MAGIC)
+			continue;
+		snprintf(out, size, "%s", where[i]);
+		*readonly = (sf.f_flags & ST_RDONLY) != 0;
+		return 0;
+	}
+	return 0;
+}
+
+/* The caller's cgroup v2 path, from the "0::" line of /proc/self/cgroup. */
+static int own_cgroup_path(char *out, size_t size, struct jc_err *err)
+{
+	char buf[4096], *line;
+	ssize_t n;
+	int fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return jc_fail(err, errno, "open /proc/self/cgroup");
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n < 0)
+		return jc_fail(err, errno, "read /proc/self/cgroup");
+	buf[n] = '\0';
+	for (line = buf; line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+		if (strncmp(line, "0::", 3) == 0) {
+			snprintf(out, size, "%.*s", (int)strcspn(line + 3, "\n"),
+				 line + 3);
+			return 0;
+		}
+	return jc_fail(err, 0, "/proc/self/cgroup has no cgroup v2 line");
+}
+
+/* sd_booted(3)'s test: systemd is pid 1 of this host. */
+static int systemd_booted(bool *yes, struct jc_err *err)
+{
+	struct stat st;
+
+	if (lstat("/run/systemd/system", &st) == 0) {
+		*yes = S_ISDIR(st.st_mode);
+		return 0;
+	}
+	if (errno != ENOENT)
+		return jc_fail(err, errno, "lstat /run/systemd/system");
+	*yes = false;
+	return 0;
+}
+
+/* "pids memory" of the limits PLAN sets whose controller is not among
+ * the hierarchy's (its root's cgroup.controllers). */
+static int missing_controllers(const struct jc_plan *p, int mnt, char *out,
+			       size_t size, struct jc_err *err)
+{
+	char have[512] = " ";
+	ssize_t n;
+	int fd = openat(mnt, "cgroup.controllers", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return jc_fail(err, errno, "open cgroup.controllers");
+	n = read(fd, have + 1, sizeof(have) - 3);
+	close(fd);
+	if (n < 0)
+		return jc_fail(err, errno, "read cgroup.controllers");
+	have[n + 1] = '\0';
+	for (char *c = have; *c; c++)
+		if (*c == '\n')
+			*c = ' ';
+	strcat(have, " ");
+	out[0] = '\0';
+	for (int i = 0; i < 3; i++) {
+		char word[16];
+
+		snprintf(word, sizeof(word), " %s ", ctl[i].ctrl);
+		if (limit_value(p, i) && !strstr(have, word))
+			snprintf(out + strlen(out), size - strlen(out), "%s%s",
+				 out[0] ? " " : "", ctl[i].ctrl);
+	}
+	return 0;
+}
+
+/* Limits that cannot be applied (or not enforced): a notice, or with
+ * limits_required the refusal. */
+static int unapplied(const struct jc_plan *p, struct jc_cgroup *cg,
+		     const char *why, struct jc_err *err)
+{
+	char which[64] = "";
+
+	for (int i = 0; i < 3; i++)
+		if (limit_value(p, i))
+			snprintf(which + strlen(which), sizeof(which) - strlen(which),
+				 "%s%s", which[0] ? " " : "", ctl[i].file);
+	snprintf(cg->notice, sizeof(cg->notice), "jail %s: cgroup limits (%s) %s",
+		 p->jail, which, why);
+	if (p->limits_required)
+		return jc_fail(err, 0, "%s, and the jail sets limits_required = yes",
+			       cg->notice);
+	return 0;
+}
+
+static int write_at(int dir, const char *file, const char *text,
+		    const char *where, struct jc_err *err)
+{
+	int fd = openat(dir, file, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	ssize_t n;
+
+	if (fd < 0)
+		return jc_fail(err, errno, "open %s/%s", where, file);
+	n = write(fd, text, strlen(text));
+	close(fd);
+	if (n < 0)
+		return jc_fail(err, errno, "write '%s' to %s/%s", text, where, file);
+	return 0;
+}
+
+/* mkdir DIR/NAME (an existing one is reused) and open it. */
+static int make_dir(int dir, const char *name, const char *shown,
+		    struct jc_err *err)
+{
+	int fd;
+
+	if (mkdirat(dir, name, 0755) < 0 && errno != EEXIST)
+		return jc_fail(err, errno, "mkdir %s", shown);
+	fd = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return jc_fail(err, errno, "open %s", shown);
+	return fd;
+}
+
+/* The controllers PLAN's limits need, enabled for the children of DIR
+ * (a cgroup with no process of its own: the hierarchy's root or
+ * pam_jail/). */
+static int enable_controllers(const struct jc_plan *p, int dir,
+			      const char *where, struct jc_err *err)
+{
+	for (int i = 0; i < 3; i++) {
+		char plus[16];
+
+		if (!limit_value(p, i))
+			continue;
+		snprintf(plus, sizeof(plus), "+%s", ctl[i].ctrl);
+		if (write_at(dir, "cgroup.subtree_control", plus, where, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Every limit file of the jail's cgroup gets PLAN's value, or "max" when
+ * PLAN has none: a reused cgroup keeps nothing of an older setup. */
+static int write_limits(const struct jc_plan *p, int dir, const char *where,
+			struct jc_err *err)
+{
+	for (int i = 0; i < 3; i++) {
+		const char *v = limit_value(p, i);
+
+		/* no file: the controller is not on v2 (the notice said so) */
+		if (faccessat(dir, ctl[i].file, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		if (write_at(dir, ctl[i].file, v ? v : ctl[i].unset, where, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int enter_own(const struct jc_plan *p, const char *mount, int mnt,
+		     const char *name, struct jc_cgroup *cg, struct jc_err *err)
+{
+	char missing[64], top[96];
+	int pj = -1, dir = -1, rc = -1;
+
+	if (missing_controllers(p, mnt, missing, sizeof(missing), err) < 0)
+		return -1;
+	if (missing[0]) {
+		char why[128];
+
+		snprintf(why, sizeof(why), "are not applied: this host's cgroup "
+			 "v2 has no %s controller", missing);
+		if (unapplied(p, cg, why, err) < 0)
+			return -1;
+	}
+	snprintf(top, sizeof(top), "%s/" CG_TOP, mount);
+	snprintf(cg->where, sizeof(cg->where), "%s/%.150s", top, name);
+	if ((pj = make_dir(mnt, CG_TOP, top, err)) < 0)
+		return -1;
+	if (!missing[0] && (enable_controllers(p, mnt, mount, err) < 0 ||
+			    enable_controllers(p, pj, top, err) < 0))
+		goto out;
+	if ((dir = make_dir(pj, name, cg->where, err)) < 0 ||
+	    write_limits(p, dir, cg->where, err) < 0 ||
+	    write_at(dir, "cgroup.procs", "0", cg->where, err) < 0)
+		goto out;
+	cg->kind = JC_CG_OWN;
+	rc = 0;
+out:
+	if (dir >= 0)
+		close(dir);
+	close(pj);
+	return rc;
+}
+
+/* SCOPE: pam_systemd made "session-ID.scope" for this login, and the
+ * caller is in it (not in the scope of an enclosing session, as su run
+ * inside one is). */
+static bool own_session_scope(const char *path, const char *sd_session,
+			      char *unit, size_t size)
+{
+	const char *last = strrchr(path, '/');
+
+	if (!sd_session[0] || !last)
+		return false;
+	snprintf(unit, size, "session-%s.scope", sd_session);
+	return strcmp(last + 1, unit) == 0;
+}
+
+static int enter_scope(const struct jc_plan *p, int mnt, const char *unit,
+		       struct jc_cgroup *cg, struct jc_err *err)
+{
+	struct jc_cg_limits l;
+	char missing[64], why[256];
+
+	cg->kind = JC_CG_SCOPE;
+	snprintf(cg->where, sizeof(cg->where), "%s", unit);
+	jc_cgroup_limits(p, &l);
+	if (!l.any)
+		return 0;
+	if (jc_systemd_set_limits(unit, &l, err) < 0)
+		return jc_err_wrap(err, "jail %s: limits", p->jail);
+	if (missing_controllers(p, mnt, missing, sizeof(missing), err) < 0)
+		return -1;
+	if (!missing[0])
+		return 0;
+	snprintf(why, sizeof(why), "are set on %s but not enforced: this host's "
+		 "cgroup v2 has no %s controller", unit, missing);
+	return unapplied(p, cg, why, err);
+}
+
+int jc_cgroup_enter(const struct jc_plan *p, const char *name,
+		    const char *sd_session, struct jc_cgroup *cg,
+		    struct jc_err *err)
+{
+	char mount[64], path[256], unit[80];
+	bool ro = false, sd = false;
+	int mnt, rc;
+
+	cg->kind = JC_CG_NONE;
+	cg->where[0] = cg->notice[0] = '\0';
+	if (find_v2_mount(mount, sizeof(mount), &ro, err) < 0)
+		return -1;
+	if (!mount[0])
+		return wants_limits(p) ? unapplied(p, cg, "are not applied: this "
+						   "host has no cgroup v2 hierarchy", err) : 0;
+	if (systemd_booted(&sd, err) < 0 || own_cgroup_path(path, sizeof(path), err) < 0)
+		return -1;
+	if (!sd && ro)
+		return wants_limits(p) ? unapplied(p, cg, "are not applied: cgroup "
+						   "v2 is mounted read-only here", err) : 0;
+	if (sd && !own_session_scope(path, sd_session, unit, sizeof(unit)))
+		return wants_limits(p) ? unapplied(p, cg, "are not applied: this "
+						   "login has no systemd session scope of "
+						   "its own (pam_systemd is not in its "
+						   "stack, or it runs inside another "
+						   "session)", err) : 0;
+	mnt = open(mount, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (mnt < 0)
+		return jc_fail(err, errno, "open %s", mount);
+	rc = sd ? enter_scope(p, mnt, unit, cg, err) :
+		  enter_own(p, mount, mnt, name, cg, err);
+	close(mnt);
+	return rc;
+}
+
+void jc_cgroup_sweep(const char *name)
+{
+	char mount[64], top[96];
+	bool ro = false;
+	struct dirent *d;
+	size_t len = strlen(name);
+	DIR *dir;
+
+	if (find_v2_mount(mount, sizeof(mount), &ro, NULL) < 0 || !mount[0] || ro)
+		return;
+	snprintf(top, sizeof(top), "%s/" CG_TOP, mount);
+	if (!(dir = opendir(top)))
+		return;
+	while ((d = readdir(dir)))
+		if (strncmp(d->d_name, name, len) == 0 && d->d_name[len] == '.')
+			(void)unlinkat(dirfd(dir), d->d_name, AT_REMOVEDIR);
+	closedir(dir);
+}
+
+void jc_cgroup_limits(const struct jc_plan *p, struct jc_cg_limits *l)
+{
+	unsigned long long q, per;
+	char qs[32], ps[32];
+
+	l->tasks = l->memory = l->cpu_quota_usec = UINT64_MAX;
+	l->cpu_period_usec = 0;
+	l->any = wants_limits(p);
+	/* the config checked these (config_limits.c); "max" stays UINT64_MAX */
+	if (p->pids_max[0] && jc_cfg_number(p->pids_max, false, &q) == 0)
+		l->tasks = q;
+	if (p->memory_max[0] && jc_cfg_number(p->memory_max, true, &q) == 0)
+		l->memory = q;
+	if (p->cpu_max[0] && sscanf(p->cpu_max, "%31s %31s", qs, ps) == 2 &&
+	    jc_cfg_number(ps, false, &per) == 0 && per > 0) {
+		l->cpu_period_usec = per;
+		if (jc_cfg_number(qs, false, &q) == 0)
+			l->cpu_quota_usec = q * 1000000ULL / per;
+	}
+}

@@ -1,0 +1,71 @@
+/* cgroup.h - the jail's cgroup: where its processes are counted and
+ * limited (pids_max, memory_max, cpu_max), and the root of its cgroup
+ * namespace.
+ *
+ * Three cases, decided per login while the caller still sees the host:
+ *
+ *   SCOPE  systemd runs the host and pam_systemd (earlier in the stack)
+ *          gave this login a session scope of its own: the scope is the
+ *          session's cgroup.  systemd owns every cgroup it made, so the
+ *          limits go to the scope as unit properties over D-Bus
+ *          (TasksMax, MemoryMax, CPUQuota: what `systemctl show` reports),
+ *          never into cgroupfs behind its back.
+ *   OWN    no systemd, cgroup v2 mounted writable: pam_jail makes
+ *          <v2 mount>/pam_jail/<jail id> itself, enables the controllers
+ *          the limits need, writes them, and moves the caller in.  Every
+ *          session of a shared jail joins that one cgroup.
+ *   NONE   no cgroup v2 hierarchy, a read-only one (a container), or a
+ *          systemd host where this login has no scope of its own (cron;
+ *          su inside another user's session): the session stays where it
+ *          is.  Limits then cannot be applied: one notice line, or a
+ *          refusal with limits_required = yes.
+ *
+ * The builder unshares CLONE_NEWCGROUP from inside the jail's cgroup, so
+ * /proc/self/cgroup reads "0::/" in the jail.  A session joining a running
+ * jail enters its cgroup namespace only in the OWN case (it is then in the
+ * same cgroup); otherwise it unshares one rooted at its own cgroup (its
+ * session scope), which is what it must see.
+ */
+#ifndef JAILCORE_CGROUP_H
+#define JAILCORE_CGROUP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "err.h"
+#include "plan.h"
+
+enum jc_cg_kind { JC_CG_NONE, JC_CG_OWN, JC_CG_SCOPE };
+
+struct jc_cgroup {
+	enum jc_cg_kind kind;
+	char where[256];	/* OWN: its path; SCOPE: the unit; NONE: "" */
+	char notice[256];	/* what the caller should log, or "" */
+};
+
+/* Place the calling process (a login's caller, before it builds or joins
+ * the jail NAME -- the registry id, or a per-session name) in the jail's
+ * cgroup and apply PLAN's limits there.  SD_SESSION is the login's
+ * XDG_SESSION_ID from pam_systemd, "" when none. */
+int jc_cgroup_enter(const struct jc_plan *plan, const char *name,
+		    const char *sd_session, struct jc_cgroup *cg,
+		    struct jc_err *err);
+
+/* OWN: remove the cgroups of ended sessions of jail NAME (rmdir fails on
+ * any that still has a process, so only empty ones go).  Best effort. */
+void jc_cgroup_sweep(const char *name);
+
+/* The limits as systemd takes them, parsed from PLAN's cgroup strings:
+ * UINT64_MAX for "max" or unset. */
+struct jc_cg_limits {
+	bool any;
+	unsigned long long tasks, memory, cpu_quota_usec, cpu_period_usec;
+};
+void jc_cgroup_limits(const struct jc_plan *plan, struct jc_cg_limits *l);
+
+/* sdbus.c: set L on the systemd unit UNIT (runtime, as `systemctl
+ * set-property --runtime` does). */
+int jc_systemd_set_limits(const char *unit, const struct jc_cg_limits *l,
+			  struct jc_err *err);
+
+#endif
