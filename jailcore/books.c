@@ -12,6 +12,14 @@
  * user cannot even look up a name there, so `who` and `last` inside show
  * nothing of other users.  A jail with its own /etc (allow_root) keeps its
  * own books: its root would get through the 0700 directory.
+ *
+ * The same way, and for the same caller only: the host's system bus
+ * socket at the jail's /run/dbus (trees with run/dbus).  pam_systemd's
+ * close_session connects to it from inside the jail's view to tell logind
+ * the session ends cleanly (ReleaseSession); it opens a new connection
+ * there, the one of its open_session is gone.  A jailed user cannot reach
+ * the socket; a jailed root (allow_root) never gets it: as uid 0 on the
+ * host's bus it could ask systemd to run anything outside the jail.
  */
 #include "mount_priv.h"
 
@@ -35,6 +43,7 @@ static const struct book books[JC_N_BOOKS] = {
 	{ "/var/log", "wtmp", "/var/log/wtmp" },
 	{ "/var/log", "lastlog", "/var/log/lastlog" },
 	{ "/var/run", "utmp", "/var/run/utmp" },
+	{ "/run/dbus", "system_bus_socket", "/run/dbus/system_bus_socket" },
 };
 
 /* Clone the host's files now, in the host's mount namespace; a file the
@@ -76,7 +85,8 @@ int jm_books_compose(const struct jc_plan *p, int root, struct jc_clones *c,
 		if (!open_dir || strcmp(open_dir, books[i].dir) != 0) {
 			jm_close_fd(&dirfd);
 			open_dir = books[i].dir;
-			/* a tree copied from a real system has var/run -> /run */
+			/* a tree copied from a real system has var/run -> /run
+			 * (no books there then) */
 			rc = jm_optional_tmpfs(root, p->root, open_dir, "0700",
 					       1ULL << 20, 0, MOUNT_ATTR_NOSUID |
 					       MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,

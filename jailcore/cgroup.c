@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <dirent.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -367,4 +368,19 @@ void jc_cgroup_limits(const struct jc_plan *p, struct jc_cg_limits *l)
 		if (jc_cfg_number(qs, false, &q) == 0)
 			l->cpu_quota_usec = q * 1000000ULL / per;
 	}
+}
+
+int jc_cgroup_detach_init(const struct jc_cgroup *cg, const char *id,
+			  const struct jc_plan *p, pid_t init_pid,
+			  struct jc_err *err)
+{
+	char unit[160], desc[PATH_MAX + 128];
+
+	if (cg->kind != JC_CG_SCOPE)
+		return 0;
+	/* the pid keeps the name unique: the scope of an ended jail of the
+	 * same id may not be collected yet */
+	snprintf(unit, sizeof(unit), "pam_jail-%.96s-%d.scope", id, (int)init_pid);
+	snprintf(desc, sizeof(desc), "pam_jail jail %s (%s)", p->jail, p->root);
+	return jc_systemd_start_scope(unit, init_pid, desc, err);
 }

@@ -6,7 +6,8 @@
  *
  *   SCOPE  systemd runs the host and pam_systemd (earlier in the stack)
  *          gave this login a session scope of its own: the scope is the
- *          session's cgroup.  systemd owns every cgroup it made, so the
+ *          session's cgroup (a shared jail's jail-init moves to a scope of
+ *          its own, see jc_cgroup_detach_init).  systemd owns every cgroup it made, so the
  *          limits go to the scope as unit properties over D-Bus
  *          (TasksMax, MemoryMax, CPUQuota: what `systemctl show` reports),
  *          never into cgroupfs behind its back.
@@ -31,6 +32,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "err.h"
 #include "plan.h"
@@ -66,6 +68,21 @@ void jc_cgroup_limits(const struct jc_plan *plan, struct jc_cg_limits *l);
 /* sdbus.c: set L on the systemd unit UNIT (runtime, as `systemctl
  * set-property --runtime` does). */
 int jc_systemd_set_limits(const char *unit, const struct jc_cg_limits *l,
+			  struct jc_err *err);
+
+/* sdbus.c: put PID (a shared jail's jail-init) in a transient scope UNIT
+ * of pam_jail.slice, as `systemd-run --scope` does, and wait until it is
+ * there. */
+#define JC_SYSTEMD_SLICE "pam_jail.slice"
+int jc_systemd_start_scope(const char *unit, pid_t pid, const char *desc,
+			   struct jc_err *err);
+
+/* SCOPE, share = user: the jail outlives the session that built it (other
+ * sessions join it, persist keeps it), so its jail-init must not die with
+ * that session's scope (loginctl terminate-session, KillUserProcesses=yes,
+ * the user's slice stopping): it moves to pam_jail-<id>-<pid>.scope. */
+int jc_cgroup_detach_init(const struct jc_cgroup *cg, const char *id,
+			  const struct jc_plan *plan, pid_t init_pid,
 			  struct jc_err *err);
 
 #endif

@@ -109,7 +109,8 @@ static int join_or_build(const struct jc_plan *p, const char *init_path,
 			rc = jc_jail_build(p, init_path, sock, bpf, h, err);
 			close(sock);
 		}
-		if (rc == 0 && jc_reg_write_info(&r, p, h->init_pid, err) < 0) {
+		if (rc == 0 && (jc_cgroup_detach_init(cg, r.id, p, h->init_pid, err) < 0 ||
+				jc_reg_write_info(&r, p, h->init_pid, err) < 0)) {
 			jc_jail_release(h, 1000, NULL);
 			rc = -1;
 		}
