@@ -265,6 +265,27 @@ static int make_runtime_dir(const struct jc_plan *p, struct jc_jail_handle *h,
 	return rc;
 }
 
+/* setns(CLONE_NEWNS) puts the caller at its new namespace's root mount.
+ * That is the jail's root only because init's pivot_root replaced the
+ * namespace's root -- which it does only when the builder stood at its
+ * namespace's root.  A chrooted caller (sshd in a chroot on a mount point)
+ * would land above the jail, in the host's tree: refuse, never run the
+ * session there. */
+static int check_root(const struct jc_plan *p, struct jc_err *err)
+{
+	struct stat want, got;
+
+	if (fstat(p->root_fd, &want) < 0)
+		return jc_fail(err, errno, "fstat the jail root %s", p->root);
+	if (stat("/", &got) < 0)
+		return jc_fail(err, errno, "stat / in the jail");
+	if (want.st_dev != got.st_dev || want.st_ino != got.st_ino)
+		return jc_fail(err, 0, "after entering the jail, / is not its root %s "
+			       "(is the caller chrooted? pam_jail needs it at "
+			       "the root of its mount namespace)", p->root);
+	return 0;
+}
+
 /* share = session: a cgroup per session, named after the jail's id and
  * the caller; the empty ones of ended sessions go first. */
 static int session_cgroup(const struct jc_plan *p, struct jc_cgroup *cg,
@@ -296,7 +317,7 @@ int jc_session_open(const struct jc_plan *p, const char *init_path,
 	} else {
 		rc = join_or_build(p, init_path, &bpf, h, joined, &cg, err);
 	}
-	if (rc == 0 && (jc_jail_enter(h, err) < 0 ||
+	if (rc == 0 && (jc_jail_enter(h, err) < 0 || check_root(p, err) < 0 ||
 			make_runtime_dir(p, h, err) < 0 ||
 			harden_caller(p, *joined, &bpf, err) < 0)) {
 		jc_jail_release(h, 1000, NULL);
@@ -343,7 +364,7 @@ int jc_session_enter_running(const struct jc_plan *p, struct jc_jail_handle *h,
 		struct jc_bpf bpf;
 
 		if (jc_seccomp_compile(&p->seccomp, &bpf, err) < 0 ||
-		    jc_jail_enter(h, err) < 0 ||
+		    jc_jail_enter(h, err) < 0 || check_root(p, err) < 0 ||
 		    harden_caller(p, true, &bpf, err) < 0) {
 			jc_jail_release(h, 1000, NULL);
 			rc = -1;

@@ -187,6 +187,18 @@ printf 'session required %s conf=%s init=/nonexistent\n' "$MODULE" "$RIG_CONF" |
 refused "a missing jail-init refuses the session"
 stack
 
+# A caller chrooted to a mount point (sshd in a chroot): the builder's
+# pivot_root swaps that root, not its mount namespace's, and setns() puts
+# the caller at the namespace's root -- the host's tree, above the jail.
+# Refused, never run there.
+install -d /run/rig/chroot
+mount --rbind / /run/rig/chroot
+rig_syslog_mark
+out=$(chroot /run/rig/chroot "$DRIVER" -s jailtest alice sh -c 'ls /; touch /run/rig/chroot-ran' 2>&1)
+is "$? $(test -e /run/rig/chroot-ran && echo ran)" "254 " 	"a chrooted caller is refused, the command never runs" || diag "$out"
+like "$(rig_syslog_grep 'is the caller chrooted')" 	"user alice jail web: after entering the jail, / is not its root $RIG_JAILS/alice" 	"... with one line saying why"
+umount --recursive --lazy /run/rig/chroot
+
 check "after every refused session no jail process remains" rig_jail_procs_gone 5
 check "and the caller's mount table is unchanged" rig_mounts_compare "$RIG_DIR/mounts.before"
 is "$(jailed echo back)" back "the restored setup works again"
