@@ -50,12 +50,13 @@ echo sdhost >"$SD_ROOT/etc/hostname"
 printf 'LANG=C.UTF-8\n' >"$SD_ROOT/etc/default/locale"
 if ! { sd_prepare_ssh && sd_user alice && sd_user bob && sd_user carol &&
 	sd_install_pam_jail "$MODULE" "$INIT" "$JAILCTL" &&
-	sd_jail_tree alice && sd_jail_tree bob &&
-	sd_pam_line sshd su cron systemd-user; }; then
+	sd_jail_tree alice && sd_jail_tree bob; }; then
 	not_ok "the booted host's tree is prepared"
 	done_testing
 	exit
 fi
+check "conf/pam.d's sshd, su, cron and systemd-user are the booted host's Debian stacks plus pam_jail, and its stacks now" \
+	sd_pam_examples sshd su cron systemd-user
 JAIL_WEB='root = /srv/jails/%u
 bind_ro = /usr /bin /lib /lib64 /sbin
 bind_rw = %h

@@ -148,18 +148,23 @@ sd_conf() {
 		chmod 644 "$SD_ROOT$SD_CONF.new" && mv -f "$SD_ROOT$SD_CONF.new" "$SD_ROOT$SD_CONF"
 }
 
-# sd_pam_line SERVICE...: Debian's own stack plus the README's line, last.
-# A stack that only exists as the vendor copy (/usr/lib/pam.d: systemd-user
-# on Debian 12) is copied to /etc/pam.d first, as an administrator would.
-sd_pam_line() {
-	local s f
+# sd_pam_examples SERVICE...: the project's example stacks (conf/pam.d) as
+# the booted host's.  Each must be that host's own Debian stack (its
+# /etc/pam.d file, or /usr/lib/pam.d for systemd-user, which Debian ships
+# there) byte for byte below the example's header, plus the pam_jail block
+# at the end (a blank line, a comment, the line): the stacks the README
+# shows are the stacks this test runs.
+sd_pam_examples() {
+	local s ex orig
 	for s in "$@"; do
-		f=$SD_ROOT/etc/pam.d/$s
-		if [ ! -f "$f" ] && [ -f "$SD_ROOT/usr/lib/pam.d/$s" ]; then
-			cp "$SD_ROOT/usr/lib/pam.d/$s" "$f" || return
+		ex=$RIG_TOP/conf/pam.d/$s
+		orig=$SD_ROOT/etc/pam.d/$s
+		[ -f "$orig" ] || orig=$SD_ROOT/usr/lib/pam.d/$s
+		if ! sed '1,/^$/d' "$ex" | head -n -3 | cmp -s - "$orig"; then
+			echo "sd_pam_examples: conf/pam.d/$s is not $orig plus pam_jail" >&2
+			return 1
 		fi
-		[ -f "$f" ] || { echo "sd_pam_line: no PAM stack $s" >&2; return 1; }
-		printf 'session required pam_jail.so\n' >>"$f"
+		install -m 644 -o 0 -g 0 "$ex" "$SD_ROOT/etc/pam.d/$s" || return
 	done
 }
 
