@@ -23,7 +23,7 @@ LDFLAGS   ?=
 ALL_CFLAGS  = -std=gnu11 $(OPT) $(WARN) $(HARDEN) $(SANITIZE) -D_GNU_SOURCE \
               -I. -DJC_INIT_PATH='"$(INIT_PATH)"' $(CFLAGS)
 ALL_LDFLAGS = -Wl,-z,relro,-z,now -Wl,--as-needed $(SANITIZE) $(LDFLAGS)
-LIBS        = -liniparser $(shell pkg-config --libs libcap libseccomp libsystemd 2>/dev/null || echo -lcap -lseccomp -lsystemd)
+LIBS        = -liniparser $(shell pkg-config --libs libcap libseccomp 2>/dev/null || echo -lcap -lseccomp)
 
 CORE_SRC  := $(wildcard jailcore/*.c)
 CORE_OBJ  := $(CORE_SRC:%.c=$(BUILD)/%.o)
