@@ -479,6 +479,44 @@ if cfg.ok:
         w("Drop-ins: %s" % facts.get("dropin", "not measured"))
     w("")
 
+# ------------------------------------------------- 7: systemd host ----
+
+sdr = Run("sd.tsv")
+sdf = kv("sd-facts.tsv")
+w("## 7. A systemd host")
+w("")
+if sdr.ok and sdr.has("sd-plain") and sdr.has("sd-jail"):
+    w("`ssh bn@127.0.0.1 true` from inside a booted systemd host (%s; "
+      "tests/rig/sd-boot.sh: journald, dbus, logind, sshd as a unit, Debian's "
+      "stacks with pam_systemd).  sd-plain: Debian's sshd stack; sd-jail: "
+      "conf/pam.d/sshd (pam_jail last), a shared jail built at each login, "
+      "whose jail-init gets a transient scope (StartTransientUnit); sd-limits: "
+      "the same for a jail with pids_max, memory_max and cpu_max, set on the "
+      "session scope (SetUnitProperties).  The stack is switched (untimed) "
+      "before each sample." % sdf.get("systemd", "systemd"))
+    w("")
+    w("| variant | n | median | p95 | failed |")
+    w("|---|---:|---:|---:|---:|")
+    for v in sdr.s:
+        w("| %s | %d | %s | %s | %d |" % (v, sdr.n(v), ms(med(sdr.vals(v))),
+                                          ms(p95(sdr.vals(v))), sdr.failed[v]))
+    w("")
+    for v in ("sd-jail", "sd-limits"):
+        if not sdr.has(v):
+            continue
+        d = sdr.diff(v, "sd-plain")
+        w("%s - sd-plain, paired: median %s (p95 %s), i.e. %+.1f%% of sd-plain's "
+          "median." % (v, ms(med(d)), ms(p95(d)), 100.0 * med(d) / med(sdr.vals("sd-plain"))))
+        w("")
+    if sdr.has("sd-limits"):
+        d = sdr.diff("sd-limits", "sd-jail")
+        w("The limits' own cost (sd-limits - sd-jail): median %s." % ms(med(d)))
+        w("")
+    w("pam_jail scopes left after the run: %s." % sdf.get("jail_scopes_left", "?"))
+else:
+    w("Not measured: %s" % sdf.get("error", "no results"))
+w("")
+
 # ------------------------------------------------- where time goes ----
 
 def phases(name):

@@ -8,7 +8,7 @@
 #
 # Knobs (environment): BENCH_RUNS [200], BENCH_WARMUP [10],
 # BENCH_SSH_RUNS [40], BENCH_STORM [100], BENCH_STORM_RUNS [5],
-# BENCH_SCALE ["100 1000"], BENCH_USERS ["10 1000 10000"],
+# BENCH_SCALE ["100 1000"], BENCH_USERS ["10 1000 10000"], BENCH_SD_RUNS [40],
 # BENCH_PROFILE [1], BENCH_DOC [docs/BENCHMARKS.md].
 set -euo pipefail
 
@@ -23,7 +23,8 @@ fi
 
 [ "$(id -u)" = 0 ] || { echo "bench/run.sh: needs root (the rig)" >&2; exit 1; }
 BUILD=${BUILD:-$TOP/build}
-export MODULE=$BUILD/pam_jail.so INIT=$BUILD/jail-init DRIVER=$BUILD/tests/pamdriver
+export MODULE=$BUILD/pam_jail.so INIT=$BUILD/jail-init DRIVER=$BUILD/tests/pamdriver \
+	JAILCTL=$BUILD/jailctl
 export BENCH_BIN=$BUILD/bench
 export BENCH_OUT=$BUILD/bench-results
 DOC=${BENCH_DOC:-$TOP/docs/BENCHMARKS.md}
@@ -37,7 +38,7 @@ mkdir -p "$BENCH_OUT"
 # The exact command, the knobs and the machine, for the report.
 {
 	printf 'command\t%s\n' "${BENCH_COMMAND:-make bench}"
-	for v in BENCH_RUNS BENCH_WARMUP BENCH_SSH_RUNS BENCH_STORM BENCH_STORM_RUNS \
+	for v in BENCH_RUNS BENCH_WARMUP BENCH_SSH_RUNS BENCH_STORM BENCH_STORM_RUNS BENCH_SD_RUNS \
 		BENCH_SCALE BENCH_USERS BENCH_PROFILE; do
 		[ -z "${!v:-}" ] || printf 'env_%s\t%s\n' "$v" "${!v}"
 	done
@@ -56,6 +57,19 @@ start=$(date +%s)
 rc=0
 RIG_RW=$BENCH_OUT timeout -k 10 "${BENCH_TIMEOUT:-1800}" \
 	"$TOP/tests/rig/isolate.sh" "$HERE/inside.sh" </dev/null || rc=$?
+# 7: the systemd host boots from a rootfs built (or cached) here, outside
+# the rigs; it has a rig (and a cgroup) of its own.
+if [ "$rc" = 0 ]; then
+	if SD_ROOTFS=$("$TOP/tests/rig/sd-rootfs.sh"); then
+		export SD_ROOTFS
+		RIG_RW=$BENCH_OUT timeout -k 10 600 "$TOP/tests/rig/isolate.sh" \
+			"$HERE/systemd.sh" </dev/null ||
+			echo "bench/run.sh: the systemd-host part failed (see $BENCH_OUT/sd-facts.tsv)" >&2
+	else
+		printf 'error\tno rootfs for the systemd host (tests/rig/sd-rootfs.sh)\n' \
+			>>"$BENCH_OUT/sd-facts.tsv"
+	fi
+fi
 printf 'loadavg_end\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)" >>"$BENCH_OUT/machine.tsv"
 printf 'duration_s\t%s\n' "$(($(date +%s) - start))" >>"$BENCH_OUT/machine.tsv"
 if [ "$rc" != 0 ]; then
