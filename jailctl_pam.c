@@ -22,6 +22,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "jailctl.h"
 
@@ -378,7 +379,7 @@ static void lint_reached(const char *service, const struct pstack *st,
 	}
 }
 
-static void lint_file(const char *dir, const char *name, struct findings *f,
+static bool lint_file(const char *dir, const char *name, struct findings *f,
 		      unsigned *n_files)
 {
 	struct pstack st = { 0 };
@@ -401,6 +402,7 @@ static void lint_file(const char *dir, const char *name, struct findings *f,
 	}
 	*n_files += any;
 	free(st.v);
+	return any;
 }
 
 /* Editor and package-manager leftovers are no PAM service. */
@@ -426,6 +428,69 @@ static bool is_service_name(const char *n)
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A user@.service drop-in that runs `jailctl user-manager`
+ * (conf/systemd/user@.service.d/pam_jail.conf), wherever systemd reads
+ * drop-ins of a system unit. */
+static bool user_manager_dropin(void)
+{
+	static const char *const dirs[] = {
+		"/etc/systemd/system/user@.service.d",
+		"/run/systemd/system/user@.service.d",
+		"/usr/lib/systemd/system/user@.service.d",
+		"/lib/systemd/system/user@.service.d",
+	};
+	bool found = false;
+
+	for (size_t i = 0; !found && i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		struct dirent *de;
+		DIR *d = opendir(dirs[i]);
+
+		while (d && !found && (de = readdir(d))) {
+			char path[PATH_MAX], line[512];
+			size_t len = strlen(de->d_name);
+			FILE *fp;
+
+			if (len < 5 || strcmp(de->d_name + len - 5, ".conf") != 0)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", dirs[i], de->d_name);
+			if (!(fp = fopen(path, "re")))
+				continue;
+			while (!found && fgets(line, sizeof(line), fp))
+				found = strncmp(line, "ExecCondition=", 14) == 0 &&
+					strstr(line, "jailctl user-manager") != NULL;
+			fclose(fp);
+		}
+		if (d)
+			closedir(d);
+	}
+	return found;
+}
+
+/* On a systemd host, logind starts every user's systemd manager
+ * (user@UID.service), outside any jail, with the user's home: jailed users
+ * must not get one (README, "systemd hosts"). */
+static void lint_user_manager(const char *dir, bool in_systemd_user,
+			      struct findings *f)
+{
+	struct stat st;
+
+	if (lstat("/run/systemd/system", &st) < 0 || !S_ISDIR(st.st_mode))
+		return;	/* not booted with systemd */
+	if (!in_systemd_user && access("/usr/lib/pam.d/systemd-user", F_OK) == 0 &&
+	    access("/etc/pam.d/systemd-user", F_OK) < 0) {
+		/* Debian's vendor copy, read when /etc has none */
+		unsigned n = 0;
+
+		in_systemd_user = lint_file("/usr/lib/pam.d", "systemd-user", f, &n);
+	}
+	if (in_systemd_user || user_manager_dropin())
+		return;
+	finding(f, "systemd host: jailed users still get a systemd user manager "
+		"outside their jail (user@UID.service, which runs units from "
+		"their home): install the drop-in user@.service.d/pam_jail.conf, "
+		"or add pam_jail to %s/systemd-user", dir);
 }
 
 int pam_lint(const char *dir, struct findings *f, unsigned *n_files)
@@ -460,10 +525,16 @@ int pam_lint(const char *dir, struct findings *f, unsigned *n_files)
 	closedir(d);
 	if (n)
 		qsort(names, n, sizeof(*names), cmp_str);
+	bool in_systemd_user = false;
+
 	for (size_t i = 0; i < n; i++) {
-		lint_file(dir, names[i], f, n_files);
+		if (lint_file(dir, names[i], f, n_files) &&
+		    strcmp(names[i], "systemd-user") == 0)
+			in_systemd_user = true;
 		free(names[i]);
 	}
 	free(names);
+	if (*n_files)
+		lint_user_manager(dir, in_systemd_user, f);
 	return 0;
 }

@@ -319,6 +319,17 @@ like "$(sd_journal -o short | grep "user@$alice_uid.service")" \
 	"user@$alice_uid.service: Skipped due to .exec-condition." \
 	"the drop-in's ExecCondition (jailctl user-manager) skips it: a condition, not a failure"
 
+# Lingering starts a user's manager at boot and keeps it, without a login:
+# the drop-in skips it for a jailed user all the same.
+rig_wait 20 user_gone alice
+sd_journal_mark
+sd_env loginctl enable-linger alice
+like "$(sd_journal_grep "user@$alice_uid.service: Skipped due to .exec-condition." 10)" \
+	'Skipped' "with lingering on (no login), alice's manager is skipped by the drop-in too"
+unlike "$(sd_env systemctl is-active "user@$alice_uid.service")" '^(active|activating)$' \
+	"... and does not run"
+sd_env loginctl disable-linger alice
+
 # carol has no jail: her user manager works, and runs her planted unit (so
 # the check above could have seen one).
 install -d -m 755 -o "$carol_uid" -g "$carol_uid" "$SD_ROOT/home/carol/.config" \
@@ -397,6 +408,11 @@ is "$(printf '%s\n' "$cron_out" | sed '1,/^--$/d')" "$(printf 'alice\n--\n%s' "$
 
 sd_env rm -f "$SD_DROPIN"
 sd_env systemctl daemon-reload
+check "jailctl check: the PAM line in systemd-user alone is enough" sd_env jailctl check
+sd_env mv /etc/pam.d/systemd-user /etc/pam.d/systemd-user.off
+like "$(sd_env jailctl check 2>&1)" 'systemd host: jailed users still get a systemd user manager outside their jail' \
+	"jailctl check flags a systemd host with neither the drop-in nor pam_jail in systemd-user"
+sd_env mv /etc/pam.d/systemd-user.off /etc/pam.d/systemd-user
 rig_wait 20 user_gone alice
 sd_journal_mark
 hold alice 8 || not_ok "alice holds a session (no drop-in)" "$(cat "$RIG_DIR/hold.alice.8")"
