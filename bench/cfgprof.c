@@ -1,5 +1,6 @@
-/* cfgprof - the config part of a session, in process: jc_config_load +
- * jc_plan_for_user + free, RUNS times, for the profile of "config size"
+/* cfgprof - the config part of a session, in process: jc_config_load_for
+ * (what a login loads: the file, with only USER's own [user:] rule parsed)
+ * + jc_plan_for_user + free, RUNS times, for the profile of "config size"
  * (docs/BENCHMARKS.md).  Runs under valgrind --tool=callgrind as is; no
  * namespace is touched.  Prints the median wall time per run in
  * microseconds.  Run it where the jail tree exists (in the rig): the plan
@@ -50,7 +51,7 @@ int main(int argc, char **argv)
 		int rc;
 
 		clock_gettime(CLOCK_MONOTONIC, &a);
-		if (jc_config_load(argv[optind], &cfg, &err) < 0) {
+		if (jc_config_load_for(argv[optind], pw->pw_name, &cfg, &err) < 0) {
 			fprintf(stderr, "cfgprof: %s\n", err.msg);
 			return 1;
 		}

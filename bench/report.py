@@ -436,7 +436,9 @@ if cfg.ok:
     w("")
     w("The INI file holds N `[user:uI]` rules (`jail = web`; only the "
       "measured user exists, its rule is the last).  Session cost = "
-      "users-N - plain.  *parse* is the config load + plan alone, in process "
+      "users-N - plain.  *config load + plan* is a login's share alone, in process "
+      "(jc_config_load_for: the whole file scanned, only the user's own rule "
+      "parsed; then the plan) "
       "(bench/cfgprof.c, median of 15).")
     w("")
     w("| users | file size | n | session cost median | p95 | vs 10 | config load + plan |")
