@@ -256,6 +256,12 @@ own_cgroup() {
 	# one is still there
 	umount --lazy "$RIG_CGROUP_MOUNT"
 	mount -t cgroup2 -o nosuid,nodev,noexec rig-cgroup "$RIG_CGROUP_MOUNT"
+	# The rig's processes live in a leaf, as a host's do in init.scope:
+	# only a cgroup with no process of its own may hand controllers to
+	# its children (cgroup v2's "no internal processes" rule), and the
+	# module enables them at this root on a host that has them on v2.
+	mkdir "$RIG_CGROUP_MOUNT/rig"
+	echo $$ >"$RIG_CGROUP_MOUNT/rig/cgroup.procs"
 }
 
 # /proc/sys: kernel knobs are global, whatever namespace writes them.
