@@ -21,8 +21,8 @@
 
 #define CG_TOP "pam_jail"	/* OWN: <v2 mount>/pam_jail/<name> */
 
-/* The three controllers, the limit file each takes, its config key and
- * what a reset writes. */
+/* The three controllers, the limit file each takes and what a reset
+ * writes.  A mask of them: bit i for ctl[i]. */
 static const struct {
 	const char *ctrl, *file, *unset;
 } ctl[3] = {
@@ -38,9 +38,24 @@ static const char *limit_value(const struct jc_plan *p, int i)
 	return v[i][0] ? v[i] : NULL;
 }
 
-static bool wants_limits(const struct jc_plan *p)
+static unsigned wanted(const struct jc_plan *p)
 {
-	return limit_value(p, 0) || limit_value(p, 1) || limit_value(p, 2);
+	unsigned m = 0;
+
+	for (int i = 0; i < 3; i++)
+		m |= limit_value(p, i) ? 1u << i : 0;
+	return m;
+}
+
+/* "pids memory" (FIELD 0: the controllers) or "pids.max memory.max"
+ * (FIELD 1: the files) of MASK. */
+static void mask_text(unsigned mask, int field, char *out, size_t size)
+{
+	out[0] = '\0';
+	for (int i = 0; i < 3; i++)
+		if (mask & (1u << i))
+			snprintf(out + strlen(out), size - strlen(out), "%s%s",
+				 out[0] ? " " : "", field ? ctl[i].file : ctl[i].ctrl);
 }
 
 /* Where cgroup v2 is mounted: /sys/fs/cgroup on a unified host,
@@ -73,7 +88,7 @@ static int find_v2_mount(char *out, size_t size, bool *readonly,
 /* The caller's cgroup v2 path, from the "0::" line of /proc/self/cgroup. */
 static int own_cgroup_path(char *out, size_t size, struct jc_err *err)
 {
-	char buf[4096], *line;
+	char buf[4096], *line, *save = NULL;
 	ssize_t n;
 	int fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
 
@@ -84,10 +99,10 @@ static int own_cgroup_path(char *out, size_t size, struct jc_err *err)
 	if (n < 0)
 		return jc_fail(err, errno, "read /proc/self/cgroup");
 	buf[n] = '\0';
-	for (line = buf; line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
 		if (strncmp(line, "0::", 3) == 0) {
-			snprintf(out, size, "%.*s", (int)strcspn(line + 3, "\n"),
-				 line + 3);
+			snprintf(out, size, "%s", line + 3);
 			return 0;
 		}
 	return jc_fail(err, 0, "/proc/self/cgroup has no cgroup v2 line");
@@ -108,10 +123,10 @@ static int systemd_booted(bool *yes, struct jc_err *err)
 	return 0;
 }
 
-/* "pids memory" of the limits PLAN sets whose controller is not among
- * the hierarchy's (its root's cgroup.controllers). */
-static int missing_controllers(const struct jc_plan *p, int mnt, char *out,
-			       size_t size, struct jc_err *err)
+/* *MISSING: the limits PLAN sets whose controller is not among the
+ * hierarchy's (its root's cgroup.controllers). */
+static int missing_controllers(const struct jc_plan *p, int mnt,
+			       unsigned *missing, struct jc_err *err)
 {
 	char have[512] = " ";
 	ssize_t n;
@@ -128,29 +143,27 @@ static int missing_controllers(const struct jc_plan *p, int mnt, char *out,
 		if (*c == '\n')
 			*c = ' ';
 	strcat(have, " ");
-	out[0] = '\0';
+	*missing = 0;
 	for (int i = 0; i < 3; i++) {
 		char word[16];
 
 		snprintf(word, sizeof(word), " %s ", ctl[i].ctrl);
 		if (limit_value(p, i) && !strstr(have, word))
-			snprintf(out + strlen(out), size - strlen(out), "%s%s",
-				 out[0] ? " " : "", ctl[i].ctrl);
+			*missing |= 1u << i;
 	}
 	return 0;
 }
 
-/* Limits that cannot be applied (or not enforced): a notice, or with
- * limits_required the refusal. */
-static int unapplied(const struct jc_plan *p, struct jc_cgroup *cg,
-		     const char *why, struct jc_err *err)
+/* The limits of MASK cannot be applied (or are not enforced): a notice,
+ * or with limits_required the refusal. */
+static int unapplied(const struct jc_plan *p, unsigned mask,
+		     struct jc_cgroup *cg, const char *why, struct jc_err *err)
 {
-	char which[64] = "";
+	char which[64];
 
-	for (int i = 0; i < 3; i++)
-		if (limit_value(p, i))
-			snprintf(which + strlen(which), sizeof(which) - strlen(which),
-				 "%s%s", which[0] ? " " : "", ctl[i].file);
+	if (!mask)
+		return 0;
+	mask_text(mask, 1, which, sizeof(which));
 	snprintf(cg->notice, sizeof(cg->notice), "jail %s: cgroup limits (%s) %s",
 		 p->jail, which, why);
 	if (p->limits_required)
@@ -188,16 +201,15 @@ static int make_dir(int dir, const char *name, const char *shown,
 	return fd;
 }
 
-/* The controllers PLAN's limits need, enabled for the children of DIR
- * (a cgroup with no process of its own: the hierarchy's root or
- * pam_jail/). */
-static int enable_controllers(const struct jc_plan *p, int dir,
-			      const char *where, struct jc_err *err)
+/* The controllers of MASK, enabled for the children of DIR (a cgroup with
+ * no process of its own: the hierarchy's root or pam_jail/). */
+static int enable_controllers(unsigned mask, int dir, const char *where,
+			      struct jc_err *err)
 {
 	for (int i = 0; i < 3; i++) {
 		char plus[16];
 
-		if (!limit_value(p, i))
+		if (!(mask & (1u << i)))
 			continue;
 		snprintf(plus, sizeof(plus), "+%s", ctl[i].ctrl);
 		if (write_at(dir, "cgroup.subtree_control", plus, where, err) < 0)
@@ -226,25 +238,28 @@ static int write_limits(const struct jc_plan *p, int dir, const char *where,
 static int enter_own(const struct jc_plan *p, const char *mount, int mnt,
 		     const char *name, struct jc_cgroup *cg, struct jc_err *err)
 {
-	char missing[64], top[96];
+	unsigned missing, usable;
+	char top[96];
 	int pj = -1, dir = -1, rc = -1;
 
-	if (missing_controllers(p, mnt, missing, sizeof(missing), err) < 0)
+	if (missing_controllers(p, mnt, &missing, err) < 0)
 		return -1;
-	if (missing[0]) {
-		char why[128];
+	usable = wanted(p) & ~missing;
+	if (missing) {
+		char names[32], why[128];
 
+		mask_text(missing, 0, names, sizeof(names));
 		snprintf(why, sizeof(why), "are not applied: this host's cgroup "
-			 "v2 has no %s controller", missing);
-		if (unapplied(p, cg, why, err) < 0)
+			 "v2 has no %s controller", names);
+		if (unapplied(p, missing, cg, why, err) < 0)
 			return -1;
 	}
 	snprintf(top, sizeof(top), "%s/" CG_TOP, mount);
 	snprintf(cg->where, sizeof(cg->where), "%s/%.150s", top, name);
 	if ((pj = make_dir(mnt, CG_TOP, top, err)) < 0)
 		return -1;
-	if (!missing[0] && (enable_controllers(p, mnt, mount, err) < 0 ||
-			    enable_controllers(p, pj, top, err) < 0))
+	if (enable_controllers(usable, mnt, mount, err) < 0 ||
+	    enable_controllers(usable, pj, top, err) < 0)
 		goto out;
 	if ((dir = make_dir(pj, name, cg->where, err)) < 0 ||
 	    write_limits(p, dir, cg->where, err) < 0 ||
@@ -277,7 +292,8 @@ static int enter_scope(const struct jc_plan *p, int mnt, const char *unit,
 		       struct jc_cgroup *cg, struct jc_err *err)
 {
 	struct jc_cg_limits l;
-	char missing[64], why[256];
+	char names[32], why[256];
+	unsigned missing;
 
 	cg->kind = JC_CG_SCOPE;
 	snprintf(cg->where, sizeof(cg->where), "%s", unit);
@@ -286,13 +302,14 @@ static int enter_scope(const struct jc_plan *p, int mnt, const char *unit,
 		return 0;
 	if (jc_systemd_set_limits(unit, &l, err) < 0)
 		return jc_err_wrap(err, "jail %s: limits", p->jail);
-	if (missing_controllers(p, mnt, missing, sizeof(missing), err) < 0)
+	if (missing_controllers(p, mnt, &missing, err) < 0)
 		return -1;
-	if (!missing[0])
+	if (!missing)
 		return 0;
+	mask_text(missing, 0, names, sizeof(names));
 	snprintf(why, sizeof(why), "are set on %s but not enforced: this host's "
-		 "cgroup v2 has no %s controller", unit, missing);
-	return unapplied(p, cg, why, err);
+		 "cgroup v2 has no %s controller", unit, names);
+	return unapplied(p, missing, cg, why, err);
 }
 
 int jc_cgroup_enter(const struct jc_plan *p, const char *name,
@@ -308,19 +325,18 @@ int jc_cgroup_enter(const struct jc_plan *p, const char *name,
 	if (find_v2_mount(mount, sizeof(mount), &ro, err) < 0)
 		return -1;
 	if (!mount[0])
-		return wants_limits(p) ? unapplied(p, cg, "are not applied: this "
-						   "host has no cgroup v2 hierarchy", err) : 0;
+		return unapplied(p, wanted(p), cg, "are not applied: this host "
+				 "has no cgroup v2 hierarchy", err);
 	if (systemd_booted(&sd, err) < 0 || own_cgroup_path(path, sizeof(path), err) < 0)
 		return -1;
 	if (!sd && ro)
-		return wants_limits(p) ? unapplied(p, cg, "are not applied: cgroup "
-						   "v2 is mounted read-only here", err) : 0;
+		return unapplied(p, wanted(p), cg, "are not applied: cgroup v2 "
+				 "is mounted read-only here", err);
 	if (sd && !own_session_scope(path, sd_session, unit, sizeof(unit)))
-		return wants_limits(p) ? unapplied(p, cg, "are not applied: this "
-						   "login has no systemd session scope of "
-						   "its own (pam_systemd is not in its "
-						   "stack, or it runs inside another "
-						   "session)", err) : 0;
+		return unapplied(p, wanted(p), cg, "are not applied: this login "
+				 "has no systemd session scope of its own "
+				 "(pam_systemd is not in its stack, or it runs "
+				 "inside another session)", err);
 	mnt = open(mount, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (mnt < 0)
 		return jc_fail(err, errno, "open %s", mount);
@@ -356,7 +372,7 @@ void jc_cgroup_limits(const struct jc_plan *p, struct jc_cg_limits *l)
 
 	l->tasks = l->memory = l->cpu_quota_usec = UINT64_MAX;
 	l->cpu_period_usec = 0;
-	l->any = wants_limits(p);
+	l->any = wanted(p) != 0;
 	/* the config checked these (config_limits.c); "max" stays UINT64_MAX */
 	if (p->pids_max[0] && jc_cfg_number(p->pids_max, false, &q) == 0)
 		l->tasks = q;
