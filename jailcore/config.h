@@ -172,12 +172,18 @@ int jc_config_load(const char *path, struct jc_config **out,
 
 /* A login's load for USER: as jc_config_load -- every file read and
  * admitted, every line scanned (syntax, sections, keys, names, duplicates)
- * -- but the [user:] sections of other users are not parsed further, so a
- * config with 10,000 users costs a login about what a small one does.  A
- * mistake in another user's rule refuses that user's logins, and jailctl
- * check reports it. */
+ * -- but the [user:] sections of other users are not parsed further.  A
+ * mistake in the values of another user's rule refuses that user's logins,
+ * and jailctl check reports it.  Files exactly as a previous login scanned
+ * them without an error (the section index in /run/pam_jail,
+ * config_cache.c) are not scanned again past their own user's rule, so a
+ * config with 10,000 users costs a login about what a small one does. */
 int jc_config_load_for(const char *path, const char *user,
 		       struct jc_config **out, struct jc_err *err);
+/* The same with the section index in CACHE_DIR (NULL: none); for tests. */
+int jc_config_load_for_at(const char *path, const char *user,
+			  const char *cache_dir, struct jc_config **out,
+			  struct jc_err *err);
 
 /* As jc_config_load with the drop-in directory DIR: NULL is the default
  * (jc_config_dropin_dir), "" reads no drop-ins. */

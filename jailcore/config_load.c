@@ -29,6 +29,8 @@ struct file {
 	char *path;		/* for messages; the model keeps a copy */
 	char *text;
 	size_t len;
+	int lines;		/* physical: '\n's + 1 */
+	struct jc_cfg_ident id;	/* for the section index (config_cache.c) */
 	struct jc_scan sc;
 	struct jc_ini ini;
 	bool dead;		/* collect mode: unusable, its sections ignored */
@@ -41,6 +43,8 @@ struct loader {
 	struct jc_err *err;
 	bool incomplete;	/* collect mode: a file was not used at all */
 	const char *only_user;	/* a login's load: see jc_config_load_for */
+	const char *cache_dir;	/* the section index's, or NULL */
+	bool cached;		/* the index matched: others' rules emptied */
 };
 
 /* ---- errors --------------------------------------------------------------- */
@@ -113,7 +117,8 @@ const char *jc_config_where(const struct jc_config *cfg, const char *file,
 /* ---- reading files ---------------------------------------------------- */
 
 /* The rule doas and sshd apply: root's file, nobody else may write it. */
-static int check_conf_fd(int fd, const char *path, struct jc_err *err)
+static int check_conf_fd(int fd, const char *path, struct jc_cfg_ident *id,
+			 struct jc_err *err)
 {
 	struct stat st;
 
@@ -127,6 +132,7 @@ static int check_conf_fd(int fd, const char *path, struct jc_err *err)
 		return jc_fail(err, 0, "%s: writable by group or others", path);
 	if (st.st_size > CONF_MAX)
 		return jc_fail(err, 0, "%s: larger than 1 MiB", path);
+	jc_cfg_ident_of(&st, id);
 	return 0;
 }
 
@@ -184,6 +190,16 @@ static struct file *add_file(struct loader *L, const char *path)
 	return f;
 }
 
+static int count_lines(const char *text, size_t len)
+{
+	int n = 1;
+
+	for (const char *p = text, *end = text + len;
+	     (p = memchr(p, '\n', (size_t)(end - p))); p++)
+		n++;
+	return n;
+}
+
 /* NAME relative to DIRFD (or AT_FDCWD), shown as PATH in messages. */
 static int read_file(struct loader *L, int dirfd, const char *name,
 		     const char *path)
@@ -199,9 +215,11 @@ static int read_file(struct loader *L, int dirfd, const char *name,
 	if (fd < 0)
 		rc = jc_fail(L->err, errno, "%s: cannot open", path);
 	else
-		rc = check_conf_fd(fd, path, L->err);
+		rc = check_conf_fd(fd, path, &f->id, L->err);
 	if (rc == 0)
 		rc = read_all(fd, path, &f->text, &f->len, L->err);
+	if (rc == 0)
+		f->lines = count_lines(f->text, f->len);
 	if (fd >= 0)
 		close(fd);
 	if (rc == 0)
@@ -457,11 +475,9 @@ static int blank_lines(struct jc_scan *sc, int from, int to)
 static int only_user_file(const struct loader *L, struct file *f)
 {
 	struct jc_scan *sc = &f->sc;
-	int last = 1;
+	int last = f->lines;
 	size_t keep = 0;
 
-	for (size_t i = 0; i < f->len; i++)
-		last += f->text[i] == '\n';
 	for (size_t k = 0; k < sc->n_secs; k++) {
 		struct jc_scan_sec *s = &sc->secs[k];
 		int end = k + 1 < sc->n_secs ? sc->secs[k + 1].line : last + 1;
@@ -490,6 +506,61 @@ static int only_user(struct loader *L)
 	return 0;
 }
 
+/* ---- the section index (config_cache.c) ------------------------------- */
+
+static struct jc_cfg_cached *index_view(const struct loader *L)
+{
+	struct jc_cfg_cached *c = calloc(L->n, sizeof(*c));
+
+	for (size_t i = 0; c && i < L->n; i++)
+		c[i] = (struct jc_cfg_cached){ .path = L->f[i].path,
+					       .id = L->f[i].id,
+					       .lines = L->f[i].lines,
+					       .sc = &L->f[i].sc };
+	return c;
+}
+
+/* A login whose files the index knows: the other users' rules are emptied
+ * before the scan (config_cache.c says why that is safe). */
+static int use_index(struct loader *L)
+{
+	struct jc_cfg_cached *c;
+	struct jc_cfg_hit hit;
+	int rc = 0;
+
+	for (size_t i = 0; i < L->n; i++)
+		if (L->f[i].dead)
+			return 0;
+	if (!(c = index_view(L)))
+		return 0;
+	if (jc_cfg_cache_lookup(L->cache_dir, L->n, c, L->only_user, &hit) == 1) {
+		L->cached = true;
+		for (size_t i = 0; i < L->n && rc == 0; i++) {
+			const struct jc_cfg_hit_file *h = &hit.files[i];
+			size_t drop = h->users - h->has_user;
+
+			/* the main file must keep a section (scan_files) */
+			if (drop && !(i == 0 && drop == h->secs) &&
+			    jc_cfg_prune(&L->f[i].text, &L->f[i].len, h) < 0)
+				rc = jc_fail(L->err, ENOMEM, "%s: loading", L->f[i].path);
+		}
+		jc_cfg_hit_free(&hit);
+	}
+	free(c);
+	return rc;
+}
+
+/* After a full scan without an error: the next login may skip it. */
+static void store_index(const struct loader *L)
+{
+	struct jc_cfg_cached *c;
+
+	if (L->incomplete || !(c = index_view(L)))
+		return;
+	jc_cfg_cache_store(L->cache_dir, L->n, c);
+	free(c);
+}
+
 static int run_passes(struct loader *L, struct jc_config **out)
 {
 	struct jc_config *cfg = NULL;
@@ -497,8 +568,13 @@ static int run_passes(struct loader *L, struct jc_config **out)
 	int rc = -1;
 
 	*out = NULL;
-	if (scan_files(L) < 0 || check_dups(L) < 0 ||
-	    (L->only_user && only_user(L) < 0) || ini_files(L) < 0)
+	if (L->only_user && L->cache_dir && use_index(L) < 0)
+		return -1;
+	if (scan_files(L) < 0 || check_dups(L) < 0)
+		return -1;
+	if (L->only_user && L->cache_dir && !L->cached)
+		store_index(L);
+	if ((L->only_user && only_user(L) < 0) || ini_files(L) < 0)
 		return -1;
 	if (new_model(L, &cfg) < 0 || build_model(L, cfg) < 0)
 		goto done;
@@ -562,10 +638,12 @@ int jc_config_load(const char *path, struct jc_config **out,
 	return jc_config_load_dir(path, NULL, out, err);
 }
 
-int jc_config_load_for(const char *path, const char *user,
-		       struct jc_config **out, struct jc_err *err)
+int jc_config_load_for_at(const char *path, const char *user,
+			  const char *cache_dir, struct jc_config **out,
+			  struct jc_err *err)
 {
-	struct loader L = { .err = err, .only_user = user };
+	struct loader L = { .err = err, .only_user = user,
+			    .cache_dir = cache_dir };
 	int rc;
 
 	if (!path || !out || !user || !err)
@@ -573,6 +651,12 @@ int jc_config_load_for(const char *path, const char *user,
 	rc = load(&L, path, NULL, out);
 	loader_free(&L);
 	return rc;
+}
+
+int jc_config_load_for(const char *path, const char *user,
+		       struct jc_config **out, struct jc_err *err)
+{
+	return jc_config_load_for_at(path, user, JC_CONF_CACHE_DIR, out, err);
 }
 
 int jc_config_check(const char *path, const char *dir, struct jc_config **out,

@@ -16,7 +16,10 @@
 #ifndef JAILCORE_CONFIG_PRIV_H
 #define JAILCORE_CONFIG_PRIV_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
 
 #include "config.h"
 #include "err.h"
@@ -206,5 +209,56 @@ int jc_cfg_strdup(const struct jc_cfg_ctx *c, const char *s, char **out);
 
 /* Does path P have a ".." component? */
 int jc_cfg_has_dotdot(const char *p);
+
+/* ---- config_cache.c: the section index of a validated config ---------- */
+
+#define JC_CONF_CACHE_DIR "/run/pam_jail"
+
+/* What identifies a file's content without reading it. */
+struct jc_cfg_ident {
+	bool valid;
+	uint64_t dev, ino;
+	int64_t size, mtime_s, mtime_ns, ctime_s, ctime_ns;
+};
+
+/* One file of a config as the index knows it. */
+struct jc_cfg_cached {
+	const char *path;
+	struct jc_cfg_ident id;
+	int lines;			/* physical lines: '\n's + 1 */
+	const struct jc_scan *sc;	/* its scan (store only) */
+};
+
+struct jc_cfg_range {
+	int from, to;			/* physical lines [from, to) */
+};
+
+/* A lookup that matched, per file: the line ranges every login keeps
+ * (outside all [user:] sections) and the range of the user's own rule. */
+struct jc_cfg_hit {
+	char *buf;
+	struct jc_cfg_hit_file {
+		int lines;
+		size_t secs, users;	/* all sections, [user:] sections */
+		size_t n;		/* keep[] */
+		struct jc_cfg_range *keep;
+		bool has_user;
+		struct jc_cfg_range user;
+	} *files;
+	size_t n;
+};
+
+void jc_cfg_ident_of(const struct stat *st, struct jc_cfg_ident *id);
+/* 1 with *HIT (for USER) when DIR holds an index of exactly the N files
+ * F (paths, identities, line counts, in order), else 0. */
+int jc_cfg_cache_lookup(const char *dir, size_t n, const struct jc_cfg_cached *f,
+			const char *user, struct jc_cfg_hit *hit);
+void jc_cfg_hit_free(struct jc_cfg_hit *hit);
+/* *TEXT with every line outside H's kept ranges and the user's own rule
+ * emptied (the newlines kept: line numbers stay), as only_user_file would
+ * leave the other users' rules. */
+int jc_cfg_prune(char **text, size_t *len, const struct jc_cfg_hit_file *h);
+/* Record the N files F, scanned without an error; best effort. */
+void jc_cfg_cache_store(const char *dir, size_t n, const struct jc_cfg_cached *f);
 
 #endif

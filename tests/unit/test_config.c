@@ -900,7 +900,7 @@ static void test_load_for(void)
 		fprintf(f, "[user:u%d]\njail = web\n", i);
 	fclose(f);
 	chmod(path, 0644);
-	TAP_OK(jc_config_load_for(path, "alice", &c, &e) == 0 && c &&
+	TAP_OK(jc_config_load_for_at(path, "alice", NULL, &c, &e) == 0 && c &&
 	       c->n_users == 1 && strcmp(c->users[0].name, "alice") == 0 &&
 	       c->n_groups == 1 && c->n_jails == 1,
 	       "load_for alice: her rule, the groups and jails, not 301 others");
@@ -908,7 +908,7 @@ static void test_load_for(void)
 	       "load_for keeps the file's line numbers");
 	jc_config_free(c);
 	c = NULL;
-	TAP_OK(jc_config_load_for(path, "bob", &c, &e) < 0 &&
+	TAP_OK(jc_config_load_for_at(path, "bob", NULL, &c, &e) < 0 &&
 	       strstr(e.msg, ":8:") && strstr(e.msg, "nosuch"),
 	       "load_for bob: his broken rule refuses him (%s)", e.msg);
 	TAP_OK(jc_config_load(path, &c, &e) < 0 && strstr(e.msg, "nosuch"),
@@ -918,7 +918,7 @@ static void test_load_for(void)
 		fprintf(f, "[user:carol]\nbogus = 1\n");
 		fclose(f);
 	}
-	TAP_OK(jc_config_load_for(path, "alice", &c, &e) < 0 &&
+	TAP_OK(jc_config_load_for_at(path, "alice", NULL, &c, &e) < 0 &&
 	       strstr(e.msg, "bogus"),
 	       "load_for still refuses an unknown key in another user's section");
 	unlink(path);

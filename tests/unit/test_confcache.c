@@ -1,0 +1,207 @@
+/* test_confcache.c - the section index of a validated config
+ * (jailcore/config_cache.c): a login's load gives the same result with it
+ * as without, an edited file is scanned in full again, and an index that
+ * is not root's 0600 file, or not one, is ignored (TAP).  Everything lives
+ * in a temporary directory: the index dir too, never /run/pam_jail. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "jailcore/config_priv.h"
+#include "tap.h"
+
+static char tmpdir[] = "/tmp/test_confcache.XXXXXX";
+static char conf[300], cache[300], index_path[400];
+
+static void write_file(const char *path, const char *text, const char *mode)
+{
+	FILE *f = fopen(path, mode);
+
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+	chmod(path, 0644);
+}
+
+static void write_conf(void)
+{
+	FILE *f = fopen(conf, "w");
+
+	if (!f)
+		return;
+	fprintf(f, "# pam_jail.conf\n[global]\ndefault = none\n\n"
+		"[jail:web]\nroot = /srv/%%u\n\n");
+	for (int i = 0; i < 500; i++)
+		fprintf(f, "[user:u%d]\njail = web\n\n", i);
+	fprintf(f, "[group:staff]\njail = web\n\n[user:alice]\njail = web\n");
+	fclose(f);
+	chmod(conf, 0644);
+}
+
+/* What a login of USER gets: its rule's name and line, or the error. */
+static void load(const char *user, const char *dir, char *out, size_t size)
+{
+	struct jc_config *c = NULL;
+	struct jc_err e = { 0 };
+
+	if (jc_config_load_for_at(conf, user, dir, &c, &e) < 0)
+		snprintf(out, size, "error: %s", e.msg);
+	else if (c->n_users != 1)
+		snprintf(out, size, "%zu users", c->n_users);
+	else
+		snprintf(out, size, "%s line %d, %zu groups, %zu jails",
+			 c->users[0].name, c->users[0].line, c->n_groups, c->n_jails);
+	jc_config_free(c);
+}
+
+static void find_index(void)
+{
+	char cmd[400];
+	FILE *p;
+
+	index_path[0] = '\0';
+	snprintf(cmd, sizeof(cmd), "ls %s/conf-*.idx 2>/dev/null", cache);
+	if ((p = popen(cmd, "r"))) {
+		if (fgets(index_path, sizeof(index_path), p))
+			index_path[strcspn(index_path, "\n")] = '\0';
+		pclose(p);
+	}
+}
+
+/* The index as a login looks it up for USER. */
+static int lookup(const char *user, struct jc_cfg_hit *hit)
+{
+	struct jc_cfg_cached f = { .path = conf };
+	struct stat st;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp = fopen(conf, "r");
+
+	if (!fp || stat(conf, &st) < 0 || getdelim(&text, &len, '\0', fp) < 0) {
+		if (fp)
+			fclose(fp);
+		free(text);
+		return -1;
+	}
+	fclose(fp);
+	jc_cfg_ident_of(&st, &f.id);
+	f.lines = 1;
+	for (char *c = text; *c; c++)
+		f.lines += *c == '\n';
+	free(text);
+	return jc_cfg_cache_lookup(cache, 1, &f, user, hit);
+}
+
+static void test_same_result(void)
+{
+	char plain[600], first[600], again[600], other[600], other_plain[600];
+	struct stat st;
+	struct jc_cfg_hit hit;
+
+	load("alice", NULL, plain, sizeof(plain));
+	load("alice", cache, first, sizeof(first));
+	find_index();
+	TAP_OK(index_path[0] && stat(index_path, &st) == 0 &&
+	       (st.st_mode & 07777) == 0600 && st.st_uid == 0,
+	       "a login's full scan leaves an index, root's, 0600 (%s)", index_path);
+	load("alice", cache, again, sizeof(again));
+	TAP_OK(strcmp(plain, first) == 0 && strcmp(plain, again) == 0,
+	       "with the index a login gets what it gets without (%s)", again);
+	load("u250", NULL, other_plain, sizeof(other_plain));
+	load("u250", cache, other, sizeof(other));
+	TAP_OK(strcmp(other, other_plain) == 0 && strstr(other, "u250 line 759"),
+	       "so does another user's, line numbers kept (%s)", other);
+	TAP_OK(lookup("alice", &hit) == 1 && hit.files[0].has_user &&
+	       hit.files[0].user.from == 1511 && hit.files[0].users == 501 &&
+	       hit.files[0].n == 2 && hit.files[0].keep[0].from == 1 &&
+	       hit.files[0].keep[0].to == 8,
+	       "the index: alice's rule at 1511, two kept ranges, 501 rules skipped");
+	jc_cfg_hit_free(&hit);
+	TAP_OK(lookup("nobody", &hit) == 1 && !hit.files[0].has_user,
+	       "a user with no rule of their own: every [user:] section emptied");
+	jc_cfg_hit_free(&hit);
+}
+
+static void test_edit(void)
+{
+	char out[600];
+	struct jc_cfg_hit hit;
+
+	write_file(conf, "[user:carol]\nbogus = 1\n", "a");
+	TAP_OK(lookup("alice", &hit) == 0, "an edited file does not match the index");
+	load("alice", cache, out, sizeof(out));
+	TAP_OK(strstr(out, "error") && strstr(out, "bogus"),
+	       "and a mistake in another user's rule refuses the login again (%s)", out);
+	write_conf();
+	load("alice", cache, out, sizeof(out));
+	TAP_OK(strstr(out, "alice line 1512"), "the repaired file loads (%s)", out);
+}
+
+static void test_foreign(void)
+{
+	char out[600];
+	struct jc_cfg_hit hit;
+
+	load("alice", cache, out, sizeof(out));	/* a fresh index */
+	find_index();
+	chmod(index_path, 0644);
+	TAP_OK(lookup("alice", &hit) == 0, "an index of mode 0644 is ignored");
+	chmod(index_path, 0600);
+	if (chown(index_path, 1, 1) == 0)
+		TAP_OK(lookup("alice", &hit) == 0, "so is one that is not root's");
+	unlink(index_path);
+	write_file(index_path, "pam_jail config index 2\nF garbage\n", "w");
+	chmod(index_path, 0600);
+	TAP_OK(lookup("alice", &hit) == 0, "and one that does not parse");
+	load("alice", cache, out, sizeof(out));
+	TAP_OK(strstr(out, "alice line 1512"),
+	       "a login past a useless index scans in full and works (%s)", out);
+}
+
+/* A main file holding only other users' rules (the jail in a drop-in):
+ * emptied, it would have no section at all, which the scan refuses. */
+static void test_main_kept(void)
+{
+	char dir[400], out[600], first[600];
+
+	write_file(conf, "[user:bob]\njail = web\n", "w");
+	snprintf(dir, sizeof(dir), "%s/pam_jail.d", tmpdir);
+	mkdir(dir, 0755);
+	snprintf(dir, sizeof(dir), "%s/pam_jail.d/10-web.conf", tmpdir);
+	write_file(dir, "[jail:web]\nroot = /srv/%u\n[user:alice]\njail = web\n", "w");
+	load("alice", cache, first, sizeof(first));
+	load("alice", cache, out, sizeof(out));
+	TAP_OK(strcmp(out, first) == 0 && strstr(out, "alice line 4"),
+	       "a main file of other users' rules only is kept whole (%s)", out);
+	unlink(dir);
+	snprintf(dir, sizeof(dir), "%s/pam_jail.d", tmpdir);
+	rmdir(dir);
+}
+
+int main(void)
+{
+	char cmd[400];
+
+	if (!mkdtemp(tmpdir)) {
+		printf("Bail out! mkdtemp: %s\n", strerror(errno));
+		return 1;
+	}
+	if (geteuid() != 0)
+		printf("# not root: the index is root's only, these tests fail\n");
+	snprintf(conf, sizeof(conf), "%s/pam_jail.conf", tmpdir);
+	snprintf(cache, sizeof(cache), "%s/run", tmpdir);
+	write_conf();
+	test_same_result();
+	test_edit();
+	test_foreign();
+	test_main_kept();
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
+	if (system(cmd) != 0)
+		printf("# could not remove %s\n", tmpdir);
+	return TAP_DONE();
+}
