@@ -38,6 +38,13 @@ is "$(jailed ls /)" "$(printf '%s\n' bin dev etc home lib lib64 proc sbin tmp us
 is "$(jailed sh -c 'ps -e -o pid=,comm=' | awk '{print $1, $2}' | tr '\n' ' ')" \
 	"1 jail-init 2 sh 3 ps " "ps -e shows only the jail's processes, jail-init as pid 1"
 is "$(jailed hostname)" alice "hostname is the jail's (%u)"
+is "$(stat -c '%a %U' /run/pam_jail/conf-*.idx 2>&1)" "600 root" \
+	"a login leaves the config's section index, root's, 0600 (config_cache.c)"
+printf '[user:zed]\njail = web\nbogus = 1\n' >>"$RIG_CONF"
+check_fails "an edit is scanned in full: a mistake in another user's rule refuses the login" \
+	jailed true
+sed -i '/^\[user:zed\]$/,$d' "$RIG_CONF"
+is "$(jailed hostname)" alice "... and the repaired config works again"
 is "$(hostname)" rig "(control) the caller's hostname is unchanged"
 is "$(jailed ip -o link | awk -F': ' '{print $2}' | tr '\n' ' ')" "lo " \
 	"network = none: only lo"
