@@ -148,11 +148,6 @@ int jc_reg_listen(const struct jc_reg *r, int *sock, struct jc_err *err)
 	return 0;
 }
 
-
-
-
-
-
 /* ---- the info file: one reader, one writer ---------------------------- */
 
 static void set_field(struct jc_reg_entry *e, const char *key, const char *v)
@@ -311,9 +306,8 @@ int jc_reg_stop(const char *id, int timeout_ms, struct jc_err *err)
 	struct jc_reg r;
 	struct jc_msg m;
 	pid_t init;
-	int sock, pidfd, rc;
-
 	struct jc_reg_entry e;
+	int sock, pidfd, rc;
 
 	if (open_entry(id, &r) < 0)
 		return jc_fail(err, errno, "no jail %s in " JC_RUN_DIR, id);
