@@ -31,6 +31,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hash.h"
+#include "paths.h"
+
 #define MAGIC "pam_jail config index 2\n"
 #define IDX_MAX (8 * 1024 * 1024)
 
@@ -48,28 +51,7 @@ void jc_cfg_ident_of(const struct stat *st, struct jc_cfg_ident *id)
 
 static void index_name(const char *main_path, char *out, size_t size)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (const char *c = main_path; *c; c++)
-		h = (h ^ (unsigned char)*c) * 0x100000001b3ULL;
-	snprintf(out, size, "conf-%016" PRIx64 ".idx", h);
-}
-
-/* DIR, root's and 0700, made when missing (it is the registry's too). */
-static int open_dir(const char *dir, bool create)
-{
-	struct stat st;
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-
-	if (fd < 0 && errno == ENOENT && create && mkdir(dir, 0700) == 0)
-		fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, &st) < 0 || st.st_uid != 0 || (st.st_mode & 077)) {
-		close(fd);
-		return -1;
-	}
-	return fd;
+	snprintf(out, size, "conf-%016" PRIx64 ".idx", jc_fnv_str(main_path));
 }
 
 static char *read_index(const char *dir, const char *main_path)
@@ -77,7 +59,7 @@ static char *read_index(const char *dir, const char *main_path)
 	char name[64], *buf = NULL;
 	struct stat st;
 	ssize_t n;
-	int dfd = open_dir(dir, false), fd = -1;
+	int dfd = jc_path_private_dir(AT_FDCWD, dir, dir, NULL), fd = -1;
 
 	if (dfd < 0)
 		return NULL;
@@ -329,7 +311,7 @@ void jc_cfg_cache_store(const char *dir, size_t n, const struct jc_cfg_cached *f
 	for (size_t i = 0; i < n; i++)
 		if (!f[i].id.valid || !f[i].sc || strchr(f[i].path, '\n'))
 			return;
-	if (!n || (dfd = open_dir(dir, true)) < 0)
+	if (!n || (dfd = jc_path_private_dir(AT_FDCWD, dir, dir, NULL)) < 0)
 		return;
 	index_name(f[0].path, name, sizeof(name));
 	snprintf(tmp, sizeof(tmp), ".%s.%d", name, (int)getpid());

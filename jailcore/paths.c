@@ -225,3 +225,22 @@ int jc_path_open_in(int rootfd, const char *root_name, const char *path,
 	*out = fd;
 	return 0;
 }
+
+int jc_path_private_dir(int at, const char *name, const char *shown,
+			struct jc_err *err)
+{
+	struct stat st;
+	int fd;
+
+	if (mkdirat(at, name, 0700) < 0 && errno != EEXIST)
+		return jc_fail(err, errno, "mkdir %s", shown);
+	fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return jc_fail(err, errno, "open %s", shown);
+	if (fstat(fd, &st) < 0 || st.st_uid != 0 || (st.st_mode & 077)) {
+		close(fd);
+		return jc_fail(err, 0, "%s: must be a directory owned by root "
+			       "with mode 0700", shown);
+	}
+	return fd;
+}

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hash.h"
 #include "paths.h"
 
 struct groups {
@@ -352,24 +353,21 @@ static void plan_limits(struct jc_plan *p, const struct jc_jail *j)
 	p->limits_required = j->limits_required;
 }
 
-/* FNV-1a, 64 bit: not a security boundary (the registry is root-only),
- * only "is the running jail built the way this login would build it". */
-static void fnv(unsigned long long *h, const void *data, size_t len)
+/* The fingerprint answers only "is the running jail built the way this
+ * login would build it" (hash.h). */
+static void fnv(uint64_t *h, const void *data, size_t len)
 {
-	const unsigned char *b = data;
-
-	for (size_t i = 0; i < len; i++)
-		*h = (*h ^ b[i]) * 0x100000001b3ULL;
+	*h = jc_fnv(*h, data, len);
 }
 
-static void fnv_str(unsigned long long *h, const char *s)
+static void fnv_str(uint64_t *h, const char *s)
 {
 	fnv(h, s, strlen(s) + 1);
 }
 
 static void plan_fingerprint(struct jc_plan *p)
 {
-	unsigned long long h = 0xcbf29ce484222325ULL;
+	uint64_t h = JC_FNV_INIT;
 
 	fnv_str(&h, p->jail);
 	fnv_str(&h, p->root);
@@ -395,7 +393,8 @@ static void plan_fingerprint(struct jc_plan *p)
 	fnv_str(&h, "|");
 	for (size_t i = 0; i < p->seccomp.n_allow; i++)
 		fnv_str(&h, p->seccomp.allow[i]);
-	snprintf(p->fingerprint, sizeof(p->fingerprint), "%016llx", h);
+	snprintf(p->fingerprint, sizeof(p->fingerprint), "%016llx",
+		 (unsigned long long)h);
 }
 
 static int plan_jail(struct jc_plan *p, const struct jc_config *cfg,

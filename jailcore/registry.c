@@ -1,6 +1,8 @@
 /* registry.c - see registry.h */
 #include "registry.h"
 
+#include "hash.h"
+#include "paths.h"
 #include "proto.h"
 
 #include <dirent.h>
@@ -18,34 +20,10 @@
 #include <time.h>
 #include <unistd.h>
 
-/* A directory of the registry: created 0700 if missing, and refused
- * unless root-owned and closed to everyone else. */
-static int open_private_dir(int at, const char *name, const char *shown,
-			    struct jc_err *err)
-{
-	struct stat st;
-	int fd;
-
-	if (mkdirat(at, name, 0700) < 0 && errno != EEXIST)
-		return jc_fail(err, errno, "mkdir %s", shown);
-	fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return jc_fail(err, errno, "open %s", shown);
-	if (fstat(fd, &st) < 0 || st.st_uid != 0 || (st.st_mode & 077)) {
-		close(fd);
-		return jc_fail(err, 0, "%s: must be a directory owned by root "
-			       "with mode 0700", shown);
-	}
-	return fd;
-}
-
 void jc_reg_id(const struct jc_plan *p, char *id, size_t size)
 {
-	unsigned long long h = 0xcbf29ce484222325ULL;
-
-	for (const char *c = p->root; *c; c++)
-		h = (h ^ (unsigned char)*c) * 0x100000001b3ULL;
-	snprintf(id, size, "%s-%016llx", p->jail, h);
+	snprintf(id, size, "%s-%016llx", p->jail,
+		 (unsigned long long)jc_fnv_str(p->root));
 }
 
 static int lock_wait(int fd, int timeout_ms, struct jc_err *err)
@@ -71,11 +49,11 @@ int jc_reg_lock(const struct jc_plan *p, struct jc_reg *r, int timeout_ms,
 
 	r->dirfd = r->lockfd = -1;
 	jc_reg_id(p, r->id, sizeof(r->id));
-	top = open_private_dir(AT_FDCWD, JC_RUN_DIR, JC_RUN_DIR, err);
+	top = jc_path_private_dir(AT_FDCWD, JC_RUN_DIR, JC_RUN_DIR, err);
 	if (top < 0)
 		return -1;
 	snprintf(shown, sizeof(shown), JC_RUN_DIR "/%s", r->id);
-	r->dirfd = open_private_dir(top, r->id, shown, err);
+	r->dirfd = jc_path_private_dir(top, r->id, shown, err);
 	close(top);
 	if (r->dirfd < 0)
 		return -1;
