@@ -59,7 +59,8 @@ static char *read_index(const char *dir, const char *main_path)
 	char name[64], *buf = NULL;
 	struct stat st;
 	ssize_t n;
-	int dfd = jc_path_private_dir(AT_FDCWD, dir, dir, NULL), fd = -1;
+	/* reading makes nothing: no index without its directory */
+	int dfd = jc_path_private_dir(AT_FDCWD, dir, dir, false, NULL), fd = -1;
 
 	if (dfd < 0)
 		return NULL;
@@ -311,7 +312,7 @@ void jc_cfg_cache_store(const char *dir, size_t n, const struct jc_cfg_cached *f
 	for (size_t i = 0; i < n; i++)
 		if (!f[i].id.valid || !f[i].sc || strchr(f[i].path, '\n'))
 			return;
-	if (!n || (dfd = jc_path_private_dir(AT_FDCWD, dir, dir, NULL)) < 0)
+	if (!n || (dfd = jc_path_private_dir(AT_FDCWD, dir, dir, true, NULL)) < 0)
 		return;
 	index_name(f[0].path, name, sizeof(name));
 	snprintf(tmp, sizeof(tmp), ".%s.%d", name, (int)getpid());

@@ -227,12 +227,12 @@ int jc_path_open_in(int rootfd, const char *root_name, const char *path,
 }
 
 int jc_path_private_dir(int at, const char *name, const char *shown,
-			struct jc_err *err)
+			bool create, struct jc_err *err)
 {
 	struct stat st;
 	int fd;
 
-	if (mkdirat(at, name, 0700) < 0 && errno != EEXIST)
+	if (create && mkdirat(at, name, 0700) < 0 && errno != EEXIST)
 		return jc_fail(err, errno, "mkdir %s", shown);
 	fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)

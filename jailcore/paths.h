@@ -35,10 +35,11 @@ int jc_path_open_in(int rootfd, const char *root_name, const char *path,
 		    int *fd, struct jc_err *err);
 
 /* NAME in AT (AT_FDCWD for an absolute NAME) as a root-only directory:
- * made 0700 when missing, refused unless root's and closed to everyone
- * else (/run/pam_jail and its entries).  An O_DIRECTORY fd, or -1. */
+ * made 0700 when missing and CREATE, refused unless root's and closed to
+ * everyone else (/run/pam_jail and its entries).  An O_DIRECTORY fd, or
+ * -1. */
 int jc_path_private_dir(int at, const char *name, const char *shown,
-			struct jc_err *err);
+			bool create, struct jc_err *err);
 
 /* True when PATH is absolute, has no "." or ".." component and no "//". */
 bool jc_path_is_clean(const char *path);

@@ -49,11 +49,11 @@ int jc_reg_lock(const struct jc_plan *p, struct jc_reg *r, int timeout_ms,
 
 	r->dirfd = r->lockfd = -1;
 	jc_reg_id(p, r->id, sizeof(r->id));
-	top = jc_path_private_dir(AT_FDCWD, JC_RUN_DIR, JC_RUN_DIR, err);
+	top = jc_path_private_dir(AT_FDCWD, JC_RUN_DIR, JC_RUN_DIR, true, err);
 	if (top < 0)
 		return -1;
 	snprintf(shown, sizeof(shown), JC_RUN_DIR "/%s", r->id);
-	r->dirfd = jc_path_private_dir(top, r->id, shown, err);
+	r->dirfd = jc_path_private_dir(top, r->id, shown, true, err);
 	close(top);
 	if (r->dirfd < 0)
 		return -1;
