@@ -235,9 +235,31 @@ static int write_limits(const struct jc_plan *p, int dir, const char *where,
 	return 0;
 }
 
-static int enter_own(const struct jc_plan *p, const char *mount, int mnt,
-		     const char *name, struct jc_cgroup *cg, struct jc_err *err)
+/* share = session: remove the cgroups ID.* of ended sessions from TOP
+ * (rmdir fails on one that still has a process).  Best effort. */
+static void sweep_sessions(int top, const char *id)
 {
+	size_t len = strlen(id);
+	struct dirent *d;
+	int fd = dup(top);
+	DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
+
+	if (!dir) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((d = readdir(dir)))
+		if (strncmp(d->d_name, id, len) == 0 && d->d_name[len] == '.')
+			(void)unlinkat(top, d->d_name, AT_REMOVEDIR);
+	closedir(dir);
+}
+
+static int enter_own(const struct jc_plan *p, const char *mount, int mnt,
+		     const char *id, bool per_session, struct jc_cgroup *cg,
+		     struct jc_err *err)
+{
+	char name[128];
 	unsigned missing, usable;
 	char top[96];
 	int pj = -1, dir = -1, rc = -1;
@@ -254,10 +276,16 @@ static int enter_own(const struct jc_plan *p, const char *mount, int mnt,
 		if (unapplied(p, missing, cg, why, err) < 0)
 			return -1;
 	}
+	if (per_session)
+		snprintf(name, sizeof(name), "%.96s.%d", id, (int)getpid());
+	else
+		snprintf(name, sizeof(name), "%.96s", id);
 	snprintf(top, sizeof(top), "%s/" CG_TOP, mount);
-	snprintf(cg->where, sizeof(cg->where), "%s/%.150s", top, name);
+	snprintf(cg->where, sizeof(cg->where), "%s/%s", top, name);
 	if ((pj = make_dir(mnt, CG_TOP, top, err)) < 0)
 		return -1;
+	if (per_session)
+		sweep_sessions(pj, id);
 	if (enable_controllers(usable, mnt, mount, err) < 0 ||
 	    enable_controllers(usable, pj, top, err) < 0)
 		goto out;
@@ -312,7 +340,7 @@ static int enter_scope(const struct jc_plan *p, int mnt, const char *unit,
 	return unapplied(p, missing, cg, why, err);
 }
 
-int jc_cgroup_enter(const struct jc_plan *p, const char *name,
+int jc_cgroup_enter(const struct jc_plan *p, const char *id, bool per_session,
 		    const char *sd_session, struct jc_cgroup *cg,
 		    struct jc_err *err)
 {
@@ -341,28 +369,9 @@ int jc_cgroup_enter(const struct jc_plan *p, const char *name,
 	if (mnt < 0)
 		return jc_fail(err, errno, "open %s", mount);
 	rc = sd ? enter_scope(p, mnt, unit, cg, err) :
-		  enter_own(p, mount, mnt, name, cg, err);
+		  enter_own(p, mount, mnt, id, per_session, cg, err);
 	close(mnt);
 	return rc;
-}
-
-void jc_cgroup_sweep(const char *name)
-{
-	char mount[64], top[96];
-	bool ro = false;
-	struct dirent *d;
-	size_t len = strlen(name);
-	DIR *dir;
-
-	if (find_v2_mount(mount, sizeof(mount), &ro, NULL) < 0 || !mount[0] || ro)
-		return;
-	snprintf(top, sizeof(top), "%s/" CG_TOP, mount);
-	if (!(dir = opendir(top)))
-		return;
-	while ((d = readdir(dir)))
-		if (strncmp(d->d_name, name, len) == 0 && d->d_name[len] == '.')
-			(void)unlinkat(dirfd(dir), d->d_name, AT_REMOVEDIR);
-	closedir(dir);
 }
 
 void jc_cgroup_limits(const struct jc_plan *p, struct jc_cg_limits *l)

@@ -46,16 +46,14 @@ struct jc_cgroup {
 };
 
 /* Place the calling process (a login's caller, before it builds or joins
- * the jail NAME -- the registry id, or a per-session name) in the jail's
- * cgroup and apply PLAN's limits there.  SD_SESSION is the login's
- * XDG_SESSION_ID from pam_systemd, "" when none. */
-int jc_cgroup_enter(const struct jc_plan *plan, const char *name,
-		    const char *sd_session, struct jc_cgroup *cg,
-		    struct jc_err *err);
-
-/* OWN: remove the cgroups of ended sessions of jail NAME (rmdir fails on
- * any that still has a process, so only empty ones go).  Best effort. */
-void jc_cgroup_sweep(const char *name);
+ * the jail whose registry id is ID) in the jail's cgroup and apply PLAN's
+ * limits there.  PER_SESSION (share = session): OWN makes ID.PID, one per
+ * session, and first removes the empty ones of ended sessions.
+ * SD_SESSION is the login's XDG_SESSION_ID from pam_systemd, "" when
+ * none. */
+int jc_cgroup_enter(const struct jc_plan *plan, const char *id,
+		    bool per_session, const char *sd_session,
+		    struct jc_cgroup *cg, struct jc_err *err);
 
 /* The limits as systemd takes them, parsed from PLAN's cgroup strings:
  * UINT64_MAX for "max" or unset. */

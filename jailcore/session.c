@@ -78,7 +78,7 @@ static int join_or_build(const struct jc_plan *p, const char *init_path,
 		return jc_err_wrap(err, "registry");
 	/* under the lock: the first login makes the jail's cgroup, and
 	 * every later one finds it there */
-	if (jc_cgroup_enter(p, r.id, p->sd_session, cg, err) < 0) {
+	if (jc_cgroup_enter(p, r.id, false, p->sd_session, cg, err) < 0) {
 		jc_reg_unlock(&r);
 		return -1;
 	}
@@ -286,17 +286,14 @@ static int check_root(const struct jc_plan *p, struct jc_err *err)
 	return 0;
 }
 
-/* share = session: a cgroup per session, named after the jail's id and
- * the caller; the empty ones of ended sessions go first. */
+/* share = session: a cgroup per session (cgroup.h). */
 static int session_cgroup(const struct jc_plan *p, struct jc_cgroup *cg,
 			  struct jc_err *err)
 {
-	char id[96], name[128];
+	char id[96];
 
 	jc_reg_id(p, id, sizeof(id));
-	snprintf(name, sizeof(name), "%s.%d", id, (int)getpid());
-	jc_cgroup_sweep(id);
-	return jc_cgroup_enter(p, name, p->sd_session, cg, err);
+	return jc_cgroup_enter(p, id, true, p->sd_session, cg, err);
 }
 
 int jc_session_open(const struct jc_plan *p, const char *init_path,
@@ -343,7 +340,7 @@ int jc_session_enter_running(const struct jc_plan *p, struct jc_jail_handle *h,
 		return jc_err_wrap(err, "registry");
 	rc = jc_reg_connect(&r, &sock, err);
 	/* its processes count where the jail's sessions' do (cgroup.h) */
-	if (rc == 0 && jc_cgroup_enter(p, r.id, "", &cg, err) < 0)
+	if (rc == 0 && jc_cgroup_enter(p, r.id, false, "", &cg, err) < 0)
 		rc = -1;
 	else if (rc == 1)
 		rc = jc_fail(err, 0, "jail %s (%s) is not running", p->jail, p->root);
