@@ -443,3 +443,49 @@ const struct jc_jail *jc_config_find_jail(const struct jc_config *cfg,
 			return &cfg->jails[i];
 	return NULL;
 }
+
+/* ---- errors: collect mode (jailctl check) and messages ---------------- */
+
+int jc_errs_collect(struct jc_errs *e, struct jc_err *err)
+{
+	struct jc_err *v;
+	size_t cap;
+
+	if (!e || !err || err->errnum == ENOMEM)
+		return 0;
+	if (e->n >= JC_ERRS_MAX) {
+		e->dropped++;
+	} else {
+		if (e->n == e->cap) {
+			cap = e->cap ? e->cap * 2 : 16;
+			v = realloc(e->v, cap * sizeof(*v));
+			if (!v) {
+				err->errnum = ENOMEM;
+				return 0;
+			}
+			e->v = v;
+			e->cap = cap;
+		}
+		e->v[e->n++] = *err;
+	}
+	jc_err_clear(err);
+	return 1;
+}
+
+void jc_errs_free(struct jc_errs *e)
+{
+	if (!e)
+		return;
+	free(e->v);
+	memset(e, 0, sizeof(*e));
+}
+
+const char *jc_config_where(const struct jc_config *cfg, const char *file,
+			    int line, char *buf, size_t size)
+{
+	if (!file || (cfg && cfg->path && strcmp(file, cfg->path) == 0))
+		snprintf(buf, size, "line %d", line);
+	else
+		snprintf(buf, size, "%s:%d", file, line);
+	return buf;
+}
