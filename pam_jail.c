@@ -206,6 +206,7 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 				   const char **argv)
 {
 	const char *svc = item_str(pamh, PAM_SERVICE), *user = NULL, *bad;
+	const char *sd_session;
 	struct jc_plan *plan = NULL;
 	struct jc_err err = { 0 };
 	struct session *s;
@@ -243,8 +244,9 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 		rc = PAM_SESSION_ERR;
 		goto out;
 	}
+	sd_session = pam_getenv(pamh, "XDG_SESSION_ID");
 	snprintf(plan->sd_session, sizeof(plan->sd_session), "%s",
-		 pam_getenv(pamh, "XDG_SESSION_ID") ? pam_getenv(pamh, "XDG_SESSION_ID") : "");
+		 sd_session ? sd_session : "");
 	if (jc_session_open(plan, a.init, &s->jail, &joined, &err) < 0) {
 		LOG(s, LOG_ERR, svc, "user %s jail %s: %s", user, plan->jail,
 		    err.msg);
