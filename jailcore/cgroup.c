@@ -21,14 +21,14 @@
 
 #define CG_TOP "pam_jail"	/* OWN: <v2 mount>/pam_jail/<name> */
 
-/* The three controllers, the limit file each takes and what a reset
- * writes.  A mask of them: bit i for ctl[i]. */
+/* The three controllers and the limit file each takes ("max" resets
+ * any).  A mask of them: bit i for ctl[i]. */
 static const struct {
-	const char *ctrl, *file, *unset;
+	const char *ctrl, *file;
 } ctl[3] = {
-	{ "pids", "pids.max", "max" },
-	{ "memory", "memory.max", "max" },
-	{ "cpu", "cpu.max", "max" },
+	{ "pids", "pids.max" },
+	{ "memory", "memory.max" },
+	{ "cpu", "cpu.max" },
 };
 
 static const char *limit_value(const struct jc_plan *p, int i)
@@ -229,7 +229,7 @@ static int write_limits(const struct jc_plan *p, int dir, const char *where,
 		/* no file: the controller is not on v2 (the notice said so) */
 		if (faccessat(dir, ctl[i].file, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
 			continue;
-		if (write_at(dir, ctl[i].file, v ? v : ctl[i].unset, where, err) < 0)
+		if (write_at(dir, ctl[i].file, v ? v : "max", where, err) < 0)
 			return -1;
 	}
 	return 0;
@@ -259,7 +259,7 @@ static int enter_own(const struct jc_plan *p, const char *mount, int mnt,
 		     const char *id, bool per_session, struct jc_cgroup *cg,
 		     struct jc_err *err)
 {
-	char name[128];
+	char name[128], where[256];
 	unsigned missing, usable;
 	char top[96];
 	int pj = -1, dir = -1, rc = -1;
@@ -281,7 +281,7 @@ static int enter_own(const struct jc_plan *p, const char *mount, int mnt,
 	else
 		snprintf(name, sizeof(name), "%.96s", id);
 	snprintf(top, sizeof(top), "%s/" CG_TOP, mount);
-	snprintf(cg->where, sizeof(cg->where), "%s/%s", top, name);
+	snprintf(where, sizeof(where), "%s/%s", top, name);
 	if ((pj = make_dir(mnt, CG_TOP, top, err)) < 0)
 		return -1;
 	if (per_session)
@@ -289,9 +289,9 @@ static int enter_own(const struct jc_plan *p, const char *mount, int mnt,
 	if (enable_controllers(usable, mnt, mount, err) < 0 ||
 	    enable_controllers(usable, pj, top, err) < 0)
 		goto out;
-	if ((dir = make_dir(pj, name, cg->where, err)) < 0 ||
-	    write_limits(p, dir, cg->where, err) < 0 ||
-	    write_at(dir, "cgroup.procs", "0", cg->where, err) < 0)
+	if ((dir = make_dir(pj, name, where, err)) < 0 ||
+	    write_limits(p, dir, where, err) < 0 ||
+	    write_at(dir, "cgroup.procs", "0", where, err) < 0)
 		goto out;
 	cg->kind = JC_CG_OWN;
 	rc = 0;
@@ -324,7 +324,6 @@ static int enter_scope(const struct jc_plan *p, int mnt, const char *unit,
 	unsigned missing;
 
 	cg->kind = JC_CG_SCOPE;
-	snprintf(cg->where, sizeof(cg->where), "%s", unit);
 	jc_cgroup_limits(p, &l);
 	if (!l.any)
 		return 0;
@@ -349,7 +348,7 @@ int jc_cgroup_enter(const struct jc_plan *p, const char *id, bool per_session,
 	int mnt, rc;
 
 	cg->kind = JC_CG_NONE;
-	cg->where[0] = cg->notice[0] = '\0';
+	cg->notice[0] = '\0';
 	if (find_v2_mount(mount, sizeof(mount), &ro, err) < 0)
 		return -1;
 	if (!mount[0])

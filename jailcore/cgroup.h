@@ -41,7 +41,6 @@ enum jc_cg_kind { JC_CG_NONE, JC_CG_OWN, JC_CG_SCOPE };
 
 struct jc_cgroup {
 	enum jc_cg_kind kind;
-	char where[256];	/* OWN: its path; SCOPE: the unit; NONE: "" */
 	char notice[256];	/* what the caller should log, or "" */
 };
 
