@@ -59,7 +59,7 @@ $(INIT_BIN): jail-init.c jailcore/proto.c jailcore/proto.h
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 $(OPT) $(WARN) -D_GNU_SOURCE $(CFLAGS) -static -o $@ jail-init.c jailcore/proto.c
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libjailcore.a tests/unit/tap.h
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libjailcore.a $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libjailcore.a $(ALL_LDFLAGS) $(LIBS)
 

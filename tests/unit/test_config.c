@@ -1,92 +1,31 @@
-/* test_config.c - unit tests for jailcore/config.c (TAP). */
+/* test_config.c - unit tests for jailcore/config.c (TAP): a good config
+ * and what it parses to, loading files (ownership, mode, type, size, the
+ * per-login load), structural errors and random garbage.  The checks of
+ * single values are in test_config_values.c, matching and token expansion
+ * in test_config_match.c. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
-#include <sys/capability.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "jailcore/config.h"
+#include "conftest.h"
 #include "tap.h"
-
-#define NAME "t.conf"
 
 static char tmpdir[] = "/tmp/test_config.XXXXXX";
 
-static int contains(const char *hay, const char *needle)
-{
-	return !needle || strstr(hay, needle) != NULL;
-}
-
-static struct jc_config *parse_ok(const char *text)
-{
-	struct jc_config *cfg = NULL;
-	struct jc_err e = { 0 };
-
-	if (jc_config_parse_string(text, NAME, &cfg, &e) < 0)
-		printf("# unexpected error: %s\n", e.msg);
-	return cfg;
-}
-
-/* TEXT must be refused with a message holding N1 and N2 (either NULL). */
-static void fails(const char *what, const char *text, const char *n1,
-		  const char *n2)
-{
-	struct jc_config *cfg = (struct jc_config *)1;
-	struct jc_err e = { 0 };
-	int rc = jc_config_parse_string(text, NAME, &cfg, &e);
-	int ok = rc == -1 && !cfg && contains(e.msg, n1) && contains(e.msg, n2);
-
-	TAP_OK(ok, "%s", what);
-	if (getenv("SHOWMSG"))
-		printf("#   -> %s\n", e.msg);
-	if (!ok)
-		printf("#   got rc=%d msg: %s\n", rc, e.msg);
-	if (rc == 0)
-		jc_config_free(cfg);
-}
-
-static void load_fails(const char *what, const char *path, const char *n1,
-		       const char *n2)
-{
-	struct jc_config *cfg = (struct jc_config *)1;
-	struct jc_err e = { 0 };
-	int rc = jc_config_load(path, &cfg, &e);
-	int ok = rc == -1 && !cfg && contains(e.msg, n1) && contains(e.msg, n2);
-
-	TAP_OK(ok, "%s", what);
-	if (getenv("SHOWMSG"))
-		printf("#   -> %s\n", e.msg);
-	if (!ok)
-		printf("#   got rc=%d msg: %s\n", rc, e.msg);
-	if (rc == 0)
-		jc_config_free(cfg);
-}
-
 static char *tpath(const char *name)
 {
-	static char buf[4][256];
-	static int i;
-
-	i = (i + 1) % 4;
-	snprintf(buf[i], sizeof(buf[i]), "%s/%s", tmpdir, name);
-	return buf[i];
+	return path_in(tmpdir, name);
 }
 
 static const char *write_file(const char *name, const char *data, size_t len,
 			      mode_t mode, uid_t uid)
 {
-	const char *path = tpath(name);
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-
-	if (fd < 0 || write(fd, data, len) != (ssize_t)len ||
-	    fchown(fd, uid, 0) < 0 || fchmod(fd, mode) < 0)
-		printf("# setup of %s failed: %s\n", path, strerror(errno));
-	if (fd >= 0)
-		close(fd);
-	return path;
+	return write_at(tpath(name), data, len, mode, uid);
 }
 
 /* ---- a good config ----------------------------------------------------- */
@@ -256,6 +195,51 @@ static void test_load_content(void)
 	free(buf);
 }
 
+/* A login's load (jc_config_load_for) parses only the user's own [user:]
+ * rule of many; the whole file is still scanned. */
+static void test_load_for(void)
+{
+	char path[300];
+	struct jc_config *c = NULL;
+	struct jc_err e = { 0 };
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/for.conf", tmpdir);
+	f = fopen(path, "w");
+	if (!f)
+		return;
+	fprintf(f, "[global]\ndefault = none\n[jail:web]\nroot = /srv/%%u\n"
+		"[user:alice]\njail = web\n[user:bob]\njail = nosuch\n"
+		"[group:staff]\njail = web\n");
+	for (int i = 0; i < 300; i++)
+		fprintf(f, "[user:u%d]\njail = web\n", i);
+	fclose(f);
+	chmod(path, 0644);
+	TAP_OK(jc_config_load_for_at(path, "alice", NULL, &c, &e) == 0 && c &&
+	       c->n_users == 1 && strcmp(c->users[0].name, "alice") == 0 &&
+	       c->n_groups == 1 && c->n_jails == 1,
+	       "load_for alice: her rule, the groups and jails, not 301 others");
+	TAP_OK(c && jc_config_find_jail(c, "web") && c->users[0].line == 6,
+	       "load_for keeps the file's line numbers");
+	jc_config_free(c);
+	c = NULL;
+	TAP_OK(jc_config_load_for_at(path, "bob", NULL, &c, &e) < 0 &&
+	       strstr(e.msg, ":8:") && strstr(e.msg, "nosuch"),
+	       "load_for bob: his broken rule refuses him (%s)", e.msg);
+	TAP_OK(jc_config_load(path, &c, &e) < 0 && strstr(e.msg, "nosuch"),
+	       "the full load (jailctl, every other path) refuses the file");
+	f = fopen(path, "a");
+	if (f) {
+		fprintf(f, "[user:carol]\nbogus = 1\n");
+		fclose(f);
+	}
+	TAP_OK(jc_config_load_for_at(path, "alice", NULL, &c, &e) < 0 &&
+	       strstr(e.msg, "bogus"),
+	       "load_for still refuses an unknown key in another user's section");
+	unlink(path);
+}
+
+
 /* ---- structural errors ------------------------------------------------- */
 
 static void test_structure(void)
@@ -320,440 +304,6 @@ static void test_long_lines(void)
 	free(t);
 }
 
-/* ---- section names ----------------------------------------------------- */
-
-static void test_names(void)
-{
-	fails("user name with ':'", "[user:a:b]\njail=none\n",
-	      "t.conf:1: [user:a:b]: invalid user name", "contains ':'");
-	fails("user name with '/'", "[user:a/b]\njail=none\n",
-	      "invalid user name", "contains '/'");
-	fails("group name with a space", "[group:a b]\njail=none\n",
-	      "invalid group name", "whitespace");
-	fails("user name starting with '-'", "[user:-x]\njail=none\n",
-	      "t.conf:1:", "must not start with '-'");
-	fails("empty user name", "[user:]\njail=none\n", "t.conf:1:", "empty");
-	fails("jail named none", "[jail:None]\nroot=/x\n", "t.conf:1:",
-	      "'none' is reserved");
-	fails("jail name with a space", "[jail:my jail]\nroot=/x\n",
-	      "invalid jail name", "only A-Z");
-	fails("jail name '..'", "[jail:..]\nroot=/x\n", "invalid jail name",
-	      "'..'");
-	fails("65-character jail name",
-	      "[jail:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa]\nroot=/x\n",
-	      "invalid jail name", "longer than 64");
-	fails("user rule without jail =", "[jail:a]\nroot=/x\n[user:bob]\n",
-	      "t.conf:3: [user:bob]: missing 'jail", NULL);
-	fails("user rule naming an unknown jail",
-	      "[jail:a]\nroot=/x\n[user:bob]\njail = nope\n",
-	      "t.conf:4: unknown jail 'nope'", NULL);
-	fails("default naming an unknown jail",
-	      "[global]\ndefault = Web\n[jail:web]\nroot=/x\n",
-	      "t.conf:2: unknown jail 'Web'", NULL);
-}
-
-/* ---- values ------------------------------------------------------------ */
-
-static void test_values(void)
-{
-	fails("bad network", "[jail:a]\nroot=/x\nnetwork = bridge\n",
-	      "t.conf:3: network: expected none or host, got 'bridge'", NULL);
-	fails("missing root", "\n[jail:web]\nnetwork=none\n",
-	      "t.conf:2: [jail:web]: missing 'root", NULL);
-	fails("relative root", "[jail:a]\nroot = srv/x\n", "t.conf:2: root:",
-	      "must start with '/' or %h");
-	fails("root with '..'", "[jail:a]\nroot = %h/../x\n", "t.conf:2: root:",
-	      "'..' component");
-	fails("root %hx", "[jail:a]\nroot = %hx\n", "t.conf:2:",
-	      "%h must be followed by '/'");
-	fails("unknown token in root", "[jail:a]\nroot = /srv/%x\n",
-	      "t.conf:2: root: unknown token %x", NULL);
-	fails("bind with two ':'", "[jail:a]\nroot=/x\nbind_ro = /a:/b:/c\n",
-	      "t.conf:3: bind_ro: '/a:/b:/c'", "SRC:DST");
-	fails("bind with relative destination", "[jail:a]\nroot=/x\nbind_rw = /a:b\n",
-	      "t.conf:3: bind_rw:", "must start with '/'");
-	fails("bind with '..'", "[jail:a]\nroot=/x\nbind_ro = /usr/../etc\n",
-	      "t.conf:3: bind_ro:", "'..'");
-	fails("relative tmpfs", "[jail:a]\nroot=/x\ntmpfs = /tmp var\n",
-	      "t.conf:3: tmpfs: 'var'", NULL);
-}
-
-static void test_values2(void)
-{
-	fails("tmpfs_size 1T", "[jail:a]\nroot=/x\ntmpfs_size = 1T\n",
-	      "t.conf:3: tmpfs_size: expected a number", NULL);
-	fails("tmpfs_size 63K", "[jail:a]\nroot=/x\ntmpfs_size = 63K\n",
-	      "t.conf:3: tmpfs_size: '63K' is out of range", NULL);
-	fails("tmpfs_size 65G", "[jail:a]\nroot=/x\ntmpfs_size = 65G\n",
-	      "out of range", NULL);
-	fails("tmpfs_size overflow",
-	      "[jail:a]\nroot=/x\ntmpfs_size = 99999999999999999999999G\n",
-	      "out of range", NULL);
-	fails("root_caps with sys_admin", "[jail:a]\nroot=/x\nallow_root = yes\n"
-	      "root_caps = chown sys_admin\n",
-	      "t.conf:4: root_caps: 'sys_admin' is not a capability", NULL);
-	fails("root_caps with cap_sys_module", "[jail:a]\nroot=/x\nallow_root = yes\n"
-	      "root_caps = cap_sys_module\n", "t.conf:4: root_caps: 'cap_sys_module'", NULL);
-	fails("root_caps with mknod", "[jail:a]\nroot=/x\nallow_root = yes\n"
-	      "root_caps = mknod\n", "'mknod' is not a capability", NULL);
-	fails("root_caps with an unknown name", "[jail:a]\nroot=/x\nallow_root = yes\n"
-	      "root_caps = fly\n", "'fly' is not a capability", NULL);
-	fails("root_caps without allow_root", "[jail:a]\nroot=/x\nroot_caps = chown\n",
-	      "t.conf:3: root_caps needs allow_root = yes", NULL);
-	fails("allow_root with the host's /etc bound",
-	      "[jail:a]\nroot=/x\nallow_root = yes\nbind_ro = /usr /etc\n",
-	      "t.conf:4: bind_ro: the host's /etc must not be bound", NULL);
-	fails("allow_root with a file of /etc bound elsewhere",
-	      "[jail:a]\nroot=/x\nallow_root = yes\nbind_rw = /etc/ssl:/ssl\n",
-	      "t.conf:4: bind_rw: the host's /etc", NULL);
-	{
-		struct jc_config *r = parse_ok("[jail:a]\nroot=/x\nallow_root = yes\n"
-					       "bind_ro = /usr /etcetera\n"
-					       "[jail:b]\nroot=/y\nallow_root = 1\n"
-					       "root_caps = CAP_CHOWN kill\n");
-
-		TAP_OK(r && r->jails[0].allow_root &&
-		       r->jails[0].root_caps == ((1ULL << CAP_CHOWN) |
-			(1ULL << CAP_DAC_OVERRIDE) | (1ULL << CAP_FOWNER) |
-			(1ULL << CAP_FSETID) | (1ULL << CAP_KILL) |
-			(1ULL << CAP_SETUID) | (1ULL << CAP_SETGID) |
-			(1ULL << CAP_NET_BIND_SERVICE) | (1ULL << CAP_SYS_CHROOT) |
-			(1ULL << CAP_AUDIT_WRITE)),
-		       "allow_root = yes: the default root_caps");
-		TAP_OK(r && r->jails[1].root_caps ==
-		       ((1ULL << CAP_CHOWN) | (1ULL << CAP_KILL)),
-		       "root_caps = CAP_CHOWN kill");
-		jc_config_free(r);
-	}
-	fails("allow_root = maybe", "[jail:a]\nroot=/x\nallow_root = maybe\n",
-	      "t.conf:3: allow_root: expected yes or no", NULL);
-	fails("hostname over 64 characters",
-	      "[jail:a]\nroot=/x\nhostname = hhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhh\n",
-	      "t.conf:3: hostname: longer than 64", NULL);
-	fails("control character in a value", "[jail:a]\nroot = /a\x01z\n",
-	      "t.conf:2: root: control character", NULL);
-	fails("empty jail =", "[jail:a]\nroot=/x\n[group:g]\njail =\n",
-	      "t.conf:4:", "expected a jail name or none");
-}
-
-static void test_line_endings(void)
-{
-	struct jc_config *cfg = parse_ok("[jail:a]\r\nroot = /x \\\r\n\r\n"
-					 "[user:u]\r\njail = a\r\n");
-
-	TAP_OK(cfg && strcmp(cfg->jails[0].root, "/x") == 0 &&
-	       cfg->users[0].line == 5, "CRLF line endings");
-	jc_config_free(cfg);
-	fails("lines after a continuation keep their physical numbers",
-	      "[jail:a]\nroot=/x\nbind_ro = /a \\\n  /b \\\n  /c\nnetwork = x\n",
-	      "t.conf:6: network:", NULL);
-	fails("error inside a continued value names its first line",
-	      "[jail:a]\nroot=/x\nbind_ro = /a \\\n  b\n",
-	      "t.conf:3: bind_ro: 'b'", NULL);
-	fails("UTF-8 byte order mark", "\xef\xbb\xbf[jail:a]\nroot=/x\n",
-	      "t.conf:1: syntax error", NULL);
-}
-
-static void test_sizes(void)
-{
-	struct jc_config *a = parse_ok("[jail:a]\nroot=/x\ntmpfs_size=64K\n"
-				       "[jail:b]\nroot=/x\ntmpfs_size=64G\n"
-				       "[jail:c]\nroot=/x\ntmpfs_size=1g\n"
-				       "[jail:d]\nroot=/x\ntmpfs_size=1048576\n"
-				       "allow_root = false\n");
-
-	TAP_OK(a && a->jails[0].tmpfs_size == 65536 &&
-	       a->jails[1].tmpfs_size == 64ULL << 30 &&
-	       a->jails[2].tmpfs_size == 1ULL << 30 &&
-	       a->jails[3].tmpfs_size == 1ULL << 20 && !a->jails[3].allow_root,
-	       "tmpfs_size 64K, 64G, 1g, plain bytes; allow_root = false");
-	jc_config_free(a);
-}
-
-/* ---- seccomp keys ------------------------------------------------------ */
-
-static int has_words(char *const *w, size_t n, const char *const *want)
-{
-	size_t i;
-
-	for (i = 0; want[i]; i++)
-		if (i >= n || strcmp(w[i], want[i]) != 0)
-			return 0;
-	return i == n;
-}
-
-static void test_seccomp_ok(void)
-{
-	static const char *const deny[] = { "chroot", "ptrace", "vm86", NULL };
-	static const char *const allow[] = { "keyctl", "add_key", NULL };
-	static const char *const none[] = { NULL };
-	struct jc_config *cfg = parse_ok(
-		"[jail:a]\nroot=/x\n"				/* 1-2 */
-		"[jail:b]\nroot=/x\nseccomp = none\n"		/* 3-5 */
-		"[jail:c]\nroot=/x\nSECCOMP = Default\n"		/* 6-8 */
-		"seccomp_deny = chroot \tptrace \\\n vm86\n"	/* 9-10 */
-		"seccomp_allow = keyctl add_key\n"		/* 11 */
-		"[jail:d]\nroot=/x\nseccomp_deny =\nseccomp = none\n");
-	const struct jc_seccomp_spec *s;
-
-	TAP_OK(cfg && cfg->n_jails == 4, "seccomp keys parse");
-	if (!cfg)
-		return;
-	s = &cfg->jails[0].seccomp;
-	TAP_OK(s->mode == JC_SECCOMP_DEFAULT && !s->n_deny && !s->n_allow &&
-	       cfg->jails[0].key_line[JC_K_SECCOMP] == 0,
-	       "seccomp: default when absent, no lists");
-	s = &cfg->jails[1].seccomp;
-	TAP_OK(s->mode == JC_SECCOMP_NONE &&
-	       cfg->jails[1].key_line[JC_K_SECCOMP] == 5, "seccomp = none");
-	s = &cfg->jails[2].seccomp;
-	TAP_OK(s->mode == JC_SECCOMP_DEFAULT &&
-	       has_words(s->deny, s->n_deny, deny) &&
-	       cfg->jails[2].key_line[JC_K_SECCOMP_DENY] == 9,
-	       "seccomp_deny: list over a continued line, i386-only vm86 accepted");
-	TAP_OK(has_words(s->allow, s->n_allow, allow) &&
-	       cfg->jails[2].key_line[JC_K_SECCOMP_ALLOW] == 11,
-	       "seccomp_allow: names from the default denylist");
-	s = &cfg->jails[3].seccomp;
-	TAP_OK(s->mode == JC_SECCOMP_NONE && has_words(s->deny, s->n_deny, none),
-	       "empty seccomp_deny is allowed with seccomp = none");
-	jc_config_free(cfg);
-}
-
-static void test_seccomp_bad(void)
-{
-	fails("seccomp = strict", "[jail:a]\nroot=/x\nseccomp = strict\n",
-	      "t.conf:3: seccomp: expected default or none, got 'strict'", NULL);
-	fails("seccomp_deny of an unknown name",
-	      "[jail:a]\nroot=/x\nseccomp_deny = chroot foo\n",
-	      "t.conf:3: seccomp_deny: unknown system call 'foo'", NULL);
-	fails("seccomp_deny is case-sensitive",
-	      "[jail:a]\nroot=/x\nseccomp_deny = KEYCTL\n",
-	      "t.conf:3: seccomp_deny: unknown system call 'KEYCTL'", NULL);
-	fails("seccomp_deny of a name of another architecture",
-	      "[jail:a]\nroot=/x\nseccomp_deny = arm_fadvise64_64\n",
-	      "t.conf:3: seccomp_deny: unknown system call 'arm_fadvise64_64'",
-	      NULL);
-	fails("seccomp_allow of a name not in the denylist",
-	      "[jail:a]\nroot=/x\n\nseccomp_allow = keyctl chroot\n",
-	      "t.conf:4: seccomp_allow: 'chroot' is not in the default denylist",
-	      NULL);
-	fails("seccomp_allow of an unknown name",
-	      "[jail:a]\nroot=/x\nseccomp_allow = nosuch\n",
-	      "t.conf:3: seccomp_allow: unknown system call 'nosuch'", NULL);
-	fails("seccomp_deny listing a name twice",
-	      "[jail:a]\nroot=/x\nseccomp_deny = chroot ptrace chroot\n",
-	      "t.conf:3: seccomp_deny: 'chroot' listed twice", NULL);
-	fails("seccomp_deny with seccomp = none",
-	      "[jail:a]\nroot=/x\nseccomp = none\nseccomp_deny = chroot\n",
-	      "t.conf:4: seccomp_deny has no effect with seccomp = none (line 3)",
-	      NULL);
-	fails("seccomp_allow with seccomp = none (key order does not matter)",
-	      "[jail:a]\nseccomp_allow = bpf\nroot=/x\nseccomp = NONE\n",
-	      "t.conf:2: seccomp_allow has no effect with seccomp = none (line 4)",
-	      NULL);
-	fails("one name in seccomp_deny and seccomp_allow",
-	      "[jail:a]\nroot=/x\nseccomp_allow = bpf keyctl\nseccomp_deny = keyctl\n",
-	      "t.conf:4: seccomp_deny: 'keyctl' is also in seccomp_allow (line 3)",
-	      NULL);
-	fails("control character in a name", "[jail:a]\nroot=/x\nseccomp_deny = a\x01b\n",
-	      "t.conf:3: seccomp_deny: control character", NULL);
-	fails("duplicate seccomp_deny key",
-	      "[jail:a]\nroot=/x\nseccomp_deny = bpf\nSeccomp_Deny = chroot\n",
-	      "t.conf:4: duplicate key 'Seccomp_Deny' in [jail:a] (first at line 3)",
-	      NULL);
-}
-
-/* ---- matching ---------------------------------------------------------- */
-
-static const char rules[] =
-	"[global]\n"				/* 1 */
-	"default = dflt\n"			/* 2 */
-	"[jail:dflt]\n"				/* 3 */
-	"root = /srv/d\n"			/* 4 */
-	"[jail:web]\n"				/* 5 */
-	"root = /srv/w\n"			/* 6 */
-	"[jail:Locked]\n"			/* 7 */
-	"root = /srv/l\n"			/* 8 */
-	"[user:Alice]\n"			/* 9 */
-	"jail = Locked\n"			/* 10 */
-	"[user:first.last]\n"			/* 11 */
-	"jail = web\n"				/* 12 */
-	"[user:abcdefghijklmnopqrstuvwxyz012345]\n" /* 13 */
-	"jail = web\n"				/* 14 */
-	"[user:odd%name]\n"			/* 15 */
-	"jail = web\n"				/* 16 */
-	"[user:root]\n"				/* 17 */
-	"jail = none\n"				/* 18 */
-	"[group:staff]\n"			/* 19 */
-	"jail = web\n"				/* 20 */
-	"[group:devs]\n"			/* 21 */
-	"jail = web\n"				/* 22 */
-	"[group:ops]\n"				/* 23 */
-	"jail = none\n"				/* 24 */
-	"[group:admins]\n"			/* 25 */
-	"jail = Locked\n"			/* 26 */
-	"[user:bob]\n"				/* 27 */
-	"jail = dflt\n";			/* 28 */
-
-/* Match USER in GROUPS (NULL-terminated); "-" as JAIL means not jailed. */
-static void match(const struct jc_config *cfg, const char *user,
-		  const char *const *groups, const char *jail, const char *why)
-{
-	struct jc_match m;
-	struct jc_err e = { 0 };
-	size_t n = 0;
-	int rc;
-
-	while (groups && groups[n])
-		n++;
-	rc = jc_config_match_groups(cfg, user, groups, n, &m, &e);
-	TAP_OK(rc == 0 && (strcmp(jail, "-") == 0 ? !m.jail
-			   : m.jail && strcmp(m.jail->name, jail) == 0) &&
-	       strcmp(m.why, why) == 0, "match %s -> %s (%s)", user, jail, why);
-	if (rc < 0)
-		printf("#   %s\n", e.msg);
-	else if (strcmp(m.why, why))
-		printf("#   why: %s\n", m.why);
-}
-
-static void test_match(void)
-{
-	static const char *const staff[] = { "staff", NULL };
-	static const char *const staff_devs[] = { "users", "staff", "devs", NULL };
-	static const char *const ops[] = { "ops", NULL };
-	static const char *const admins_ops[] = { "admins", "ops", NULL };
-	struct jc_config *cfg = parse_ok(rules);
-
-	TAP_OK(cfg != NULL, "rules config parses");
-	if (!cfg)
-		return;
-	match(cfg, "Alice", NULL, "Locked", "[user:Alice] at line 10");
-	match(cfg, "alice", NULL, "dflt", "[global] default at line 2");
-	match(cfg, "ALICE", staff, "web", "[group:staff] at line 20");
-	match(cfg, "root", staff, "-", "[user:root] at line 18");
-	match(cfg, "carol", staff_devs, "web", "[group:staff] at line 20");
-	match(cfg, "erin", ops, "-", "[group:ops] at line 24");
-	match(cfg, "bob", admins_ops, "dflt", "[user:bob] at line 28");
-	match(cfg, "Alice", ops, "Locked", "[user:Alice] at line 10");
-	match(cfg, "first.last", NULL, "web", "[user:first.last] at line 12");
-	match(cfg, "abcdefghijklmnopqrstuvwxyz012345", NULL, "web",
-	      "[user:abcdefghijklmnopqrstuvwxyz012345] at line 14");
-	match(cfg, "odd%name", NULL, "web", "[user:odd%name] at line 16");
-	jc_config_free(cfg);
-}
-
-static void test_match_conflict(void)
-{
-	static const char *const g[] = { "staff", "ops" };
-	struct jc_config *cfg = parse_ok(rules);
-	struct jc_match m;
-	struct jc_err e = { 0 };
-	int rc;
-
-	if (!cfg)
-		return;
-	rc = jc_config_match_groups(cfg, "dave", g, 2, &m, &e);
-	TAP_OK(rc == -1 && strstr(e.msg, "user 'dave'") &&
-	       strstr(e.msg, "[group:staff] (line 20, jail web)") &&
-	       strstr(e.msg, "[group:ops] (line 24, jail none)"),
-	       "conflicting group rules name the user and both lines");
-	printf("#   %s\n", e.msg);
-	jc_config_free(cfg);
-	cfg = parse_ok("[jail:a]\nroot=/x\n");
-	rc = cfg ? jc_config_match_groups(cfg, "x", NULL, 0, &m, &e) : -1;
-	TAP_OK(rc == 0 && !m.jail &&
-	       strcmp(m.why, "no rule matches and default is none") == 0,
-	       "no rule and no default: not jailed");
-	jc_config_free(cfg);
-}
-
-/* getgrouplist + getgrgid_r: root's primary group is "root". */
-static void test_match_nss(void)
-{
-	struct jc_config *cfg = parse_ok("[jail:web]\nroot=/x\n[group:root]\njail=web\n");
-	struct jc_match m;
-	struct jc_err e = { 0 };
-	int rc = cfg ? jc_config_match(cfg, "root", 0, &m, &e) : -1;
-
-	TAP_OK(rc == 0 && m.jail && strcmp(m.why, "[group:root] at line 4") == 0,
-	       "jc_config_match finds groups through NSS");
-	if (rc < 0)
-		printf("#   %s\n", e.msg);
-	jc_config_free(cfg);
-}
-
-/* ---- jc_expand --------------------------------------------------------- */
-
-static const struct jc_tokens tok = {
-	.user = "alice", .uid = 1000, .gid = 100, .home = "/home/alice",
-	.jail = "web",
-};
-
-static void expands(const char *tmpl, const struct jc_tokens *t,
-		    const char *want)
-{
-	char out[256];
-	struct jc_err e = { 0 };
-	int rc = jc_expand(tmpl, t, out, sizeof(out), &e);
-
-	TAP_OK(rc == 0 && strcmp(out, want) == 0, "expand '%s' -> '%s'", tmpl,
-	       want);
-	if (rc < 0)
-		printf("#   %s\n", e.msg);
-}
-
-static void expand_fails(const char *tmpl, const struct jc_tokens *t,
-			 size_t outsz, const char *needle)
-{
-	char out[256] = "junk";
-	struct jc_err e = { 0 };
-	int rc = jc_expand(tmpl, t, out, outsz, &e);
-
-	TAP_OK(rc == -1 && strstr(e.msg, needle) && out[0] == '\0',
-	       "expand '%s' refused: %s", tmpl, needle);
-	if (rc == 0 || !strstr(e.msg, needle))
-		printf("#   got rc=%d: %s\n", rc, e.msg);
-}
-
-static void test_expand(void)
-{
-	struct jc_tokens t = tok;
-
-	expands("/srv/%j/%u", &tok, "/srv/web/alice");
-	expands("%h/x", &tok, "/home/alice/x");
-	expands("%U:%G", &tok, "1000:100");
-	expands("100%%", &tok, "100%");
-	expands("plain", &tok, "plain");
-	expand_fails("/a/%x", &tok, 256, "unknown token %x");
-	expand_fails("abc%", &tok, 256, "trailing '%'");
-	expand_fails("/srv/%j/%u", &tok, 14, "does not fit in 14 bytes");
-	{
-		char out[15];
-		struct jc_err e;
-
-		TAP_OK(jc_expand("/srv/%j/%u", &tok, out, sizeof(out), &e) == 0 &&
-		       strcmp(out, "/srv/web/alice") == 0,
-		       "expand: exact fit with the NUL");
-	}
-	t.user = "../x";
-	expand_fails("/home/%u", &t, 256, "user name '../x' cannot be used in a path");
-	expands("/srv/%j", &t, "/srv/web");	/* %u unused: fine */
-	t.user = "..";
-	expand_fails("%u", &t, 256, "user name '..' cannot");
-	t.user = "-rf";
-	expand_fails("%u", &t, 256, "user name '-rf' cannot");
-	t.user = "odd%name";
-	expand_fails("/srv/%u", &t, 256, "user name 'odd%name' cannot");
-	t.user = "a@b.c-d_E";
-	expands("/srv/%u", &t, "/srv/a@b.c-d_E");
-	t.home = "home/alice";
-	expand_fails("%h", &t, 256, "home directory 'home/alice'");
-	t.home = "/home/../etc";
-	expand_fails("%h/x", &t, 256, "home directory '/home/../etc'");
-	t.jail = "a/b";
-	expand_fails("/%j", &t, 256, "jail name 'a/b' cannot");
-}
 
 /* ---- garbage ------------------------------------------------------------ */
 
@@ -880,50 +430,6 @@ static void cleanup(void)
 	rmdir(tmpdir);
 }
 
-/* A login's load (jc_config_load_for) parses only the user's own [user:]
- * rule of many; the whole file is still scanned. */
-static void test_load_for(void)
-{
-	char path[300];
-	struct jc_config *c = NULL;
-	struct jc_err e = { 0 };
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/for.conf", tmpdir);
-	f = fopen(path, "w");
-	if (!f)
-		return;
-	fprintf(f, "[global]\ndefault = none\n[jail:web]\nroot = /srv/%%u\n"
-		"[user:alice]\njail = web\n[user:bob]\njail = nosuch\n"
-		"[group:staff]\njail = web\n");
-	for (int i = 0; i < 300; i++)
-		fprintf(f, "[user:u%d]\njail = web\n", i);
-	fclose(f);
-	chmod(path, 0644);
-	TAP_OK(jc_config_load_for_at(path, "alice", NULL, &c, &e) == 0 && c &&
-	       c->n_users == 1 && strcmp(c->users[0].name, "alice") == 0 &&
-	       c->n_groups == 1 && c->n_jails == 1,
-	       "load_for alice: her rule, the groups and jails, not 301 others");
-	TAP_OK(c && jc_config_find_jail(c, "web") && c->users[0].line == 6,
-	       "load_for keeps the file's line numbers");
-	jc_config_free(c);
-	c = NULL;
-	TAP_OK(jc_config_load_for_at(path, "bob", NULL, &c, &e) < 0 &&
-	       strstr(e.msg, ":8:") && strstr(e.msg, "nosuch"),
-	       "load_for bob: his broken rule refuses him (%s)", e.msg);
-	TAP_OK(jc_config_load(path, &c, &e) < 0 && strstr(e.msg, "nosuch"),
-	       "the full load (jailctl, every other path) refuses the file");
-	f = fopen(path, "a");
-	if (f) {
-		fprintf(f, "[user:carol]\nbogus = 1\n");
-		fclose(f);
-	}
-	TAP_OK(jc_config_load_for_at(path, "alice", NULL, &c, &e) < 0 &&
-	       strstr(e.msg, "bogus"),
-	       "load_for still refuses an unknown key in another user's section");
-	unlink(path);
-}
-
 int main(void)
 {
 	if (!mkdtemp(tmpdir)) {
@@ -939,17 +445,6 @@ int main(void)
 	test_load_content();
 	test_structure();
 	test_long_lines();
-	test_names();
-	test_values();
-	test_values2();
-	test_line_endings();
-	test_sizes();
-	test_seccomp_ok();
-	test_seccomp_bad();
-	test_match();
-	test_match_conflict();
-	test_match_nss();
-	test_expand();
 	test_garbage();
 	cleanup();
 	return TAP_DONE();
