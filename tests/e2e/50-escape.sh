@@ -1,6 +1,6 @@
 #!/bin/bash
 # 50-escape.sh - the escape suite.  Every attempt is made by
-# tests/escape/probe.c from inside a real jailed session (ssh, unless the
+# the probe (tests/escape/) from inside a real jailed session (ssh, unless the
 # table says otherwise) and must fail in the precise way written below; and
 # every attempt is run again where its protection is switched off, where it
 # must give a different answer (ESCAPED, or the kernel's own errno instead
@@ -137,7 +137,7 @@ ATTEMPTS=0
 
 # --- the probe ---------------------------------------------------------------
 if ! cc -std=gnu11 -O2 -Wall -Wextra -Werror -static -o "$PROBE" \
-	"$HERE/escape/probe.c" >"$RIG_DIR/probe.build" 2>&1; then
+	"$HERE"/escape/*.c >"$RIG_DIR/probe.build" 2>&1; then
 	not_ok "the probe builds (static)" "$(cat "$RIG_DIR/probe.build")"
 	done_testing
 	exit
@@ -245,22 +245,34 @@ ctx_words() {
 	esac
 }
 
+# controls WHAT 'NAME ARGS' [CTX=ERE...]: the attempt again in each control
+# context, its ERE matched after "^NAME: ", each check named "WHAT control
+# (CONTEXT): ERE".  NU=ERE is N=ERE U=ERE: where the filter is the only
+# protection switched off, the jail without it and no jail answer alike.
+controls() {
+	local what=$1 args=$2 name=${2%% *} c ctx
+	shift 2
+	for c in "$@"; do
+		ctx=${c%%=*}
+		if [ "$ctx" = NU ]; then
+			controls "$what" "$args" "N=${c#*=}" "U=${c#*=}"
+			continue
+		fi
+		# shellcheck disable=SC2086 # ARGS are words
+		like "$($ctx $args)" "^$name: ${c#*=}" \
+			"$what control ($(ctx_words "$ctx")): $(words "${c#*=}")"
+	done
+}
+
 # try ID CLASS 'NAME ARGS' JAILED_ERE [CTX=ERE...]: one attempt, J first,
 # then each control; every ERE is matched after "^NAME: ".
 try() {
-	local id=$1 class=$2 args=$3 want=$4 name=${3%% *} out c ctx
+	local id=$1 class=$2 args=$3 want=$4 name=${3%% *}
 	shift 4
 	ATTEMPTS=$((ATTEMPTS + 1))
 	# shellcheck disable=SC2086 # ARGS are words
-	out=$(J $args)
-	like "$out" "^$name: $want" "$id [$class] $name, jailed: $(words "$want")"
-	for c in "$@"; do
-		ctx=${c%%=*}
-		# shellcheck disable=SC2086
-		out=$($ctx $args)
-		like "$out" "^$name: ${c#*=}" \
-			"$id [$class] $name, control ($(ctx_words "$ctx")): $(words "${c#*=}")"
-	done
+	like "$(J $args)" "^$name: $want" "$id [$class] $name, jailed: $(words "$want")"
+	controls "$id [$class] $name," "$args" "$@"
 }
 ESC='ESCAPED '
 words() { # an ERE as a description: no backslashes, no trailing $
@@ -300,7 +312,7 @@ like "$(U steal_fds "$HOSTPID")" "^steal_fds: blocked \(took pid $HOSTPID's fds,
 	"H8/H9 control (unjailed): pidfd_getfd takes the fds of a process of the same uid"
 try H9 "host tree" "steal_fds 1" 'blocked EPERM \(pidfd_getfd\(pid 1, 0\)\)$'
 try H10 "host tree" shocker "$(WIT EPERM 'mount fd -1' EPERM)" \
-	N="$(WIT EPERM 'mount fd -1' EBADF)" U="$(WIT EPERM 'mount fd -1' EBADF)"
+	NU="$(WIT EPERM 'mount fd -1' EBADF)"
 try H11 "host tree" handle "$(WIT EPERM 'mount fd -1' EPERM)" U="$(WIT EPERM 'mount fd -1' EBADF)"
 try H12 "host tree" symlink 'blocked ENOENT \(marker-link -> /run/pamjail-escape/marker: ENOENT; shadow-link -> /etc/shadow: ENOENT\)$' \
 	U="${ESC}/home/alice/.pamjail-escape/marker-link -> /run/pamjail-escape/marker opens"
@@ -387,8 +399,7 @@ else
 fi
 try K4 "kernel state" sys 'blocked ENOENT \(stat /sys\)$' U="${ESC}/sys exists"
 try K5 "kernel state" mount_tmpfs 'blocked EPERM \(mount tmpfs: EPERM; unshare\(CLONE_NEWUSER\|CLONE_NEWNS\): EPERM\)$' \
-	N="${ESC}mounted a tmpfs on .* in a new user\+mount namespace" \
-	U="${ESC}mounted a tmpfs on .* in a new user\+mount namespace"
+	NU="${ESC}mounted a tmpfs on .* in a new user\+mount namespace"
 for t in K6:proc K7:sysfs; do
 	id=${t%%:*} t=${t#*:}
 	try "$id" "kernel state" "mount_fs $t" \
@@ -397,27 +408,25 @@ for t in K6:proc K7:sysfs; do
 		U="blocked EPERM \(mount -t $t: EPERM; witness \(no such mount point\): ENOENT;"
 done
 try K8 "kernel state" fsopen 'blocked EPERM \(fsopen: EPERM; unshare\(CLONE_NEWUSER\|CLONE_NEWNS\): EPERM\)$' \
-	N="${ESC}fsopen\(tmpfs\) in a new user\+mount namespace" U="${ESC}fsopen\(tmpfs\) in a new user\+mount namespace"
+	NU="${ESC}fsopen\(tmpfs\) in a new user\+mount namespace"
 try K9 "kernel state" open_tree 'blocked EPERM \(open_tree: EPERM; unshare\(CLONE_NEWUSER\|CLONE_NEWNS\): EPERM\)$' \
-	N="${ESC}open_tree\(OPEN_TREE_CLONE\) in a new user\+mount namespace" \
-	U="${ESC}open_tree\(OPEN_TREE_CLONE\) in a new user\+mount namespace"
+	NU="${ESC}open_tree\(OPEN_TREE_CLONE\) in a new user\+mount namespace"
 try K10 "kernel state" pivot_root 'blocked EPERM \(pivot_root: EPERM; unshare\(CLONE_NEWUSER\|CLONE_NEWNS\): EPERM\)$' \
-	N="${ESC}pivot_root in a new user\+mount namespace" U="${ESC}pivot_root in a new user\+mount namespace"
+	NU="${ESC}pivot_root in a new user\+mount namespace"
 try K11 "kernel state" umount "$(WIT EPERM 'invalid flags' EPERM)" \
-	N="$(WIT EPERM 'invalid flags' EINVAL)" U="$(WIT EPERM 'invalid flags' EINVAL)"
+	NU="$(WIT EPERM 'invalid flags' EINVAL)"
 try K12 "kernel state" mknod 'blocked EPERM \(char 1:3: EPERM; block 8:0: EPERM; a fifo in the same directory: OK\)$'
 for s in K13:init_module K14:finit_module K15:delete_module K16:kexec_load \
 	K17:kexec_file_load; do
-	try "${s%%:*}" "kernel state" "${s#*:}" 'blocked EPERM \(' N='blocked ENOSYS \(' U='blocked ENOSYS \('
+	try "${s%%:*}" "kernel state" "${s#*:}" 'blocked EPERM \(' NU='blocked ENOSYS \('
 done
-try K18 "kernel state" settimeofday 'blocked EPERM \(' N='blocked EINVAL \(' U='blocked EINVAL \('
-try K19 "kernel state" clock_settime 'blocked EPERM \(' N='blocked EINVAL \(' U='blocked EINVAL \('
+try K18 "kernel state" settimeofday 'blocked EPERM \(' NU='blocked EINVAL \('
+try K19 "kernel state" clock_settime 'blocked EPERM \(' NU='blocked EINVAL \('
 try K20 "kernel state" sethostname 'blocked EPERM \(sethostname: EPERM; unshare\(CLONE_NEWUSER\|CLONE_NEWUTS\): EPERM\)$' \
-	N="${ESC}sethostname in a new user\+UTS namespace" U="${ESC}sethostname in a new user\+UTS namespace"
-try K21 "kernel state" swapon 'blocked EPERM \(' N='blocked EINVAL \(' U='blocked EINVAL \('
+	NU="${ESC}sethostname in a new user\+UTS namespace"
+try K21 "kernel state" swapon 'blocked EPERM \(' NU='blocked EINVAL \('
 try K22 "kernel state" reboot 'blocked EPERM \(reboot\(invalid magic\): EPERM; unshare\(CLONE_NEWUSER\|CLONE_NEWPID\): EPERM\)$' \
-	N='blocked EPERM \(reboot\(invalid magic\): EPERM; in a new user\+pid namespace: EINVAL\)$' \
-	U='blocked EPERM \(reboot\(invalid magic\): EPERM; in a new user\+pid namespace: EINVAL\)$'
+	NU='blocked EPERM \(reboot\(invalid magic\): EPERM; in a new user\+pid namespace: EINVAL\)$'
 try K23 "kernel state" acct 'blocked EPERM \(acct\(NULL\)\)$'
 
 # ==== host IPC ==================================================================
@@ -425,25 +434,24 @@ try I1 "host IPC" abstract 'blocked ECONNREFUSED \(connect @pamjail-escape-test\
 	U="${ESC}connected to the abstract socket @pamjail-escape-test"
 try I2 "host IPC" unix_path 'blocked ENOENT \(connect /run/pamjail-escape/sock\)$' \
 	U="${ESC}connected to /run/pamjail-escape/sock"
-try I3 "host IPC" "shm $SHMKEY" "blocked ENOENT \(shmget\($SHMKEY\); /proc/sysvipc/shm lists 0 objects\)$" \
-	U="${ESC}shmget\($SHMKEY\) found the host's object"
-try I4 "host IPC" "msg $MSGKEY" "blocked ENOENT \(msgget\($MSGKEY\); /proc/sysvipc/msg lists 0 objects\)$" \
-	U="${ESC}msgget\($MSGKEY\) found the host's object"
-try I5 "host IPC" "sem $SEMKEY" "blocked ENOENT \(semget\($SEMKEY\); /proc/sysvipc/sem lists 0 objects\)$" \
-	U="${ESC}semget\($SEMKEY\) found the host's object"
+for t in "I3 shm $SHMKEY" "I4 msg $MSGKEY" "I5 sem $SEMKEY"; do
+	read -r id kind key <<<"$t"
+	try "$id" "host IPC" "$kind $key" \
+		"blocked ENOENT \(${kind}get\($key\); /proc/sysvipc/$kind lists 0 objects\)$" \
+		U="${ESC}${kind}get\($key\) found the host's object"
+done
 try I6 "host IPC" mqueue 'blocked ENOENT \(mq_open\(/pamjail-escape\)\)$' \
 	U="${ESC}mq_open\(/pamjail-escape\) opened the host's queue"
-try I7 "host IPC" keyctl 'blocked EPERM \(' N='blocked ENOKEY \(' U='blocked ENOKEY \('
-try I8 "host IPC" add_key 'blocked EPERM \(' N='blocked EINVAL \(' U='blocked EINVAL \('
-try I9 "host IPC" request_key 'blocked EPERM \(' N='blocked ENOKEY \(' U='blocked ENOKEY \('
+try I7 "host IPC" keyctl 'blocked EPERM \(' NU='blocked ENOKEY \('
+try I8 "host IPC" add_key 'blocked EPERM \(' NU='blocked EINVAL \('
+try I9 "host IPC" request_key 'blocked EPERM \(' NU='blocked ENOKEY \('
 
 # ==== network reach (network = none) ==============================================
 try W1 "network" connect 'blocked ECONNREFUSED \(connect 127.0.0.1:22\)$' \
 	N='blocked ECONNREFUSED \(connect 127.0.0.1:22\)$' U="${ESC}connected to 127.0.0.1:22"
 try W2 "network" netifs 'blocked \(network interfaces: lo\)$' U="${ESC}network interfaces: lo .*pjesc"
 try W3 "network" raw_socket 'blocked EPERM \(socket\(AF_INET, SOCK_RAW\): EPERM; unshare\(CLONE_NEWUSER\|CLONE_NEWNET\): EPERM\)$' \
-	N="${ESC}raw ICMP socket in a new user\+network namespace" \
-	U="${ESC}raw ICMP socket in a new user\+network namespace"
+	NU="${ESC}raw ICMP socket in a new user\+network namespace"
 
 # ==== privilege regain ============================================================
 ATTEMPTS=$((ATTEMPTS + 1))
@@ -463,22 +471,20 @@ if [ "$HAVE_SETCAP" = 1 ]; then
 		"V2 control (unjailed): the same file gives cap_net_raw"
 fi
 try V3 "privilege" unshare_user 'blocked EPERM \(unshare\(CLONE_NEWUSER\)\)$' \
-	N="${ESC}unshare\(CLONE_NEWUSER\) succeeded" U="${ESC}unshare\(CLONE_NEWUSER\) succeeded"
+	NU="${ESC}unshare\(CLONE_NEWUSER\) succeeded"
 try V4 "privilege" clone_user 'blocked EPERM \(clone\(CLONE_NEWUSER\|SIGCHLD\)\)$' \
-	N="${ESC}clone\(CLONE_NEWUSER\)" U="${ESC}clone\(CLONE_NEWUSER\)"
-try V5 "privilege" clone3_user 'blocked ENOSYS \(clone3' N="${ESC}clone3" U="${ESC}clone3"
-try V6 "privilege" int80_unshare 'blocked EPERM \(int 0x80' N="${ESC}int 0x80" U="${ESC}int 0x80"
+	NU="${ESC}clone\(CLONE_NEWUSER\)"
+try V5 "privilege" clone3_user 'blocked ENOSYS \(clone3' NU="${ESC}clone3"
+try V6 "privilege" int80_unshare 'blocked EPERM \(int 0x80' NU="${ESC}int 0x80"
 # Without the x32 ABI the kernel answers ENOSYS; with it, the call works.
-try V7 "privilege" x32_unshare 'blocked EPERM \(x32' N="(blocked ENOSYS \(x32|${ESC}x32)" \
-	U="(blocked ENOSYS \(x32|${ESC}x32)"
+try V7 "privilege" x32_unshare 'blocked EPERM \(x32' NU="(blocked ENOSYS \(x32|${ESC}x32)"
 try V8 "privilege" setns 'blocked EPERM \(setns\(own user namespace\): EPERM' \
-	N='blocked EINVAL \(setns' U='blocked EINVAL \(setns'
+	NU='blocked EINVAL \(setns'
 try V9 "privilege" ambient 'blocked EPERM \(PR_CAP_AMBIENT_RAISE: EPERM; unshare\(CLONE_NEWUSER\): EPERM\)$' \
-	N="${ESC}PR_CAP_AMBIENT_RAISE cap_net_raw in a new user namespace" \
-	U="${ESC}PR_CAP_AMBIENT_RAISE cap_net_raw in a new user namespace"
+	NU="${ESC}PR_CAP_AMBIENT_RAISE cap_net_raw in a new user namespace"
 try V10 "privilege" capset 'blocked EPERM \(capset \+cap_sys_admin: EPERM; unshare\(CLONE_NEWUSER\): EPERM\)$' \
-	N="${ESC}capset \+cap_sys_admin" U="${ESC}capset \+cap_sys_admin"
-try V11 "privilege" personality 'blocked EPERM \(personality' N="${ESC}personality" U="${ESC}personality"
+	NU="${ESC}capset \+cap_sys_admin"
+try V11 "privilege" personality 'blocked EPERM \(personality' NU="${ESC}personality"
 
 # ==== terminal injection (the byte pointer is NULL: EFAULT = request taken) ======
 tty_try() { # ID NAME JAILED_ERRNO UNFILTERED_ERRNO
@@ -512,13 +518,13 @@ like "$(rig_pty "echo '/srv/jails/alice/probe tiocsti' | su - bob" 2>&1)" "^tioc
 	"T4 control (su - bob, not jailed): $taken"
 
 # ==== kernel attack surface ========================================================
-try S1 "kernel surface" io_uring 'blocked EPERM \(' N="${ESC}io_uring_setup" U="${ESC}io_uring_setup"
-try S2 "kernel surface" userfaultfd 'blocked EPERM \(' N="${ESC}userfaultfd" U="${ESC}userfaultfd"
-try S3 "kernel surface" bpf 'blocked EPERM \(' N='blocked EINVAL \(' U='blocked EINVAL \('
-try S4 "kernel surface" perf 'blocked EPERM \(' N="${ESC}perf_event_open" U="${ESC}perf_event_open"
-try S5 "kernel surface" af_alg 'blocked EPERM \(' N='blocked EAFNOSUPPORT \(' U='blocked EAFNOSUPPORT \('
-try S6 "kernel surface" af_vsock 'blocked EPERM \(' N="${ESC}socket\(AF_VSOCK" U="${ESC}socket\(AF_VSOCK"
-try S7 "kernel surface" fanotify 'blocked EPERM \(' N="${ESC}fanotify_init" U="${ESC}fanotify_init"
+try S1 "kernel surface" io_uring 'blocked EPERM \(' NU="${ESC}io_uring_setup"
+try S2 "kernel surface" userfaultfd 'blocked EPERM \(' NU="${ESC}userfaultfd"
+try S3 "kernel surface" bpf 'blocked EPERM \(' NU='blocked EINVAL \('
+try S4 "kernel surface" perf 'blocked EPERM \(' NU="${ESC}perf_event_open"
+try S5 "kernel surface" af_alg 'blocked EPERM \(' NU='blocked EAFNOSUPPORT \('
+try S6 "kernel surface" af_vsock 'blocked EPERM \(' NU="${ESC}socket\(AF_VSOCK"
+try S7 "kernel surface" fanotify 'blocked EPERM \(' NU="${ESC}fanotify_init"
 
 check "after the ordinary users' attempts no jail process is left" rig_jail_procs_gone 10
 
@@ -566,17 +572,12 @@ else
 	is "$(rig_ssh root 'id -u; hostname' 2>&1 | tr '\n' ' ')" "0 rootbox " \
 		"root logs into the allow_root jail"
 	rtry() { # ID 'NAME ARGS' ROOT_ERE [CTX=ERE...]
-		local id=$1 args=$2 want=$3 name=${2%% *} c ctx
+		local id=$1 args=$2 want=$3 name=${2%% *}
 		shift 3
 		ATTEMPTS=$((ATTEMPTS + 1))
-		# shellcheck disable=SC2086
+		# shellcheck disable=SC2086 # ARGS are words
 		like "$(R $args)" "^$name: $want" "$id [jailed root] $name: $(words "$want")"
-		for c in "$@"; do
-			ctx=${c%%=*}
-			# shellcheck disable=SC2086
-			like "$($ctx $args)" "^$name: ${c#*=}" \
-				"$id control ($(ctx_words "$ctx")): $(words "${c#*=}")"
-		done
+		controls "$id" "$args" "$@"
 	}
 	rtry R1 "sysctl /proc/sys/kernel/core_pattern" \
 		'blocked EROFS \(open /proc/sys/kernel/core_pattern O_WRONLY: EROFS; its mount is read-only; O_RDONLY: OK\)$' \
@@ -606,17 +607,19 @@ else
 	like "$(R make_suid /probe /srv/pamjail-suid)" \
 		'^make_suid: ESCAPED made /srv/pamjail-suid setuid root \(mode 4755, uid 0 on disk\)$' \
 		"R11 control: a jailed root can make a setuid-root file in its tree (uid 0 inside = 0 on disk)"
-	# runuser sets all three uids: setpriv --reuid keeps saved uid 0,
-	# and with it the capabilities to walk through a 0700 directory
-	out=$(cd /tmp && HOME=/home/bob runuser -u bob -- "$RB/srv/pamjail-suid" ls_root 2>&1)
+	# The planted file, run by a host user.  runuser sets all three
+	# uids: setpriv --reuid keeps saved uid 0, and with it the
+	# capabilities to walk through a 0700 directory.
+	planted_as_bob() {
+		(cd /tmp && HOME=/home/bob runuser -u bob -- "$RB/srv/pamjail-suid" ls_root 2>&1)
+	}
+	out=$(planted_as_bob)
 	unlike "$out" 'refused: the probe holds CAP_SYS_ADMIN' \
 		"R11 [jailed root] a host user gets no root from a setuid file a jailed root planted"
 	like "$out" 'Permission denied' \
 		"R11 the planted file is out of reach: the directory above the jail is 0700"
 	chmod 711 /srv/rootjails
-	# runuser sets all three uids: setpriv --reuid keeps saved uid 0,
-	# and with it the capabilities to walk through a 0700 directory
-	out=$(cd /tmp && HOME=/home/bob runuser -u bob -- "$RB/srv/pamjail-suid" ls_root 2>&1)
+	out=$(planted_as_bob)
 	like "$out" 'refused: the probe holds CAP_SYS_ADMIN' \
 		"R11 control: with that directory open the planted file gives a host user root"
 	check_fails "R11 so the module refuses a root jail with no closed directory above it" \
