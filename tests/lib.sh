@@ -174,6 +174,17 @@ rig_require_module() {
 	done
 }
 
+# rig_require_jailctl: set JAILCTL (default: jailctl in BUILD, else in the
+# tree's build/) and end this test file early, as rig_require_module does,
+# when it is not built.
+rig_require_jailctl() {
+	JAILCTL=${JAILCTL:-${BUILD:-${RIG_TOP:-.}/build}/jailctl}
+	[ -x "$JAILCTL" ] && return 0
+	skip "jailctl not built: $JAILCTL" "$(basename "$0"): needs jailctl"
+	done_testing
+	exit
+}
+
 # ----------------------------------------------------------------- users --
 
 # rig_pass NAME: the known password of a rig user.
@@ -331,19 +342,27 @@ rig__includes() {
 	return 1
 }
 
+# rig__module_paths CALLER: MODULE and INIT, which a stack names, are
+# absolute paths to existing files; if not, say so on stderr as CALLER and
+# fail.
+rig__module_paths() {
+	local f
+	for f in "${MODULE:-}" "${INIT:-}"; do
+		case $f in
+		/*) [ -f "$f" ] || { echo "$1: $f missing" >&2; return 1; } ;;
+		*) echo "$1: MODULE and INIT must be absolute paths" >&2; return 1 ;;
+		esac
+	done
+}
+
 # rig_pam_stacks [MODULE_ARG...]: Debian's stacks with pam_jail as the last
 # session line.  Appending at the end of the file is "last" even after the
 # `@include common-session` lines.  MODULE and INIT must be absolute paths
 # (make check passes them); RIG_PAM_CONTROL overrides "required".
 rig_pam_stacks() {
-	local s f
+	local s
 	rig_assert_inside
-	for f in "${MODULE:-}" "${INIT:-}"; do
-		case $f in
-		/*) [ -f "$f" ] || { echo "rig_pam_stacks: $f missing" >&2; return 1; } ;;
-		*) echo "rig_pam_stacks: MODULE and INIT must be absolute paths" >&2; return 1 ;;
-		esac
-	done
+	rig__module_paths rig_pam_stacks || return 1
 	rig_pam_plain
 	for s in $RIG_PAM_SERVICES; do
 		[ -f "/etc/pam.d/$s" ] || continue
@@ -373,12 +392,7 @@ rig_pam_example() {
 rig_pam_examples() {
 	local f
 	rig_assert_inside
-	for f in "${MODULE:-}" "${INIT:-}"; do
-		case $f in
-		/*) [ -f "$f" ] || { echo "rig_pam_examples: $f missing" >&2; return 1; } ;;
-		*) echo "rig_pam_examples: MODULE and INIT must be absolute paths" >&2; return 1 ;;
-		esac
-	done
+	rig__module_paths rig_pam_examples || return 1
 	rig_pam_plain
 	for f in "$RIG_PAM_EXAMPLES"/*; do
 		[ -f "$f" ] || continue
@@ -423,6 +437,17 @@ rig_sshd_start() {
 		echo "rig_sshd_start: sshd is not listening" >&2
 		return 1
 	}
+}
+
+# rig_sshd_up DESC [CONFIG_LINE...]: rig_sshd_start as the check DESC; if
+# sshd does not start, the test file ends there (nothing after it can pass).
+rig_sshd_up() {
+	local desc=$1
+	shift
+	if rig_sshd_start "$@"; then ok "$desc"; return 0; fi
+	not_ok "$desc"
+	done_testing
+	exit
 }
 
 # Listening socket present: asks the kernel, no connection (which sshd
@@ -659,6 +684,15 @@ rig_mounts_snapshot() {
 }
 rig_mounts_compare() {
 	diff -u "$1" <(rig__mounts "${2:-}")
+}
+
+# rig_nothing_left DESC: two checks -- no process of any jail is alive, and
+# the rig's mount table is $RIG_DIR/mounts.before (rig_mounts_snapshot'ed
+# before the first session).
+rig_nothing_left() {
+	check "$1: no jail process is left" rig_jail_procs_gone
+	check "$1: the rig's mount table is unchanged" \
+		rig_mounts_compare "$RIG_DIR/mounts.before"
 }
 
 # rig_jail_procs: processes not in the rig's own view - another mount or pid

@@ -22,19 +22,7 @@ host_root=$(ls /)
 jail_root=$(printf '%s\n' bin dev etc home lib lib64 proc sbin tmp usr var)
 alice_uid=$(id -u alice)
 
-if rig_sshd_start; then ok "sshd starts with pam_jail in its session stack"; else
-	not_ok "sshd starts with pam_jail in its session stack"
-	done_testing
-	exit
-fi
-
-# leftovers WHAT: after WHAT, no process of any jail is alive and the rig's
-# mount table is the one from before the first session.
-leftovers() {
-	check "after $1: no jail process is left" rig_jail_procs_gone
-	check "after $1: the rig's mount table is unchanged" \
-		rig_mounts_compare "$RIG_DIR/mounts.before"
-}
+rig_sshd_up "sshd starts with pam_jail in its session stack"
 
 # --- ssh USER CMD ----------------------------------------------------------
 is "$(rig_ssh alice ls / 2>&1)" "$jail_root" "ssh alice ls /: only the jail tree"
@@ -47,7 +35,7 @@ like "$(rig_ssh alice id 2>&1)" "^uid=$alice_uid\(alice\)" "the command runs as 
 is "$(rig_ssh alice pwd 2>&1)" /home/alice "the command starts in alice's home"
 is "$(rig_ssh alice cat <<<'stdin reaches the jail' 2>&1)" 'stdin reaches the jail' \
 	"stdin reaches the jailed command"
-leftovers "ssh commands"
+rig_nothing_left "after ssh commands"
 
 # --- ssh -tt: a pty, stty, a nested pty, tmux -----------------------------
 out=$(rig_ssh_pty alice 'tty; hostname' 2>&1)
@@ -77,7 +65,7 @@ like "$(cat /home/alice/tmux-tty 2>&1)" '^/dev/pts/[0-9]+$' \
 	"the tmux pane runs on a pty of its own"
 like "$out" '^default$' "tmux's socket is in the jail's /tmp"
 check "(control) tmux's socket is not in the rig's /tmp" test ! -e "/tmp/tmux-$alice_uid"
-leftovers "the pty sessions (tmux server left running)"
+rig_nothing_left "after the pty sessions (tmux server left running)"
 
 # --- sftp, scp, rsync -----------------------------------------------------
 # The jail's /etc/hosts (rig_jail_tree) names the user: a file fetched from
@@ -133,7 +121,7 @@ rsync -a -e "$rsync_ssh" alice@127.0.0.1:rs-dir/ /tmp/rs-down/ 2>&1
 check "rsync -e ssh down: the tree comes back" diff -r /tmp/rs-up /tmp/rs-down
 rsync -e "$rsync_ssh" alice@127.0.0.1:/etc/hosts /tmp/rs-hosts 2>&1
 is "$(cat /tmp/rs-hosts 2>&1)" "$jail_hosts" "rsync of /etc/hosts fetches the jail's file"
-leftovers "sftp, scp and rsync"
+rig_nothing_left "after sftp, scp and rsync"
 
 # --- ten jailed users at once ---------------------------------------------
 # Each session says it started, then waits until all ten run before looking
@@ -171,7 +159,7 @@ for u in $TEN; do
 		"0|$(printf '%s\n' "host=$u" "home=$u " "procs=bash jail-init ps sshd " "uids=0 $(id -u "$u") ")" \
 		"concurrent $u sees only itself: its hostname, its home, its processes"
 done
-leftovers "ten concurrent sessions"
+rig_nothing_left "after ten concurrent sessions"
 
 # --- a jailed and an unjailed user side by side ---------------------------
 # shellcheck disable=SC2016 # expanded by the user's shell
@@ -193,7 +181,7 @@ is "$(cat "$RIG_DIR/side.alice")" "$(printf 'alice\n%s' "$jail_root")" \
 	"side by side: jailed alice sees her jail and hostname"
 is "$(cat "$RIG_DIR/side.bob")" "$(printf 'rig\n%s' "$host_root")" \
 	"side by side: unjailed bob sees the rig's / and hostname \"rig\""
-leftovers "the side-by-side sessions"
+rig_nothing_left "after the side-by-side sessions"
 
 # --- syslog: audit lines, relayed lines, a forged line -----------------------
 rig_syslog_mark
@@ -264,7 +252,7 @@ tok2="forged-$RANDOM$RANDOM"
 rig_ssh bob "logger -t sshd '$tok2'"
 like "$(rig_syslog_grep "$tok2")" "^<[0-9]+>[A-Z][a-z]{2} [ 0-9]{2} [0-9:]{8} sshd: $tok2\$" \
 	"(control) the same logger call unjailed arrives as an untagged sshd line"
-leftovers "the syslog sessions"
+rig_nothing_left "after the syslog sessions"
 
 check "sshd stops" rig_sshd_stop
 done_testing

@@ -19,14 +19,6 @@ rig_mounts_snapshot "$RIG_DIR/mounts.before"
 host_root=$(ls / | tr '\n' ' ')
 jail_root="bin dev etc home lib lib64 proc sbin tmp usr var "
 
-# leftovers WHAT: after WHAT, no process of any jail is alive and the rig's
-# mount table is the one from before the first session.
-leftovers() {
-	check "after $1: no jail process is left" rig_jail_procs_gone
-	check "after $1: the rig's mount table is unchanged" \
-		rig_mounts_compare "$RIG_DIR/mounts.before"
-}
-
 # LOOK: what a session sees, one KEY=value line each: hostname, /, the
 # name of pid 1, the cwd (the shell's and getcwd's).
 # shellcheck disable=SC2016 # expanded by the session's shell
@@ -61,7 +53,7 @@ is "$(field "$out" P)" /home/alice "login: the shell starts in alice's home"
 audit login
 like "$(rig_syslog_grep 'pam_jail\(login:session\): jail opened: user=alice ')" \
 	'tty=/dev/pts/[0-9]+ ' "login: the audit line names the tty"
-leftovers "login"
+rig_nothing_left "after login"
 
 out=$(rig_login bob "$(rig_pass bob)" "$LOOK")
 is "$?|$(field "$out" H)|$(field "$out" R)" "0|rig|$host_root" \
@@ -79,7 +71,7 @@ is "$(su - alice -c 'exit 7' >/dev/null 2>&1; echo $?)" 7 \
 out=$(su - bob -c "$LOOK" 2>&1)
 is "$(field "$out" H)|$(field "$out" R)" "rig|$host_root" \
 	"(control) su - bob (unjailed) sees the rig's hostname and /"
-leftovers "su -"
+rig_nothing_left "after su -"
 
 # --- plain su alice -c CMD: keeps the caller's cwd --------------------------
 # The caller's cwd (/srv) is not inside the jail: after the pivot the cwd
@@ -92,7 +84,7 @@ like "$(field "$out" P)" '^(/|/home/alice)$' "su alice -c from /srv: pwd is / or
 is "$(field "$out" W)" "$(field "$out" P)" "su alice -c: getcwd (/bin/pwd) agrees, not '(unreachable)'"
 is "$(field "$out" L)" ok "su alice -c: the cwd can be listed"
 audit su
-leftovers "su"
+rig_nothing_left "after su"
 
 # --- runuser -l alice -c CMD ------------------------------------------------
 rig_syslog_mark
@@ -101,7 +93,7 @@ is "$?" 0 "runuser -l alice -c: exit status 0"
 jailed_view "$out" "runuser -l alice -c"
 is "$(field "$out" P)" /home/alice "runuser -l alice -c: starts in alice's home"
 audit runuser-l
-leftovers "runuser -l"
+rig_nothing_left "after runuser -l"
 
 # --- su on a pty --------------------------------------------------------------
 rig_syslog_mark
@@ -112,6 +104,6 @@ is "$(field "$out" stty)" ok "su on a pty: stty works on it"
 jailed_view "$out" "su on a pty"
 like "$(rig_syslog_grep 'pam_jail\(su-l:session\): jail opened: user=alice ')" \
 	'tty=/dev/pts/[0-9]+ ' "su on a pty: the audit line names the tty"
-leftovers "su on a pty"
+rig_nothing_left "after su on a pty"
 
 done_testing

@@ -21,19 +21,7 @@ cp -p "$RIG_CONF" "$RIG_DIR/conf.good"
 rig_mounts_snapshot "$RIG_DIR/mounts.before"
 host_root=$(ls /)
 
-if rig_sshd_start; then ok "sshd starts with pam_jail in its session stack"; else
-	not_ok "sshd starts with pam_jail in its session stack"
-	done_testing
-	exit
-fi
-
-# leftovers WHAT: no process of any jail is alive and the rig's mount table
-# is the one from before the first session.
-leftovers() {
-	check "$1: no jail process is left" rig_jail_procs_gone
-	check "$1: the rig's mount table is unchanged" \
-		rig_mounts_compare "$RIG_DIR/mounts.before"
-}
+rig_sshd_up "sshd starts with pam_jail in its session stack"
 
 # since_mark ERE: syslog lines after the mark matching ERE, without waiting.
 since_mark() {
@@ -158,7 +146,7 @@ refused_everywhere() {
 	fi
 	reason "$what: su: one syslog line gives the reason" su-l
 
-	leftovers "after the refused sessions ($what)"
+	rig_nothing_left "after the refused sessions ($what)"
 }
 
 # --- controls: the working setup ------------------------------------------
@@ -198,7 +186,7 @@ refused_everywhere "pam_jail.so missing"
 rig_pam_stacks
 
 is "$(rig_ssh alice hostname 2>&1)" alice "the restored setup jails alice again"
-leftovers "after the restored session"
+rig_nothing_left "after the restored session"
 
 # --- `optional`: the failure mode `required` exists for -----------------------
 # With `session optional pam_jail.so` a broken config is logged and ignored:
@@ -220,7 +208,7 @@ is "$(forward alice "$FWD_PORT")" "SSH-2.0" \
 is "$(su - alice -c hostname 2>&1)" rig "optional + broken config: su - alice is UNJAILED too"
 cp -p "$RIG_DIR/conf.good" "$RIG_CONF"
 rig_pam_stacks
-leftovers "after the optional sessions"
+rig_nothing_left "after the optional sessions"
 
 check "sshd stops" rig_sshd_stop
 done_testing

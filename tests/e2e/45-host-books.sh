@@ -30,11 +30,7 @@ rig_user bob	# no rule and default = none: never jailed
 rig_jail web alice
 rig_pam_examples
 alice_uid=$(id -u alice)
-if rig_sshd_start; then ok "sshd starts with the example sshd stack"; else
-	not_ok "sshd starts with the example sshd stack"
-	done_testing
-	exit
-fi
+rig_sshd_up "sshd starts with the example sshd stack"
 
 # hold USER FLAG [pty]: a session of USER over ssh (-tt with "pty") that
 # writes its tty to ~/tty.FLAG and stays open until ~/FLAG exists.

@@ -12,12 +12,7 @@ set -u
 . "$(dirname "$0")/../lib.sh"
 rig_require_module
 
-JAILCTL=${JAILCTL:-${BUILD:-${RIG_TOP:-.}/build}/jailctl}
-if [ ! -x "$JAILCTL" ]; then
-	skip "jailctl not built: $JAILCTL" "60-jailctl.sh: needs jailctl"
-	done_testing
-	exit
-fi
+rig_require_jailctl
 ctl() { "$JAILCTL" "$@"; }
 # out CMD...: stdout and stderr of CMD, then "rc=N" on a line of its own.
 out() {

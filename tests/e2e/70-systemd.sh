@@ -26,12 +26,7 @@ if [ -z "${SD_ROOTFS:-}" ]; then
 fi
 rig_require_module
 rig_assert_inside
-JAILCTL=${JAILCTL:-${BUILD:-${RIG_TOP:-.}/build}/jailctl}
-if [ ! -x "$JAILCTL" ]; then
-	skip "jailctl not built: $JAILCTL" "70-systemd.sh: needs jailctl"
-	done_testing
-	exit
-fi
+rig_require_jailctl
 if [ "${RIG_CGROUP:-0}" != 1 ]; then
 	not_ok "the rig has a cgroup of its own (# rig: cgroup)" "RIG_CGROUP is unset"
 	done_testing
