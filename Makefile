@@ -141,7 +141,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_CORPUS  := tests/fuzz/corpus
 FUZZ_BIN     := $(FUZZ_BUILD)/fuzz_config
 FUZZ_SRC     := tests/fuzz/fuzz_config.c $(wildcard jailcore/config*.c) \
-                jailcore/err.c jailcore/seccomp.c
+                jailcore/err.c jailcore/paths.c jailcore/seccomp.c
 FUZZ_CFLAGS  := -std=gnu11 -O1 -g -fno-omit-frame-pointer $(WARN) \
                 -D_GNU_SOURCE -I. -fsanitize=fuzzer,address,undefined \
                 -fno-sanitize-recover=all
