@@ -72,7 +72,14 @@ $(DRIVER): tests/pamdriver.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS) -lpam
 
-check: all
+# `make demo` and `make check` are the README's first two commands on a
+# fresh machine: what tests/deps.txt lists and is missing is installed
+# first (no network when nothing is missing), then everything is built.
+deps:
+	tests/install-deps.sh --missing </dev/null
+
+check: deps
+	$(MAKE) all
 	MODULE=$(abspath $(MODULE)) INIT=$(abspath $(INIT_BIN)) BUILD=$(abspath $(BUILD)) \
 	    tests/run-all.sh
 
@@ -122,13 +129,14 @@ man: $(MANPAGES)
 	    echo "$$m: ok"; \
 	done
 
-demo: all
+demo: deps
+	$(MAKE) all
 	tests/demo.sh
 
 clean:
 	rm -rf build build-asan
 
-.PHONY: all check asan install uninstall man demo clean
+.PHONY: all deps check asan install uninstall man demo clean
 
 # ---- fuzzing the config loader (clang + libFuzzer) ------------------------
 # `make fuzz` fuzzes for FUZZ_SECONDS on a copy of the corpus (nothing is
