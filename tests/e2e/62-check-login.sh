@@ -169,4 +169,47 @@ print(d["result"], d["exit"], d["errors"], d["warnings"], len(w), "var/log:" in 
 check "... the same warning as the text output" \
 	grep -qF "no directory $odd/var/log:" <<<"$("$JAILCTL" check --pamdir "$RIG_DIR/pam.none")"
 
+# === create lays out what the binds need, check passes it, ssh logs in ===
+# The issue's case: only /usr bound on a merged-/usr host, from no tree at
+# all.  create makes bin -> usr/bin etc., the records directories and
+# run/user; check then says ok; a real ssh login works and lands in the
+# host's wtmp.
+rm -rf "$RIG_JAILS" "$DROPINS"
+rig_conf <<-EOF
+	[jail:min]
+	root = $RIG_JAILS/%u
+	bind_ro = /usr
+	bind_rw = %h
+	tmpfs = /tmp
+	hostname = %u
+	[user:alice]
+	jail = min
+EOF
+o=$("$JAILCTL" create alice 2>&1) && rc=0 || rc=$?
+is "$rc" 0 "create alice (bind_ro = /usr only) exits 0" || diag "$o"
+if [ -L /bin ]; then
+	like "$o" "created $T/bin -> $(readlink /bin)" "create says it made the merged-/usr link bin" ||
+		diag "$o"
+	is "$(readlink "$T/bin") $(stat -c %u "$T/bin" 2>&1)" "$(readlink /bin) 0" "... a root-owned link, as on the host"
+else
+	skip "the host's /bin is not a symlink (no merged /usr)" "merged-/usr links"
+fi
+for d in var/log var/run run/user; do
+	like "$o" "created $T/$d/" "create makes $d"
+done
+o2=$("$JAILCTL" create alice 2>&1)
+like "$o2" "nothing to do: $T is complete" "create again: nothing to do (idempotent)" || diag "$o2"
+checked
+is "$CHECK_RC" 0 "check passes the tree create made" || diag "$CHECK_OUT"
+for f in /run/utmp /var/log/wtmp /var/log/lastlog; do	# as on Debian
+	install -m 664 -o 0 -g utmp /dev/null "$f"
+done
+rig_pam_stacks
+rig_sshd_up "sshd starts"
+is "$(rig_ssh_pty alice 'echo "$0 $(hostname)"' 2>&1)" "bash alice" \
+	"a real ssh -tt login works in it: alice's /bin/bash runs, in the jail"
+like "$(last -w alice)" "^alice +pts/" \
+	"... and the host's wtmp records the jailed login (var/log)"
+rig_sshd_stop
+
 done_testing
