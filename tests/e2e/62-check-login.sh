@@ -64,6 +64,11 @@ c_no_var_log()    { rmdir "$T/var/log"; }
 c_no_var_run()    { rmdir "$T/var/run"; }
 c_no_run_user()   { rmdir "$T/run/user"; }
 c_good()          { :; }
+# README's own example tree ("The jail tree"), by its commands
+c_readme_tree()   { rm -rf "$T"; install -d -m 755 "$RIG_JAILS"
+		    awk '/^### The jail tree/ { on = 1; next } /^##/ { on = 0 }
+			on && /^    (mkdir|touch) .*\/srv\/jails\/alice/' "$RIG_TOP/README.md" |
+			sed "s|/srv/jails|$RIG_JAILS|g" | bash -e; }
 
 # name | function | kind | what both must say (ERE; @C@ the config,
 # @D@ the drop-in dir, @T@ the jail root)
@@ -89,6 +94,7 @@ no var/log              | c_no_var_log   | warn   | @T@/var/log: the host's wtmp
 no var/run              | c_no_var_run   | warn   | @T@/var/run: the host's utmp never lists
 no run/user             | c_no_run_user  | warn   | @T@/run/user: sessions get no XDG_RUNTIME_DIR
 a good jail             | c_good         | ok     |
+README's example tree   | c_readme_tree  | ok     |
 TABLE
 )
 
