@@ -14,6 +14,7 @@
 
 #include "jailcore/config.h"
 #include "jailcore/err.h"
+#include "jailcore/identity.h"
 #include "jailcore/plan.h"
 
 #define JCTL_PAMDIR "/etc/pam.d"
@@ -29,6 +30,12 @@ struct opts {
 
 /* The config as the module loads it; NULL after complaining. */
 struct jc_config *load(const struct opts *o);
+
+/* The account NAME (as typed) through jailcore's one resolver, as the
+ * module resolves it: JC_ID_FOUND, JC_ID_UNKNOWN or -1.  Unless QUIET,
+ * complains "CMD: reason" when it is not found or the lookup failed. */
+int lookup_user(const char *cmd, const char *name, bool quiet,
+		struct jc_identity *id);
 
 /* ---- jailctl_show.c --------------------------------------------------- */
 int cmd_show(const struct opts *o, char **args);
