@@ -98,17 +98,6 @@ static void usage(FILE *to)
 
 /* ---- loading -------------------------------------------------------------- */
 
-int lookup_user(const char *cmd, const char *name, bool quiet,
-		struct jc_identity *id)
-{
-	struct jc_err err = { 0 };
-	int rc = jc_identity_by_name(name, id, &err);
-
-	if (rc != JC_ID_FOUND && !quiet)
-		complain("%s: %s", cmd, err.msg);
-	return rc;
-}
-
 struct jc_config *load(const struct opts *o)
 {
 	struct jc_config *cfg = NULL;
@@ -456,6 +445,7 @@ static int cmd_check(const struct opts *o, char **args)
 	if (jc_config_check(o->conf, o->dropins, &cfg, &errs) < 0) {
 		report_config(&errs, o->conf, &f);
 	} else {
+		check_groups(cfg, &f);
 		check_plans(cfg, &f);
 		n_jails = cfg->n_jails;
 		n_files = cfg->n_files;

@@ -31,6 +31,8 @@ struct opts {
 /* The config as the module loads it; NULL after complaining. */
 struct jc_config *load(const struct opts *o);
 
+/* ---- jailctl_ids.c: accounts --------------------------------------- */
+
 /* The account NAME (as typed) through jailcore's one resolver, as the
  * module resolves it: JC_ID_FOUND, JC_ID_UNKNOWN or -1.  Unless QUIET,
  * complains "CMD: reason" when it is not found or the lookup failed. */
@@ -56,6 +58,11 @@ void finding(struct findings *f, const char *fmt, ...)
 void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "jailctl: ..." on stderr. */
 void complain(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* check: every [group:] rule's group resolved as a login resolves it;
+ * one that does not resolve is a finding, and a note says what each rule
+ * means while the directory cannot answer. */
+void check_groups(const struct jc_config *cfg, struct findings *f);
 
 /* ---- jailctl_tree.c: what a jail's tree must hold -------------------- */
 

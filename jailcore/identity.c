@@ -254,16 +254,16 @@ static bool listed(char *const *members, const char *user)
 static int rule_member(const struct jc_config *cfg, const struct jc_rule *r,
 		       const struct jc_identity *id, struct jc_err *err)
 {
-	char **mem = NULL, w[160], rn[80];
+	char **mem = NULL, rn[80];
 	gid_t gid;
 	int rc = jc_group_by_name(r->name, &gid, &mem, err);
 
+	/* file:line even for the main file: this goes to syslog */
 	if (rc != JC_ID_FOUND)
-		return jc_err_wrap(err, "user %s: [group:%s] at %s may decide the "
+		return jc_err_wrap(err, "[group:%s] at %s:%d may decide the "
 				   "jail, and cannot be resolved",
-				   id->pw.pw_name, jc_vis(r->name, rn, sizeof(rn)),
-				   jc_config_where(cfg, r->file, r->line, w,
-						   sizeof(w)));
+				   jc_vis(r->name, rn, sizeof(rn)),
+				   r->file ? r->file : cfg->path, r->line);
 	rc = has_gid(id, gid) || listed(mem, id->pw.pw_name);
 	jc_group_members_free(mem);
 	return rc;

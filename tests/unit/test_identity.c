@@ -98,7 +98,7 @@ static void test_fail_closed(void)
 	const struct jc_identity *u = fake(&f, "u", 4242, 4242, NULL);
 
 	outcome(JAILS "[group:" NO_GROUP "]\njail=web\n", u, "!",
-		"[group:" NO_GROUP "] at line 7 may decide the jail",
+		"[group:" NO_GROUP "] at t.conf:7 may decide the jail",
 		"a rule group NSS does not know refuses a user it could jail");
 	outcome("[global]\ndefault=web\n" JAILS "[group:" NO_GROUP "]\njail=web\n",
 		u, "web", "",
