@@ -28,9 +28,6 @@
 
 #define DATA_KEY "pam_jail_session"
 
-/* DATA_KEY's value once close_session has ended the handle's jail. */
-static const char closed_marker[] = "closed";
-
 struct args {
 	const char *conf;
 	const char *init;
@@ -44,6 +41,10 @@ struct session {
 	char ident[128];
 	char fields[1024];	/* the audit line's key=value fields */
 	struct timespec start;
+	/* close_session ended the jail; kept until pam_end so that a later
+	 * open on this handle is refused -- with a line on logfd, the one
+	 * socket that still reaches the host's /dev/log */
+	bool closed;
 };
 
 static int parse_args(int argc, const char **argv, struct args *a,
@@ -220,6 +221,7 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 	const char *svc = item_str(pamh, PAM_SERVICE), *user = NULL, *bad;
 	const char *sd_session;
 	const void *data = NULL;
+	const struct session *prev;
 	struct jc_plan *plan = NULL;
 	struct jc_err err = { 0 };
 	struct session *s;
@@ -230,24 +232,24 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 	(void)flags;
 	if (pam_get_data(pamh, DATA_KEY, &data) != PAM_SUCCESS)
 		data = NULL;
+	prev = data;
+	if (prev && prev->closed) {
+		/* open -> close -> open on one handle: the caller is still in
+		 * the ended jail's namespaces, under its seccomp filter and
+		 * without privileges; no new jail can be built from there */
+		LOG(prev, LOG_ERR, svc, "%s", "this PAM handle's jailed session "
+		    "was already closed; a reused handle cannot open another "
+		    "(start a new PAM transaction)");
+		return PAM_SESSION_ERR;
+	}
 	/* Debian's su-l and runuser-l @include su and runuser: an admin who
 	 * adds pam_jail to both stacks gets it twice in one handle.  The
 	 * second line would run inside the jail already built by the first. */
-	if (data && data != closed_marker)
+	if (prev)
 		return PAM_SUCCESS;
 	s = session_new(pamh);
 	if (!s)
 		return PAM_BUF_ERR;
-	if (data == closed_marker) {
-		/* open -> close -> open on one handle: the caller is still in
-		 * the ended jail's namespaces, under its seccomp filter and
-		 * without privileges; no new jail can be built from there */
-		LOG(s, LOG_ERR, svc, "%s", "this PAM handle's jailed session was "
-		    "already closed; a reused handle cannot open another "
-		    "(start a new PAM transaction)");
-		rc = PAM_SESSION_ERR;
-		goto out;
-	}
 	if (parse_args(argc, argv, &a, &bad) < 0) {
 		LOG(s, LOG_ERR, svc, "unknown module argument '%s'", bad);
 		rc = PAM_SESSION_ERR;
@@ -304,13 +306,6 @@ out:
 	return rc;
 }
 
-/* Replaces the session (its cleanup frees it) with the marker that makes
- * a later open on this handle refuse. */
-static void mark_closed(pam_handle_t *pamh)
-{
-	pam_set_data(pamh, DATA_KEY, (void *)(uintptr_t)closed_marker, NULL);
-}
-
 PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc,
 				    const char **argv)
 {
@@ -323,18 +318,18 @@ PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc,
 	(void)flags;
 	(void)argc;
 	(void)argv;
-	if (pam_get_data(pamh, DATA_KEY, &data) != PAM_SUCCESS || !data ||
-	    data == closed_marker)
+	if (pam_get_data(pamh, DATA_KEY, &data) != PAM_SUCCESS || !data)
 		return PAM_IGNORE;	/* this session was not jailed */
 	s = (struct session *)(uintptr_t)data;
+	if (s->closed)
+		return PAM_IGNORE;
+	s->closed = true;
 	if (jc_jail_release(&s->jail, 5000, &err) < 0) {
 		LOG(s, LOG_ERR, svc, "%s: %s", s->fields, err.msg);
-		mark_closed(pamh);
 		return PAM_SESSION_ERR;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	LOG(s, LOG_INFO, svc, "jail closed: %s duration=%lld", s->fields,
 	    (long long)(now.tv_sec - s->start.tv_sec));
-	mark_closed(pamh);
 	return PAM_SUCCESS;
 }

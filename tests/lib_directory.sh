@@ -22,7 +22,7 @@ DIR_STATE=${RIG_DIR:-/run/rig}/ldap
 # skip line (a failure under MUST_WORK).
 dir_need() {
 	local b
-	for b in /usr/sbin/slapd /usr/bin/ldapmodify /usr/sbin/sssd /usr/sbin/sss_cache; do
+	for b in /usr/sbin/slapd /usr/sbin/slapadd /usr/bin/ldapmodify /usr/sbin/sssd; do
 		[ -x "$b" ] && continue
 		skip "$b is not installed (tests/deps.txt)" "a real directory (slapd + sssd)"
 		return 1
@@ -226,11 +226,14 @@ dir_sssd_kill() {
 	DIR_SSSD_PID=
 }
 
-# dir_sssd_forget: every cached entry and the memcache gone; sssd keeps
-# running (online or offline as it is).
+# dir_sssd_forget: sssd restarted with nothing cached (its database and
+# memcache removed): the next lookups ask slapd, or find nothing when it
+# is down.  (sss_cache would need sssd-tools, and shadow's useradd and
+# friends run sss_cache whenever it is installed.)
 dir_sssd_forget() {
-	sss_cache -E >/dev/null 2>&1
-	rm -f /var/lib/sss/mc/*
+	dir_sssd_kill
+	rm -rf /var/lib/sss/db/* /var/lib/sss/mc/*
+	dir_sssd_resume
 }
 
 # dir_home NAME: /home/NAME for a directory user, with the rig's key.

@@ -167,9 +167,7 @@ is "$(t_ssh ALICE 'readlink /proc/self/ns/pid')" "$(t_ssh alice 'readlink /proc/
 # sssd_fresh: sssd with nothing cached; then ol1's passwd entry only (sshd
 # needs it to authenticate), not its groups.
 sssd_fresh() {
-	dir_sssd_kill
-	rm -rf /var/lib/sss/db/* /var/lib/sss/mc/*
-	dir_sssd_resume && rig_wait 20 getent passwd "$1" >/dev/null
+	dir_sssd_forget && rig_wait 20 getent passwd "$1" >/dev/null
 }
 sssd_fresh ol1
 dir_slapd_stop
@@ -232,8 +230,7 @@ hold lena L || not_ok "lena's session holds her jail"
 is "$(t_ssh alice 'id -Gn')" "alice secret" "alice has secret while it is hers"
 is "$(t_ssh lena 'id -Gn')" "lena lsecret" "lena has lsecret while it is hers"
 printf 'dn: cn=secret,ou=dir,%s\nchangetype: modify\ndelete: memberUid\nmemberUid: alice\n' "$DIR_BASE" | dir_modify
-sss_cache -E >/dev/null 2>&1
-rm -f /var/lib/sss/mc/*
+dir_sssd_forget	# as the cache would expire
 gpasswd -d lena lsecret >/dev/null
 rig_syslog_mark
 is "$(t_ssh alice 'id -Gn')" "alice" "secret revoked in the directory: alice's next login (joining her running jail) no longer has it"
@@ -257,8 +254,7 @@ userdel rita && useradd -m -u 7002 -s /bin/bash rita 2>/dev/null && dir_home rit
 	printf 'dn: uid=dora,ou=dir,%s\nchangetype: delete\n\n' "$DIR_BASE"
 	dir_user_ldif dora 5306 | sed '1a changetype: add'
 } | dir_modify
-sss_cache -E >/dev/null 2>&1
-rm -f /var/lib/sss/mc/*
+dir_sssd_forget
 rig_wait 20 sh -c '[ "$(id -u dora)" = 5306 ]'
 dir_home dora
 rig_syslog_mark
