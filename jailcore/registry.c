@@ -257,12 +257,12 @@ int jc_reg_check_identity(const struct jc_reg_entry *e,
 				       "deleted and made anew?): not joining it; "
 				       "`jailctl stop %s` ends the old jail",
 				       p->jail, p->root, name, uid, p->user,
-				       (unsigned)p->uid, p->jail);
+				       (unsigned)p->uid, name);
 		if (strcmp(name, p->user) != 0 && uid == (unsigned)p->uid)
 			return jc_fail(err, 0, "jail %s (%s) runs uid %u as user "
 				       "%s, not %s: not joining it; `jailctl stop "
 				       "%s` ends it", p->jail, p->root, uid, name,
-				       p->user, p->jail);
+				       p->user, name);
 	}
 	return 0;
 }
