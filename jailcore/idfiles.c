@@ -118,10 +118,38 @@ static bool mine_has(const char *mine, const char *line, size_t len,
 	return m && field_is(m, mlen, 3, user);
 }
 
+/* MINE's lines whose name HAVE does not list yet, and those named ALWAYS
+ * (the user's own passwd line, which merge_passwd dropped), appended. */
+static void put_missing(struct text *t, const char *have, const char *mine,
+			const char *always)
+{
+	size_t len, n;
+
+	for (const char *l = mine; *l; l += len + (l[len] == '\n')) {
+		const char *name;
+
+		len = strcspn(l, "\n");
+		name = field(l, len, 0, &n);
+		if (len && name && ((always && field_is(l, len, 0, always)) ||
+				    !find_line(have, name, n, &(size_t){ 0 }))) {
+			put(t, l, len);
+			put(t, "\n", 1);
+		}
+	}
+}
+
+static char *finish(struct text *t)
+{
+	if (!t->oom)
+		return t->s;
+	free(t->s);
+	return NULL;
+}
+
 static char *merge_group(const char *have, const char *mine, const char *user)
 {
 	struct text t = { 0 };
-	size_t len, n;
+	size_t len;
 
 	put(&t, "", 0);
 	for (const char *l = have; *l; l += len + (l[len] == '\n')) {
@@ -129,22 +157,8 @@ static char *merge_group(const char *have, const char *mine, const char *user)
 		if (len)
 			put_group_line(&t, l, len, user, mine_has(mine, l, len, user));
 	}
-	/* the user's groups the jail does not list yet */
-	for (const char *l = mine; *l; l += len + (l[len] == '\n')) {
-		const char *name;
-
-		len = strcspn(l, "\n");
-		name = field(l, len, 0, &n);
-		if (len && name && !find_line(have, name, n, &(size_t){ 0 })) {
-			put(&t, l, len);
-			put(&t, "\n", 1);
-		}
-	}
-	if (t.oom) {
-		free(t.s);
-		return NULL;
-	}
-	return t.s;
+	put_missing(&t, have, mine, NULL);	/* groups new to the jail */
+	return finish(&t);
 }
 
 /* passwd: every line of the user (by name or uid) is replaced by MINE's;
@@ -154,7 +168,7 @@ static char *merge_passwd(const char *have, const char *mine, const char *user,
 {
 	struct text t = { 0 };
 	char uidstr[24];
-	size_t len, n;
+	size_t len;
 
 	snprintf(uidstr, sizeof(uidstr), "%u", (unsigned)uid);
 	put(&t, "", 0);
@@ -166,22 +180,8 @@ static char *merge_passwd(const char *have, const char *mine, const char *user,
 		put(&t, l, len);
 		put(&t, "\n", 1);
 	}
-	for (const char *l = mine; *l; l += len + (l[len] == '\n')) {
-		const char *name;
-
-		len = strcspn(l, "\n");
-		name = field(l, len, 0, &n);
-		if (len && name && (field_is(l, len, 0, user) ||
-				    !find_line(have, name, n, &(size_t){ 0 }))) {
-			put(&t, l, len);
-			put(&t, "\n", 1);
-		}
-	}
-	if (t.oom) {
-		free(t.s);
-		return NULL;
-	}
-	return t.s;
+	put_missing(&t, have, mine, user);
+	return finish(&t);
 }
 
 char *jc_idfile_merge(const char *have, const char *mine, const char *user,

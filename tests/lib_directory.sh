@@ -145,47 +145,25 @@ dir_modify() {
 	ldapmodify -x -H "$DIR_URI" -D "$DIR_ADMIN" -w "$DIR_PW" >/dev/null
 }
 
+# dir__sssd_domain NAME SCHEMA EXTRA_LINE...: one domain on ou=NAME;
+# short LDAP timeouts keep a hung-slapd test brief.
+dir__sssd_domain() {
+	local name=$1 schema=$2
+	shift 2
+	printf '%s\n' "" "[domain/$name]" "id_provider = ldap" "auth_provider = none" \
+		"access_provider = permit" "ldap_uri = $DIR_URI" \
+		"ldap_search_base = ou=$name,$DIR_BASE" "ldap_schema = $schema" \
+		"ldap_id_use_start_tls = false" "ldap_tls_reqcert = never" \
+		"ldap_network_timeout = 2" "ldap_opt_timeout = 3" \
+		"ldap_search_timeout = 3" "$@"
+}
+
 dir__sssd_conf() {
-	cat <<-EOF
-		[sssd]
-		services = nss
-		domains = dir, nest
-
-		[nss]
-		# lookups of rig-local names go to files first anyway
-		filter_users = root
-		filter_groups = root
-
-		[domain/dir]
-		id_provider = ldap
-		auth_provider = none
-		access_provider = permit
-		ldap_uri = $DIR_URI
-		ldap_search_base = ou=dir,$DIR_BASE
-		ldap_schema = rfc2307
-		ldap_id_use_start_tls = false
-		ldap_tls_reqcert = never
-		case_sensitive = false
-		ldap_network_timeout = 2
-		ldap_opt_timeout = 3
-		ldap_search_timeout = 3
-		offline_timeout = 5
-
-		[domain/nest]
-		id_provider = ldap
-		auth_provider = none
-		access_provider = permit
-		ldap_uri = $DIR_URI
-		ldap_search_base = ou=nest,$DIR_BASE
-		ldap_schema = rfc2307bis
-		ldap_group_object_class = groupOfNames
-		ldap_group_nesting_level = 3
-		ldap_id_use_start_tls = false
-		ldap_tls_reqcert = never
-		ldap_network_timeout = 2
-		ldap_opt_timeout = 3
-		ldap_search_timeout = 3
-	EOF
+	printf '%s\n' "[sssd]" "services = nss" "domains = dir, nest" "" "[nss]" \
+		"filter_users = root" "filter_groups = root"
+	dir__sssd_domain dir rfc2307 "case_sensitive = false" "offline_timeout = 5"
+	dir__sssd_domain nest rfc2307bis "ldap_group_object_class = groupOfNames" \
+		"ldap_group_nesting_level = 3"
 }
 
 # dir_sssd_start: sssd in the foreground of a background job, its state on
