@@ -10,7 +10,8 @@
  * waitpid(child), pam_close_session, pam_end.  Exit status: the command's,
  * 254 when the session could not be opened (as sshd), 2 on usage errors.
  * PAMDRIVER_FDS=1: print the number of open fds before open_session and
- * after close_session on stderr.  -2: a second session on the same handle
+ * after pam_end on stderr (pam_jail keeps its log socket until pam_end: a
+ * reused handle's refusal is logged on it).  -2: a second session on the same handle
  * after the first is closed (a caller that reuses its handle); the exit
  * status is then the second's. */
 #include <errno.h>
@@ -74,7 +75,7 @@ static int count_fds(void)
 static int run_session(pam_handle_t *pamh, const struct passwd *pw,
 		       char **cmd)
 {
-	int status = 0, rc, fds = count_fds();
+	int status = 0, rc;
 	pid_t pid;
 
 	rc = pam_open_session(pamh, 0);
@@ -96,9 +97,6 @@ static int run_session(pam_handle_t *pamh, const struct passwd *pw,
 	if (rc != PAM_SUCCESS)
 		fprintf(stderr, "pamdriver: close_session: %s\n",
 			pam_strerror(pamh, rc));
-	if (getenv("PAMDRIVER_FDS"))	/* the module must not leak fds */
-		fprintf(stderr, "pamdriver: fds before open %d, after close %d\n",
-			fds, count_fds());
 	if (pid < 0)
 		return 125;
 	if (WIFSIGNALED(status))
@@ -113,7 +111,7 @@ int main(int argc, char **argv)
 	struct pam_conv conv = { no_conv, NULL };
 	pam_handle_t *pamh = NULL;
 	struct passwd *pw;
-	int opt, rc, twice = 0;
+	int opt, rc, twice = 0, fds = count_fds();
 
 	while ((opt = getopt(argc, argv, "+s:d:t:r:2")) != -1) {
 		switch (opt) {
@@ -151,5 +149,8 @@ int main(int argc, char **argv)
 		rc = run_session(pamh, pw, argv + optind + 1);
 	}
 	pam_end(pamh, PAM_SUCCESS);
+	if (getenv("PAMDRIVER_FDS"))	/* the module must not leak fds */
+		fprintf(stderr, "pamdriver: fds before open %d, after pam_end %d\n",
+			fds, count_fds());
 	return rc;
 }
