@@ -16,6 +16,7 @@
 
 #include "jailcore/config.h"
 #include "jailcore/err.h"
+#include "jailcore/identity.h"
 #include "jailcore/plan.h"
 
 #define JCTL_PAMDIR "/etc/pam.d"
@@ -31,6 +32,14 @@ struct opts {
 
 /* The config as the module loads it; NULL after complaining. */
 struct jc_config *load(const struct opts *o);
+
+/* ---- jailctl_ids.c: accounts --------------------------------------- */
+
+/* The account NAME (as typed) through jailcore's one resolver, as the
+ * module resolves it: JC_ID_FOUND, JC_ID_UNKNOWN or -1.  Unless QUIET,
+ * complains "CMD: reason" when it is not found or the lookup failed. */
+int lookup_user(const char *cmd, const char *name, bool quiet,
+		struct jc_identity *id);
 
 /* ---- jailctl_show.c --------------------------------------------------- */
 int cmd_show(const struct opts *o, char **args);
@@ -77,8 +86,13 @@ int check_status(const struct findings *f);
 /* Every per-login check beyond the mount points: the user's shell as the
  * jail resolves it, the login records, XDG_RUNTIME_DIR.  LABEL prefixes
  * each finding. */
-void check_session(const struct jc_plan *p, const struct passwd *pw,
+void check_session(const struct jc_plan *p, const struct jc_identity *id,
 		   const char *label, struct findings *f);
+
+/* check: every [group:] rule's group resolved as a login resolves it;
+ * one that does not resolve is a finding, and a note says what each rule
+ * means while the directory cannot answer. */
+void check_groups(const struct jc_config *cfg, struct findings *f);
 
 /* ---- jailctl_tree.c: what a jail's tree must hold -------------------- */
 

@@ -15,7 +15,6 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,19 +125,14 @@ static int resolve(const struct jc_plan *p, const char *path,
 	return 0;
 }
 
-/* May PW execute a file of ST (the kernel's permission check as the user,
- * who holds no capability in the jail)? */
-static bool user_may_exec(const struct passwd *pw, const struct stat *st)
+/* May ID execute a file of ST (the kernel's permission check as the user,
+ * with the groups the login sets, and no capability in the jail)? */
+static bool user_may_exec(const struct jc_identity *id, const struct stat *st)
 {
-	gid_t groups[256];
-	int n = 256;
-
-	if (st->st_uid == pw->pw_uid)
+	if (st->st_uid == id->pw.pw_uid)
 		return st->st_mode & S_IXUSR;
-	if (getgrouplist(pw->pw_name, pw->pw_gid, groups, &n) < 0)
-		n = 0;
-	for (int i = 0; i < n; i++)
-		if (groups[i] == st->st_gid)
+	for (size_t i = 0; i < id->n_groups; i++)
+		if (id->gids[i] == st->st_gid)
 			return st->st_mode & S_IXGRP;
 	return st->st_mode & S_IXOTH;
 }
@@ -185,7 +179,7 @@ static void interpreter(const char *host, char *out, size_t size)
  * worded as the failed exec will be: "PATH: No such file or directory"
  * also when what is missing is its interpreter (the kernel's ENOENT). */
 static const char *exec_problem(const struct jc_plan *p,
-				const struct passwd *pw, const char *path,
+				const struct jc_identity *id, const char *path,
 				char *buf, size_t size)
 {
 	struct resolved r, ri;
@@ -202,7 +196,7 @@ static const char *exec_problem(const struct jc_plan *p,
 		snprintf(buf, size, "%s: %s in the jail", path, strerror(e));
 		return buf;
 	}
-	if (!S_ISREG(r.st.st_mode) || !user_may_exec(pw, &r.st)) {
+	if (!S_ISREG(r.st.st_mode) || !user_may_exec(id, &r.st)) {
 		snprintf(buf, size, "%s: Permission denied in the jail (%s: %s, "
 			 "mode %04o)", path, r.jail, S_ISREG(r.st.st_mode) ?
 			 "not executable by the user" : "not a regular file",
@@ -220,7 +214,7 @@ static const char *exec_problem(const struct jc_plan *p,
 	else if (e)
 		snprintf(buf, size, "%s: its interpreter %s: %s in the jail",
 			 path, interp, strerror(e));
-	else if (!S_ISREG(ri.st.st_mode) || !user_may_exec(pw, &ri.st))
+	else if (!S_ISREG(ri.st.st_mode) || !user_may_exec(id, &ri.st))
 		snprintf(buf, size, "%s: Permission denied in the jail (its "
 			 "interpreter %s is not executable by the user)", path,
 			 interp);
@@ -233,27 +227,28 @@ static const char *exec_problem(const struct jc_plan *p,
 
 /* The caller execs the passwd shell inside the jail (sshd: also for a
  * command, `shell -c CMD`; sftp's internal-sftp needs none). */
-static void check_shell(const struct jc_plan *p, const struct passwd *pw,
+static void check_shell(const struct jc_plan *p, const struct jc_identity *id,
 			const char *label, struct findings *f)
 {
+	const struct passwd *pw = &id->pw;
 	char why[PATH_MAX * 3];
 	const char *shell = pw->pw_shell && *pw->pw_shell ? pw->pw_shell : "/bin/sh";
 
-	if (exec_problem(p, pw, shell, why, sizeof(why)))
+	if (exec_problem(p, id, shell, why, sizeof(why)))
 		finding(f, "%s: shell %s: the login ends at once (jailctl create "
 			"%s lays out what the binds need)", label, why, pw->pw_name);
 }
 
-typedef void check_item(const struct jc_plan *p, const struct passwd *pw,
+typedef void check_item(const struct jc_plan *p, const struct jc_identity *id,
 			const char *label, struct findings *f);
 
 static check_item *const items[] = {
 	check_shell,
 };
 
-void check_session(const struct jc_plan *p, const struct passwd *pw,
+void check_session(const struct jc_plan *p, const struct jc_identity *id,
 		   const char *label, struct findings *f)
 {
 	for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++)
-		items[i](p, pw, label, f);
+		items[i](p, id, label, f);
 }

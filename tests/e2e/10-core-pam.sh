@@ -112,9 +112,9 @@ check "the caller's mount table is unchanged" rig_mounts_compare "$RIG_DIR/mount
 is "$(jailed grep '^PPid:' /proc/1/status)" "PPid:	0" \
 	"jail-init's parent is outside the jail"
 
-fds=$(PAMDRIVER_FDS=1 "$DRIVER" -s jailtest alice true 2>&1 | sed -n 's/^pamdriver: fds before open \([0-9]*\), after close \([0-9]*\)$/\1 \2/p')
+fds=$(PAMDRIVER_FDS=1 "$DRIVER" -s jailtest alice true 2>&1 | sed -n 's/^pamdriver: fds before open \([0-9]*\), after pam_end \([0-9]*\)$/\1 \2/p')
 like "$fds" '^[0-9]+ [0-9]+$' "the driver reports its fds around the session"
-is "${fds% *}" "${fds#* }" "close_session leaves no fd of the module in the caller"
+is "${fds% *}" "${fds#* }" "close_session and pam_end leave no fd of the module in the caller"
 
 # --- unjailed users are untouched ------------------------------------------
 "$DRIVER" -s jailtest bob sh -c 'readlink /proc/self/ns/mnt /proc/self/ns/pid; ls /' \
