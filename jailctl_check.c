@@ -15,6 +15,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,7 +92,9 @@ static int resolve(const struct jc_plan *p, const char *path,
 			c = todo;
 			continue;
 		}
-		snprintf(r->jail, sizeof(r->jail), "%s/%s", cur, name);
+		if ((size_t)snprintf(r->jail, sizeof(r->jail), "%s/%s", cur,
+				     name) >= sizeof(r->jail))
+			return ENAMETOOLONG;
 		if (host_path(p, r->jail, r->host, sizeof(r->host)) < 0 ||
 		    lstat(r->host, &r->st) < 0) {
 			snprintf(r->missing, sizeof(r->missing), "%s", r->jail);
@@ -175,6 +178,18 @@ static void interpreter(const char *host, char *out, size_t size)
 	close(fd);
 }
 
+/* The reason into BUF (a message: cut when too long). */
+static void why(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void why(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+}
+
 /* Can PATH be executed inside the jail as PW?  NULL, or why not (in BUF),
  * worded as the failed exec will be: "PATH: No such file or directory"
  * also when what is missing is its interpreter (the kernel's ENOENT). */
@@ -187,17 +202,17 @@ static const char *exec_problem(const struct jc_plan *p,
 	int e = resolve(p, path, &r);
 
 	if (e == ENOENT) {
-		snprintf(buf, size, "%s: No such file or directory in the jail "
+		why(buf, size, "%s: No such file or directory in the jail "
 			 "(%s is not in %s%s)", path, r.missing, p->root,
 			 strcmp(r.missing, path) ? ", nor bound" : "");
 		return buf;
 	}
 	if (e) {
-		snprintf(buf, size, "%s: %s in the jail", path, strerror(e));
+		why(buf, size, "%s: %s in the jail", path, strerror(e));
 		return buf;
 	}
 	if (!S_ISREG(r.st.st_mode) || !user_may_exec(id, &r.st)) {
-		snprintf(buf, size, "%s: Permission denied in the jail (%s: %s, "
+		why(buf, size, "%s: Permission denied in the jail (%s: %s, "
 			 "mode %04o)", path, r.jail, S_ISREG(r.st.st_mode) ?
 			 "not executable by the user" : "not a regular file",
 			 (unsigned)(r.st.st_mode & 07777));
@@ -208,14 +223,14 @@ static const char *exec_problem(const struct jc_plan *p,
 		return NULL;
 	e = resolve(p, interp, &ri);
 	if (e == ENOENT)
-		snprintf(buf, size, "%s: No such file or directory in the jail "
+		why(buf, size, "%s: No such file or directory in the jail "
 			 "(its interpreter %s: %s is not in %s, nor bound)", path,
 			 interp, ri.missing, p->root);
 	else if (e)
-		snprintf(buf, size, "%s: its interpreter %s: %s in the jail",
+		why(buf, size, "%s: its interpreter %s: %s in the jail",
 			 path, interp, strerror(e));
 	else if (!S_ISREG(ri.st.st_mode) || !user_may_exec(id, &ri.st))
-		snprintf(buf, size, "%s: Permission denied in the jail (its "
+		why(buf, size, "%s: Permission denied in the jail (its "
 			 "interpreter %s is not executable by the user)", path,
 			 interp);
 	else
@@ -231,12 +246,13 @@ static void check_shell(const struct jc_plan *p, const struct jc_identity *id,
 			const char *label, struct findings *f)
 {
 	const struct passwd *pw = &id->pw;
-	char why[PATH_MAX * 3];
+	char reason[PATH_MAX * 3];
 	const char *shell = pw->pw_shell && *pw->pw_shell ? pw->pw_shell : "/bin/sh";
 
-	if (exec_problem(p, id, shell, why, sizeof(why)))
+	if (exec_problem(p, id, shell, reason, sizeof(reason)))
 		finding(f, "%s: shell %s: the login ends at once (jailctl create "
-			"%s lays out what the binds need)", label, why, pw->pw_name);
+			"%s lays out what the binds need)", label, reason,
+			pw->pw_name);
 }
 
 typedef void check_item(const struct jc_plan *p, const struct jc_identity *id,
