@@ -197,5 +197,6 @@ for suite in bookworm trixie; do
 		install_test "$suite"
 	fi
 done
+echo "# tests/pkg/run.sh: ${SECONDS}s"
 echo "1..$N"
 [ "$FAILED" = 0 ]
