@@ -39,6 +39,8 @@ skip() {
 diag() { sed 's/^/#   /'; }
 
 [ "$(id -u)" = 0 ] || { echo "1..0 # SKIP needs root"; exit 0; }
+# A package build sees none of make check's variables (BUILD, MODULE...).
+unset BUILD BUILD_ASAN MODULE INIT DRIVER MAKEFLAGS MAKELEVEL MFLAGS
 W=$(mktemp -d /var/tmp/pam_jail-pkg.XXXXXX) || exit 1
 trap 'rm -rf "$W"' EXIT
 tar -C "$TOP" --exclude=./build --exclude=./build-asan --exclude=./build-fuzz \
