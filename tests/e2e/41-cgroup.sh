@@ -39,8 +39,19 @@ is "$(grep '^0::' "/proc/$init/cgroup")" "0::/pam_jail/${jcg##*/}" \
 	"jail-init is in it"
 is "$(inside alice 'cat /proc/self/cgroup' | grep '^0::')" "0::/" \
 	"a second session joining the jail sees 0::/ too"
+# all_in_cgroup USER ERE CGROUP: at least one of USER's processes matches
+# ERE (pgrep -f) and every one of them is in CGROUP.
+all_in_cgroup() {
+	local p n=0
+	for p in $(pgrep -u "$1" -f "$2"); do
+		grep -qx "0::$3" "/proc/$p/cgroup" ||
+			{ echo "pid $p is in $(grep '^0::' "/proc/$p/cgroup")"; return 1; }
+		n=$((n + 1))
+	done
+	[ "$n" -gt 0 ] || { echo "no process of $1 matches $2"; return 1; }
+}
 check "the session's processes are in the jail's cgroup" \
-	sh -c "pgrep -u alice -f 'while \\[ ! -e' | while read -r p; do grep -qx '0::/pam_jail/${jcg##*/}' /proc/\$p/cgroup || exit 1; done"
+	all_in_cgroup alice 'while \[ ! -e' "/pam_jail/${jcg##*/}"
 check_fails "no cgroupfs inside the jail" inside alice 'ls /sys/fs/cgroup'
 touch /home/alice/A
 check "the jail ends with its last session" rig_jail_procs_gone 10
