@@ -99,6 +99,36 @@ check_fails() {
 	fi
 }
 
+# check_fails_with DESC ERE CMD...: ok when CMD fails AND its output
+# (stdout and stderr) matches ERE -- it failed for the reason the test is
+# about, not because e.g. the session never opened.
+check_fails_with() {
+	local desc=$1 re=$2 out rc=0
+	shift 2
+	out=$("$@" 2>&1) || rc=$?
+	if [ "$rc" = 0 ]; then
+		not_ok "$desc" "command unexpectedly succeeded: $*" "$out"
+	elif ! printf '%s\n' "$out" | grep -Eq -- "$re"; then
+		not_ok "$desc" "command failed (status $rc), but not with: $re" "$out"
+	else ok "$desc"; fi
+}
+
+# check_refused DESC ERE CMD...: ok when CMD fails AND pam_jail logged a
+# refusal matching ERE while it ran (inside the rig: its syslog).
+check_refused() {
+	local desc=$1 re=$2 out rc=0
+	shift 2
+	rig_syslog_mark
+	out=$("$@" 2>&1) || rc=$?
+	if [ "$rc" = 0 ]; then
+		not_ok "$desc" "command unexpectedly succeeded: $*" "$out"
+	elif ! rig_syslog_grep "pam_jail.*$re" >/dev/null; then
+		not_ok "$desc" "command failed (status $rc), but pam_jail logged no refusal matching: $re" \
+			"$out" "syslog since the command:" \
+			"$(tail -n "+${RIG_SYSLOG_FROM:-1}" "$RIG_SYSLOG")"
+	else ok "$desc"; fi
+}
+
 # done_testing: the script's exit status says whether every check passed.
 done_testing() {
 	printf '# %s: %d passed, %d failed, %d skipped\n' \

@@ -52,7 +52,8 @@ all_in_cgroup() {
 }
 check "the session's processes are in the jail's cgroup" \
 	all_in_cgroup alice 'while \[ ! -e' "/pam_jail/${jcg##*/}"
-check_fails "no cgroupfs inside the jail" inside alice 'ls /sys/fs/cgroup'
+check_fails_with "no cgroupfs inside the jail" "cannot access '/sys/fs/cgroup': No such file" \
+	inside alice 'ls /sys/fs/cgroup'
 touch /home/alice/A
 check "the jail ends with its last session" rig_jail_procs_gone 10
 check "its cgroup stays for the next login, empty" \
@@ -90,8 +91,8 @@ else
 		'jail web: cgroup limits \(pids.max\) are not applied: this host.s cgroup v2 has no pids controller' \
 		"a limit whose controller is not on cgroup v2 is named in one notice"
 	sed -i '/^\[jail:web\]/a limits_required = yes' "$RIG_CONF"
-	rig_syslog_mark
-	check_fails "limits_required = yes refuses the login then" inside alice true
+	check_refused "limits_required = yes refuses the login then" \
+		'no pids controller, and the jail sets limits_required = yes' inside alice true
 	like "$(rig_syslog_grep 'limits_required')" 'no pids controller, and the jail sets limits_required = yes' \
 		"... saying why in one line"
 fi
