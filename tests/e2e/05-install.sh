@@ -4,6 +4,7 @@
 # `make uninstall` leaves no file behind (keeping a changed config).
 # make runs on the tree as the rig sees it (read-only): the build must be
 # up to date, which `make check` sees to.
+# central: exactly the module, jail-init, jailctl
 set -u
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"

@@ -6,6 +6,7 @@
 # or the refusal with limits_required); and each session's own
 # XDG_RUNTIME_DIR in the jail.
 # rig: cgroup
+# central: the jail has its cgroup pam_jail/<jail id>
 set -u
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"

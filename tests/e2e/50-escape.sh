@@ -125,6 +125,7 @@
 # Resource exhaustion is the limits suite's.  Checks that are not attempts:
 # the probe's own guard, su -c's missing controlling tty, and the sshd
 # post-auth child's fds seen from the rig.
+# central: H1 [host tree] ls_root, jailed:
 set -u
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"

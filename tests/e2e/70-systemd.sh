@@ -12,6 +12,7 @@
 # Run: export SD_ROOTFS=$(tests/rig/sd-rootfs.sh)   (on the host, once)
 #      tests/rig/isolate.sh tests/e2e/70-systemd.sh
 # rig: cgroup
+# central: a jailed ssh login works on the systemd host
 set -u
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
