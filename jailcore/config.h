@@ -270,8 +270,10 @@ struct jc_tokens {
  * %j must be safe as one path component ([A-Za-z0-9_.@-], not "." or "..",
  * not starting with '-'): a user name holding '/' or '%' is refused rather
  * than turned into a path. */
-/* A decimal number; with SUFFIX a K, M, G or T (1024-based) may follow,
- * as the config's sizes are written.  -1 on anything else. */
+/* A decimal number; with SUFFIX a K, M, G or T (1024-based, either case)
+ * may follow: the one syntax of every size in the config (tmpfs_size,
+ * memory_max, rlimit_as ...; each key then checks its own range).  0, -1
+ * when S is not such a number, -2 when it is but does not fit. */
 int jc_cfg_number(const char *s, bool suffix, unsigned long long *out);
 
 int jc_expand(const char *tmpl, const struct jc_tokens *t, char *out,

@@ -206,6 +206,7 @@ int jc_cfg_check_tokens(const struct jc_cfg_ctx *c, const char *key, int line,
 			const char *tmpl);
 
 int jc_cfg_strdup(const struct jc_cfg_ctx *c, const char *s, char **out);
+int jc_cfg_yes_no(const char *val, bool *out);
 
 /* Does path P have a ".." component? */
 int jc_cfg_has_dotdot(const char *p);
