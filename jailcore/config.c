@@ -375,30 +375,17 @@ static void free_binds(struct jc_bindspec *b, size_t n)
 	free(b);
 }
 
-static void free_words(char **w, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(w[i]);
-	free(w);
-}
-
 static void free_jail(struct jc_jail *j)
 {
-	size_t i;
-
 	free(j->name);
 	free(j->root);
 	free_binds(j->bind_ro, j->n_bind_ro);
 	free_binds(j->bind_rw, j->n_bind_rw);
-	for (i = 0; i < j->n_tmpfs; i++)
-		free(j->tmpfs[i]);
-	free(j->tmpfs);
+	jc_cfg_free_names(j->tmpfs, j->n_tmpfs);
 	free(j->hostname);
 	jc_cfg_limits_free(j);
-	free_words(j->seccomp.deny, j->seccomp.n_deny);
-	free_words(j->seccomp.allow, j->seccomp.n_allow);
+	jc_cfg_free_names(j->seccomp.deny, j->seccomp.n_deny);
+	jc_cfg_free_names(j->seccomp.allow, j->seccomp.n_allow);
 }
 
 static void free_rules(struct jc_rule *r, size_t n)
@@ -425,9 +412,7 @@ void jc_config_free(struct jc_config *cfg)
 	free_rules(cfg->groups, cfg->n_groups);
 	free(cfg->default_jail);
 	free(cfg->path);
-	for (i = 0; i < cfg->n_files; i++)
-		free(cfg->files[i]);
-	free(cfg->files);
+	jc_cfg_free_names(cfg->files, cfg->n_files);
 	free(cfg);
 }
 

@@ -231,6 +231,10 @@ int jc_config_parse_string(const char *text, const char *name,
 
 void jc_config_free(struct jc_config *cfg);
 
+/* Free N strings and the vector holding them (NULL entries and a NULL
+ * vector are fine): the one free of jailcore's string vectors. */
+void jc_cfg_free_names(char **v, size_t n);
+
 const struct jc_jail *jc_config_find_jail(const struct jc_config *cfg,
 					  const char *name);
 

@@ -184,15 +184,6 @@ static int group_name(gid_t gid, char **name, struct jc_err *err)
 	return jc_fail(err, rc, "looking up group %u", (unsigned)gid);
 }
 
-static void free_names(char **names, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-}
-
 int jc_config_match(const struct jc_config *cfg, const char *user, gid_t gid,
 		    struct jc_match *m, struct jc_err *err)
 {
@@ -218,7 +209,7 @@ int jc_config_match(const struct jc_config *cfg, const char *user, gid_t gid,
 	rc = jc_config_match_groups(cfg, user, (const char *const *)names,
 				    n_names, m, err);
 done:
-	free_names(names, n_names);
+	jc_cfg_free_names(names, n_names);
 	free(gids);
 	return rc;
 }

@@ -151,7 +151,6 @@ int jc_cfg_open_dropin_dir(const char *dir, int *dfd, struct jc_err *err);
 /* The *.conf names of DFD (not dotfiles), sorted in C order. */
 int jc_cfg_list_dropins(int dfd, const char *dir, char ***out, size_t *n,
 			struct jc_err *err);
-void jc_cfg_free_names(char **v, size_t n);
 
 /* ---- config.c: one file's sections -> the model ------------------------ */
 
