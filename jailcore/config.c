@@ -23,7 +23,6 @@
 
 #include "config_priv.h"
 
-#define CONF_MAX (1024 * 1024)	/* no sane pam_jail.conf comes close */
 #define TMPFS_DEFAULT (64ULL * 1024 * 1024)
 
 /* ---- iniparser --------------------------------------------------------- */
