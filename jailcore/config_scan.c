@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "config.h"
+#include "hash.h"
 
 /* Known keys per section kind, indexed by key id. */
 static const char *const jail_keys[] = {
@@ -605,11 +606,11 @@ void jc_scan_free(struct jc_scan *sc)
 
 static size_t fold_hash(const char *k)
 {
-	size_t h = 1469598103934665603ULL;
+	uint64_t h = JC_FNV_INIT;
 
 	for (; *k; k++)
-		h = (h ^ (unsigned char)tolower((unsigned char)*k)) * 1099511628211ULL;
-	return h;
+		h = jc_fnv_byte(h, (unsigned char)tolower((unsigned char)*k));
+	return (size_t)h;
 }
 
 int jc_nameidx_find(const struct jc_nameidx *idx, const char *key, size_t *a,
