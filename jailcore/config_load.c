@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "config_priv.h"
+#include "paths.h"
 
 #define CONF_MAX (1024 * 1024)	/* no sane pam_jail.conf comes close */
 
@@ -77,15 +78,14 @@ static int check_conf_fd(int fd, const char *path, struct jc_cfg_ident *id,
 			 struct jc_err *err)
 {
 	struct stat st;
+	const char *why;
 
 	if (fstat(fd, &st) < 0)
 		return jc_fail(err, errno, "%s: fstat", path);
 	if (!S_ISREG(st.st_mode))
 		return jc_fail(err, 0, "%s: not a regular file", path);
-	if (st.st_uid != 0)
-		return jc_fail(err, 0, "%s: not owned by root", path);
-	if (st.st_mode & (S_IWGRP | S_IWOTH))
-		return jc_fail(err, 0, "%s: writable by group or others", path);
+	if ((why = jc_path_not_root_only(&st)))
+		return jc_fail(err, 0, "%s: %s", path, why);
 	if (st.st_size > CONF_MAX)
 		return jc_fail(err, 0, "%s: larger than 1 MiB", path);
 	jc_cfg_ident_of(&st, id);
