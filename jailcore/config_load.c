@@ -146,16 +146,6 @@ static struct file *add_file(struct loader *L, const char *path)
 	return f;
 }
 
-static int count_lines(const char *text, size_t len)
-{
-	int n = 1;
-
-	for (const char *p = text, *end = text + len;
-	     (p = memchr(p, '\n', (size_t)(end - p))); p++)
-		n++;
-	return n;
-}
-
 /* NAME relative to DIRFD (or AT_FDCWD), shown as PATH in messages. */
 static int read_file(struct loader *L, int dirfd, const char *name,
 		     const char *path)
@@ -175,7 +165,7 @@ static int read_file(struct loader *L, int dirfd, const char *name,
 	if (rc == 0)
 		rc = read_all(fd, path, &f->text, &f->len, L->err);
 	if (rc == 0)
-		f->lines = count_lines(f->text, f->len);
+		f->lines = jc_scan_line_at(f->text, f->len);
 	if (fd >= 0)
 		close(fd);
 	if (rc == 0)
@@ -411,23 +401,6 @@ static bool skipped(const struct loader *L, const struct jc_scan_sec *sec)
 	return sec->kind == JC_SEC_USER && strcmp(sec->name, L->only_user) != 0;
 }
 
-static int blank_lines(struct jc_scan *sc, int from, int to)
-{
-	for (int l = from; l < to; l++) {
-		if (sc->n_blank == sc->cap_blank) {
-			size_t cap = sc->cap_blank * 2 + 64;
-			int *b = realloc(sc->blank, cap * sizeof(int));
-
-			if (!b)
-				return -1;
-			sc->blank = b;
-			sc->cap_blank = cap;
-		}
-		sc->blank[sc->n_blank++] = l;
-	}
-	return 0;
-}
-
 static int only_user_file(const struct loader *L, struct file *f)
 {
 	struct jc_scan *sc = &f->sc;
@@ -442,7 +415,7 @@ static int only_user_file(const struct loader *L, struct file *f)
 			sc->secs[keep++] = *s;
 			continue;
 		}
-		if (blank_lines(sc, s->line, end) < 0)
+		if (jc_scan_blank(sc, s->line, end - 1) < 0)
 			return -1;
 		for (size_t i = 0; i < s->n_keys; i++)
 			free(s->keys[i].name);

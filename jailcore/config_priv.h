@@ -114,6 +114,14 @@ int jc_scan_run(const char *text, size_t len, const char *path,
 
 void jc_scan_free(struct jc_scan *sc);
 
+/* Add physical lines FIRST..LAST to SC's lines to blank (collect mode, and
+ * the sections a login skips).  -1 when memory runs out. */
+int jc_scan_blank(struct jc_scan *sc, int first, int last);
+
+/* The line number (from 1) of byte OFF of TEXT; of TEXT's end, its number
+ * of lines. */
+int jc_scan_line_at(const char *text, size_t off);
+
 /* The canonical (lower-case) name of key ID in a section of KIND. */
 const char *jc_scan_key_name(enum jc_sec_kind kind, int id);
 
