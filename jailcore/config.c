@@ -29,7 +29,8 @@
 
 /* iniparser reports through one global callback and would otherwise write
  * to stderr (which, inside sshd, may be the client's connection).  Keep
- * the first message of the current load; later ones are follow-ups. */
+ * the first message of the current load; later ones are follow-ups.  Set
+ * only around iniparser_load (ini_load_chunk). */
 static _Thread_local char ini_msg[256];
 static _Thread_local int ini_msg_set;
 
@@ -108,6 +109,10 @@ static int ini_load_chunk(const char *text, size_t len, const char *path,
 	ini_msg[0] = '\0';
 	iniparser_set_error_callback(ini_error_cb);
 	*out = iniparser_load(fdpath);
+	/* The callback is process-wide and libpam may unload pam_jail.so
+	 * after pam_end: point it back at iniparser's default (NULL means
+	 * that in 4.1 and 4.2; there is no getter to restore another). */
+	iniparser_set_error_callback(NULL);
 	close(fd);
 	/* On memory failure iniparser may return a partial dictionary. */
 	if (*out && !ini_msg_set)
