@@ -63,10 +63,11 @@ static int load_groups(const struct passwd *pw, struct groups *g,
 				       pw->pw_name);
 		n = want;
 	}
-	g->n = (size_t)n;
-	g->names = calloc(g->n ? g->n : 1, sizeof(char *));
+	/* g->n only once names exists: groups_free walks names[0..n) */
+	g->names = calloc(n ? (size_t)n : 1, sizeof(char *));
 	if (!g->names)
 		return jc_fail(err, ENOMEM, "groups of %s", pw->pw_name);
+	g->n = (size_t)n;
 	for (size_t i = 0; i < g->n; i++)
 		g->names[i] = group_name(g->gids[i]);
 	return 0;
