@@ -314,17 +314,17 @@ static char *blanked(const struct file *f, size_t *len)
 
 static int ini_file(struct loader *L, struct file *f)
 {
-	char *t = f->text;
+	char *blank = NULL;
 	size_t len = f->len;
 	int rc;
 
 	if (f->sc.n_secs == 0)
 		return 0;	/* nothing left to look up (a login's load) */
-	if (f->sc.n_blank && !(t = blanked(f, &len)))
+	if (f->sc.n_blank && !(blank = blanked(f, &len)))
 		return jc_fail(L->err, ENOMEM, "%s: loading", f->path);
-	rc = jc_cfg_ini_load(t, len, &f->sc, f->path, &f->ini, L->err);
-	if (t != f->text)
-		free(t);
+	rc = jc_cfg_ini_load(blank ? blank : f->text, len, &f->sc, f->path,
+			     &f->ini, L->err);
+	free(blank);
 	return rc;
 }
 
