@@ -1,8 +1,9 @@
 #!/bin/bash
 # run-all.sh - the whole suite; `make check` runs it with MODULE, INIT and
 # BUILD set (absolute).  Order:
-#   1. unit tests: $BUILD/tests/test_* (on the host, no privileges used)
-#      and the config fuzz regression (tests/fuzz/regress.sh)
+#   1. unit tests: $BUILD/tests/test_* (on the host, no privileges used),
+#      the config fuzz regression (tests/fuzz/regress.sh) and the static
+#      checks (tests/lint.sh: shellcheck; make analyze with ANALYZE=1)
 #   2. tests/host-unchanged.sh (on the host: the rig cannot change it)
 #   3. each tests/e2e/*.sh, sorted, in its own tests/rig/isolate.sh
 #   4. with BUILD_ASAN set: the unit tests and the asan-capable PAM-level
@@ -166,6 +167,7 @@ main() {
 	[ "$(id -u)" = 0 ] && bash "$HERE/host-unchanged.sh" snapshot "$snap"
 	run_units "$BUILD"
 	run_file tests/fuzz/regress.sh "$HERE/fuzz/regress.sh"
+	run_file tests/lint.sh "$HERE/lint.sh"
 	if [ "$(id -u)" = 0 ]; then
 		run_file tests/host-unchanged.sh bash "$HERE/host-unchanged.sh"
 	else
