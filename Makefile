@@ -35,7 +35,8 @@ INIT_BIN  := $(BUILD)/jail-init
 DRIVER    := $(BUILD)/tests/pamdriver
 JAILCTL   := $(BUILD)/jailctl
 CTL_OBJ   := $(BUILD)/jailctl.o $(BUILD)/jailctl_tree.o $(BUILD)/jailctl_pam.o \
-             $(BUILD)/jailctl_run.o $(BUILD)/jailctl_show.o $(BUILD)/jailctl_ids.o
+             $(BUILD)/jailctl_run.o $(BUILD)/jailctl_show.o $(BUILD)/jailctl_ids.o \
+             $(BUILD)/jailctl_out.o $(BUILD)/jailctl_check.o
 MANPAGES  := docs/pam_jail.8 docs/pam_jail.conf.5 docs/jailctl.8
 
 all: $(MODULE) $(INIT_BIN) $(DRIVER) $(UNIT_BIN) $(JAILCTL)
@@ -72,7 +73,14 @@ $(DRIVER): tests/pamdriver.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS) -lpam
 
-check: all
+# `make demo` and `make check` are the README's first two commands on a
+# fresh machine: what tests/deps.txt lists and is missing is installed
+# first (no network when nothing is missing), then everything is built.
+deps:
+	tests/install-deps.sh --missing </dev/null
+
+check: deps
+	$(MAKE) all
 	MODULE=$(abspath $(MODULE)) INIT=$(abspath $(INIT_BIN)) BUILD=$(abspath $(BUILD)) \
 	    tests/run-all.sh
 
@@ -130,7 +138,8 @@ man: $(MANPAGES)
 	    echo "$$m: ok"; \
 	done
 
-demo: all
+demo: deps
+	$(MAKE) all
 	tests/demo.sh
 
 # ---- static analysis: zero reports or the target fails ----------------------
@@ -153,7 +162,7 @@ analyze:
 clean:
 	rm -rf build build-asan build-analyze
 
-.PHONY: all check selftest asan install uninstall man demo analyze clean
+.PHONY: all deps check selftest asan install uninstall man demo analyze clean
 
 # ---- fuzzing the config loader (clang + libFuzzer) ------------------------
 # `make fuzz` fuzzes for FUZZ_SECONDS on a copy of the corpus (nothing is

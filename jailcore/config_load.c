@@ -490,10 +490,13 @@ static void store_index(const struct loader *L)
 	free(c);
 }
 
-static int run_passes(struct loader *L, struct jc_config **out)
+/* BEFORE: the errors recorded before this load began.  A file refused
+ * while it was read (its owner, its mode) is one of this load's errors
+ * too: counting from here only would let jailctl check pass a config the
+ * module refuses. */
+static int run_passes(struct loader *L, size_t before, struct jc_config **out)
 {
 	struct jc_config *cfg = NULL;
-	size_t before = errs_count(L->errs);
 	int rc = -1;
 
 	*out = NULL;
@@ -533,6 +536,7 @@ static int load(struct loader *L, const char *path, const char *dir,
 		struct jc_config **out)
 {
 	char dbuf[PATH_MAX];
+	size_t before = errs_count(L->errs);
 
 	*out = NULL;
 	if (!dir && jc_config_dropin_dir(path, dbuf, sizeof(dbuf)) < 0)
@@ -540,7 +544,7 @@ static int load(struct loader *L, const char *path, const char *dir,
 	if (read_file(L, AT_FDCWD, path, path) < 0 ||
 	    ((dir ? *dir : 1) && read_dropins(L, dir ? dir : dbuf) < 0))
 		return -1;
-	return run_passes(L, out);
+	return run_passes(L, before, out);
 }
 
 /* ---- entry points ------------------------------------------------------ */
@@ -621,7 +625,7 @@ static int parse_string(const char *text, const char *name,
 	if (!f || !f->text)
 		jc_fail(err, ENOMEM, "%s: loading", name ? name : "(string)");
 	else
-		rc = run_passes(&L, out);
+		rc = run_passes(&L, errs_count(errs), out);
 	loader_free(&L);
 	return rc;
 }

@@ -6,9 +6,11 @@
 #      checks (tests/lint.sh: shellcheck; make analyze with ANALYZE=1)
 #   2. tests/host-unchanged.sh (on the host: the rig cannot change it)
 #   3. each tests/e2e/*.sh, sorted, in its own tests/rig/isolate.sh
-#   4. with BUILD_ASAN set: the unit tests and the asan-capable PAM-level
+#   4. tests/pkg/run.sh (on the host: it builds the Debian package and
+#      installs it in clean Debian 12 and 13 rootfs)
+#   5. with BUILD_ASAN set: the unit tests and the asan-capable PAM-level
 #      tests (tests/e2e/*-pam*.sh) again, against $BUILD_ASAN
-#   5. the host snapshot taken at the start still matches
+#   6. the host snapshot taken at the start still matches
 # `run-all.sh --selftest [FILE...]` instead proves each e2e file can fail
 # (see selftest below).
 # Every TAP line is shown and counted; the last line is exactly
@@ -176,6 +178,12 @@ main() {
 	[ "$(id -u)" = 0 ] && sd_rootfs
 	mapfile -t e2e < <(LC_ALL=C ls -1 tests/e2e/*.sh 2>/dev/null)
 	run_e2e "" "${e2e[@]}"
+	if [ "$(id -u)" = 0 ]; then
+		# debootstraps of two releases when not cached yet
+		FILE_TIMEOUT=${RIG_PKG_TIMEOUT:-2400} run_file tests/pkg/run.sh "$HERE/pkg/run.sh"
+	else
+		skip_file tests/pkg/run.sh "needs root (it builds and enters rootfs)"
+	fi
 	if [ -n "${BUILD_ASAN:-}" ]; then
 		run_units "$BUILD_ASAN"
 		mapfile -t asan_e2e < <(LC_ALL=C ls -1 tests/e2e/*-pam*.sh 2>/dev/null)
