@@ -66,14 +66,18 @@ static void print_entry(const struct jc_reg_entry *e, bool json, bool first)
 	if (e->alive)
 		jail_procs(e->init, &procs, &rss);
 	if (json) {
-		/* every value comes from /run/pam_jail (root-only) and is a jail
-		 * name, a path, user names or numbers: none holds a quote */
-		printf("%s\n  {\"jail\": \"%s\", \"id\": \"%s\", \"root\": \"%s\", "
-		       "\"users\": \"%s\", \"sessions\": %u, \"init\": %d, "
-		       "\"processes\": %u, \"uptime\": %lld, \"memory_kb\": %lu, "
-		       "\"persist\": %s, \"running\": %s}", first ? "" : ",",
-		       e->jail, e->id, e->root, e->users, e->sessions, (int)e->init,
-		       procs, up, rss, e->persist ? "true" : "false",
+		printf("%s\n  {\"jail\": ", first ? "" : ",");
+		json_str(stdout, e->jail);
+		printf(", \"id\": ");
+		json_str(stdout, e->id);
+		printf(", \"root\": ");
+		json_str(stdout, e->root);
+		printf(", \"users\": ");
+		json_str(stdout, e->users);
+		printf(", \"sessions\": %u, \"init\": %d, \"processes\": %u, "
+		       "\"uptime\": %lld, \"memory_kb\": %lu, \"persist\": %s, "
+		       "\"running\": %s}", e->sessions, (int)e->init, procs, up,
+		       rss, e->persist ? "true" : "false",
 		       e->alive ? "true" : "false");
 		return;
 	}
