@@ -414,18 +414,20 @@ static void join(char *out, size_t size, const char *dir, const char *name)
 static int trusted(int fd, const char *shown)
 {
 	struct stat st;
+	const char *why;
 
 	if (fstat(fd, &st) < 0) {
 		complain("create: %s: %s", shown, strerror(errno));
 		return -1;
 	}
-	if (st.st_uid != 0) {
+	why = jc_path_not_root_only(&st);
+	if (why == JC_NOT_ROOTS) {
 		complain("create: refusing %s: not owned by root (uid %u); create "
 			 "never changes an existing tree: chown it or remove it",
 			 shown, (unsigned)st.st_uid);
 		return -1;
 	}
-	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+	if (why == JC_OTHERS_WRITE) {
 		complain("create: refusing %s: writable by group or others "
 			 "(mode %04o); create never loosens nor repairs an "
 			 "existing tree: chmod go-w it or remove it",

@@ -231,6 +231,10 @@ int jc_config_parse_string(const char *text, const char *name,
 
 void jc_config_free(struct jc_config *cfg);
 
+/* Free N strings and the vector holding them (NULL entries and a NULL
+ * vector are fine): the one free of jailcore's string vectors. */
+void jc_cfg_free_names(char **v, size_t n);
+
 const struct jc_jail *jc_config_find_jail(const struct jc_config *cfg,
 					  const char *name);
 
@@ -271,8 +275,10 @@ struct jc_tokens {
  * %j must be safe as one path component ([A-Za-z0-9_.@-], not "." or "..",
  * not starting with '-'): a user name holding '/' or '%' is refused rather
  * than turned into a path. */
-/* A decimal number; with SUFFIX a K, M, G or T (1024-based) may follow,
- * as the config's sizes are written.  -1 on anything else. */
+/* A decimal number; with SUFFIX a K, M, G or T (1024-based, either case)
+ * may follow: the one syntax of every size in the config (tmpfs_size,
+ * memory_max, rlimit_as ...; each key then checks its own range).  0, -1
+ * when S is not such a number, -2 when it is but does not fit. */
 int jc_cfg_number(const char *s, bool suffix, unsigned long long *out);
 
 int jc_expand(const char *tmpl, const struct jc_tokens *t, char *out,

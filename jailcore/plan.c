@@ -261,13 +261,6 @@ static int copy_names(char **src, size_t n, char ***dst, size_t *dn)
 	return 0;
 }
 
-static void free_names(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 static int plan_seccomp(struct jc_plan *p, const struct jc_jail *j,
 			struct jc_err *err)
 {
@@ -426,8 +419,8 @@ void jc_plan_free(struct jc_plan *p)
 		close(p->root_fd);
 	free(p->binds);
 	free(p->tmpfs);
-	free_names(p->seccomp.deny, p->seccomp.n_deny);
-	free_names(p->seccomp.allow, p->seccomp.n_allow);
+	jc_cfg_free_names(p->seccomp.deny, p->seccomp.n_deny);
+	jc_cfg_free_names(p->seccomp.allow, p->seccomp.n_allow);
 	free(p->passwd);
 	free(p->group);
 	free(p);

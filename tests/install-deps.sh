@@ -75,7 +75,9 @@ restore_host_auth() {
 no_boot_links() {
 	local s
 	for s in slapd sssd nslcd; do
-		[ -e "/etc/init.d/$s" ] && update-rc.d "$s" disable >/dev/null 2>&1 || true
+		if [ -e "/etc/init.d/$s" ]; then
+			update-rc.d "$s" disable >/dev/null 2>&1 || true
+		fi
 		if command -v systemctl >/dev/null && [ -e "/lib/systemd/system/$s.service" ]; then
 			systemctl disable "$s.service" >/dev/null 2>&1 || true
 		fi

@@ -218,8 +218,8 @@ t2=$(date +%s)
 kill -CONT "$(dir_slapd_pid)"
 case $got in refused | jail:ol2) ok "slapd paused: ol2's login is refused or jailed ($got), never unjailed" ;;
 *) not_ok "slapd paused: ol2's login is refused or jailed ($got), never unjailed" ;; esac
-[ $((t2 - t1)) -lt 60 ] && ok "... within sssd's timeouts ($((t2 - t1)) s)" ||
-	not_ok "... within sssd's timeouts ($((t2 - t1)) s)"
+if [ $((t2 - t1)) -lt 60 ]; then ok "... within sssd's timeouts ($((t2 - t1)) s)"
+else not_ok "... within sssd's timeouts ($((t2 - t1)) s)"; fi
 check "... and no sshd monitor of ol2 is left" rig_wait 15 sh -c '! pgrep -f "^sshd: ol2" >/dev/null'
 kill -USR2 "$DIR_SSSD_PID"
 rig_wait 20 sh -c 'getent group webusers >/dev/null'

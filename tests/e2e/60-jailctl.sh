@@ -7,6 +7,7 @@
 #           or why a user is not jailed;
 #   create  lays out a tree in which a real jailed login works, is
 #           idempotent, and refuses unsafe trees before changing anything.
+# central: check exits 1 on a bad config
 set -u
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
@@ -327,7 +328,7 @@ like "$o" 'note: bind_rw %h:%h is per user' "... leaves the per-user home out, w
 # (lib32 on amd64 hosts with multilib)
 extra=$(for d in lib32 libx32; do [ -L "/$d" ] && printf '%s\n' "$d"; done)
 is "$(ls /srv/shared/shared | sort | tr '\n' ' ')" \
-	"$(printf '%s\n' bin dev etc lib lib64 proc run sbin tmp usr var $extra | sort | tr '\n' ' ')" \
+	"$(printf '%s\n' bin dev etc lib lib64 proc run sbin tmp usr var ${extra:+"$extra"} | sort | tr '\n' ' ')" \
 	"... and makes the shared mount points"
 like "$(cat /srv/shared/shared/etc/hosts)" '127\.0\.1\.1	box' "etc/hosts names the jail's hostname"
 like "$(ctl create frank)" 'created /srv/shared/shared/home/frank/' "create USER adds the home"

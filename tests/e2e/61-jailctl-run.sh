@@ -1,6 +1,7 @@
 #!/bin/bash
 # 61-jailctl-run.sh - jailctl list, enter and stop against real running
 # jails of real ssh sessions.
+# central: list shows alice's jail
 set -u
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"

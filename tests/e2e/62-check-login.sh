@@ -149,8 +149,14 @@ run_case() {
 	esac
 }
 
+# trim TEXT: TEXT without its leading and trailing blanks
+trim() {
+	local t=${1#"${1%%[![:space:]]*}"}
+	printf '%s' "${t%"${t##*[![:space:]]}"}"
+}
+
 while IFS='|' read -r name fn kind re; do
-	name=$(echo $name) fn=$(echo $fn) kind=$(echo $kind)
+	name=$(trim "$name") fn=$(trim "$fn") kind=$(trim "$kind")
 	re=${re# }; re=${re% }
 	run_case "$name" "$fn" "$kind" "$re"
 done <<<"$CASES"
