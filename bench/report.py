@@ -70,6 +70,27 @@ facts = kv("facts.tsv")
 mach = kv("machine.tsv")
 
 
+def refuse_failed_runs():
+    """A run with a failed sample or an error is no benchmark: say what
+    failed and exit non-zero before anything is written."""
+    bad = ["%s: %s" % (k, v) for k, v in facts.items()
+           if k == "error" or k.startswith("failed_")]
+    for name in sorted(os.listdir(RES)):
+        if not name.endswith(".tsv") or name in ("facts.tsv", "machine.tsv") \
+                or name.startswith(("phases-", "sd-facts")):
+            continue
+        run = Run(name)
+        bad += ["%s: %d failed samples of %s" % (name, n, v)
+                for v, n in run.failed.items() if n]
+    if bad:
+        sys.stderr.write("bench/report.py: not writing %s; the run failed:\n  %s\n"
+                         % (DOC, "\n  ".join(bad)))
+        sys.exit(1)
+
+
+refuse_failed_runs()
+
+
 def med(x):
     return statistics.median(x) if x else float("nan")
 
