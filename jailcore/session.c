@@ -19,6 +19,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -267,7 +268,7 @@ static int make_runtime_dir(const struct jc_plan *p, struct jc_jail_handle *h,
 
 /* setns(CLONE_NEWNS) puts the caller at its new namespace's root mount.
  * That is the jail's root only because init's pivot_root replaced the
- * namespace's root -- which it does only when the builder stood at its
+ * namespace's root -- which it does only when the caller stood at its
  * namespace's root.  A chrooted caller (sshd in a chroot on a mount point)
  * would land above the jail, in the host's tree: refuse, never run the
  * session there. */
@@ -418,6 +419,18 @@ static bool init_exited(int pidfd, int timeout_ms)
 	return n > 0;
 }
 
+/* The caller that built the jail is its pid 1's parent (ns.c spawn_init,
+ * a clone child that only a __WALL wait sees): reap it once it is gone.
+ * Any other caller's waitid fails with ECHILD, harmlessly. */
+static void reap_init(struct jc_jail_handle *h)
+{
+	siginfo_t si;
+
+	if (init_exited(h->init_pidfd, 0))
+		(void)waitid(P_PIDFD, (id_t)h->init_pidfd, &si,
+			     WEXITED | WNOHANG | __WALL);
+}
+
 /* LEAVE: 1 when other sessions (or persist) keep the jail, 0 when it is
  * ending or jail-init is gone. */
 static int leave(struct jc_jail_handle *h)
@@ -450,6 +463,7 @@ int jc_jail_release(struct jc_jail_handle *h, int timeout_ms,
 			rc = jc_fail(err, ETIMEDOUT, "jail init %d: processes "
 				     "still alive", (int)h->init_pid);
 	}
+	reap_init(h);
 	jc_jail_handle_close(h);
 	return rc;
 }
