@@ -434,7 +434,12 @@ int jc_plan_for_user(const struct jc_config *cfg, const struct passwd *pw,
 
 	if (!p)
 		return jc_fail(err, ENOMEM, "plan");
-	if (load_groups(pw, &g, err) < 0 ||
+	/* Only [group:] rules need the user's groups to match.  Without any,
+	 * an unjailed login skips NSS's group lookups (getgrouplist and a
+	 * getgrgid_r per group load and ask every NSS module of the host:
+	 * most of what pam_jail costs a user it does not jail); a jailed
+	 * one loads them below, for the jail's /etc/group. */
+	if ((cfg->n_groups && load_groups(pw, &g, err) < 0) ||
 	    jc_config_match_groups(cfg, pw->pw_name,
 				   (const char *const *)g.names, g.n, &m,
 				   err) < 0)
@@ -448,7 +453,7 @@ int jc_plan_for_user(const struct jc_config *cfg, const struct passwd *pw,
 		snprintf(p->why, sizeof(p->why), "uid 0 is never jailed unless "
 			 "the jail sets allow_root (matched %s)", m.why);
 		rc = JC_PLAN_NOT_JAILED;
-	} else {
+	} else if (g.gids || load_groups(pw, &g, err) == 0) {
 		rc = plan_jail(p, cfg, m.jail, pw, &g, tty, err);
 	}
 done:
