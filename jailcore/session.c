@@ -28,6 +28,7 @@
 #include "proto.h"
 #include "registry.h"
 #include "seccomp.h"
+#include "seccomp_cache.h"
 
 #define LOCK_TIMEOUT_MS 30000
 
@@ -306,7 +307,7 @@ int jc_session_open(const struct jc_plan *p, const char *init_path,
 
 	*joined = false;
 	jc_jail_handle_init(h);
-	if (jc_seccomp_compile(&p->seccomp, &bpf, err) < 0)
+	if (jc_seccomp_compile_cached(&p->seccomp, JC_RUN_DIR, &bpf, err) < 0)
 		return -1;
 	if (p->share == JC_SHARE_SESSION) {
 		rc = session_cgroup(p, &cg, err);
@@ -361,7 +362,7 @@ int jc_session_enter_running(const struct jc_plan *p, struct jc_jail_handle *h,
 	if (rc == 0) {
 		struct jc_bpf bpf;
 
-		if (jc_seccomp_compile(&p->seccomp, &bpf, err) < 0 ||
+		if (jc_seccomp_compile_cached(&p->seccomp, JC_RUN_DIR, &bpf, err) < 0 ||
 		    jc_jail_enter(h, err) < 0 || check_root(p, err) < 0 ||
 		    harden_caller(p, true, &bpf, err) < 0) {
 			jc_jail_release(h, 1000, NULL);
