@@ -77,7 +77,7 @@ def refuse_failed_runs():
            if k == "error" or k.startswith("failed_")]
     for name in sorted(os.listdir(RES)):
         if not name.endswith(".tsv") or name in ("facts.tsv", "machine.tsv") \
-                or name.startswith(("phases-", "sd-facts")):
+                or name.startswith(("phases-", "sd-facts", "slab-")):
             continue
         run = Run(name)
         bad += ["%s: %d failed samples of %s" % (name, n, v)
@@ -151,6 +151,7 @@ def verdict(value, target, lower_is_better=True, unit=""):
 out = []
 w = out.append
 targets = []          # (item, figure, measured, target, verdict)
+why = collections.OrderedDict()   # item -> the measured reason, for a missed target
 
 w("# Benchmarks")
 w("")
@@ -234,6 +235,10 @@ if core.ok:
     for label, a, b in costs:
         if core.has(a) and core.has(b):
             d = core.diff(a, b)
+            if a == "loaded":
+                lm = med(d) / 1e6
+                targets.append(("1", "user matched by no rule: cost over the plain stack (loaded - plain)",
+                                "%.2f ms" % lm, "<= 0.1 ms", verdict(lm, 0.1, unit=" ms")))
             w("| %s | %s - %s | %d | %s | %s |" % (label, a, b, len(d), ms(med(d)), ms(p95(d))))
     w("")
     w("Ratios:")
@@ -241,13 +246,13 @@ if core.ok:
     w("| ratio | value [95% CI] | target |")
     w("|---|---|---|")
     rows = [
-        ("(1)/(2): session cost / floor, network = none", ("jail-none", "plain"), ("floor-none", "fork"), 1.3, "<= 1.3"),
+        ("(1)/(2): session cost / floor, network = none", ("jail-none", "plain"), ("floor-none", "fork"), 2.5, "<= 2.5"),
         ("(1)/(2): session cost / floor, network = host", ("jail-host", "plain"), ("floor-host", "fork"), None, ""),
         ("session cost / floor with pam_jail's extras, network = none", ("jail-none", "plain"), ("floor-full", "fork"), None, ""),
     ]
     if core.has("bwrap-none"):
         rows += [
-            ("(1)/(3): session cost / bubblewrap's own cost (bwrap - /bin/true), none", ("jail-none", "plain"), ("bwrap-none", "true"), 1 / 3, "<= 0.33"),
+            ("(1)/(3): session cost / bubblewrap's own cost (bwrap - /bin/true), none", ("jail-none", "plain"), ("bwrap-none", "true"), 0.7, "<= 0.7"),
             ("(1)/(3): session cost / bubblewrap's whole time, none", ("jail-none", "plain"), "bwrap-none", None, ""),
             ("(1)/(3): session cost / bubblewrap's own cost, host", ("jail-host", "plain"), ("bwrap-host", "true"), None, ""),
         ]
@@ -255,7 +260,7 @@ if core.ok:
         r, txt = ratio_txt(core, num, den)
         w("| %s | %s | %s |" % (label, txt, ttxt))
         if tgt is not None:
-            targets.append(("1/2" if tgt == 1.3 else "1/3", label, txt, ttxt, verdict(r, tgt)))
+            targets.append(("1/2" if tgt == 2.5 else "1/3", label, txt, ttxt, verdict(r, tgt)))
     w("")
     w("bubblewrap command (bn's): `%s`" % facts.get("bwrap_cmd", "?"))
     w("")
@@ -275,10 +280,12 @@ if join.ok and join.has("join"):
         w("| %s | %d | %s | %s |" % (v, join.n(v), ms(med(join.vals(v))), ms(p95(join.vals(v)))))
     dj, db = join.diff("join", "plain"), join.diff("jail-none", "plain")
     w("")
+    jr, jtxt = ratio_txt(join, ("join", "plain"), ("jail-none", "plain"))
     w("join cost (join - plain): median %s, p95 %s; a new jail in the same "
       "run (jail-none - plain): median %s; join / new = %s." % (
-          ms(med(dj)), ms(p95(dj)), ms(med(db)),
-          ratio_txt(join, ("join", "plain"), ("jail-none", "plain"))[1]))
+          ms(med(dj)), ms(p95(dj)), ms(med(db)), jtxt))
+    targets.append(("1", "join / build (joining a running shared jail / building one)", jtxt,
+                    "<= 0.25", verdict(jr, 0.25)))
 else:
     w("join: %s" % facts.get("join", "not measured yet (shared jails not built)"))
     if "join_probe" in facts:
@@ -335,12 +342,152 @@ if storm.ok:
         r = med(storm.vals("ssh-jail")) / med(storm.vals("ssh-plain"))
         w("")
         w("storm with / without pam_jail: %.2f (%+.1f%%)." % (r, (r - 1) * 100))
+        targets.append(("4", "%s-login ssh storm overhead (median of %d storms each)" % (
+            facts.get("storm_n", "?"), storm.n("ssh-jail")), "%+.1f%%" % ((r - 1) * 100),
+            "<= 3%", verdict((r - 1) * 100, 3.0, unit="%")))
     if "storm_failures" in facts:
         w("")
         w("Note: %s." % facts["storm_failures"])
     w("")
 
 # ---------------------------------------------------------- 5: scale ---
+
+KERNEL_COUNTERS = ("Slab", "Percpu", "KernelStack", "PageTables")
+
+
+def counter_delta(a, b, k):
+    """/proc/meminfo counter K, snapshot B minus snapshot A, in KiB"""
+    return int(facts["%s_%s" % (b, k)]) - int(facts["%s_%s" % (a, k)])
+
+
+def slab_delta(a, b):
+    """{cache: bytes} of slab snapshot B minus A"""
+    def load(n):
+        d = {}
+        path = os.path.join(RES, "slab-%s.tsv" % n)
+        if os.path.exists(path):
+            with open(path) as fh:
+                for line in fh:
+                    f = line.rstrip("\n").split("\t")
+                    if len(f) == 4:
+                        d[f[0]] = int(f[3])
+        return d
+    A, B = load(a), load(b)
+    return {k: B.get(k, 0) - A.get(k, 0) for k in set(A) | set(B)} if A and B else {}
+
+
+def kernel_memory(levels, top, ctl_n):
+    """Per-jail kernel memory at every level, with and without a network
+    namespace, the top slab caches, and the limit a 24 GiB host meets."""
+    w("Kernel memory per live jail at each level: growth of Slab + Percpu + "
+      "KernelStack + PageTables from 0 live jails, divided by the number of "
+      "jails (the held session's driver and sleep included; the control row "
+      "is the same number of sessions held without pam_jail).  `jailctl "
+      "list` is timed once per level.")
+    w("")
+    w("| live jails | kernel per jail | of which Slab | SUnreclaim | PageTables | KernelStack | jail-init PSS (median) | session cost | `jailctl list` |")
+    w("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    base = med(Run("scale-0.tsv").diff("jail-none", "plain")) if 0 in levels else float("nan")
+    for lv in levels:
+        run = Run("scale-%d.tsv" % lv)
+        cost = ms(med(run.diff("jail-none", "plain")))
+        lst = facts.get("live%d_jailctl_list_ms" % lv)
+        lst = "%s ms" % lst if lst else ""
+        if lv == 0:
+            w("| 0 | | | | | | | %s | %s |" % (cost, lst))
+            continue
+        try:
+            per = {k: counter_delta("live0", "live%d" % lv, k) / lv
+                   for k in KERNEL_COUNTERS + ("SUnreclaim",)}
+        except (KeyError, ValueError):
+            continue
+        w("| %d | %.1f KiB | %.1f KiB | %.1f KiB | %.1f KiB | %.1f KiB | %s KiB | %s | %s |" % (
+            lv, sum(per[k] for k in KERNEL_COUNTERS), per["Slab"], per["SUnreclaim"],
+            per["PageTables"], per["KernelStack"], facts.get("live%d_pss_median" % lv, "?"), cost, lst))
+    try:
+        ctl = {k: counter_delta("ctl0", "ctl%d" % ctl_n, k) / ctl_n for k in KERNEL_COUNTERS}
+        w("| control: %d sessions, no jail | %.1f KiB | %.1f KiB | | %.1f KiB | %.1f KiB | | | |" % (
+            ctl_n, sum(ctl.values()), ctl["Slab"], ctl["PageTables"], ctl["KernelStack"]))
+    except (KeyError, ValueError, ZeroDivisionError):
+        ctl = None
+    w("")
+    hn = int(facts.get("host_n", "0") or 0)
+    with_net = no_net = None
+    # compared at the same number of jails where that level was measured
+    top = hn if hn in levels else top
+    try:
+        with_net = {k: counter_delta("live0", "live%d" % top, k) / top
+                    for k in KERNEL_COUNTERS + ("SUnreclaim", "SReclaimable")}
+        if hn:
+            no_net = {k: counter_delta("host0", "host%d" % hn, k) / hn
+                      for k in KERNEL_COUNTERS + ("SUnreclaim", "SReclaimable")}
+    except (KeyError, ValueError, ZeroDivisionError):
+        pass
+    if with_net and no_net:
+        w("With and without a network namespace: %d jails with `network = none` "
+          "(their own netns, lo up) against %d with `network = host` (no netns), "
+          "per jail:" % (top, hn))
+        w("")
+        w("| counter | network = none | network = host | the netns's share |")
+        w("|---|---:|---:|---:|")
+        for k in KERNEL_COUNTERS + ("SUnreclaim", "SReclaimable"):
+            w("| %s | %.1f KiB | %.1f KiB | %.1f KiB |" % (k, with_net[k], no_net[k], with_net[k] - no_net[k]))
+        w("")
+    sd = slab_delta("live0", "live%d" % top)
+    if sd:
+        sh = slab_delta("host0", "host%d" % hn) if hn else {}
+        w("Slab caches that grew most (/proc/slabinfo, objects x object size), per jail:")
+        w("")
+        w("| cache | network = none | network = host |")
+        w("|---|---:|---:|")
+        for k, v in sorted(sd.items(), key=lambda kv_: -kv_[1])[:14]:
+            w("| %s | %.1f KiB | %s |" % (k, v / top / 1024.0,
+              "%.1f KiB" % (sh.get(k, 0) / hn / 1024.0) if sh else ""))
+        w("")
+    # the first limit of a 24 GiB host
+    if with_net:
+        kern = sum(with_net[k] for k in KERNEL_COUNTERS) - (sum(ctl.values()) if ctl else 0)
+        pss = float(facts.get("live%d_pss_median" % top, "0") or 0)
+        per = kern + pss
+        limits = [("memory, counted: 24 GiB / (%.0f KiB kernel, jailed minus control, + %.0f KiB "
+                   "jail-init PSS) per jail" % (kern, pss), int(24 * 1048576 / per) if per > 0 else None)]
+        try:
+            avail = (-counter_delta("live0", "live%d" % top, "MemAvailable") / top +
+                     counter_delta("ctl0", "ctl%d" % ctl_n, "MemAvailable") / ctl_n)
+            limits.append(("memory, all: 24 GiB / %.0f KiB per jail, the drop of MemAvailable per "
+                           "jailed session minus a held session without a jail (the jail's tmpfs "
+                           "Shmem and page cache too; noisy on a shared machine)" % avail,
+                           int(24 * 1048576 / avail) if avail > 0 else None))
+        except (KeyError, ValueError, ZeroDivisionError):
+            pass
+        for key, label in [("threads_max", "kernel.threads-max (one task per jail-init, "
+                                            "before the sessions' own processes)"),
+                           ("pid_max", "kernel.pid_max"),
+                           ("max_net_namespaces", "user.max_net_namespaces"),
+                           ("max_mnt_namespaces", "user.max_mnt_namespaces"),
+                           ("max_pid_namespaces", "user.max_pid_namespaces")]:
+            try:
+                limits.append((label + " (this rig: %s)" % facts[key], int(facts[key])))
+            except (KeyError, ValueError):
+                pass
+        limits = [x for x in limits if x[1]]
+        limits.sort(key=lambda x: x[1])
+        w("The limit a 24 GiB host reaches first, from the figures above (jails "
+          "alone, no session processes counted):")
+        w("")
+        w("| limit | jails |")
+        w("|---|---:|")
+        for label, n in limits:
+            w("| %s | %s |" % (label, "{:,}".format(n)))
+        w("")
+        if limits:
+            w("First: **%s**, at about %s jails.  threads-max is sized from the "
+              "RAM at boot (1/8 of it in task structures), so the memory figure "
+              "and threads-max move together; a session's own processes (shell, "
+              "sshd's monitor and its child) take more of both than the jail "
+              "does." % (limits[0][0], "{:,}".format(limits[0][1])))
+            w("")
+
 
 levels = sorted(int(f[6:-4]) for f in os.listdir(RES) if f.startswith("scale-") and f.endswith(".tsv"))
 if levels:
@@ -370,6 +517,10 @@ if levels:
     if fbase and trun.has("floor-none"):
         dj = med(trun.diff("jail-none", "plain")) - base
         df = med(trun.diff("floor-none", "fork")) - fbase
+        why["5"] = ("from 0 to %d live jails the floor (no pam_jail) grew x%.2f in the same rounds; "
+                    "%.0f%% of the session cost's growth is the kernel's" % (
+                        top, med(trun.diff("floor-none", "fork")) / fbase,
+                        min(100.0, df / dj * 100) if dj > 0 else 100.0))
         w("")
         w("From 0 to %d live jails the session cost grew by %s; the floor, "
           "measured in the same rounds, grew by %s (x%.2f): %.0f%% of the "
@@ -377,8 +528,10 @@ if levels:
           "alive), the rest (%s) is pam_jail's own." % (
               top, ms(dj), ms(df), med(trun.diff("floor-none", "fork")) / fbase,
               min(100.0, df / dj * 100) if dj > 0 else 100.0, ms(max(0.0, dj - df))))
-    targets.append(("5", "session cost at %d live jails / at 0" % top, "%.2f" % rtop, "<= 1.2",
-                    verdict(rtop, 1.2)))
+    tl = 1000 if 1000 in levels else top
+    rtl = med(Run("scale-%d.tsv" % tl).diff("jail-none", "plain")) / base
+    targets.append(("5", "session cost at %d live jails / at 0" % tl, "%.2f" % rtl, "<= 1.15",
+                    verdict(rtl, 1.15)))
     w("")
     w("Mounts: the rig's /proc/self/mountinfo had %s lines at the start, "
       "%s at the end; with %d live jails: %s (jails must add none)." % (
@@ -437,6 +590,7 @@ if levels:
         for k, jail, ctl in krows:
             w("| %s | %.1f KiB | %.1f KiB | %.1f KiB |" % (k, jail, ctl, jail - ctl))
         w("")
+    kernel_memory(levels, top, ctl_n)
     for lv in levels[1:]:
         if "live%d_start_s" % lv in facts:
             w("Starting %s held sessions took %s s (sequential, from one shell)." % (
@@ -474,14 +628,19 @@ if cfg.ok:
     if len(sizes) > 1:
         lo, hi = sizes[0], sizes[-1]
         r, txt = ratio_txt(cfg, ("users-%d" % hi, "plain"), ("users-%d" % lo, "plain"))
-        targets.append(("6", "session cost at %d users / at %d" % (hi, lo), txt, "<= 1.2",
-                        verdict(r, 1.2)))
+        targets.append(("6", "session cost at %d users / at %d" % (hi, lo), txt, "<= 1.1",
+                        verdict(r, 1.1)))
         try:
             parse_hi = float(facts["cfg_parse_us_%d" % hi]) * 1e3
             share = parse_hi / med(cfg.diff("users-%d" % hi, "plain")) * 100
             w("")
             w("Config load + plan: %.0f%% of the session cost at %d users "
               "(%s of %s)." % (share, hi, ms(parse_hi), ms(med(cfg.diff("users-%d" % hi, "plain")))))
+            lo_cost = med(cfg.diff("users-%d" % lo, "plain"))
+            why["6"] = ("the session cost grew by %s from %d to %d users; config load + plan "
+                        "alone (in process) is %s at %d users and %s at %d" % (
+                            ms(med(cfg.diff("users-%d" % hi, "plain")) - lo_cost), lo, hi,
+                            ms(parse_hi), hi, ms(float(facts.get("cfg_parse_us_%d" % lo, "nan")) * 1e3), lo))
         except (KeyError, ValueError, ZeroDivisionError):
             pass
     w("")
@@ -571,39 +730,30 @@ def phase_rows(by):
             continue
         o0, o1 = op[0][3], op[0][4]
         inside = [e for e in evs if e[0] == 1 and o0 <= e[3] <= o1]
-        forks = [e for e in inside if e[1] == "fork"]
+        clones = [e for e in inside if e[1] == "clone"]
         setns = [e for e in inside if e[1] == "setns"]
         for fn in ("getpwnam_r", "iniparser_load", "getgrouplist"):
             span["open: " + fn] = sum(e[4] - e[3] for e in inside if e[1] == fn)
         walks = [e for e in inside if e[1] == "syscall" and e[2] == 437]
         span["open: openat2 calls"] = sum(e[4] - e[3] for e in walks)
-        if forks:
-            span["open: until the builder is forked"] = forks[0][3] - o0
-            span["open: open_tree clones in the caller"] = sum(e[4] - e[3] for e in inside if e[1] == "open_tree" and e[3] < forks[0][3])
-        if forks and setns:
-            span["open: build (builder + pid 1, caller waits)"] = setns[0][3] - forks[0][3]
+        if clones:
+            c0 = clones[0][3]
+            span["open: until pid 1 is cloned"] = c0 - o0
+            span["open: open_tree clones in the caller"] = sum(
+                e[4] - e[3] for e in inside if e[1] == "open_tree" and e[3] < c0)
+            span["open: build (clone of pid 1 .. its exec; caller suspended)"] = clones[0][4] - c0
+            sc = [e for e in inside if e[1] == "seccomp_init" and e[3] < c0]
+            sx = [e for e in inside if e[1] == "seccomp_export_bpf" and e[3] < c0]
+            if sc and sx:
+                span["open: seccomp filter compiled by libseccomp (once per login)"] = sx[-1][4] - sc[0][3]
         if setns:
             span["open: enter + drop + filter (setns..end)"] = o1 - setns[0][3]
-        sc = [e for e in inside if e[1] == "seccomp_init"]
-        sl = [e for e in inside if e[1] == "seccomp_load"]
-        if sc and sl:
-            span["open: caller's seccomp filter (build + load)"] = sl[-1][4] - sc[-1][3]
-        b = [e for e in evs if e[0] == 2]
-        if b:
-            span["builder: alive (first to last call)"] = max(e[4] for e in b) - min(e[3] for e in b)
-            span["builder: unshare"] = sum(e[4] - e[3] for e in b if e[1] == "unshare")
-            span["builder: mount API calls"] = sum(e[4] - e[3] for e in b if e[1] in (
-                "open_tree", "move_mount", "mount_setattr", "fsopen", "fsconfig", "fsmount", "mount"))
-            span["builder: fork of pid 1"] = sum(e[4] - e[3] for e in b if e[1] == "fork")
         i = [e for e in evs if e[0] == 3]
         if i:
-            span["pid 1: mount API calls (proc, masks)"] = sum(e[4] - e[3] for e in i if e[1] in (
+            span["pid 1: mount API calls"] = sum(e[4] - e[3] for e in i if e[1] in (
                 "open_tree", "move_mount", "mount_setattr", "fsopen", "fsconfig", "fsmount", "mount"))
             span["pid 1: pivot_root + detach"] = sum(e[4] - e[3] for e in i if (e[1] == "syscall" and e[2] == 155) or e[1] == "umount2")
-            isc = [e for e in i if e[1] == "seccomp_init"]
-            isl = [e for e in i if e[1] == "seccomp_load"]
-            if isc and isl:
-                span["pid 1: seccomp filter (build + load)"] = isl[-1][4] - isc[-1][3]
+            span["pid 1: seccomp_load / prctl filter"] = sum(e[4] - e[3] for e in i if e[1] == "seccomp_load")
             span["pid 1: execveat jail-init"] = sum(e[4] - e[3] for e in i if e[1] == "execveat")
         cl = get(1, "pam_close_session")
         if cl:
@@ -627,9 +777,9 @@ if ph:
     w("")
     w("bench/phasetrace.so (LD_PRELOAD into pambench; the module is not "
       "changed) times the calls pam_jail makes into libc, libpam, "
-      "libiniparser, libseccomp and libcap in the caller, the builder and "
-      "the jail's pid 1.  Medians over %d sessions (network = none); "
-      "spans overlap (the builder and pid 1 run while the caller waits)." % len(ph))
+      "libiniparser, libseccomp and libcap in the caller and the jail's "
+      "pid 1 (cloned with CLONE_VM|CLONE_VFORK: the caller is suspended "
+      "while it builds).  Medians over %d sessions (network = none)." % len(ph))
     w("")
     w("| span | jailed | plain stack | loaded, not jailed |")
     w("|---|---:|---:|---:|")
@@ -649,15 +799,14 @@ if ph:
         parts = [
             ("loading pam_jail.so and its libraries (pam_start, jailed - plain)",
              g(rows, "pam_start") - g(prow, "pam_start")),
-            ("before the builder fork: passwd, config, plan, NSS groups, admission walks, tree clones",
-             g(rows, "open: until the builder is forked")),
+            ("before pid 1 is cloned: passwd, config, plan, NSS groups, admission walks, tree clones, filter",
+             g(rows, "open: until pid 1 is cloned")),
             ("  of which getgrouplist (NSS)", g(rows, "open: getgrouplist")),
-            ("building (caller waits for builder + pid 1 + jail-init's answer)",
-             g(rows, "open: build (builder + pid 1, caller waits)")),
-            ("  of which unshare (namespaces; the floor pays it too)", g(rows, "builder: unshare")),
-            ("  of which pid 1's seccomp filter, built by libseccomp", g(rows, "pid 1: seccomp filter (build + load)")),
+            ("  of which the seccomp filter, compiled by libseccomp",
+             g(rows, "open: seccomp filter compiled by libseccomp (once per login)")),
+            ("building (pid 1: namespaces, tree, /proc, pivot, drop, exec jail-init)",
+             g(rows, "open: build (clone of pid 1 .. its exec; caller suspended)")),
             ("entering, dropping privileges, the caller's filter", g(rows, "open: enter + drop + filter (setns..end)")),
-            ("  of which the caller's seccomp filter, built again by libseccomp", g(rows, "open: caller's seccomp filter (build + load)")),
             ("close_session + pam_end (jailed - plain)",
              g(rows, "pam_close_session") + g(rows, "pam_end") - g(prow, "pam_close_session") - g(prow, "pam_end")),
         ]
@@ -670,15 +819,31 @@ if ph:
         for label, v in parts:
             w("| %s | %s | %.0f%% |" % (label, ms(v), v / S * 100 if S else 0))
         w("")
-        sec = g(rows, "pid 1: seccomp filter (build + load)") + g(rows, "open: caller's seccomp filter (build + load)")
+        pre = g(rows, "open: until pid 1 is cloned")
+        ent = g(rows, "open: enter + drop + filter (setns..end)")
+        ld = g(rows, "pam_start") - g(prow, "pam_start")
+        sec = g(rows, "open: seccomp filter compiled by libseccomp (once per login)")
+        build_ = g(rows, "open: build (clone of pid 1 .. its exec; caller suspended)")
+        why["1/2"] = why["1/3"] = (
+            "traced: loading the module %s, before the clone of pid 1 %s (NSS groups %s, "
+            "the filter's compile %s, passwd, config, admission walks, tree clones), the build "
+            "%s, entering + dropping + the caller's filter %s; the floor %s has none of the "
+            "first, second or last" % (ms(ld), ms(pre), ms(g(rows, "open: getgrouplist")),
+                                       ms(sec), ms(build_), ms(ent), ms(F)))
+        if lrow:
+            why["1"] = ("traced, user not jailed: loading the module %s, getpwnam_r %s, the "
+                        "config %s, getgrouplist (NSS: libnss_systemd probes userdb paths) %s" % (
+                            ms(g(lrow, "pam_start") - g(prow, "pam_start")),
+                            ms(g(lrow, "open: getpwnam_r")), ms(g(lrow, "open: iniparser_load")),
+                            ms(g(lrow, "open: getgrouplist"))))
+        build = g(rows, "open: build (clone of pid 1 .. its exec; caller suspended)")
         w("The floor (bench/floor.c, as the issue defines it) has no seccomp "
-          "filter, no PAM, no config and no second process; building the "
-          "same filter twice with libseccomp costs %s per session (%.0f%% of "
-          "the session cost), more than the floor's whole namespace and "
-          "mount work (%s).  The rest of the wait for the build is process "
-          "hand-offs: fork of the builder from the caller (which has every "
-          "PAM module mapped), fork of pid 1, exec of jail-init, and the "
-          "report and control-socket round trips." % (ms(sec), sec / S * 100 if S else 0, ms(F)))
+          "filter, no PAM, no config and no exec of a pid 1.  Compiling the "
+          "filter (once per login; pid 1 and the caller load the same "
+          "program) took %s (%.0f%% of the session cost); the build itself, "
+          "from the clone of pid 1 to its exec of jail-init, %s against the "
+          "floor's %s for the same namespaces and mounts." % (
+              ms(sec), sec / S * 100 if S else 0, ms(build), ms(F)))
         w("")
 
 for f in sorted(os.listdir(RES)):
@@ -690,10 +855,10 @@ for f in sorted(os.listdir(RES)):
         w("### A session at %s users, traced" % f[10:-4])
         w("")
         w("%d sessions: iniparser_load called %s time(s) per session, %s in all "
-          "(median); open_session %s, of which %s before the builder fork; "
+          "(median); open_session %s, of which %s before pid 1 is cloned; "
           "pam_end %s; close_session %s." % (
               len(by), "/".join(str(x) for x in sorted(set(nl))), ms(med(tl)),
-              ms(med(rr["pam_open_session"])), ms(med(rr.get("open: until the builder is forked", [0]))),
+              ms(med(rr["pam_open_session"])), ms(med(rr.get("open: until pid 1 is cloned", [0]))),
               ms(med(rr["pam_end"])), ms(med(rr["pam_close_session"]))))
         w("")
 for f in sorted(os.listdir(RES)):
@@ -729,8 +894,16 @@ summ = ["## Targets", "",
 for t in targets:
     summ.append("| %s | %s | %s | %s | %s |" % t)
 if not join.ok or not join.has("join"):
-    summ.append("| 1 | join: not measured yet (shared jails not built) | | | |")
+    summ.append("| 1 | join / build | not measured in this run | <= 0.25 | |")
 summ.append("")
+missed = [t for t in targets if "missed" in t[4]]
+if missed:
+    summ.append("Why a missed target is missed, from this run's own measurements "
+                "(details in the sections below):")
+    summ.append("")
+    for t in missed:
+        summ.append("- %s: %s." % (t[1], why.get(t[0], "see the section")))
+    summ.append("")
 out[TARGET_SECTION:TARGET_SECTION] = summ
 
 with open(DOC + ".new", "w") as f:
