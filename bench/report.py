@@ -237,7 +237,7 @@ if core.ok:
             d = core.diff(a, b)
             if a == "loaded":
                 lm = med(d) / 1e6
-                targets.append(("1", "user matched by no rule: cost over the plain stack (loaded - plain)",
+                targets.append(("1u", "user matched by no rule: cost over the plain stack (loaded - plain)",
                                 "%.2f ms" % lm, "<= 0.1 ms", verdict(lm, 0.1, unit=" ms")))
             w("| %s | %s - %s | %d | %s | %s |" % (label, a, b, len(d), ms(med(d)), ms(p95(d))))
     w("")
@@ -284,7 +284,11 @@ if join.ok and join.has("join"):
     w("join cost (join - plain): median %s, p95 %s; a new jail in the same "
       "run (jail-none - plain): median %s; join / new = %s." % (
           ms(med(dj)), ms(p95(dj)), ms(med(db)), jtxt))
-    targets.append(("1", "join / build (joining a running shared jail / building one)", jtxt,
+    why["1j"] = ("a join costs %s and a build only %s more (%s): what both pay -- passwd, "
+                 "config, the plan with the user's NSS groups, admission walks, entering, the "
+                 "privilege drop and the filter -- is %.0f%% of a build" % (
+                     ms(med(dj)), ms(med(db) - med(dj)), ms(med(db)), med(dj) / med(db) * 100))
+    targets.append(("1j", "join / build (joining a running shared jail / building one)", jtxt,
                     "<= 0.25", verdict(jr, 0.25)))
 else:
     w("join: %s" % facts.get("join", "not measured yet (shared jails not built)"))
@@ -324,6 +328,9 @@ if ssh.ok:
     if (pover <= 3.0) != (over <= 3.0):
         v = "borderline: %s by the paired estimate, %s by the ratio of medians (%+.1f%%)" % (
             "met" if pover <= 3.0 else "missed", "met" if over <= 3.0 else "missed", over)
+    why["4"] = ("one login's paired difference has a 95%% interval of %s around %s: the "
+                "machine's noise is larger than pam_jail's share of an ssh login" % (
+                    "[%+.1f%%, %+.1f%%]" % (ci[0] * 100, ci[1] * 100) if ci else "?", ms(med(d))))
     targets.append(("4", "ssh login overhead", "%+.1f%% paired, %+.1f%% ratio of medians" % (pover, over),
                     "<= 3%", v))
     w("")
@@ -342,7 +349,7 @@ if storm.ok:
         r = med(storm.vals("ssh-jail")) / med(storm.vals("ssh-plain"))
         w("")
         w("storm with / without pam_jail: %.2f (%+.1f%%)." % (r, (r - 1) * 100))
-        targets.append(("4", "%s-login ssh storm overhead (median of %d storms each)" % (
+        targets.append(("4s", "%s-login ssh storm overhead (median of %d storms each)" % (
             facts.get("storm_n", "?"), storm.n("ssh-jail")), "%+.1f%%" % ((r - 1) * 100),
             "<= 3%", verdict((r - 1) * 100, 3.0, unit="%")))
     if "storm_failures" in facts:
@@ -517,10 +524,6 @@ if levels:
     if fbase and trun.has("floor-none"):
         dj = med(trun.diff("jail-none", "plain")) - base
         df = med(trun.diff("floor-none", "fork")) - fbase
-        why["5"] = ("from 0 to %d live jails the floor (no pam_jail) grew x%.2f in the same rounds; "
-                    "%.0f%% of the session cost's growth is the kernel's" % (
-                        top, med(trun.diff("floor-none", "fork")) / fbase,
-                        min(100.0, df / dj * 100) if dj > 0 else 100.0))
         w("")
         w("From 0 to %d live jails the session cost grew by %s; the floor, "
           "measured in the same rounds, grew by %s (x%.2f): %.0f%% of the "
@@ -530,6 +533,11 @@ if levels:
               min(100.0, df / dj * 100) if dj > 0 else 100.0, ms(max(0.0, dj - df))))
     tl = 1000 if 1000 in levels else top
     rtl = med(Run("scale-%d.tsv" % tl).diff("jail-none", "plain")) / base
+    lrun = Run("scale-%d.tsv" % tl)
+    if fbase and lrun.has("floor-none"):
+        why["5"] = ("at %d live jails the floor (no pam_jail) grew x%.2f in the same rounds, "
+                    "the session cost x%.2f: the kernel's namespaces, mounts and processes" % (
+                        tl, med(lrun.diff("floor-none", "fork")) / fbase, rtl))
     targets.append(("5", "session cost at %d live jails / at 0" % tl, "%.2f" % rtl, "<= 1.15",
                     verdict(rtl, 1.15)))
     w("")
@@ -831,7 +839,7 @@ if ph:
             "first, second or last" % (ms(ld), ms(pre), ms(g(rows, "open: getgrouplist")),
                                        ms(sec), ms(build_), ms(ent), ms(F)))
         if lrow:
-            why["1"] = ("traced, user not jailed: loading the module %s, getpwnam_r %s, the "
+            why["1u"] = ("traced, user not jailed: loading the module %s, getpwnam_r %s, the "
                         "config %s, getgrouplist (NSS: libnss_systemd probes userdb paths) %s" % (
                             ms(g(lrow, "pam_start") - g(prow, "pam_start")),
                             ms(g(lrow, "open: getpwnam_r")), ms(g(lrow, "open: iniparser_load")),
@@ -894,7 +902,7 @@ summ = ["## Targets", "",
 for t in targets:
     summ.append("| %s | %s | %s | %s | %s |" % t)
 if not join.ok or not join.has("join"):
-    summ.append("| 1 | join / build | not measured in this run | <= 0.25 | |")
+    summ.append("| 1j | join / build | not measured in this run | <= 0.25 | |")
 summ.append("")
 missed = [t for t in targets if "missed" in t[4]]
 if missed:
