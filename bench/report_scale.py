@@ -66,10 +66,12 @@ def kernel_memory(w, facts, levels, top, ctl_n):
     except (KeyError, ValueError, ZeroDivisionError):
         ctl = None
     w("")
+    if not top:
+        return      # only the level of 0 live jails was measured
     hn = int(facts.get("host_n", "0") or 0)
     with_net = no_net = None
     # compared at the same number of jails where that level was measured
-    top = hn if hn in levels else top
+    top = hn if hn and hn in levels else top
     try:
         with_net = {k: counter_delta(facts, "live0", "live%d" % top, k) / top
                     for k in KERNEL_COUNTERS + ("SUnreclaim", "SReclaimable")}
