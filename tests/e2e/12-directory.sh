@@ -9,6 +9,7 @@
 # by the next login and cron job (local files and directory alike); and
 # `jailctl show` answers as the login does in every case.
 # Run: tests/rig/isolate.sh tests/e2e/12-directory.sh  (MODULE, INIT absolute)
+# central: a member of a 10,000-member group ([group:students]) is jailed
 set -u
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"

@@ -5,6 +5,7 @@
 # privileges, so the second open is refused with one line -- never a
 # success without a jail.  A second pam_jail line within ONE open (Debian's
 # su-l includes su) still does nothing.  Runs under ASan too ("-pam").
+# central: open -> close -> open on one handle: the second open is refused
 set -u
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"

@@ -12,6 +12,7 @@
 #   ok          the login works; check exits 0
 # A case is a function that sets things up after `fresh` (one good jail
 # for alice); add a row to CASES and a function to add a case.
+# central: config mode 0666: the login is refused
 set -u
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
