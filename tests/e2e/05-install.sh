@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # 05-install.sh - `make install DESTDIR=...` puts exactly the expected files
 # with the expected modes, never overwrites an existing config, and
 # `make uninstall` leaves no file behind (keeping a changed config).
