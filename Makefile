@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # pam_jail - see README.md.  `make check` is the one test command.
 PREFIX        ?= /usr
 SBINDIR       ?= $(PREFIX)/sbin

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* jail-init - pid 1 of every pam_jail jail.
  *
  *   jail-init JAILNAME [persist]       (fds set up by jailcore/ns.c, see

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* jailctl.c - the administrator's door to pam_jail (see jailctl(8)).
  *
  *   jailctl [--conf PATH] [--dropin-dir DIR] check [--pamdir DIR]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* jailctl.h - what jailctl.c, jailctl_tree.c and jailctl_pam.c share.
  *
  * jailctl is the administrator's door to jailcore (see jailctl(8)): it

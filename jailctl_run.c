@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* jailctl_run.c - the running jails: list (like jls), enter (like jexec),
  * stop.  They read the registry the module keeps in /run/pam_jail
  * (jailcore/registry.h) and talk to each jail's pid 1 (jailcore/proto.h). */

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
 """bench/report.py RESULTS_DIR DOC - docs/BENCHMARKS.md from bench/inside.sh's
 raw results (see bench/run.sh).  Standard library only.
 

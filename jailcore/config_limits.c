@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* config_limits.c - the keys of a [jail:NAME] section about sharing,
  * networks and resource limits; see config_priv.h and pam_jail.conf(5). */
 #include <ctype.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* devfs.c - the jail's /dev (a read-only tmpfs with a few host nodes,
  * ptmx and pts, shm, /dev/log) and its identity files; see mount_priv.h */
 #include "mount_priv.h"

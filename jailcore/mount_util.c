@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* mount_util.c - small mount helpers shared by mounts.c, devfs.c,
  * procfs.c and books.c; see mount_priv.h */
 #include "mount_priv.h"

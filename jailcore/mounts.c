@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* mounts.c - see mounts.h */
 #include "mounts.h"
 

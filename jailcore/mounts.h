@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* mounts.h - compose the jail's filesystem from a plan.
  *
  * Three phases, because of where the kernel lets each step happen:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* ns.c - see ns.h */
 #include "ns.h"
 

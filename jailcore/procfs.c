@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* procfs.c - the jail's /proc: mounted by the jail's pid 1 (a proc
  * mount shows the pid namespace of whoever mounts it), then masked; see
  * mount_priv.h */

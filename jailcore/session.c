@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* session.c - a login's way into its jail and out again: join the running
  * jail of its user or build one, enter it, apply the session's limits,
  * drop the caller's privileges; at close, leave (and end the jail when it

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # run-all.sh - the whole suite; `make check` runs it with MODULE, INIT and
 # BUILD set (absolute).  Order:
 #   1. unit tests: $BUILD/tests/test_* (on the host, no privileges used),

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # 10-core-pam.sh - the core jail at the PAM level: the project's driver
 # opens a session the way login(1) does (open_session in the caller, fork,
 # setuid, exec) and pamtester drives open/close.  Runs a second time under

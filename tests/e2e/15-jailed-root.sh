@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # 15-jailed-root.sh - allow_root = yes: uid 0 logs into a jail whose tree is
 # a full root filesystem of its own (busybox-static), keeps only the
 # whitelisted capabilities, can manage its own tree, and nothing more.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* probe.c - the escape suite's attempts, one subcommand each: main, the
  * result lines, the helpers the attempts share and the guard.  The
  * attempts themselves are in one file per family (probe.h lists them).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* probe.h - what the escape probe's files share: the result lines, the
  * helpers every family of attempts uses, and the families' tables.
  *

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # isolate.sh SCRIPT [ARGS...] - run SCRIPT as root inside a throwaway rig.
 #
 # The rig is a private mount+pid+net+uts+ipc namespace whose pid 1 is this
