@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "mounts.h"
 #include "privs.h"
 #include "proto.h"
 #include "registry.h"
@@ -242,7 +243,9 @@ static int make_runtime_dir(const struct jc_plan *p, struct jc_jail_handle *h,
 		return errno == ENOENT || errno == ENOTDIR ? 0 :
 		       jc_fail(err, errno, "open the jail's /run/user");
 	snprintf(name, sizeof(name), "%u", (unsigned)p->uid);
-	if (mkdirat(top, name, 0700) < 0 && errno != EEXIST)
+	if (mkdirat(top, name, 0700) == 0)
+		rc = jc_mounts_runtime_tmpfs(p, top, name, err);
+	else if (errno != EEXIST)
 		rc = jc_fail(err, errno, "mkdir the jail's /run/user/%s", name);
 	fd = rc ? -1 : openat(top, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 			      O_CLOEXEC);
