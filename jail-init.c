@@ -240,7 +240,8 @@ static int is_caller(int pidfd)
 	return 0;
 }
 
-static void relay(void)
+/* One line from /dev/log; 0 when none was queued. */
+static int relay(void)
 {
 	char buf[LOG_MAX + 1];
 	char cbuf[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(sizeof(int))];
@@ -252,8 +253,8 @@ static void relay(void)
 	int pidfd = -1;
 	ssize_t n = recvmsg(JC_INIT_LOG_IN, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
 
-	if (n <= 0)
-		return;
+	if (n < 0)
+		return 0;
 	buf[n] = '\0';
 	for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
 		if (cm->cmsg_level == SOL_SOCKET &&
@@ -261,6 +262,11 @@ static void relay(void)
 			memcpy(&cr, CMSG_DATA(cm), sizeof(cr));
 		else if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_PIDFD)
 			memcpy(&pidfd, CMSG_DATA(cm), sizeof(pidfd));
+	if (n == 0) {		/* an empty datagram: nothing to relay */
+		if (pidfd >= 0)
+			close(pidfd);
+		return 1;
+	}
 	/* pid 0: the sender is outside this pid namespace.  Verbatim only for
 	 * a session's own privileged caller (sshd's monitor, login, su),
 	 * which lives in the jail's mount namespace but not its pid
@@ -273,6 +279,17 @@ static void relay(void)
 		relay_jailed(buf, &cr, bucket_of(cr.uid));
 	if (pidfd >= 0)
 		close(pidfd);
+	return 1;
+}
+
+/* Every line queued now, before any session's end is handled: a caller's
+ * last lines (pam_unix's "session closed") are sent before its LEAVE and
+ * must be judged while it is still a session's caller.  Bounded: a socket
+ * buffer holds a few hundred datagrams, a flood cannot keep init here. */
+static void relay_queued(void)
+{
+	for (int i = 0; i < 1024 && relay(); i++)
+		;
 }
 
 /* ---- sessions ---------------------------------------------------------- */
@@ -307,8 +324,8 @@ static void drain_log(void)
 	struct pollfd p = { .fd = JC_INIT_LOG_IN, .events = POLLIN };
 	struct pollfd out = { .fd = JC_INIT_LOG_OUT, .events = POLLOUT };
 
-	while (poll(&p, 1, 0) > 0 && (p.revents & POLLIN))
-		relay();
+	while (poll(&p, 1, 0) > 0 && (p.revents & POLLIN) && relay())
+		;
 	/* a stalled syslog gets a little time before the jail is gone */
 	for (int waited = 0; q_count && waited < 4000; waited += 100)
 		if (poll(&out, 1, 100) > 0)
@@ -317,6 +334,7 @@ static void drain_log(void)
 
 static void end_session(unsigned i, enum jc_msg_type why)
 {
+	relay_queued();		/* its caller's last lines, while it is one */
 	n_sessions--;
 	if (!n_sessions && !persist) {
 		/* no new session may join a jail that is ending: a connect
@@ -494,7 +512,7 @@ int main(int argc, char **argv)
 			return 0;
 		}
 		if (pfd[1].revents & POLLIN)
-			relay();
+			relay_queued();
 		if (pfd[3].revents & POLLOUT)
 			flush_queue();
 		if (check_sessions(pfd + 4, idx, count))

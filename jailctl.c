@@ -430,6 +430,7 @@ static int cmd_check(const struct opts *o, char **args)
 		report_config(&errs, o->conf, &f);
 	} else {
 		check_plans(cfg, &f);
+		check_risks(cfg);
 		n_jails = cfg->n_jails;
 		n_files = cfg->n_files;
 	}

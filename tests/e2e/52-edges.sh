@@ -14,6 +14,7 @@
 #                   host files  host devices host procs   host syslog  per-uid      other        network
 #                                            and ttys     and records  budgets      tenants      outside
 # jailed user       H1-H14 E3   H13 K3 K4    P1-P8 T1-T3  E8 (rate,    E3 E11 (a)   (b)          W1-W3 I1-I9
+#                   E9 (init)
 #                                                         tagged)
 # co-tenant of a    (c)         (c)          (c)          E8           (c)          E7 E8        (c)
 #  team jail
@@ -22,9 +23,9 @@
 # jailed root       E4 R11 R12  E1           R8-R10 R15   R19 E2 (e)   E2 E12 (a)   (f)          E5 R16
 # same root in two  (g)         (g)          (g)          E6           (g)          (g)          (g)
 #  share=session
-# process left in   (h)         (h)          E9 (i)       (h)          (h)          (h)          (h)
+# process left in   (h)         (h)          E10 (i)      (h)          (h)          (h)          (h)
 #  a shared jail
-# admin who enters  -           -            E9 E10 (i)   -            -            -            -
+# admin who enters  -           -            E10 (i)      -            -            -            -
 #  (jailctl enter,
 #  su -, runuser)
 #
@@ -53,9 +54,10 @@
 # (g) two share=session jails of one root are two jails of row 4; the
 #     tree they share is theirs; E6 is what the second jail adds.
 # (h) a process left behind is the jailed user of row 1, older.
-# (i) E9/E10: the administrator's terminal -- NOT closed in this branch
-#     (see README, "Security model": use `su --pty`, `jailctl enter` only
-#     with stdin not a terminal, or `machinectl shell`-like tools).
+# (i) E10: jailctl enter gives the command a pty of its own.  su and
+#     runuser from an admin's terminal hand that terminal to the jail (the
+#     E10 control); the module cannot give su a pty: README tells admins
+#     to use `su --pty` / `runuser --pty` or `jailctl enter`.
 # -   the administrator is not an attacker; what enters with it is its
 #     terminal, the column where the left-behind process can reach it.
 #
@@ -73,6 +75,13 @@
 # E8   tenant floods /dev/log               other's line relayed       the flooder's lines are dropped
 # E9   hardening of jail-init               static-pie, relro, now,    a plain static build: flagged
 #                                           stack protector, fortify
+# E10  left-behind process takes the fd of  its own pty, hung up when   su - alice: the admin's terminal
+#      `jailctl enter`'s command            the command ends           is kept after su returns
+# E11  user holds every host pty            OPEN (check flags it)      -
+# E12  root setuids, spends uid 0's budget  OPEN (check flags it)      -
+# mountinfo shows the bind sources' paths inside their file systems (the
+# kernel prints a mount's root dentry); it names what the admin bound, gives
+# no access, and masking it would break findmnt/df in the jail: left.
 set -u
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
@@ -296,6 +305,32 @@ if [ "$HAVE_ROOT" = 1 ]; then
 		"E6 control: the session's own caller (sshd's monitor, pid 0 too) is still relayed verbatim"
 fi
 
+# ==== E10: a process left in a shared jail, an administrator who enters ========
+# alice's jail stays up with a session that waits; her left-behind thief
+# waits for the entered command's pid (which it writes to the jail's /tmp).
+JAILCTL=${JAILCTL:-$BUILD/jailctl}
+entered() { # ADMIN_COMMAND_LINE: run on a fresh pty, as an admin's shell would
+	rig_ssh alice 'rm -f /tmp/entered' >/dev/null 2>&1
+	rig_ssh alice '/probe steal_tty /tmp/entered' >"$RIG_DIR/thief.out" 2>&1 &
+	local t=$!
+	rig_wait 10 pgrep -x probe >/dev/null
+	rig_pty "$1; sleep 2" >"$RIG_DIR/admin.out" 2>&1 || diag "admin: $(cat "$RIG_DIR/admin.out")"
+	wait "$t"
+	cat "$RIG_DIR/thief.out"
+}
+rig_ssh alice 'sleep 60' >/dev/null 2>&1 &
+holder=$!
+# shellcheck disable=SC2016 # $$ is the entered shell's
+like "$(entered "$JAILCTL enter alice -- sh -c 'echo \$\$ > /tmp/entered; sleep 1'")" \
+	'^steal_tty: blocked \(took pid [0-9]+.s terminal /dev/pts/[0-9]+; hung up when the command ended\)$' \
+	"E10 [left-behind process, admin's tty] jailctl enter: the stolen terminal is the entry's own pty, hung up after"
+# shellcheck disable=SC2016
+like "$(entered "echo 'echo \$\$ > /tmp/entered; sleep 1' | su - alice")" \
+	'^steal_tty: ESCAPED kept pid [0-9]+.s terminal /dev/pts/[0-9]+ after the command ended$' \
+	"E10 control: su - alice shares the admin's terminal, which the thief keeps"
+kill "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null
+
 # ==== E7, E8: two tenants of a team jail ======================================
 rig_ssh dave 'true' >/dev/null 2>&1	# builds the persistent jail
 fill=$(rig_ssh dave 'cd "$XDG_RUNTIME_DIR" && i=0; while touch f$i 2>/dev/null; do i=$((i+1)); done
@@ -323,7 +358,18 @@ if [ "$flood" -lt 400 ]; then ok "E8 control: dave's flood was cut by his rate l
 else not_ok "E8 control: dave's flood was cut by his rate limit ($flood lines relayed)"; fi
 like "$log" 'pam_jail-team: [0-9]+ lines from the jail dropped \(rate limit\)' \
 	"E8 control: the dropped lines are counted"
-kill -TERM "$(pgrep -x jail-init)" 2>/dev/null
+check "the persistent team jail stops" "$JAILCTL" stop team
+
+# ==== jailctl check: what stays allowed is flagged with its reason ============
+o=$("$JAILCTL" check 2>&1)
+like "$o" '^note: jail rootbox: allow_root with setuid/setgid in root_caps: .*per-user kernel budgets' \
+	"check flags a jailed root that can setuid (E12: per-uid budgets)"
+like "$o" '^note: jail rootbox: allow_root with share = session: ' "check flags share = session with allow_root (E6)"
+like "$o" '^note: jail web: devpts = host: a jailed user can hold every pty' "check flags devpts = host (E11)"
+like "$o" '^note: jail team: a root without %u .*runtime dirs and log rates are per user' \
+	"check flags a team jail's shared parts (E7, E8)"
+unlike "$o" '^note: jail rootbox: devpts = host' "check: (control) no devpts note where the devpts is private"
+
 
 check "after every attempt no jail process is left" rig_jail_procs_gone 10
 rig_sshd_stop

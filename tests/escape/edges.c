@@ -3,6 +3,7 @@
  * a shared jail does to an administrator who enters it. */
 #include "probe.h"
 
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
@@ -87,25 +88,53 @@ static void p_log_forge(int argc, char **argv)
 	escaped("sent a line on the other jail's /dev/log");
 }
 
-/* Take fd 0 of PID (a same-uid process: an administrator's `jailctl enter`
- * command): a terminal there is the administrator's, readable later. */
+/* A left-behind process of the jail's user against an administrator who
+ * enters the jail: wait for the entered command's pid in FILE (the
+ * command writes it), take its first terminal fd (pidfd_getfd: same uid,
+ * dumpable), wait until the command has ended, then see whether the
+ * terminal is still alive -- the administrator's, readable from now on --
+ * or hung up (a pty of the entry's own, whose master has closed). */
 static void p_steal_tty(int argc, char **argv)
 {
-	int pid = arg_int(argc, argv, "pid");
-	int pfd = (int)syscall(SYS_pidfd_open, pid, 0), fd;
-	char link[64], target[PATH_MAX] = "";
+	const char *file = argc > 0 ? argv[0] : "/tmp/entered";
+	char buf[32] = "", link[64], target[PATH_MAX] = "?";
+	struct pollfd p;
+	int pid = 0, pfd, fd = -1;
 
+	for (int i = 0; i < 300 && pid <= 0; i++) {
+		if (read_small(file, buf, sizeof(buf)) == 0)
+			pid = atoi(buf);
+		if (pid <= 0)
+			usleep(50000);
+	}
+	if (pid <= 0)
+		fail("no pid in %s", file);
+	pfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (pfd < 0)
 		blocked(errno, "pidfd_open(%d)", pid);
-	fd = (int)syscall(SYS_pidfd_getfd, pfd, 0, 0);
+	for (int n = 0; n < 3 && fd < 0; n++) {
+		int f = (int)syscall(SYS_pidfd_getfd, pfd, n, 0);
+
+		if (f < 0 && errno != EBADF)
+			blocked(errno, "pidfd_getfd(pid %d, %d)", pid, n);
+		if (f >= 0 && isatty(f))
+			fd = f;
+		else if (f >= 0)
+			close(f);
+	}
 	if (fd < 0)
-		blocked(errno, "pidfd_getfd(pid %d, 0)", pid);
+		blocked(0, "pid %d has no terminal among fds 0-2", pid);
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
 	if (readlink(link, target, sizeof(target) - 1) < 0)
 		strcpy(target, "?");
-	if (isatty(fd))
-		escaped("took pid %d's fd 0, a terminal (%s)", pid, target);
-	blocked(0, "pid %d's fd 0 is no terminal (%s)", pid, target);
+	p = (struct pollfd){ .fd = pfd, .events = POLLIN };
+	poll(&p, 1, 30000);	/* the entered command ends */
+	usleep(500000);
+	p = (struct pollfd){ .fd = fd, .events = POLLIN };
+	if (poll(&p, 1, 0) >= 0 && (p.revents & (POLLHUP | POLLERR)))
+		blocked(0, "took pid %d's terminal %s; hung up when the command ended",
+			pid, target);
+	escaped("kept pid %d's terminal %s after the command ended", pid, target);
 }
 
 const struct attempt edges_attempts[] = {
