@@ -314,21 +314,21 @@ entered() { # ADMIN_COMMAND_LINE: run on a fresh pty, as an admin's shell would
 	rig_ssh alice '/probe steal_tty /tmp/entered' >"$RIG_DIR/thief.out" 2>&1 &
 	local t=$!
 	rig_wait 10 pgrep -x probe >/dev/null
-	rig_pty "$1; sleep 2" >"$RIG_DIR/admin.out" 2>&1 || diag "admin: $(cat "$RIG_DIR/admin.out")"
+	rig_pty "$1; sleep 3" >"$RIG_DIR/admin.out" 2>&1 || diag "admin: $(cat "$RIG_DIR/admin.out")"
 	wait "$t"
 	cat "$RIG_DIR/thief.out"
 }
-rig_ssh alice 'sleep 60' >/dev/null 2>&1 &
+rig_ssh alice 'sleep 300' >/dev/null 2>&1 &
 holder=$!
 # shellcheck disable=SC2016 # $$ is the entered shell's
-like "$(entered "$JAILCTL enter alice -- sh -c 'echo \$\$ > /tmp/entered; sleep 1'")" \
+like "$(entered "$JAILCTL enter alice -- sh -c 'echo \$\$ > /tmp/entered; sleep 3'")" \
 	'^steal_tty: blocked \(took pid [0-9]+.s terminal /dev/pts/[0-9]+; hung up when the command ended\)$' \
 	"E10 [left-behind process, admin's tty] jailctl enter: the stolen terminal is the entry's own pty, hung up after"
 # shellcheck disable=SC2016
-like "$(entered "echo 'echo \$\$ > /tmp/entered; sleep 1' | su - alice")" \
+like "$(entered "echo 'echo \$\$ > /tmp/entered; sleep 3' | su - alice")" \
 	'^steal_tty: ESCAPED kept pid [0-9]+.s terminal /dev/pts/[0-9]+ after the command ended$' \
 	"E10 control: su - alice shares the admin's terminal, which the thief keeps"
-kill "$holder" 2>/dev/null
+check "alice's jail stops (its holder's sleep with it)" "$JAILCTL" stop alice
 wait "$holder" 2>/dev/null
 
 # ==== E7, E8: two tenants of a team jail ======================================
