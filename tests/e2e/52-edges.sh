@@ -6,6 +6,7 @@
 # through where its protection is off; 50-escape.sh holds the core's
 # attempts (a plain jailed user in a fresh jail).
 # Run: tests/rig/isolate.sh tests/e2e/52-edges.sh  (MODULE, INIT, DRIVER absolute)
+# central: E1 [jailed root, host devices]
 #
 # THE THREAT TABLE.  Rows: actors; columns: assets.  A cell names the
 # attempts (E ids below; H/P/K/I/W/V/T/S/R ids are 50-escape.sh's) or
@@ -257,9 +258,8 @@ if [ "$HAVE_ROOT" = 1 ]; then
 	chmod 644 "$RIG_DIR/open.conf"
 	printf 'session required %s conf=%s init=%s\n' "$MODULE" "$RIG_DIR/open.conf" \
 		"$INIT" | rig_pam_service edgeopen
-	rig_syslog_mark
-	check_fails "E4 [config] an allow_root jail whose bind_rw source is open to host users is refused" \
-		"$DRIVER" -s edgeopen root true
+	check_refused "E4 [config] an allow_root jail whose bind_rw source is open to host users is refused" \
+		"bind_rw $E/shared: neither it nor a directory above it" "$DRIVER" -s edgeopen root true
 	like "$(rig_syslog_grep "bind_rw $E/shared: neither it nor a directory above it is root-owned and closed" 2)" \
 		'mode 0700' "E4 the log line names the source and the fix"
 	is "$(R 'echo ok')" ok "E4 control: the same jail with its source under a closed directory starts"
@@ -273,9 +273,8 @@ fi
 chmod 644 "$RIG_DIR/net.conf"
 printf 'session required %s conf=%s init=%s\n' "$MODULE" "$RIG_DIR/net.conf" \
 	"$INIT" | rig_pam_service edgenet
-rig_syslog_mark
-check_fails "E5 [jailed root, network] allow_root with network = host is refused" \
-	"$DRIVER" -s edgenet root true
+check_refused "E5 [jailed root, network] allow_root with network = host is refused" \
+	'network = host is not allowed with allow_root' "$DRIVER" -s edgenet root true
 like "$(rig_syslog_grep 'net.conf:4: network = host is not allowed with allow_root' 2)" \
 	'abstract sockets as uid 0' "E5 the log line names file:line and why"
 sed -i 's/^network = host$/network = none/' "$RIG_DIR/net.conf"
