@@ -435,6 +435,7 @@ static int cmd_check(const struct opts *o, char **args)
 	} else {
 		check_groups(cfg, &f);
 		check_plans(cfg, &f);
+		check_risks(cfg);
 		c.jails = cfg->n_jails;
 		c.files = cfg->n_files;
 	}

@@ -48,4 +48,11 @@ int jc_mounts_compose(const struct jc_plan *plan, struct jc_clones *c,
  * for messages); detach the old root. */
 int jc_mounts_finish(int newroot, const char *root_name, struct jc_err *err);
 
+/* A tmpfs of the plan's size for one user's /run/user/UID, NAME in the
+ * jail's /run/user (TOP, a directory only root writes): in a team jail each
+ * tenant fills only its own, never the shared /run/user that the next
+ * tenant's login needs.  In the caller, inside the jail's mount namespace. */
+int jc_mounts_runtime_tmpfs(const struct jc_plan *plan, int top,
+			    const char *name, struct jc_err *err);
+
 #endif

@@ -328,7 +328,7 @@ static void guard(void)
 /* In this order `probe list` names them. */
 static const struct attempt *const families[] = {
 	tree_attempts, procs_attempts, kernel_attempts, ipc_net_attempts,
-	privilege_attempts,
+	privilege_attempts, edges_attempts,
 };
 
 #define NFAMILIES (sizeof(families) / sizeof(families[0]))
