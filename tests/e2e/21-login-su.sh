@@ -3,7 +3,13 @@
 # the last session line (required): login(1) on a pty with the real
 # password, su -, plain su (which keeps the caller's cwd), runuser -l, and
 # su on a pty.  Each is jailed, keeps a working tty where it has one, and
-# leaves no jail process and no mount behind.
+# leaves no jail process and no mount behind.  In every one jail-init
+# leads a session and process group of its own, without a controlling tty:
+# util-linux login (Debian 13's /bin/login, started on the pty as agetty
+# starts it: a session leader with the pty as its controlling terminal)
+# gives up its tty with TIOCNOTTY before it forks, and the kernel's SIGHUP
+# to the pty's foreground group must not reach the jail.
+# releases: 12 13
 # Run: tests/rig/isolate.sh tests/e2e/21-login-su.sh  (MODULE, INIT absolute)
 set -u
 # shellcheck source=../lib.sh
@@ -22,7 +28,7 @@ jail_root="bin dev etc home lib lib64 proc sbin tmp usr var "
 # LOOK: what a session sees, one KEY=value line each: hostname, /, the
 # name of pid 1, the cwd (the shell's and getcwd's).
 # shellcheck disable=SC2016 # expanded by the session's shell
-LOOK='echo "H=$(hostname)"; echo "R=$(ls / | tr "\n" " ")"; echo "I=$(cat /proc/1/comm)"; echo "P=$(pwd)"; echo "W=$(/bin/pwd)"'
+LOOK='echo "H=$(hostname)"; echo "R=$(ls / | tr "\n" " ")"; echo "I=$(cat /proc/1/comm)"; echo "P=$(pwd)"; echo "W=$(/bin/pwd)"; echo "G=$(cut -d" " -f5-7 /proc/1/stat)"'
 # field OUT KEY: the value of KEY= in OUT (the last one: a login transcript
 # also holds the echo of the typed line, which never has a plain value).
 field() {
@@ -33,6 +39,10 @@ jailed_view() {
 	is "$(field "$1" H)|$(field "$1" R)|$(field "$1" I)" \
 		"alice|$jail_root|jail-init" \
 		"$2: jailed (hostname alice, / is the jail tree, pid 1 is jail-init)"
+	# /proc/1/stat: process group, session, controlling tty (0: none).
+	# In the caller's session they would read "0 0 <tty>" from inside.
+	is "$(field "$1" G)" "1 1 0" \
+		"$2: jail-init leads its own session and process group, with no controlling tty"
 }
 # audit SERVICE: the module's open and close lines for alice's SERVICE session.
 audit() {
