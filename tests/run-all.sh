@@ -7,7 +7,11 @@
 #   3. each tests/e2e/*.sh, sorted, in its own tests/rig/isolate.sh
 #   4. with BUILD_ASAN set: the unit tests and the asan-capable PAM-level
 #      tests (tests/e2e/*-pam*.sh) again, against $BUILD_ASAN
-#   5. the host snapshot taken at the start still matches
+#   5. every tests/e2e file whose header says "# releases: ... 13" again,
+#      labelled " (debian 13)", in a rig whose / is the Debian 13 rootfs
+#      of tests/rig/deb13-rootfs.sh (isolate.sh RIG_RELEASE=13), with the
+#      tree built inside it once first
+#   6. the host snapshot taken at the start still matches
 # Every TAP line is shown and counted; the last line is exactly
 # "N passed, N failed" (", N skipped" when there are skips).  Exit 1 when
 # anything failed, a file exited non-zero without saying "not ok", or no
@@ -126,6 +130,60 @@ sd_rootfs() {
 	fi
 }
 
+# The Debian 13 rootfs, like the systemd one: built or found here.
+# DEB13_ROOTFS: its path; DEB13_ROOTFS_SKIP: why there is none.
+deb13_rootfs() {
+	local out rc=0
+	out=$("$HERE/rig/deb13-rootfs.sh" 2>&1) || rc=$?
+	if [ "$rc" = 0 ]; then
+		DEB13_ROOTFS=${out##*$'\n'}
+	elif [ "$rc" = 3 ]; then
+		DEB13_ROOTFS_SKIP=$out
+	else
+		DEB13_ROOTFS_SKIP="building the rootfs failed: $out"
+		printf 'not ok - tests/rig/deb13-rootfs.sh\n'
+		printf '%s\n' "$out" | sed 's/^/#   /'
+		FAILED=$((FAILED + 1))
+		FAILURES+=("tests/rig/deb13-rootfs.sh")
+	fi
+}
+
+# releases_of FILE: the releases its "# releases:" header names (12 when
+# it names none).
+releases_of() {
+	local r
+	r=$(sed -n 's/^# releases:[[:space:]]*//p' "$1" | head -n 1)
+	printf '%s\n' "${r:-12}"
+}
+
+# The e2e files that cover Debian 13, run once more against its callers.
+# The tree is built inside the rootfs first (one rig; the build is kept in
+# this run's TMP for the rigs after it).
+run_release_13() {
+	local f label=" (debian 13)" build=$TMP/deb13-build
+	local -a files=()
+	for f in "$@"; do
+		case " $(releases_of "$f") " in *" 13 "*) files+=("$f") ;; esac
+	done
+	[ "${#files[@]}" -gt 0 ] || return 0
+	if [ "$(id -u)" != 0 ]; then
+		for f in "${files[@]}"; do skip_file "$f$label" "needs root"; done
+		return 0
+	fi
+	[ -n "${DEB13_ROOTFS:-}" ] || deb13_rootfs
+	if [ -z "${DEB13_ROOTFS:-}" ]; then
+		for f in "${files[@]}"; do skip_file "$f$label" "$DEB13_ROOTFS_SKIP"; done
+		return 0
+	fi
+	install -d -m 755 "$build"
+	export RIG_RELEASE=13 RIG_ROOTFS=$DEB13_ROOTFS RIG_BUILD_CACHE=$build
+	# shellcheck disable=SC2016 # expanded in the rig
+	run_file "pam_jail built inside Debian 13" "$HERE/rig/isolate.sh" \
+		/bin/sh -c 'echo "ok - make all in the rootfs: $(gcc --version | head -n 1)"'
+	run_e2e "$label" "${files[@]}"
+	unset RIG_RELEASE RIG_ROOTFS RIG_BUILD_CACHE
+}
+
 main() {
 	local snap=$TMP/host.snap e2e asan_e2e
 	[ "$(id -u)" = 0 ] && bash "$HERE/host-unchanged.sh" snapshot "$snap"
@@ -139,6 +197,7 @@ main() {
 	[ "$(id -u)" = 0 ] && sd_rootfs
 	mapfile -t e2e < <(LC_ALL=C ls -1 tests/e2e/*.sh 2>/dev/null)
 	run_e2e "" "${e2e[@]}"
+	run_release_13 "${e2e[@]}"
 	if [ -n "${BUILD_ASAN:-}" ]; then
 		run_units "$BUILD_ASAN"
 		mapfile -t asan_e2e < <(LC_ALL=C ls -1 tests/e2e/*-pam*.sh 2>/dev/null)
