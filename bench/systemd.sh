@@ -30,7 +30,7 @@ sd_prepare_ssh && sd_user bn && sd_user bl &&
 	sd_install_pam_jail "$MODULE" "$INIT" "${JAILCTL:-$(dirname "$MODULE")/jailctl}" &&
 	sd_jail_tree bn && sd_jail_tree bl || die "preparing the host"
 cp "$SD_ROOT/etc/pam.d/sshd" "$RIG_DIR/sshd.plain"
-sd_pam_examples sshd || die "conf/pam.d/sshd"
+sd_pam_examples sshd || die "conf/pam.d/debian12/sshd"
 cp "$SD_ROOT/etc/pam.d/sshd" "$RIG_DIR/sshd.jail"
 printf '%s\n' '[global]' 'default = none' '' '[jail:web]' \
 	'root = /srv/jails/%u' 'bind_ro = /usr /bin /lib /lib64 /sbin' \

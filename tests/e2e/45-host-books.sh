@@ -1,6 +1,6 @@
 #!/bin/bash
 # 45-host-books.sh - the host keeps its books.  With the project's example
-# stacks (conf/pam.d, Debian 12's with pam_jail last):
+# stacks (conf/pam.d/debian12, Debian 12's with pam_jail last):
 #  - a jailed ssh -tt login and a jailed login(1) appear in the host's utmp
 #    (who), wtmp (last, with the logout) and lastlog, while inside the jail
 #    who and last show nothing and the books cannot be read, written or
@@ -15,6 +15,9 @@
 #    the jail and the uid, and a flood of them is rate-limited;
 #  - no module logs an error for any of these sessions (login: with
 #    etc/security/group.conf in the jail tree, see conf/pam.d/login).
+# releases: 12 (Debian 13 has no utmp, wtmp or lastlog: its wtmpdb and
+# lastlog2 are 48-wtmpdb.sh's; the syslog half is 20-ssh.sh's and
+# 21-login-su.sh's there)
 # Run: tests/rig/isolate.sh tests/e2e/45-host-books.sh  (MODULE, INIT absolute)
 set -u
 # shellcheck source=../lib.sh

@@ -66,7 +66,7 @@ like "$o" 'rc=0' "check passes Debian's stacks with pam_jail appended (the rig's
 if declare -F rig_pam_examples >/dev/null; then
 	rig_pam_examples
 	o=$(out ctl check)
-	like "$o" 'rc=0' "check passes the example stacks shipped in conf/pam.d" || diag "$o"
+	like "$o" 'rc=0' "check passes the example stacks shipped in conf/pam.d/debian$RIG_RELEASE" || diag "$o"
 fi
 rig_pam_plain
 

@@ -50,7 +50,7 @@ if ! { sd_prepare_ssh && sd_user alice && sd_user bob && sd_user carol &&
 	done_testing
 	exit
 fi
-check "conf/pam.d's sshd, su, cron and systemd-user are the booted host's Debian stacks plus pam_jail, and its stacks now" \
+check "conf/pam.d/debian12's sshd, su, cron and systemd-user are the booted host's Debian stacks plus pam_jail, and its stacks now" \
 	sd_pam_examples sshd su cron systemd-user
 JAIL_WEB='root = /srv/jails/%u
 bind_ro = /usr /bin /lib /lib64 /sbin
