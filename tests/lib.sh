@@ -124,16 +124,15 @@ fi
 
 # The release the rig runs (tests/rig/isolate.sh: 12 is the machine's own,
 # 13 the Debian 13 rootfs), and what differs with it, as data for the
-# tests: the process that holds an ssh session (OpenSSH 10 runs it as
-# sshd-session, 9.2 as sshd) and whose /bin/login it is (shadow's on 12,
-# util-linux's on 13).
+# tests: the name of the process that holds an ssh session and logs for it
+# (OpenSSH 10 runs sshd-session, 9.2 forks sshd).
 RIG_RELEASE=${RIG_RELEASE:-12}
+# shellcheck disable=SC2034 # for the tests that source this file
 if [ -x /usr/lib/openssh/sshd-session ]; then
 	RIG_SSHD_SESSION=sshd-session
 else
 	RIG_SSHD_SESSION=sshd
 fi
-if [ "$RIG_RELEASE" -ge 13 ]; then RIG_LOGIN=util-linux; else RIG_LOGIN=shadow; fi
 
 # rig_assert_inside: every helper that writes /etc, /home or /srv calls this.
 # Inside the rig /etc is a tmpfs, the mount namespace is not the host's and

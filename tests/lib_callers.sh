@@ -157,8 +157,10 @@ rig_login() {
 		out=$(TERM=dumb RIG_L_USER=$1 RIG_L_PASS=$2 RIG_L_CMDS=$3 \
 			RIG_L_TIMEOUT=$RIG_TIMEOUT expect -f "$RIG_DIR/login.exp" </dev/null 2>&1) || rc=$?
 		tries=$((tries - 1))
-		[ "$rc" = 102 ] && [ "$tries" -gt 0 ] &&
-			[[ $out == *"rig_login: login exited before the prompt"* ]] || break
+		if [ "$rc" != 102 ] || [ "$tries" = 0 ] ||
+			[[ $out != *"rig_login: login exited before the prompt"* ]]; then
+			break
+		fi
 	done
 	printf '%s\n' "${out//$'\r'/}" | rig__no_escapes
 	return "$rc"

@@ -4,7 +4,8 @@
 #   1. unit tests: $BUILD/tests/test_* (on the host, no privileges used)
 #      and the config fuzz regression (tests/fuzz/regress.sh)
 #   2. tests/host-unchanged.sh (on the host: the rig cannot change it)
-#   3. each tests/e2e/*.sh, sorted, in its own tests/rig/isolate.sh
+#   3. each tests/e2e/*.sh that covers Debian 12 (its "# releases:" line;
+#      all without one), sorted, in its own tests/rig/isolate.sh
 #   4. with BUILD_ASAN set: the unit tests and the asan-capable PAM-level
 #      tests (tests/e2e/*-pam*.sh) again, against $BUILD_ASAN
 #   5. every tests/e2e file whose header says "# releases: ... 13" again,
@@ -148,12 +149,23 @@ deb13_rootfs() {
 	fi
 }
 
-# releases_of FILE: the releases its "# releases:" header names (12 when
-# it names none).
-releases_of() {
+# covers FILE RELEASE: does FILE's "# releases: 12 13 (why...)" header
+# name RELEASE?  A file without one covers 12, the machine's own.
+covers() {
 	local r
-	r=$(sed -n 's/^# releases:[[:space:]]*//p' "$1" | head -n 1)
-	printf '%s\n' "${r:-12}"
+	r=$(sed -n 's/^# releases:[[:space:]]*//p' "$1" 2>/dev/null | head -n 1)
+	r=${r%%(*}
+	case " ${r:-12} " in *" $2 "*) return 0 ;; esac
+	return 1
+}
+
+# of_release RELEASE FILE...: the files that cover RELEASE.
+of_release() {
+	local rel=$1 f
+	shift
+	for f in "$@"; do
+		if covers "$f" "$rel"; then printf '%s\n' "$f"; fi
+	done
 }
 
 # The e2e files that cover Debian 13, run once more against its callers.
@@ -161,10 +173,8 @@ releases_of() {
 # this run's TMP for the rigs after it).
 run_release_13() {
 	local f label=" (debian 13)" build=$TMP/deb13-build
-	local -a files=()
-	for f in "$@"; do
-		case " $(releases_of "$f") " in *" 13 "*) files+=("$f") ;; esac
-	done
+	local -a files
+	mapfile -t files < <(of_release 13 "$@")
 	[ "${#files[@]}" -gt 0 ] || return 0
 	if [ "$(id -u)" != 0 ]; then
 		for f in "${files[@]}"; do skip_file "$f$label" "needs root"; done
@@ -185,7 +195,7 @@ run_release_13() {
 }
 
 main() {
-	local snap=$TMP/host.snap e2e asan_e2e
+	local snap=$TMP/host.snap e2e e2e12 asan_e2e
 	[ "$(id -u)" = 0 ] && bash "$HERE/host-unchanged.sh" snapshot "$snap"
 	run_units "$BUILD"
 	run_file tests/fuzz/regress.sh "$HERE/fuzz/regress.sh"
@@ -196,11 +206,12 @@ main() {
 	fi
 	[ "$(id -u)" = 0 ] && sd_rootfs
 	mapfile -t e2e < <(LC_ALL=C ls -1 tests/e2e/*.sh 2>/dev/null)
-	run_e2e "" "${e2e[@]}"
+	mapfile -t e2e12 < <(of_release 12 "${e2e[@]}")
+	run_e2e "" "${e2e12[@]}"
 	run_release_13 "${e2e[@]}"
 	if [ -n "${BUILD_ASAN:-}" ]; then
 		run_units "$BUILD_ASAN"
-		mapfile -t asan_e2e < <(LC_ALL=C ls -1 tests/e2e/*-pam*.sh 2>/dev/null)
+		mapfile -t asan_e2e < <(of_release 12 tests/e2e/*-pam*.sh)
 		# LeakSanitizer cannot work in a jailed caller: its /proc is
 		# the jail's, where /proc/self does not exist, and its
 		# stop-the-world tracer hangs there.  Leaks are checked by the

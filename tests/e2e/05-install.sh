@@ -4,6 +4,7 @@
 # `make uninstall` leaves no file behind (keeping a changed config).
 # make runs on the tree as the rig sees it (read-only): the build must be
 # up to date, which `make check` sees to.
+# releases: 12 (make install is the same on 13; its rootfs has no man-db)
 set -u
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"

@@ -3,6 +3,7 @@
 # opens a session the way login(1) does (open_session in the caller, fork,
 # setuid, exec) and pamtester drives open/close.  Runs a second time under
 # ASan+UBSan (BUILD_ASAN) because of the "-pam" in its name.
+# releases: 12 13
 set -u
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"

@@ -2,6 +2,7 @@
 # 15-jailed-root.sh - allow_root = yes: uid 0 logs into a jail whose tree is
 # a full root filesystem of its own (busybox-static), keeps only the
 # whitelisted capabilities, can manage its own tree, and nothing more.
+# releases: 12 13
 set -u
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"

@@ -9,6 +9,7 @@
 # writable cgroup v2 of its own, so the jail's cgroup (cgroup.h, "OWN") is
 # made and entered at every login, and each of those steps fails too.
 # rig: cgroup
+# releases: 12 (the module's own failure paths, the same on 13; CI time)
 set -u
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"

@@ -6,6 +6,7 @@
 # or the refusal with limits_required); and each session's own
 # XDG_RUNTIME_DIR in the jail.
 # rig: cgroup
+# releases: 12 13
 set -u
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"

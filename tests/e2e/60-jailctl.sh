@@ -7,6 +7,7 @@
 #           or why a user is not jailed;
 #   create  lays out a tree in which a real jailed login works, is
 #           idempotent, and refuses unsafe trees before changing anything.
+# releases: 12 13
 set -u
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"

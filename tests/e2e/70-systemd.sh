@@ -9,6 +9,8 @@
 # user@.service drop-in, pam_jail in systemd-user), a jail's cgroup limits
 # land on the session scope, and cron and su are jailed too.  Cron starts
 # jobs on the minute: its job is queued first and checked last.
+# releases: 12 (boots tests/rig/sd-rootfs.sh's Debian 12 systemd 252;
+# a booted Debian 13 systemd host is not built yet)
 # Run: export SD_ROOTFS=$(tests/rig/sd-rootfs.sh)   (on the host, once)
 #      tests/rig/isolate.sh tests/e2e/70-systemd.sh
 # rig: cgroup

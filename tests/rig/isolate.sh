@@ -209,6 +209,11 @@ copy_on() {
 private_dirs() {
 	local d mode uid gid
 	copy_on /etc
+	# A Debian install has /etc/default/locale (a debootstrapped root has
+	# none, and pam_env then logs an error at every session)
+	if [ -n "${RIG_ROOTFS:-}" ] && [ ! -e /etc/default/locale ]; then
+		printf 'LANG=C.UTF-8\n' >/etc/default/locale
+	fi
 	# The log files (wtmp, btmp, lastlog, faillog...) exist, but empty:
 	# the host's journal may be big and its history is not ours.
 	copy_on /var/log --attributes-only
