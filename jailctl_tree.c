@@ -179,6 +179,8 @@ static int add_common(struct layout *l, bool own_etc, const char *hostname,
 		return 0;
 	if (add_optional(l, "/var/log", "the host's wtmp and lastlog", err) < 0 ||
 	    add_optional(l, "/var/run", "the host's utmp", err) < 0 ||
+	    add_optional(l, "/var/lib", "the host's wtmpdb and lastlog2 "
+			 "(Debian 13)", err) < 0 ||
 	    add_optional(l, "/run/dbus", "the host's system bus, for the "
 			 "caller's pam_systemd", err) < 0 ||
 	    add_what(l, "/etc/passwd", ENT_FILE, "the generated /etc/passwd",
