@@ -3,6 +3,7 @@
 # if these fail, no jail test after them means anything.
 # releases: 12 13
 # Run: bash tests/rig/isolate.sh tests/e2e/00-rig.sh
+# central: the rig has its own hostname
 set -u
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"

@@ -6,6 +6,7 @@
 # relayed from inside the jail, and nothing left behind after any session.
 # releases: 12 13
 # Run: tests/rig/isolate.sh tests/e2e/20-ssh.sh  (MODULE, INIT absolute)
+# central: ssh alice ls /: only the jail tree
 set -u
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"

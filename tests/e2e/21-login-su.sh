@@ -11,6 +11,7 @@
 # to the pty's foreground group must not reach the jail.
 # releases: 12 13
 # Run: tests/rig/isolate.sh tests/e2e/21-login-su.sh  (MODULE, INIT absolute)
+# central: login: jailed (hostname alice
 set -u
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"

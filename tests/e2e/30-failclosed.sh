@@ -10,6 +10,7 @@
 # releases: 12 (the same module paths as on 13, where 20 and 21 cover
 # the callers; kept to one release for CI time, about 3 min a run)
 # Run: tests/rig/isolate.sh tests/e2e/30-failclosed.sh  (MODULE, INIT absolute)
+# central: unparsable config: ssh alice CMD exits 254 and CMD did not run
 set -u
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"

@@ -3,6 +3,7 @@
 # sessions join the running jail, it ends with its last session unless it
 # persists, racing logins build one jail, a SIGKILLed sshd leaves nothing
 # stale; and the limits and network modes of a jail.
+# central: both sessions are in the same pid namespace
 # releases: 12 (the jail registry, the same on 13; CI time, about 3 min)
 set -u
 # shellcheck source=../lib.sh

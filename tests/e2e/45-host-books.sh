@@ -19,6 +19,7 @@
 # lastlog2 are 48-wtmpdb.sh's; the syslog half is 20-ssh.sh's and
 # 21-login-su.sh's there)
 # Run: tests/rig/isolate.sh tests/e2e/45-host-books.sh  (MODULE, INIT absolute)
+# central: inside the jail who shows nothing
 set -u
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"

@@ -13,6 +13,7 @@
 #    multiplexed channels (one connection, one jail).
 # releases: 12 13
 # Run: tests/rig/isolate.sh tests/e2e/46-entry-points.sh  (MODULE, INIT absolute)
+# central: command: ssh alice CMD runs in the jail
 set -u
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
