@@ -14,6 +14,7 @@
 #    (a 0700 tmpfs over the jail's var/lib), and wtmpdb last shows nothing.
 # Debian 12 keeps utmp, wtmp and lastlog: 45-host-books.sh.
 # releases: 13
+# central: ssh -tt: after the logout the host's wtmpdb has it closed
 # Run: RIG_RELEASE=13 RIG_ROOTFS=... RIG_BUILD_CACHE=... tests/rig/isolate.sh tests/e2e/48-wtmpdb.sh
 set -u
 # shellcheck source=../lib.sh
