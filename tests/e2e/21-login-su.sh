@@ -70,6 +70,23 @@ out=$(rig_login bob "$(rig_pass bob)" "$LOOK")
 is "$?|$(field "$out" H)|$(field "$out" R)" "0|rig|$host_root" \
 	"(control) login as unjailed bob sees the rig's hostname and /"
 
+# --- a terminal's signals never end a jail ----------------------------------
+# SIGHUP and SIGINT are what a terminal sends its process groups (a hangup,
+# util-linux login's TIOCNOTTY, ^C); sent to jail-init itself from the
+# host, they must not end the jail either.  Only SIGTERM does.
+rm -f /home/alice/held.H /home/alice/H
+su - alice -c 'touch ~/held.H; while [ ! -e ~/H ]; do sleep 0.1; done' >/dev/null 2>&1 &
+hold=$!
+rig_wait 10 test -e /home/alice/held.H
+init=$(pgrep -x jail-init)
+kill -HUP "$init"; kill -INT "$init"
+sleep 0.5
+check "SIGHUP and SIGINT to jail-init ($init) from the host do not end the jail" \
+	kill -0 "$init"
+touch /home/alice/H
+wait "$hold"
+rig_nothing_left "after the signals"
+
 # --- su - alice -c CMD from root ----------------------------------------------
 rig_syslog_mark
 out=$(su - alice -c "$LOOK" 2>&1)
