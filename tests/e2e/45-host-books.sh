@@ -14,7 +14,7 @@
 #    syslog is stalled; a line a jailed user forges arrives tagged with
 #    the jail and the uid, and a flood of them is rate-limited;
 #  - no module logs an error for any of these sessions (login: with
-#    etc/security/group.conf in the jail tree, see conf/pam.d/login).
+#    etc/security/group.conf in the jail tree, see conf/pam.d/debian12/login).
 # releases: 12 (Debian 13 has no utmp, wtmp or lastlog: its wtmpdb and
 # lastlog2 are 48-wtmpdb.sh's; the syslog half is 20-ssh.sh's and
 # 21-login-su.sh's there)

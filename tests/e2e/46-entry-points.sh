@@ -1,6 +1,6 @@
 #!/bin/bash
 # 46-entry-points.sh - every way into sshd lands in the jail and works,
-# with the project's example stacks (conf/pam.d) and the example sftp-only
+# with the project's example stacks (conf/pam.d/debianN) and the example sftp-only
 # block (conf/sshd_config.sftp-only):
 #  - the examples for the rig's release (conf/pam.d/debian12 or debian13)
 #    are its stacks byte for byte plus the pam_jail line, and
