@@ -18,7 +18,10 @@
  *    the jail's pid namespace;
  *  - relay the jail's /dev/log to the host's syslog, every line attributed
  *    to the jail, like jailkit's jk_socketd;
- *  - exit on SIGTERM or STOP (an administrator ending the jail).
+ *  - exit on SIGTERM or STOP (an administrator ending the jail); never on
+ *    a terminal's signals: it is a session leader without a controlling
+ *    tty (jailcore/ns.c), and SIGHUP/SIGINT are left to the kernel, which
+ *    drops them for a pid namespace's init.
  * No libraries beyond libc, no files opened, nothing printed.
  */
 #include <errno.h>
@@ -437,7 +440,7 @@ static int handle_signals(int sfd)
 		if (si.ssi_signo == SIGCHLD)
 			reap_all();
 		else
-			return 1;	/* SIGTERM, SIGINT, SIGHUP */
+			return 1;	/* SIGTERM */
 	}
 	return 0;
 }
@@ -470,11 +473,16 @@ static int setup(int argc, char **argv)
 	/* the first session: built with the jail */
 	if (add_session(JC_INIT_SESSION, JC_INIT_WATCH) < 0)
 		return -1;
+	/* Only SIGTERM (an administrator) ends the jail.  SIGHUP and SIGINT
+	 * are a terminal's signals (a hangup, ^C), and a jail is not any
+	 * terminal's: left unblocked at their default action, the kernel
+	 * drops them, as it does every default-action signal sent to a pid
+	 * namespace's init (SIGNAL_UNKILLABLE) -- a blocked signal would
+	 * be queued for us instead.  The builder reset every disposition
+	 * and the mask before the fork that made us. */
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
 	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* jailctl_pty.c - the terminal of `jailctl enter`: the administrator's
  * terminal never goes into the jail.
  *

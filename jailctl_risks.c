@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* jailctl_risks.c - `jailctl check`: the combinations the module allows
  * that still leave a tenant something to spend or reach, each with the
  * reason (README, "Security model"; tests/e2e/52-edges.sh's table).  They

@@ -22,7 +22,7 @@
 /* Host device nodes bound into the jail's /dev. */
 #define JC_DEV_NODES { "null", "zero", "full", "random", "urandom", "tty" }
 #define JC_N_DEV_NODES 6
-#define JC_N_BOOKS 4
+#define JC_N_BOOKS 7
 
 struct jc_clones {
 	int root;
@@ -31,7 +31,7 @@ struct jc_clones {
 	int dev[JC_N_DEV_NODES];
 	int pts;
 	int tty;			/* plan->tty, or -1 */
-	int books[JC_N_BOOKS];		/* the host's wtmp lastlog utmp, bus (books.c) */
+	int books[JC_N_BOOKS];		/* the host's login records, bus (books.c) */
 };
 
 int jc_mounts_prepare(const struct jc_plan *plan, struct jc_clones *c,

@@ -5,6 +5,7 @@
 # setuid, exec) and pamtester drives open/close.  Runs a second time under
 # ASan+UBSan (BUILD_ASAN) because of the "-pam" in its name.
 # central: / lists only the jail tree
+# releases: 12 13
 set -u
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"

@@ -4,6 +4,7 @@
 # a full root filesystem of its own (busybox-static), keeps only the
 # whitelisted capabilities, can manage its own tree, and nothing more.
 # central: ssh root@: uid 0 in the busybox jail
+# releases: 12 13
 set -u
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"

@@ -8,6 +8,7 @@
 # XDG_RUNTIME_DIR in the jail.
 # rig: cgroup
 # central: the jail has its cgroup pam_jail/<jail id>
+# releases: 12 13
 set -u
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"

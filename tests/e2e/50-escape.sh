@@ -6,6 +6,8 @@
 # every attempt is run again where its protection is switched off, where it
 # must give a different answer (ESCAPED, or the kernel's own errno instead
 # of the filter's EPERM), so that no check here is one that cannot fail.
+# releases: 12 (the kernel's edges, not the caller's; the rig's overlay
+# root on 13 has no file handles for the shocker probe)
 # Run: tests/rig/isolate.sh tests/e2e/50-escape.sh  (MODULE, INIT, DRIVER absolute)
 #
 # Who runs the probe:

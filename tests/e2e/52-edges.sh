@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # 52-edges.sh - the jail's edges under a hostile tenant (issue 14): a jailed
 # root, two jails on one tree, co-tenants of a team jail, a process left in
 # a shared jail, an administrator who enters.  Every attempt is made from a

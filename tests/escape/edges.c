@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* edges.c - attempts at the jail's edges (tests/e2e/52-edges.sh): what a
  * jailed root does with a second jail on its tree, what a process left in
  * a shared jail does to an administrator who enters it. */
