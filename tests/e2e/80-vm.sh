@@ -21,7 +21,7 @@ set -u
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 
-VM_BOOT_TIMEOUT=${VM_BOOT_TIMEOUT:-240}	# seconds per boot, tests included
+VM_BOOT_TIMEOUT=${VM_BOOT_TIMEOUT:-500}	# seconds per boot, tests included (run-all: 600 per file)
 
 if [ -z "${VM_IMAGE:-}" ]; then
 	skip "${VM_IMAGE_SKIP:-VM_IMAGE is not set (run tests/vm/image.sh)}" \
@@ -53,9 +53,10 @@ vm_build() {
 }
 
 # vm_boot MODE [KERNEL_ARG...]: one boot; its serial console in
-# $V/console.MODE.  The disk is a snapshot: the image is never written.
+# $V/console.MODE, qemu's exit status and seconds in $V/rc.MODE.  The disk
+# is a snapshot: the image is never written.
 vm_boot() {
-	local mode=$1 i=$VM_IMAGE
+	local mode=$1 i=$VM_IMAGE start=$SECONDS rc=0
 	shift
 	TMPDIR=$V timeout -k 5 "$VM_BOOT_TIMEOUT" qemu-system-x86_64 \
 		-accel tcg,thread=multi,tb-size=256 -cpu max -m 1024 -smp 2 \
@@ -65,15 +66,14 @@ vm_boot() {
 		-virtfs "local,path=$RIG_TOP,mount_tag=src,security_model=none,readonly=on" \
 		-virtfs "local,path=$V/out,mount_tag=out,security_model=none" \
 		-nic none -display none -monitor none -serial "file:$V/console.$mode" \
-		-no-reboot </dev/null >"$V/qemu.$mode" 2>&1
+		-no-reboot </dev/null >"$V/qemu.$mode" 2>&1 || rc=$?
+	echo "$rc $((SECONDS - start))" >"$V/rc.$mode"
 }
 
-# vm_run MODE LABEL [KERNEL_ARG...]: boot, then print the guest's TAP.
-vm_run() {
-	local mode=$1 label=$2 start rc=0
-	shift 2
-	start=$(date +%s)
-	vm_boot "$mode" "$@" || rc=$?
+# vm_report MODE LABEL: after its boot, print the guest's TAP.
+vm_report() {
+	local mode=$1 label=$2 rc secs
+	read -r rc secs <"$V/rc.$mode"
 	if [ ! -f "$V/out/done.$mode" ]; then
 		not_ok "the $label guest boots and runs tests/vm/guest.sh" \
 			"qemu: exit status $rc$([ "$rc" != 124 ] || echo ", timed out after ${VM_BOOT_TIMEOUT}s")" \
@@ -81,7 +81,7 @@ vm_run() {
 			"--- guest's TAP so far:" "$(cat "$V/out/tap.$mode" 2>/dev/null)"
 		return
 	fi
-	ok "the $label guest booted, ran its tests and powered off ($(($(date +%s) - start)) s)"
+	ok "the $label guest booted, ran its tests and powered off ($secs s)"
 	cat "$V/out/tap.$mode"
 	# the guest's own count is not ours: its failures are
 	T_FAILED=$((T_FAILED + $(grep -c '^not ok' "$V/out/tap.$mode")))
@@ -105,9 +105,13 @@ else
 	done_testing
 	exit
 fi
-case " ${VM_MODES:-systemd own} " in *" systemd "*) vm_run systemd "systemd" ;; esac
+# The two boots at once: each is mostly one busy vCPU, and the machine
+# has two cores.
+modes=" ${VM_MODES:-systemd own} "
+[[ $modes != *" systemd "* ]] || vm_boot systemd &
 # no systemd: pid 1 is pam-jail-vm itself (tests/vm/pam-jail-vm)
-case " ${VM_MODES:-systemd own} " in
-*" own "*) vm_run own "own-cgroup" init=/usr/local/sbin/pam-jail-vm ;;
-esac
+[[ $modes != *" own "* ]] || vm_boot own init=/usr/local/sbin/pam-jail-vm &
+wait
+[[ $modes != *" systemd "* ]] || vm_report systemd "systemd"
+[[ $modes != *" own "* ]] || vm_report own "own-cgroup"
 done_testing

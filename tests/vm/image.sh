@@ -100,7 +100,7 @@ inside() {
 	install -m 755 "$HERE/pam-jail-vm" "$SD_ROOT/usr/local/sbin/pam-jail-vm"
 	systemd_unit
 	initramfs
-	kver=$(basename "$(ls -d "$SD_ROOT"/lib/modules/* | head -n 1)")
+	for kver in "$SD_ROOT"/lib/modules/*; do kver=${kver##*/}; done
 	cp "$SD_ROOT/boot/vmlinuz-$kver" "$out/vmlinuz"
 	cp "$SD_ROOT/boot/initrd.img-$kver" "$out/initrd.img"
 	# 2 GB, sparse: the rootfs and room for what the tests write (the
