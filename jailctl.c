@@ -8,8 +8,9 @@
  * files, drop-ins, checks and messages) and builds plans exactly as a
  * login would, so what it says is what a login gets.  Results go to
  * stdout, errors to stderr; exit 0 success, 1 a finding or a failure,
- * 2 a usage error.  jailctl_tree.c lays out and checks jail trees,
- * jailctl_pam.c lints the PAM stacks.
+ * 2 a usage error, 3 check found warnings only.  jailctl_tree.c lays out
+ * and checks jail trees, jailctl_check.c the sessions in them,
+ * jailctl_pam.c lints the PAM stacks, jailctl_out.c prints.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -29,50 +30,16 @@
 #define MEMBERS_MAX 64		/* candidates tried to check a group's jail */
 #define PASSWD_SCAN_MAX 1000	/* passwd entries looked at for the default */
 
-/* ---- output --------------------------------------------------------------- */
-
-void finding(struct findings *f, const char *fmt, ...)
-{
-	va_list ap;
-
-	f->n++;
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
-
-void note(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("note: ", stdout);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
-
-void complain(const char *fmt, ...)
-{
-	va_list ap;
-
-	fflush(stdout);
-	fputs("jailctl: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
 static void usage(FILE *to)
 {
 	fprintf(to,
 		"usage: jailctl [--conf PATH] [--dropin-dir DIR] COMMAND [ARGS]\n"
 		"\n"
-		"  check [--pamdir DIR]  lint the config (every error, with file:line),\n"
-		"                        the jail trees its rules lead to, and the PAM\n"
-		"                        stacks that load pam_jail.so (default %s)\n"
+		"  check [--json] [--pamdir DIR]\n"
+		"                        lint the config (every error, with file:line),\n"
+		"                        the jail trees and shells its rules lead to,\n"
+		"                        and the PAM stacks that load pam_jail.so\n"
+		"                        (default %s)\n"
 		"  show USER             the jail USER gets and where each setting\n"
 		"                        comes from, or why USER is not jailed\n"
 		"  create USER|JAIL      lay out the jail tree for USER, or for JAIL\n"
@@ -91,7 +58,8 @@ static void usage(FILE *to)
 		"  --dropin-dir DIR      its drop-ins (default: pam_jail.d beside it;\n"
 		"                        \"\" for none)\n"
 		"\n"
-		"Exit status: 0 success, 1 something found or failed, 2 usage error.\n"
+		"Exit status: 0 success, 1 something found or failed, 2 usage error,\n"
+		"3 check found warnings only.\n"
 		"See jailctl(8), pam_jail.conf(5), pam_jail(8).\n",
 		JCTL_PAMDIR, JC_DEFAULT_CONF);
 }
@@ -194,14 +162,14 @@ static void report_config(const struct jc_errs *errs, const char *conf,
 
 /* Plan PW's jail as a login would (tty NULL) and check its tree.  Returns
  * the plan's result; *JAIL gets the matched jail's name. */
-static int check_plan(const struct jc_config *cfg, const struct passwd *pw,
+static int check_plan(const struct jc_config *cfg, const struct jc_identity *id,
 		      const char *label, struct findings *f, char *jail,
 		      size_t jsize)
 {
 	struct jc_plan *p = NULL;
 	struct jc_err err = { 0 };
 	struct layout l;
-	int rc = jc_plan_for_user(cfg, pw, NULL, &p, &err);
+	int rc = jc_plan_for_user(cfg, id, NULL, &p, &err);
 
 	if (rc < 0) {
 		finding(f, "%s: %s", label, err.msg);
@@ -214,6 +182,7 @@ static int check_plan(const struct jc_config *cfg, const struct passwd *pw,
 		else
 			layout_check(&l, p->root_fd, label, f);
 		layout_free(&l);
+		check_session(p, &id->pw, label, f);
 	}
 	jc_plan_free(p);
 	return rc;
@@ -231,42 +200,56 @@ static void check_user_rule(const struct jc_config *cfg,
 			    struct findings *f)
 {
 	char label[600], where[400], jail[80] = "";
-	const struct passwd *pw;
+	struct jc_identity id;
+	struct jc_err err = { 0 };
 	int rc;
 
 	if (!r->jail)
 		return;		/* jail = none */
 	rule_where(cfg, r, "user", where, sizeof(where));
-	pw = getpwnam(r->name);
-	if (!pw) {
+	rc = jc_identity_by_name(r->name, &id, &err);
+	if (rc == JC_ID_UNKNOWN) {
 		note("%s: no such user; not checked", where);
 		return;
 	}
+	if (rc < 0) {
+		finding(f, "%s: %s", where, err.msg);
+		return;
+	}
+	if (strcmp(id.pw.pw_name, r->name) != 0)
+		finding(f, "%s: NSS spells this user '%s': logins match by that "
+			"name, so the rule never applies", where, id.pw.pw_name);
 	snprintf(label, sizeof(label), "user %s (%s)", r->name, where);
-	rc = check_plan(cfg, pw, label, f, jail, sizeof(jail));
-	if (rc == JC_PLAN_NOT_JAILED && pw->pw_uid == 0)
+	rc = check_plan(cfg, &id, label, f, jail, sizeof(jail));
+	if (rc == JC_PLAN_NOT_JAILED && id.pw.pw_uid == 0)
 		finding(f, "%s: uid 0 is never jailed unless jail %s sets "
 			"allow_root = yes: the rule has no effect", where, r->jail);
 	if (jail_index(cfg, r->jail) >= 0)
 		done[jail_index(cfg, r->jail)] = true;
+	jc_identity_free(&id);
 }
 
 /* Try user NAME as a member of jail J: 1 when its plan was checked. */
 static int try_member(const struct jc_config *cfg, const struct jc_jail *j,
 		      const char *name, const char *via, struct findings *f)
 {
-	const struct passwd *pw = getpwnam(name);
+	struct jc_identity id;
 	char label[700], jail[80];
 	struct jc_match m;
 	struct jc_err err = { 0 };
+	int found = 0;
 
-	if (!pw || jc_config_match(cfg, name, pw->pw_gid, &m, &err) < 0 ||
-	    m.jail != j || (pw->pw_uid == 0 && !j->allow_root))
+	if (jc_identity_by_name(name, &id, &err) != JC_ID_FOUND)
 		return 0;
-	snprintf(label, sizeof(label), "jail %s (%s, checked as user %s)",
-		 j->name, via, name);
-	check_plan(cfg, pw, label, f, jail, sizeof(jail));
-	return 1;
+	if (jc_identity_match(cfg, &id, &m, &err) == 0 && m.jail == j &&
+	    (id.pw.pw_uid != 0 || j->allow_root)) {
+		snprintf(label, sizeof(label), "jail %s (%s, checked as user %s)",
+			 j->name, via, id.pw.pw_name);
+		check_plan(cfg, &id, label, f, jail, sizeof(jail));
+		found = 1;
+	}
+	jc_identity_free(&id);
+	return found;
 }
 
 /* Up to MEMBERS_MAX passwd entries that WANT accepts (looking at no more
@@ -284,15 +267,16 @@ static void scan_passwd(bool (*want)(const struct passwd *, gid_t), gid_t gid,
 	endpwent();
 }
 
-/* Check J as the first of NAMES the module would put in it; frees NAMES. */
+/* Check J as each of NAMES the module would put in it (a per-user root,
+ * home or shell differs between them); frees NAMES. */
 static int try_names(const struct jc_config *cfg, const struct jc_jail *j,
 		     char **names, size_t n, const char *via, struct findings *f)
 {
 	int found = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		if (!found && names[i])
-			found = try_member(cfg, j, names[i], via, f);
+		if (names[i])
+			found |= try_member(cfg, j, names[i], via, f);
 		free(names[i]);
 	}
 	return found;
@@ -310,20 +294,25 @@ static bool regular_user(const struct passwd *pw, gid_t unused)
 	return pw->pw_uid >= 1000 && pw->pw_uid != 65534;
 }
 
+/* -fanalyzer: every names[i] strdup'ed here and in scan_passwd is freed
+ * by try_names, which the analyzer does not follow through the array. */
+JC_NO_ANALYZER_LEAK_CHECK_BEGIN
 static int try_group(const struct jc_config *cfg, const struct jc_jail *j,
 		     const struct jc_rule *r, struct findings *f)
 {
 	char via[400];
-	const struct group *gr = getgrnam(r->name);
-	char *names[MEMBERS_MAX];
+	char *names[MEMBERS_MAX], **mem = NULL;
+	struct jc_err err = { 0 };
 	size_t n = 0;
+	gid_t gid;
 
-	if (!gr)
-		return 0;
+	if (jc_group_by_name(r->name, &gid, &mem, &err) != JC_ID_FOUND)
+		return 0;	/* check_groups reports it */
 	rule_where(cfg, r, "group", via, sizeof(via));
-	for (char **mem = gr->gr_mem; *mem && n < MEMBERS_MAX; mem++)
-		names[n++] = strdup(*mem);
-	scan_passwd(primary_member, gr->gr_gid, names, &n);
+	for (size_t i = 0; mem[i] && n < MEMBERS_MAX; i++)
+		names[n++] = strdup(mem[i]);
+	jc_group_members_free(mem);
+	scan_passwd(primary_member, gid, names, &n);
 	return try_names(cfg, j, names, n, via, f);
 }
 
@@ -339,6 +328,7 @@ static int try_default(const struct jc_config *cfg, const struct jc_jail *j,
 	scan_passwd(regular_user, 0, names, &n);
 	return try_names(cfg, j, names, n, via, f);
 }
+JC_NO_ANALYZER_LEAK_CHECK_END
 
 /* No member to check J with: what does not depend on the user. */
 static void check_fixed(const struct jc_jail *j, struct findings *f)
@@ -417,37 +407,44 @@ static void check_plans(const struct jc_config *cfg, struct findings *f)
 	free(done);
 }
 
+/* No stack loads the module yet (a fresh install never edits one): the
+ * one line to add, and where. */
+static void how_to_enable(const char *pamdir)
+{
+	note("no PAM stack in %s loads pam_jail.so: no login is jailed.  To "
+	     "jail ssh logins, add this line as the LAST session line of "
+	     "%s/sshd (likewise login, su, runuser, cron; see pam_jail(8)): "
+	     "session required pam_jail.so", pamdir, pamdir);
+}
+
 static int cmd_check(const struct opts *o, char **args)
 {
 	struct findings f = { 0 };
 	struct jc_errs errs = { 0 };
 	struct jc_config *cfg = NULL;
-	unsigned n_pam = 0;
-	size_t n_jails = 0, n_files = 0;
+	struct check_counts c = { 0 };
 
 	(void)args;
+	if (o->json && out_json_begin() < 0) {
+		complain("out of memory");
+		return JCTL_FAIL;
+	}
 	if (jc_config_check(o->conf, o->dropins, &cfg, &errs) < 0) {
 		report_config(&errs, o->conf, &f);
 	} else {
+		check_groups(cfg, &f);
 		check_plans(cfg, &f);
-		n_jails = cfg->n_jails;
-		n_files = cfg->n_files;
+		c.jails = cfg->n_jails;
+		c.files = cfg->n_files;
 	}
 	jc_errs_free(&errs);
 	jc_config_free(cfg);
-	if (pam_lint(o->pamdir, &f, &n_pam) < 0)
+	if (pam_lint(o->pamdir, &f, &c.pam_stacks) < 0)
 		f.n++;
-	else if (n_pam == 0)
-		note("no PAM stack in %s loads pam_jail.so: no login is jailed",
-		     o->pamdir);
-	if (f.n) {
-		printf("jailctl check: %u problem%s found\n", f.n, f.n == 1 ? "" : "s");
-		return JCTL_FAIL;
-	}
-	printf("jailctl check: ok (%zu file%s, %zu jail%s, %u PAM stack%s with "
-	       "pam_jail)\n", n_files, n_files == 1 ? "" : "s", n_jails,
-	       n_jails == 1 ? "" : "s", n_pam, n_pam == 1 ? "" : "s");
-	return JCTL_OK;
+	else if (c.pam_stacks == 0)
+		how_to_enable(o->pamdir);
+	out_check_end(&f, &c);
+	return check_status(&f);
 }
 
 /* ---- create ------------------------------------------------------------------ */
@@ -463,15 +460,16 @@ static int done_creating(const char *root, int created)
 
 /* The jail root USER gets, expanded, without admitting it (it may not
  * exist yet). */
-static int user_root(const struct jc_config *cfg, const struct passwd *pw,
+static int user_root(const struct jc_config *cfg, const struct jc_identity *id,
 		     char *root, size_t size)
 {
+	const struct passwd *pw = &id->pw;
 	struct jc_tokens t = { .user = pw->pw_name, .uid = pw->pw_uid,
 			       .gid = pw->pw_gid, .home = pw->pw_dir };
 	struct jc_err err = { 0 };
 	struct jc_match m;
 
-	if (jc_config_match(cfg, pw->pw_name, pw->pw_gid, &m, &err) < 0) {
+	if (jc_identity_match(cfg, id, &m, &err) < 0) {
 		complain("create %s: %s", pw->pw_name, err.msg);
 		return -1;
 	}
@@ -493,25 +491,26 @@ static int user_root(const struct jc_config *cfg, const struct passwd *pw,
 
 /* First the directories down to the root (the plan admits an existing
  * root only), then the plan's mount points. */
-static int create_user(const struct jc_config *cfg, const struct passwd *pw)
+static int create_user(const struct jc_config *cfg, const struct jc_identity *id)
 {
+	const char *name = id->pw.pw_name;
 	struct layout l = { 0 };
 	struct jc_plan *p = NULL;
 	struct jc_err err = { 0 };
 	int created = 0, rc;
 
-	if (user_root(cfg, pw, l.root, sizeof(l.root)) < 0 ||
+	if (user_root(cfg, id, l.root, sizeof(l.root)) < 0 ||
 	    layout_create(&l, &created) < 0)
 		return JCTL_FAIL;
-	rc = jc_plan_for_user(cfg, pw, NULL, &p, &err);
+	rc = jc_plan_for_user(cfg, id, NULL, &p, &err);
 	if (rc != JC_PLAN_JAILED) {
-		complain("create %s: %s", pw->pw_name, rc < 0 ? err.msg : p->why);
+		complain("create %s: %s", name, rc < 0 ? err.msg : p->why);
 		jc_plan_free(p);
 		return JCTL_FAIL;
 	}
 	rc = layout_from_plan(p, &l, &err);
 	if (rc < 0)
-		complain("create %s: %s", pw->pw_name, err.msg);
+		complain("create %s: %s", name, err.msg);
 	else
 		rc = layout_create(&l, &created);
 	if (rc == 0)
@@ -542,23 +541,27 @@ static int create_jail(const struct jc_jail *j)
 static int cmd_create(const struct opts *o, char **args)
 {
 	const char *name = args[0];
-	const struct passwd *pw = NULL;
 	const struct jc_jail *j = NULL;
+	struct jc_identity id;
 	struct jc_config *cfg = load(o);
 	bool as_jail = strncmp(name, "jail:", 5) == 0;
-	int rc = JCTL_FAIL;
+	int rc = JCTL_FAIL, found = JC_ID_UNKNOWN;
 
 	if (!cfg)
 		return JCTL_FAIL;
 	if (as_jail || strncmp(name, "user:", 5) == 0)
 		name += 5;
-	if (!as_jail)
-		pw = getpwnam(name);
-	if (!pw && strncmp(args[0], "user:", 5) != 0)
+	if (!as_jail && (found = lookup_user("create", name, true, &id)) < 0) {
+		lookup_user("create", name, false, &id);	/* says why */
+		jc_config_free(cfg);
+		return JCTL_FAIL;
+	}
+	if (found != JC_ID_FOUND && strncmp(args[0], "user:", 5) != 0)
 		j = jc_config_find_jail(cfg, name);
-	if (pw)
-		rc = create_user(cfg, pw);
-	else if (j)
+	if (found == JC_ID_FOUND) {
+		rc = create_user(cfg, &id);
+		jc_identity_free(&id);
+	} else if (j)
 		rc = create_jail(j);
 	else
 		complain("create: %s is neither a user nor a jail of %s", name,
@@ -579,7 +582,7 @@ static int cmd_create(const struct opts *o, char **args)
 
 static int cmd_user_manager(const struct opts *o, char **args)
 {
-	const struct passwd *pw;
+	struct jc_identity id;
 	struct jc_plan *p = NULL;
 	struct jc_err err = { 0 };
 	struct jc_config *cfg;
@@ -587,22 +590,26 @@ static int cmd_user_manager(const struct opts *o, char **args)
 	unsigned long uid = strtoul(args[0], &end, 10);
 	int rc;
 
-	pw = *args[0] && !*end ? getpwuid((uid_t)uid) : getpwnam(args[0]);
-	if (!pw) {
-		complain("user-manager: no user %s", args[0]);
+	rc = *args[0] && !*end ? jc_identity_by_uid((uid_t)uid, &id, &err) :
+				 jc_identity_by_name(args[0], &id, &err);
+	if (rc != JC_ID_FOUND) {
+		complain("user-manager: %s", err.msg);
 		return JCTL_CONDITION_ERROR;
 	}
-	if (!(cfg = load(o)))
+	if (!(cfg = load(o))) {
+		jc_identity_free(&id);
 		return JCTL_CONDITION_ERROR;
-	rc = jc_plan_for_user(cfg, pw, NULL, &p, &err);
+	}
+	rc = jc_plan_for_user(cfg, &id, NULL, &p, &err);
 	jc_config_free(cfg);
 	if (rc < 0)
-		complain("user-manager: %s: %s", pw->pw_name, err.msg);
+		complain("user-manager: %s: %s", id.pw.pw_name, err.msg);
 	else if (rc == JC_PLAN_JAILED)
 		fprintf(stderr, "jailctl: user-manager: %s is jailed (jail %s): "
-			"no systemd user manager outside the jail\n", pw->pw_name,
+			"no systemd user manager outside the jail\n", id.pw.pw_name,
 			p->jail);
 	jc_plan_free(p);
+	jc_identity_free(&id);
 	return rc < 0 ? JCTL_CONDITION_ERROR : rc == JC_PLAN_JAILED ? 1 : 0;
 }
 

@@ -11,24 +11,35 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <pwd.h>
 
 #include "jailcore/config.h"
 #include "jailcore/err.h"
+#include "jailcore/identity.h"
 #include "jailcore/plan.h"
 
 #define JCTL_PAMDIR "/etc/pam.d"
 
-enum { JCTL_OK = 0, JCTL_FAIL = 1, JCTL_USAGE = 2 };
+enum { JCTL_OK = 0, JCTL_FAIL = 1, JCTL_USAGE = 2, JCTL_WARN = 3 };
 
 struct opts {
 	const char *conf;
 	const char *dropins;	/* NULL: dirname(conf)/pam_jail.d */
 	const char *pamdir;
-	bool json;		/* list --json */
+	bool json;		/* list --json, check --json */
 };
 
 /* The config as the module loads it; NULL after complaining. */
 struct jc_config *load(const struct opts *o);
+
+/* ---- jailctl_ids.c: accounts --------------------------------------- */
+
+/* The account NAME (as typed) through jailcore's one resolver, as the
+ * module resolves it: JC_ID_FOUND, JC_ID_UNKNOWN or -1.  Unless QUIET,
+ * complains "CMD: reason" when it is not found or the lookup failed. */
+int lookup_user(const char *cmd, const char *name, bool quiet,
+		struct jc_identity *id);
 
 /* ---- jailctl_show.c --------------------------------------------------- */
 int cmd_show(const struct opts *o, char **args);
@@ -38,21 +49,54 @@ int cmd_list(const struct opts *o, char **args);
 int cmd_enter(const struct opts *o, char **args);
 int cmd_stop(const struct opts *o, char **args);
 
-/* What `check` found: every finding is one line on stdout. */
+/* ---- jailctl_out.c: what check found, as text or JSON --------------- */
+
+/* Every finding is one line on stdout (one item with --json). */
 struct findings {
-	unsigned n;
+	unsigned n;		/* errors: a login is refused or breaks */
+	unsigned warnings;	/* logins work, something is lost */
 };
 
+struct check_counts {
+	size_t files, jails;
+	unsigned pam_stacks;
+};
+
+/* An error: a login the module refuses, or a session that cannot start. */
 void finding(struct findings *f, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* "warning: ...": the login works but loses something (login records,
+ * XDG_RUNTIME_DIR...). */
+void warning(struct findings *f, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* A remark that is not a problem ("note: ..."), on stdout. */
 void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "jailctl: ..." on stderr. */
 void complain(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* S as a JSON string, quoted and escaped. */
+void json_str(FILE *to, const char *s);
+/* --json: collect the findings from now on; 0 or -1. */
+int out_json_begin(void);
+/* The summary line, or the JSON document; check_status: the exit code. */
+void out_check_end(const struct findings *f, const struct check_counts *c);
+int check_status(const struct findings *f);
+
+/* ---- jailctl_check.c: what breaks a session after the jail is built --- */
+
+/* Every per-login check beyond the mount points: the user's shell as the
+ * jail resolves it, the login records, XDG_RUNTIME_DIR.  LABEL prefixes
+ * each finding. */
+void check_session(const struct jc_plan *p, const struct passwd *pw,
+		   const char *label, struct findings *f);
+
+/* check: every [group:] rule's group resolved as a login resolves it;
+ * one that does not resolve is a finding, and a note says what each rule
+ * means while the directory cannot answer. */
+void check_groups(const struct jc_config *cfg, struct findings *f);
 
 /* ---- jailctl_tree.c: what a jail's tree must hold -------------------- */
 
-enum ent_kind { ENT_DIR, ENT_FILE };
+enum ent_kind { ENT_DIR, ENT_FILE, ENT_LINK };
 
 /* One thing inside the jail root: a mount point the module needs, or a
  * small file `create` writes when it is absent. */
@@ -61,8 +105,10 @@ struct ent {
 	enum ent_kind kind;
 	char what[PATH_MAX + 16];	/* why it is there: "bind_ro /usr" */
 	const char *content;		/* extra file: what create writes */
+	char target[PATH_MAX];		/* ENT_LINK: the symlink's text */
 	bool extra;			/* not needed by the module */
 	bool optional;			/* a mount point used when present */
+	const char *lost;		/* optional: what is lost without it */
 	bool bind;			/* a bind destination */
 	const char *covered;		/* inside this bind: the source has it */
 };
@@ -77,7 +123,9 @@ struct layout {
 /* The tree PLAN needs (its binds, tmpfs, /dev, /proc, etc/passwd and
  * etc/group unless allow_root), plus etc/nsswitch.conf and etc/hosts, and
  * var/log and var/run, where the module mounts the host's login records
- * when they exist (not for allow_root). */
+ * when they exist (not for allow_root), and run/user.  On a merged-/usr
+ * host whose /usr the jail binds at /usr: the links bin -> usr/bin etc.
+ * the host has and the jail binds nothing over. */
 int layout_from_plan(const struct jc_plan *p, struct layout *l,
 		     struct jc_err *err);
 

@@ -493,6 +493,9 @@ static void lint_user_manager(const char *dir, bool in_systemd_user,
 		"or add pam_jail to %s/systemd-user", dir);
 }
 
+/* -fanalyzer: each names[n] is counted as soon as it is set, and the loop
+ * below frees names[0..n); the analyzer does not follow the array. */
+JC_NO_ANALYZER_LEAK_CHECK_BEGIN
 int pam_lint(const char *dir, struct findings *f, unsigned *n_files)
 {
 	char **names = NULL, path[PATH_MAX];
@@ -538,3 +541,4 @@ int pam_lint(const char *dir, struct findings *f, unsigned *n_files)
 		lint_user_manager(dir, in_systemd_user, f);
 	return 0;
 }
+JC_NO_ANALYZER_LEAK_CHECK_END

@@ -66,14 +66,18 @@ static void print_entry(const struct jc_reg_entry *e, bool json, bool first)
 	if (e->alive)
 		jail_procs(e->init, &procs, &rss);
 	if (json) {
-		/* every value comes from /run/pam_jail (root-only) and is a jail
-		 * name, a path, user names or numbers: none holds a quote */
-		printf("%s\n  {\"jail\": \"%s\", \"id\": \"%s\", \"root\": \"%s\", "
-		       "\"users\": \"%s\", \"sessions\": %u, \"init\": %d, "
-		       "\"processes\": %u, \"uptime\": %lld, \"memory_kb\": %lu, "
-		       "\"persist\": %s, \"running\": %s}", first ? "" : ",",
-		       e->jail, e->id, e->root, e->users, e->sessions, (int)e->init,
-		       procs, up, rss, e->persist ? "true" : "false",
+		printf("%s\n  {\"jail\": ", first ? "" : ",");
+		json_str(stdout, e->jail);
+		printf(", \"id\": ");
+		json_str(stdout, e->id);
+		printf(", \"root\": ");
+		json_str(stdout, e->root);
+		printf(", \"users\": ");
+		json_str(stdout, e->users);
+		printf(", \"sessions\": %u, \"init\": %d, \"processes\": %u, "
+		       "\"uptime\": %lld, \"memory_kb\": %lu, \"persist\": %s, "
+		       "\"running\": %s}", e->sessions, (int)e->init, procs, up,
+		       rss, e->persist ? "true" : "false",
 		       e->alive ? "true" : "false");
 		return;
 	}
@@ -155,7 +159,8 @@ int cmd_stop(const struct opts *o, char **args)
 }
 
 /* The entered process: the user's identity, the home, the command; like
- * login's child.  Never returns. */
+ * login's child (initgroups reads the jail's /etc/group, which the join
+ * has just brought up to date).  Never returns. */
 static void run_as(const struct passwd *pw, char **cmd)
 {
 	char *shell[] = { pw->pw_shell, NULL };
@@ -180,15 +185,18 @@ static void run_as(const struct passwd *pw, char **cmd)
 	_exit(127);
 }
 
-/* The user to enter as: NAME itself, else the first user of the jail. */
-static struct passwd *enter_user(const char *name, const struct jc_reg_entry *e)
+/* The user to enter as: NAME itself, else the first user of the jail;
+ * resolved as the module resolves a login's user. */
+static int enter_user(const char *name, const struct jc_reg_entry *e,
+		      struct jc_identity *id)
 {
 	char first[256];
+	int rc = lookup_user("enter", name, true, id);
 
-	if (getpwnam(name))
-		return getpwnam(name);
+	if (rc != JC_ID_UNKNOWN)
+		return rc == JC_ID_FOUND ? 0 : lookup_user("enter", name, false, id);
 	snprintf(first, sizeof(first), "%.*s", (int)strcspn(e->users, ","), e->users);
-	return getpwnam(first);
+	return lookup_user("enter", first, false, id) == JC_ID_FOUND ? 0 : -1;
 }
 
 /* jailctl enter: a session of the running jail like a login's (it counts
@@ -201,26 +209,31 @@ int cmd_enter(const struct opts *o, char **args)
 	struct jc_config *cfg;
 	struct jc_plan *p = NULL;
 	struct jc_err err = { 0 };
-	struct passwd *pw;
+	struct jc_identity id;
 	int status = 0, rc;
 	pid_t pid;
 
-	if (find_running(args[0], &e) < 0 || !(pw = enter_user(args[0], &e)) ||
-	    !(cfg = load(o)))
+	if (find_running(args[0], &e) < 0 || enter_user(args[0], &e, &id) < 0)
 		return JCTL_FAIL;
-	rc = jc_plan_for_user(cfg, pw, NULL, &p, &err);
+	if (!(cfg = load(o))) {
+		jc_identity_free(&id);
+		return JCTL_FAIL;
+	}
+	rc = jc_plan_for_user(cfg, &id, NULL, &p, &err);
 	jc_config_free(cfg);
 	if (rc != JC_PLAN_JAILED || jc_session_enter_running(p, &h, &err) < 0) {
 		complain("enter %s: %s", args[0], rc == JC_PLAN_NOT_JAILED ?
 			 p->why : err.msg);
 		jc_plan_free(p);
+		jc_identity_free(&id);
 		return JCTL_FAIL;
 	}
 	jc_plan_free(p);
 	fflush(NULL);
 	pid = fork();	/* born in the jail's pid namespace */
 	if (pid == 0)
-		run_as(pw, args + 1);
+		run_as(&id.pw, args + 1);
+	jc_identity_free(&id);
 	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	jc_jail_release(&h, 5000, NULL);

@@ -233,19 +233,24 @@ int cmd_show(const struct opts *o, char **args)
 	struct jc_config *cfg;
 	struct jc_plan *p = NULL;
 	struct jc_err err = { 0 };
-	const struct passwd *pw = getpwnam(args[0]);
+	struct jc_identity id;
+	const struct passwd *pw = &id.pw;
 	int rc;
 
-	if (!pw) {
-		complain("show: no such user: %s", args[0]);
+	if (lookup_user("show", args[0], false, &id) != JC_ID_FOUND) {
+		complain("the module refuses %s's sessions", args[0]);
 		return JCTL_FAIL;
 	}
-	if (!(cfg = load(o)))
+	if (!(cfg = load(o))) {
+		jc_identity_free(&id);
 		return JCTL_FAIL;
-	rc = jc_plan_for_user(cfg, pw, NULL, &p, &err);
+	}
+	rc = jc_plan_for_user(cfg, &id, NULL, &p, &err);
+	if (rc >= 0 && p->notice[0])
+		printf("note: %s\n", p->notice);
 	if (rc < 0) {
-		complain("show %s: %s", args[0], err.msg);
-		complain("the module refuses %s's sessions", args[0]);
+		complain("show %s: %s", pw->pw_name, err.msg);
+		complain("the module refuses %s's sessions", pw->pw_name);
 		rc = JCTL_FAIL;
 	} else if (rc == JC_PLAN_NOT_JAILED) {
 		printf("not jailed: %s%s\n", p->why,
@@ -260,6 +265,7 @@ int cmd_show(const struct opts *o, char **args)
 	}
 	jc_plan_free(p);
 	jc_config_free(cfg);
+	jc_identity_free(&id);
 	return rc;
 }
 

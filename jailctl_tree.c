@@ -102,16 +102,69 @@ static int add_extra(struct layout *l, const char *path, const char *content,
 	return 0;
 }
 
-/* A directory the module mounts over when the tree has it. */
+/* A directory the module mounts over when the tree has it.  LOST: what a
+ * session goes without when it is missing (check warns), NULL for none. */
 static int add_optional(struct layout *l, const char *path, const char *what,
-			struct jc_err *err)
+			const char *lost, struct jc_err *err)
 {
 	struct ent *e = add(l, path, ENT_DIR, err);
 
 	if (!e)
 		return -1;
 	e->extra = e->optional = true;
+	e->lost = lost;
 	snprintf(e->what, sizeof(e->what), "%s", what);
+	return 0;
+}
+
+/* books.c binds only what the host keeps: no wtmp, nothing lost. */
+static const char *host_keeps(const char *file, const char *lost)
+{
+	return access(file, F_OK) == 0 ? lost : NULL;
+}
+
+/* Merged /usr (Debian 12 and later): /bin, /sbin, /lib* are links into
+ * /usr, and a passwd shell is /bin/bash.  A jail that binds the host's
+ * /usr at /usr but not those gets the same links, or no program in it is
+ * found by its usual name (nor its ELF interpreter, /lib64/ld-linux...). */
+static int add_usr_links(struct layout *l, struct jc_err *err)
+{
+	static const char *const tops[] = {
+		"bin", "sbin", "lib", "lib32", "lib64", "libx32",
+	};
+	char host[16], target[PATH_MAX], jp[16];
+	bool usr = false;
+
+	for (size_t i = 0; i < l->n; i++)
+		usr |= l->v[i].bind && !strcmp(l->v[i].path, "/usr") &&
+		       !strcmp(l->v[i].what + 8, "/usr");	/* "bind_rX " */
+	for (size_t t = 0; usr && t < sizeof(tops) / sizeof(tops[0]); t++) {
+		struct ent *e;
+		ssize_t n;
+		bool taken = false;
+
+		snprintf(host, sizeof(host), "/%s", tops[t]);
+		n = readlink(host, target, sizeof(target) - 1);
+		if (n <= 0)
+			continue;	/* not a link here: nothing to mirror */
+		target[n] = '\0';
+		if (strncmp(target, "usr/", 4) && strncmp(target, "/usr/", 5))
+			continue;
+		snprintf(jp, sizeof(jp), "/%s", tops[t]);
+		for (size_t i = 0; i < l->n; i++) {
+			size_t len = strlen(jp);
+
+			taken |= !strncmp(l->v[i].path, jp, len) &&
+				 (!l->v[i].path[len] || l->v[i].path[len] == '/');
+		}
+		if (taken)
+			continue;	/* bound, or a mount point inside */
+		if (!(e = add(l, jp, ENT_LINK, err)))
+			return -1;
+		e->extra = true;
+		snprintf(e->target, sizeof(e->target), "%s", target);
+		snprintf(e->what, sizeof(e->what), "merged /usr, as on the host");
+	}
 	return 0;
 }
 
@@ -173,14 +226,21 @@ static int add_common(struct layout *l, bool own_etc, const char *hostname,
 	    add_extra(l, "/etc/nsswitch.conf", nsswitch, err) < 0 ||
 	    add_extra(l, "/etc/hosts", l->hosts, err) < 0 ||
 	    add_optional(l, "/run/user", "the sessions' XDG_RUNTIME_DIR "
-			 "(pam_jail's tmpfs)", err) < 0)
+			 "(pam_jail's tmpfs)", "sessions get no XDG_RUNTIME_DIR "
+			 "(no /run/user/UID for dbus, pipewire, ssh-agent "
+			 "sockets)", err) < 0)
 		return -1;
 	if (own_etc)
 		return 0;
-	if (add_optional(l, "/var/log", "the host's wtmp and lastlog", err) < 0 ||
-	    add_optional(l, "/var/run", "the host's utmp", err) < 0 ||
+	if (add_optional(l, "/var/log", "the host's wtmp and lastlog",
+			 host_keeps("/var/log/wtmp", "the host's wtmp and lastlog "
+				    "never record this jail's logins (last, "
+				    "lastlog)"), err) < 0 ||
+	    add_optional(l, "/var/run", "the host's utmp",
+			 host_keeps("/var/run/utmp", "the host's utmp never lists "
+				    "this jail's sessions (who, w)"), err) < 0 ||
 	    add_optional(l, "/run/dbus", "the host's system bus, for the "
-			 "caller's pam_systemd", err) < 0 ||
+			 "caller's pam_systemd", NULL, err) < 0 ||
 	    add_what(l, "/etc/passwd", ENT_FILE, "the generated /etc/passwd",
 		     err) < 0 ||
 	    add_what(l, "/etc/group", ENT_FILE, "the generated /etc/group",
@@ -208,7 +268,8 @@ int layout_from_plan(const struct jc_plan *p, struct layout *l,
 	for (size_t i = 0; i < p->n_tmpfs; i++)
 		if (add_what(l, p->tmpfs[i], ENT_DIR, "tmpfs", err) < 0)
 			return -1;
-	if (add_common(l, p->own_etc, p->hostname, err) < 0)
+	if (add_common(l, p->own_etc, p->hostname, err) < 0 ||
+	    add_usr_links(l, err) < 0)
 		return -1;
 	return finish(l, err);
 }
@@ -280,7 +341,8 @@ int layout_from_jail(const struct jc_jail *j, struct layout *l,
 	    jc_expand(j->hostname, &(struct jc_tokens){ .jail = j->name }, host,
 		      sizeof(host), NULL) == 0)
 		hostname = host;
-	if (add_common(l, j->allow_root, hostname, err) < 0)
+	if (add_common(l, j->allow_root, hostname, err) < 0 ||
+	    add_usr_links(l, err) < 0)
 		return -1;
 	return finish(l, err);
 }
@@ -310,8 +372,12 @@ void layout_check(const struct layout *l, int rootfd, const char *label,
 			if (!e->optional || (err.errnum != ENOENT &&
 					     err.errnum != ENOTDIR &&
 					     err.errnum != ELOOP))
-				finding(f, "%s: mount point %s (for %s)", label,
+				finding(f, "%s: mount point: %s (for %s)", label,
 					err.msg, e->what);
+			else if (e->lost && err.errnum == ENOENT)
+				warning(f, "%s: no directory %s%s: %s (jailctl "
+					"create makes it)", label, l->root,
+					e->path, e->lost);
 			continue;
 		}
 		if (e->optional) {
@@ -320,8 +386,8 @@ void layout_check(const struct layout *l, int rootfd, const char *label,
 		}
 		if (fstat(fd, &st) == 0 &&
 		    (e->kind == ENT_DIR ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode)))
-			finding(f, "%s: mount point %s%s is not a %s (for %s)", label,
-				l->root, e->path,
+			finding(f, "%s: %s%s: mount point is not a %s (for %s)",
+				label, l->root, e->path,
 				e->kind == ENT_DIR ? "directory" : "regular file",
 				e->what);
 		close(fd);
@@ -348,18 +414,20 @@ static void join(char *out, size_t size, const char *dir, const char *name)
 static int trusted(int fd, const char *shown)
 {
 	struct stat st;
+	const char *why;
 
 	if (fstat(fd, &st) < 0) {
 		complain("create: %s: %s", shown, strerror(errno));
 		return -1;
 	}
-	if (st.st_uid != 0) {
+	why = jc_path_not_root_only(&st);
+	if (why == JC_NOT_ROOTS) {
 		complain("create: refusing %s: not owned by root (uid %u); create "
 			 "never changes an existing tree: chown it or remove it",
 			 shown, (unsigned)st.st_uid);
 		return -1;
 	}
-	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+	if (why == JC_OTHERS_WRITE) {
 		complain("create: refusing %s: writable by group or others "
 			 "(mode %04o); create never loosens nor repairs an "
 			 "existing tree: chmod go-w it or remove it",
@@ -478,6 +546,19 @@ static int new_file(int dirfd, const char *name, const char *shown,
 	return 0;
 }
 
+/* A root-owned symlink NAME -> TARGET (umask does not apply to links). */
+static int new_link(int dirfd, const char *name, const char *shown,
+		    const char *target)
+{
+	if (symlinkat(target, dirfd, name) < 0 ||
+	    fchownat(dirfd, name, 0, 0, AT_SYMLINK_NOFOLLOW) < 0) {
+		complain("create: %s: %s", shown, strerror(errno));
+		return -1;
+	}
+	printf("created %s -> %s\n", shown, target);
+	return 0;
+}
+
 /* The last component of E, in DIRFD. */
 static int leaf(struct walker *w, int dirfd, const char *name,
 		const struct ent *e)
@@ -506,6 +587,8 @@ static int leaf(struct walker *w, int dirfd, const char *name,
 	if (w->dry)
 		return 0;
 	w->created++;
+	if (e->kind == ENT_LINK)
+		return new_link(dirfd, name, shown, e->target);
 	if (e->kind == ENT_FILE)
 		return new_file(dirfd, name, shown, e->content);
 	if (new_dir(dirfd, name, shown, &fd) < 0)

@@ -8,7 +8,6 @@
  * the jail, without privileges).  See README.md and pam_jail(8). */
 #define PAM_SM_SESSION
 #include <errno.h>
-#include <pwd.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,6 +21,7 @@
 #include <security/pam_modules.h>
 
 #include "jailcore/config.h"
+#include "jailcore/identity.h"
 #include "jailcore/log.h"
 #include "jailcore/ns.h"
 #include "jailcore/plan.h"
@@ -41,6 +41,10 @@ struct session {
 	char ident[128];
 	char fields[1024];	/* the audit line's key=value fields */
 	struct timespec start;
+	/* close_session ended the jail; kept until pam_end so that a later
+	 * open on this handle is refused -- with a line on logfd, the one
+	 * socket that still reaches the host's /dev/log */
+	bool closed;
 };
 
 static int parse_args(int argc, const char **argv, struct args *a,
@@ -154,41 +158,50 @@ static void audit_fields(struct session *s, pam_handle_t *pamh,
 	clock_gettime(CLOCK_MONOTONIC, &s->start);
 }
 
-/* Config -> plan for USER.  Returns PAM_SUCCESS with *plan when the user
- * is jailed, PAM_IGNORE when not, PAM_SESSION_ERR after logging why. */
+/* Account -> config -> plan.  USER is PAM_USER as typed; everything after
+ * the lookup uses the canonical name NSS returns (identity.h), which
+ * *CANON gets for the audit line.  Returns PAM_SUCCESS with *plan when the
+ * user is jailed, PAM_IGNORE when not, PAM_SESSION_ERR after logging why. */
 static int plan_session(struct session *s, const char *svc,
 			const struct args *a, const char *user, const char *tty,
 			struct jc_plan **plan)
 {
 	struct jc_config *cfg = NULL;
-	struct passwd pw, *pwp = NULL;
+	struct jc_identity id;
 	struct jc_err err = { 0 };
-	char buf[16384];
-	int rc;
+	int rc = jc_identity_by_name(user, &id, &err);
 
-	if (getpwnam_r(user, &pw, buf, sizeof(buf), &pwp) != 0 || !pwp) {
-		LOG(s, LOG_ERR, svc, "user %s: no passwd entry", user);
+	if (rc != JC_ID_FOUND) {
+		LOG(s, LOG_ERR, svc, "%s", err.msg);
 		return PAM_SESSION_ERR;
 	}
-	if (jc_config_load_for(a->conf, user, &cfg, &err) < 0) {
-		LOG(s, LOG_ERR, svc, "user %s: %s", user, err.msg);
+	if (jc_config_load_for(a->conf, id.pw.pw_name, &cfg, &err) < 0) {
+		LOG(s, LOG_ERR, svc, "user %s: %s", id.pw.pw_name, err.msg);
+		jc_identity_free(&id);
 		return PAM_SESSION_ERR;
 	}
-	rc = jc_plan_for_user(cfg, pwp, tty, plan, &err);
+	rc = jc_plan_for_user(cfg, &id, tty, plan, &err);
 	jc_config_free(cfg);
 	if (rc < 0) {
-		LOG(s, LOG_ERR, svc, "user %s: %s", user, err.msg);
+		LOG(s, LOG_ERR, svc, "user %s: %s", id.pw.pw_name, err.msg);
+		jc_identity_free(&id);
 		return PAM_SESSION_ERR;
 	}
+	if ((*plan)->notice[0])
+		LOG(s, LOG_NOTICE, svc, "user %s: %s", id.pw.pw_name,
+		    (*plan)->notice);
 	if (rc == JC_PLAN_NOT_JAILED) {
 		if (a->debug)
-			LOG(s, LOG_DEBUG, svc, "user %s not jailed: %s", user,
-			    (*plan)->why);
+			LOG(s, LOG_DEBUG, svc, "user %s not jailed: %s",
+			    id.pw.pw_name, (*plan)->why);
 		jc_plan_free(*plan);
 		*plan = NULL;
-		return PAM_IGNORE;
+		rc = PAM_IGNORE;
+	} else {
+		rc = PAM_SUCCESS;
 	}
-	return PAM_SUCCESS;
+	jc_identity_free(&id);
+	return rc;
 }
 
 /* The jail's own runtime directory (session.c) for the session's
@@ -207,6 +220,8 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 {
 	const char *svc = item_str(pamh, PAM_SERVICE), *user = NULL, *bad;
 	const char *sd_session;
+	const void *data = NULL;
+	const struct session *prev;
 	struct jc_plan *plan = NULL;
 	struct jc_err err = { 0 };
 	struct session *s;
@@ -215,10 +230,22 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 	int rc;
 
 	(void)flags;
+	if (pam_get_data(pamh, DATA_KEY, &data) != PAM_SUCCESS)
+		data = NULL;
+	prev = data;
+	if (prev && prev->closed) {
+		/* open -> close -> open on one handle: the caller is still in
+		 * the ended jail's namespaces, under its seccomp filter and
+		 * without privileges; no new jail can be built from there */
+		LOG(prev, LOG_ERR, svc, "%s", "this PAM handle's jailed session "
+		    "was already closed; a reused handle cannot open another "
+		    "(start a new PAM transaction)");
+		return PAM_SESSION_ERR;
+	}
 	/* Debian's su-l and runuser-l @include su and runuser: an admin who
 	 * adds pam_jail to both stacks gets it twice in one handle.  The
 	 * second line would run inside the jail already built by the first. */
-	if (pam_get_data(pamh, DATA_KEY, &(const void *){ NULL }) == PAM_SUCCESS)
+	if (prev)
 		return PAM_SUCCESS;
 	s = session_new(pamh);
 	if (!s)
@@ -240,7 +267,7 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 		/* user@UID.service: the user's systemd manager would run
 		 * outside the jail and start units from the user's home */
 		LOG(s, LOG_NOTICE, svc, "user %s is jailed (jail %s): no systemd "
-		    "user manager outside the jail", user, plan->jail);
+		    "user manager outside the jail", plan->user, plan->jail);
 		rc = PAM_SESSION_ERR;
 		goto out;
 	}
@@ -248,8 +275,8 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 	snprintf(plan->sd_session, sizeof(plan->sd_session), "%s",
 		 sd_session ? sd_session : "");
 	if (jc_session_open(plan, a.init, &s->jail, &joined, &err) < 0) {
-		LOG(s, LOG_ERR, svc, "user %s jail %s: %s", user, plan->jail,
-		    err.msg);
+		LOG(s, LOG_ERR, svc, "user %s jail %s: %s", plan->user,
+		    plan->jail, err.msg);
 		rc = PAM_SESSION_ERR;
 		goto out;
 	}
@@ -257,12 +284,12 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 		LOG(s, LOG_NOTICE, svc, "%s", s->jail.notice);
 	if (s->jail.runtime_dir[0] && set_runtime_dir(pamh, s->jail.runtime_dir) < 0) {
 		LOG(s, LOG_ERR, svc, "user %s jail %s: pam_putenv XDG_RUNTIME_DIR",
-		    user, plan->jail);
+		    plan->user, plan->jail);
 		jc_jail_release(&s->jail, 1000, NULL);
 		rc = PAM_SESSION_ERR;
 		goto out;
 	}
-	audit_fields(s, pamh, user, plan);
+	audit_fields(s, pamh, plan->user, plan);
 	LOG(s, LOG_INFO, svc, "jail %s: %s", joined ? "joined" : "opened",
 	    s->fields);
 	if (pam_set_data(pamh, DATA_KEY, s, session_cleanup) != PAM_SUCCESS) {
@@ -294,14 +321,15 @@ PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc,
 	if (pam_get_data(pamh, DATA_KEY, &data) != PAM_SUCCESS || !data)
 		return PAM_IGNORE;	/* this session was not jailed */
 	s = (struct session *)(uintptr_t)data;
+	if (s->closed)
+		return PAM_IGNORE;
+	s->closed = true;
 	if (jc_jail_release(&s->jail, 5000, &err) < 0) {
 		LOG(s, LOG_ERR, svc, "%s: %s", s->fields, err.msg);
-		pam_set_data(pamh, DATA_KEY, NULL, NULL);
 		return PAM_SESSION_ERR;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	LOG(s, LOG_INFO, svc, "jail closed: %s duration=%lld", s->fields,
 	    (long long)(now.tv_sec - s->start.tv_sec));
-	pam_set_data(pamh, DATA_KEY, NULL, NULL);
 	return PAM_SUCCESS;
 }

@@ -27,7 +27,6 @@ static int cmp_ll(const void *a, const void *b)
 int main(int argc, char **argv)
 {
 	int runs = 20, opt;
-	struct passwd *pw;
 	long long *t;
 
 	while ((opt = getopt(argc, argv, "n:")) != -1) {
@@ -39,24 +38,27 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: cfgprof [-n RUNS] CONF USER\n");
 		return 2;
 	}
-	pw = getpwnam(argv[optind + 1]);
 	t = calloc((size_t)runs, sizeof(*t));
-	if (!pw || !t)
+	if (!t)
 		return 2;
 	for (int i = 0; i < runs; i++) {
 		struct jc_config *cfg = NULL;
+		struct jc_identity id;
 		struct jc_plan *plan = NULL;
 		struct jc_err err = { 0 };
 		struct timespec a, b;
 		int rc;
 
 		clock_gettime(CLOCK_MONOTONIC, &a);
-		if (jc_config_load_for(argv[optind], pw->pw_name, &cfg, &err) < 0) {
+		/* what a login does: the account and its groups, the config */
+		if (jc_identity_by_name(argv[optind + 1], &id, &err) != JC_ID_FOUND ||
+		    jc_config_load_for(argv[optind], id.pw.pw_name, &cfg, &err) < 0) {
 			fprintf(stderr, "cfgprof: %s\n", err.msg);
 			return 1;
 		}
-		rc = jc_plan_for_user(cfg, pw, "", &plan, &err);
+		rc = jc_plan_for_user(cfg, &id, "", &plan, &err);
 		jc_config_free(cfg);
+		jc_identity_free(&id);
 		if (rc < 0) {
 			fprintf(stderr, "cfgprof: %s\n", err.msg);
 			return 1;

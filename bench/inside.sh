@@ -133,6 +133,7 @@ bwrap_cmd() { # USER NETFLAG
 
 core() {
 	local -a v
+	# shellcheck disable=SC2054 # floor: takes comma-separated arguments
 	v=(fork=fork
 		plain=pam:bench-plain:bn
 		loaded=pam:bench-jail:bx

@@ -46,6 +46,7 @@ mkdir -p "$BENCH_OUT"
 	printf 'model\t%s\n' "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
 	printf 'kernel\t%s\n' "$(uname -srvm)"
 	printf 'memtotal_kb\t%s\n' "$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)"
+	# shellcheck source=/dev/null # the machine's, not ours
 	printf 'os\t%s\n' "$(. /etc/os-release && echo "$PRETTY_NAME")"
 	printf 'date\t%s\n' "$(date -u '+%Y-%m-%d %H:%M UTC')"
 	printf 'commit\t%s\n' "${BENCH_COMMIT:-$(git -C "$TOP" rev-parse --short HEAD 2>/dev/null || echo unknown)}"

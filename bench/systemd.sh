@@ -26,9 +26,9 @@ die() { log "systemd host: FAILED: $*"; fact error "$*"; exit 1; }
 trap sd_teardown EXIT
 sd_overlay || die "overlay"
 printf 'LANG=C.UTF-8\n' >"$SD_ROOT/etc/default/locale"
-sd_prepare_ssh && sd_user bn && sd_user bl &&
+{ sd_prepare_ssh && sd_user bn && sd_user bl &&
 	sd_install_pam_jail "$MODULE" "$INIT" "${JAILCTL:-$(dirname "$MODULE")/jailctl}" &&
-	sd_jail_tree bn && sd_jail_tree bl || die "preparing the host"
+	sd_jail_tree bn && sd_jail_tree bl; } || die "preparing the host"
 cp "$SD_ROOT/etc/pam.d/sshd" "$RIG_DIR/sshd.plain"
 sd_pam_examples sshd || die "conf/pam.d/sshd"
 cp "$SD_ROOT/etc/pam.d/sshd" "$RIG_DIR/sshd.jail"
@@ -40,7 +40,8 @@ printf '%s\n' '[global]' 'default = none' '' '[jail:web]' \
 	'pids_max = 200' 'memory_max = 1G' 'cpu_max = 100000 100000' '' \
 	'[user:bn]' 'jail = web' '' '[user:bl]' 'jail = limited' | sd_conf
 sd_boot 2>"$RIG_DIR/sd-boot.err" || die "boot: $(cat "$RIG_DIR/sd-boot.err")"
-sd_env jailctl create bn >/dev/null && sd_env jailctl create bl >/dev/null || die "jailctl create"
+{ sd_env jailctl create bn >/dev/null && sd_env jailctl create bl >/dev/null; } ||
+	die "jailctl create"
 fact systemd "$(sd_env systemctl --version | head -n 1)"
 
 # One login as pambench's exec: variant (no shell there): ssh from inside

@@ -231,30 +231,35 @@ int jc_config_parse_string(const char *text, const char *name,
 
 void jc_config_free(struct jc_config *cfg);
 
+/* Free N strings and the vector holding them (NULL entries and a NULL
+ * vector are fine): the one free of jailcore's string vectors. */
+void jc_cfg_free_names(char **v, size_t n);
+
 const struct jc_jail *jc_config_find_jail(const struct jc_config *cfg,
 					  const char *name);
 
 /* Result of matching a user against the rules. */
 struct jc_match {
 	const struct jc_jail *jail;	/* NULL: the user is not jailed */
+	const struct jc_rule *rule;	/* the rule that matched; NULL: default */
+	bool by_user;			/* rule is a [user:] rule */
 	char why[256];			/* e.g. "[user:alice] at line 12",
 					   "[group:customers] at line 20",
 					   "[global] default at line 2",
 					   "no rule matches and default is none" */
+	char notice[JC_ERR_MAX + 32];	/* "" or what an outage changed (identity.h) */
 };
 
 /* [user:NAME] beats [group:NAME] beats [global] default.  GROUPS are the
  * names of every group the user is in (primary included).  Two matched
  * group rules naming different jails (none counts as a jail here) is an
- * error naming both lines.  uid 0 handling is the caller's (plan.c). */
+ * error naming both lines.  uid 0 handling is the caller's (identity.c). */
 int jc_config_match_groups(const struct jc_config *cfg, const char *user,
 			   const char *const *groups, size_t n_groups,
 			   struct jc_match *m, struct jc_err *err);
 
-/* As above, with the user's groups taken from NSS (getgrouplist, so LDAP
- * and SSSD users work) starting from primary gid GID. */
-int jc_config_match(const struct jc_config *cfg, const char *user, gid_t gid,
-		    struct jc_match *m, struct jc_err *err);
+/* With the user's groups from NSS, failing closed: jc_identity_match
+ * (identity.h). */
 
 /* Values a template may refer to. */
 struct jc_tokens {
@@ -270,8 +275,10 @@ struct jc_tokens {
  * %j must be safe as one path component ([A-Za-z0-9_.@-], not "." or "..",
  * not starting with '-'): a user name holding '/' or '%' is refused rather
  * than turned into a path. */
-/* A decimal number; with SUFFIX a K, M, G or T (1024-based) may follow,
- * as the config's sizes are written.  -1 on anything else. */
+/* A decimal number; with SUFFIX a K, M, G or T (1024-based, either case)
+ * may follow: the one syntax of every size in the config (tmpfs_size,
+ * memory_max, rlimit_as ...; each key then checks its own range).  0, -1
+ * when S is not such a number, -2 when it is but does not fit. */
 int jc_cfg_number(const char *s, bool suffix, unsigned long long *out);
 
 int jc_expand(const char *tmpl, const struct jc_tokens *t, char *out,

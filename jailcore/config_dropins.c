@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "config_priv.h"
+#include "paths.h"
 
 #define DROPIN_MAX 100000	/* one file per customer, and then some */
 #define DROPIN_DIR_NAME "pam_jail.d"
@@ -111,6 +112,7 @@ fail:
 int jc_cfg_open_dropin_dir(const char *dir, int *dfd, struct jc_err *err)
 {
 	struct stat st;
+	const char *why;
 	int fd;
 
 	*dfd = -1;
@@ -121,10 +123,8 @@ int jc_cfg_open_dropin_dir(const char *dir, int *dfd, struct jc_err *err)
 		return jc_fail(err, errno, "%s: cannot open", dir);
 	if (fstat(fd, &st) < 0) {
 		jc_fail(err, errno, "%s: fstat", dir);
-	} else if (st.st_uid != 0) {
-		jc_fail(err, 0, "%s: not owned by root", dir);
-	} else if (st.st_mode & (S_IWGRP | S_IWOTH)) {
-		jc_fail(err, 0, "%s: writable by group or others", dir);
+	} else if ((why = jc_path_not_root_only(&st))) {
+		jc_fail(err, 0, "%s: %s", dir, why);
 	} else {
 		*dfd = fd;
 		return 0;

@@ -35,7 +35,7 @@ void jc_cfg_limits_free(struct jc_jail *j)
 }
 
 /* A decimal number, with a K, M, G or T suffix (1024-based) when SUFFIX;
- * overflow is an error. */
+ * overflow is -2 (see config.h). */
 int jc_cfg_number(const char *p, bool suffix, unsigned long long *out)
 {
 	static const char sfx[] = "KMGT";
@@ -46,7 +46,7 @@ int jc_cfg_number(const char *p, bool suffix, unsigned long long *out)
 		return -1;
 	for (; isdigit((unsigned char)*p); p++) {
 		if (n > (~0ULL - 9) / 10)
-			return -1;
+			return -2;
 		n = n * 10 + (unsigned long long)(*p - '0');
 	}
 	if (*p) {
@@ -56,12 +56,14 @@ int jc_cfg_number(const char *p, bool suffix, unsigned long long *out)
 		mult = 1ULL << (10 * (s - sfx + 1));
 	}
 	if (n > (JC_RLIM_UNSET - 1) / mult)
-		return -1;
+		return -2;
 	*out = n * mult;
 	return 0;
 }
 
-static int yes_no(const char *val, bool *out)
+/* The one yes/no of the config (allow_root, persist, limits_required):
+ * yes, true, 1 / no, false, 0, any case.  -1 on anything else. */
+int jc_cfg_yes_no(const char *val, bool *out)
 {
 	if (!strcasecmp(val, "yes") || !strcasecmp(val, "true") || !strcmp(val, "1"))
 		*out = true;
@@ -156,7 +158,7 @@ static int word_value(const struct jc_cfg_ctx *c, struct jc_jail *j, int id,
 				   "namespace in /run/netns ([A-Za-z0-9_.-])", val);
 		return jc_cfg_strdup(c, val, &j->netns);
 	default:
-		if (yes_no(val, &b) < 0)
+		if (jc_cfg_yes_no(val, &b) < 0)
 			return bad(c, line, id == JC_K_PERSIST ? "persist" :
 				   "limits_required", "yes or no", val);
 		*(id == JC_K_PERSIST ? &j->persist : &j->limits_required) = b;

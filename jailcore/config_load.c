@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "config_priv.h"
+#include "paths.h"
 
 #define CONF_MAX (1024 * 1024)	/* no sane pam_jail.conf comes close */
 
@@ -77,15 +78,14 @@ static int check_conf_fd(int fd, const char *path, struct jc_cfg_ident *id,
 			 struct jc_err *err)
 {
 	struct stat st;
+	const char *why;
 
 	if (fstat(fd, &st) < 0)
 		return jc_fail(err, errno, "%s: fstat", path);
 	if (!S_ISREG(st.st_mode))
 		return jc_fail(err, 0, "%s: not a regular file", path);
-	if (st.st_uid != 0)
-		return jc_fail(err, 0, "%s: not owned by root", path);
-	if (st.st_mode & (S_IWGRP | S_IWOTH))
-		return jc_fail(err, 0, "%s: writable by group or others", path);
+	if ((why = jc_path_not_root_only(&st)))
+		return jc_fail(err, 0, "%s: %s", path, why);
 	if (st.st_size > CONF_MAX)
 		return jc_fail(err, 0, "%s: larger than 1 MiB", path);
 	jc_cfg_ident_of(&st, id);
@@ -146,16 +146,6 @@ static struct file *add_file(struct loader *L, const char *path)
 	return f;
 }
 
-static int count_lines(const char *text, size_t len)
-{
-	int n = 1;
-
-	for (const char *p = text, *end = text + len;
-	     (p = memchr(p, '\n', (size_t)(end - p))); p++)
-		n++;
-	return n;
-}
-
 /* NAME relative to DIRFD (or AT_FDCWD), shown as PATH in messages. */
 static int read_file(struct loader *L, int dirfd, const char *name,
 		     const char *path)
@@ -175,7 +165,7 @@ static int read_file(struct loader *L, int dirfd, const char *name,
 	if (rc == 0)
 		rc = read_all(fd, path, &f->text, &f->len, L->err);
 	if (rc == 0)
-		f->lines = count_lines(f->text, f->len);
+		f->lines = jc_scan_line_at(f->text, f->len);
 	if (fd >= 0)
 		close(fd);
 	if (rc == 0)
@@ -324,17 +314,17 @@ static char *blanked(const struct file *f, size_t *len)
 
 static int ini_file(struct loader *L, struct file *f)
 {
-	char *t = f->text;
+	char *blank = NULL;
 	size_t len = f->len;
 	int rc;
 
 	if (f->sc.n_secs == 0)
 		return 0;	/* nothing left to look up (a login's load) */
-	if (f->sc.n_blank && !(t = blanked(f, &len)))
+	if (f->sc.n_blank && !(blank = blanked(f, &len)))
 		return jc_fail(L->err, ENOMEM, "%s: loading", f->path);
-	rc = jc_cfg_ini_load(t, len, &f->sc, f->path, &f->ini, L->err);
-	if (t != f->text)
-		free(t);
+	rc = jc_cfg_ini_load(blank ? blank : f->text, len, &f->sc, f->path,
+			     &f->ini, L->err);
+	free(blank);
 	return rc;
 }
 
@@ -411,23 +401,6 @@ static bool skipped(const struct loader *L, const struct jc_scan_sec *sec)
 	return sec->kind == JC_SEC_USER && strcmp(sec->name, L->only_user) != 0;
 }
 
-static int blank_lines(struct jc_scan *sc, int from, int to)
-{
-	for (int l = from; l < to; l++) {
-		if (sc->n_blank == sc->cap_blank) {
-			size_t cap = sc->cap_blank * 2 + 64;
-			int *b = realloc(sc->blank, cap * sizeof(int));
-
-			if (!b)
-				return -1;
-			sc->blank = b;
-			sc->cap_blank = cap;
-		}
-		sc->blank[sc->n_blank++] = l;
-	}
-	return 0;
-}
-
 static int only_user_file(const struct loader *L, struct file *f)
 {
 	struct jc_scan *sc = &f->sc;
@@ -442,7 +415,7 @@ static int only_user_file(const struct loader *L, struct file *f)
 			sc->secs[keep++] = *s;
 			continue;
 		}
-		if (blank_lines(sc, s->line, end) < 0)
+		if (jc_scan_blank(sc, s->line, end - 1) < 0)
 			return -1;
 		for (size_t i = 0; i < s->n_keys; i++)
 			free(s->keys[i].name);
@@ -517,10 +490,13 @@ static void store_index(const struct loader *L)
 	free(c);
 }
 
-static int run_passes(struct loader *L, struct jc_config **out)
+/* BEFORE: the errors recorded before this load began.  A file refused
+ * while it was read (its owner, its mode) is one of this load's errors
+ * too: counting from here only would let jailctl check pass a config the
+ * module refuses. */
+static int run_passes(struct loader *L, size_t before, struct jc_config **out)
 {
 	struct jc_config *cfg = NULL;
-	size_t before = errs_count(L->errs);
 	int rc = -1;
 
 	*out = NULL;
@@ -560,6 +536,7 @@ static int load(struct loader *L, const char *path, const char *dir,
 		struct jc_config **out)
 {
 	char dbuf[PATH_MAX];
+	size_t before = errs_count(L->errs);
 
 	*out = NULL;
 	if (!dir && jc_config_dropin_dir(path, dbuf, sizeof(dbuf)) < 0)
@@ -567,7 +544,7 @@ static int load(struct loader *L, const char *path, const char *dir,
 	if (read_file(L, AT_FDCWD, path, path) < 0 ||
 	    ((dir ? *dir : 1) && read_dropins(L, dir ? dir : dbuf) < 0))
 		return -1;
-	return run_passes(L, out);
+	return run_passes(L, before, out);
 }
 
 /* ---- entry points ------------------------------------------------------ */
@@ -648,7 +625,7 @@ static int parse_string(const char *text, const char *name,
 	if (!f || !f->text)
 		jc_fail(err, ENOMEM, "%s: loading", name ? name : "(string)");
 	else
-		rc = run_passes(&L, out);
+		rc = run_passes(&L, errs_count(errs), out);
 	loader_free(&L);
 	return rc;
 }

@@ -1,7 +1,6 @@
 /* config_match.c - which jail a user gets, and %-token expansion.
  * See config.h. */
 #include <errno.h>
-#include <grp.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,9 +9,6 @@
 
 #include "config.h"
 #include "config_priv.h"
-
-#define MAX_GROUPS 65536		/* the kernel's NGROUPS_MAX */
-#define GR_BUF_MAX (1024 * 1024)	/* huge LDAP groups, but bounded */
 
 /* ---- matching ---------------------------------------------------------- */
 
@@ -88,6 +84,8 @@ static void set_rule_match(const struct jc_config *cfg, const char *kind,
 	char w[160];
 
 	m->jail = r->jail ? jc_config_find_jail(cfg, r->jail) : NULL;
+	m->rule = r;
+	m->by_user = strcmp(kind, "user") == 0;
 	snprintf(m->why, sizeof(m->why), "[%s:%s] at %s", kind, r->name,
 		 jc_config_where(cfg, r->file, r->line, w, sizeof(w)));
 }
@@ -123,104 +121,6 @@ int jc_config_match_groups(const struct jc_config *cfg, const char *user,
 		 jc_config_where(cfg, cfg->default_file, cfg->default_line, w,
 				 sizeof(w)));
 	return 0;
-}
-
-/* Every gid USER is in, from NSS (so LDAP and SSSD groups count). */
-static int user_gids(const char *user, gid_t gid, gid_t **out, int *n,
-		     struct jc_err *err)
-{
-	int cap = 32, want;
-	gid_t *g = NULL, *ng;
-
-	for (;;) {
-		ng = realloc(g, (size_t)cap * sizeof(*g));
-		if (!ng) {
-			free(g);
-			return jc_fail(err, ENOMEM, "groups of %s", user);
-		}
-		g = ng;
-		want = cap;
-		if (getgrouplist(user, gid, g, &want) >= 0)
-			break;
-		/* glibc says how many it needs; grow anyway if it did not. */
-		cap = want > cap ? want : cap * 2;
-		if (cap > MAX_GROUPS) {
-			free(g);
-			return jc_fail(err, 0, "groups of %s: more than %d",
-				       user, MAX_GROUPS);
-		}
-	}
-	*out = g;
-	*n = want;
-	return 0;
-}
-
-/* The name of GID in *NAME (malloc'd), or NULL when NSS knows no such
- * group.  A failing lookup is an error, not "no name": a group rule that
- * silently stops matching could let a user out of a jail. */
-static int group_name(gid_t gid, char **name, struct jc_err *err)
-{
-	struct group gr, *res = NULL;
-	size_t size = 1024;
-	char *buf = NULL, *nb;
-	int rc;
-
-	*name = NULL;
-	do {
-		nb = realloc(buf, size);
-		if (!nb) {
-			free(buf);
-			return jc_fail(err, ENOMEM, "group %u", (unsigned)gid);
-		}
-		buf = nb;
-		rc = getgrgid_r(gid, &gr, buf, size, &res);
-		size *= 2;
-	} while (rc == ERANGE && size <= GR_BUF_MAX);
-	if (rc == 0 && res && !(*name = strdup(res->gr_name)))
-		rc = ENOMEM;
-	free(buf);
-	if (rc == 0 || rc == ENOENT || rc == ESRCH)
-		return 0;
-	return jc_fail(err, rc, "looking up group %u", (unsigned)gid);
-}
-
-static void free_names(char **names, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-}
-
-int jc_config_match(const struct jc_config *cfg, const char *user, gid_t gid,
-		    struct jc_match *m, struct jc_err *err)
-{
-	char **names = NULL;
-	gid_t *gids = NULL;
-	size_t n_names = 0;
-	int n = 0, i, rc = -1;
-
-	if (!cfg || !user || !m)
-		return jc_fail(err, EINVAL, "jc_config_match");
-	if (user_gids(user, gid, &gids, &n, err) < 0)
-		return -1;
-	names = calloc((size_t)n + 1, sizeof(*names));
-	if (!names) {
-		jc_fail(err, ENOMEM, "groups of %s", user);
-		goto done;
-	}
-	for (i = 0; i < n; i++) {
-		if (group_name(gids[i], &names[n_names], err) < 0)
-			goto done;
-		n_names += names[n_names] != NULL;	/* skip nameless gids */
-	}
-	rc = jc_config_match_groups(cfg, user, (const char *const *)names,
-				    n_names, m, err);
-done:
-	free_names(names, n_names);
-	free(gids);
-	return rc;
 }
 
 /* ---- %-token expansion ------------------------------------------------ */

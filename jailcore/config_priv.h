@@ -114,6 +114,14 @@ int jc_scan_run(const char *text, size_t len, const char *path,
 
 void jc_scan_free(struct jc_scan *sc);
 
+/* Add physical lines FIRST..LAST to SC's lines to blank (collect mode, and
+ * the sections a login skips).  -1 when memory runs out. */
+int jc_scan_blank(struct jc_scan *sc, int first, int last);
+
+/* The line number (from 1) of byte OFF of TEXT; of TEXT's end, its number
+ * of lines. */
+int jc_scan_line_at(const char *text, size_t off);
+
 /* The canonical (lower-case) name of key ID in a section of KIND. */
 const char *jc_scan_key_name(enum jc_sec_kind kind, int id);
 
@@ -151,7 +159,6 @@ int jc_cfg_open_dropin_dir(const char *dir, int *dfd, struct jc_err *err);
 /* The *.conf names of DFD (not dotfiles), sorted in C order. */
 int jc_cfg_list_dropins(int dfd, const char *dir, char ***out, size_t *n,
 			struct jc_err *err);
-void jc_cfg_free_names(char **v, size_t n);
 
 /* ---- config.c: one file's sections -> the model ------------------------ */
 
@@ -206,6 +213,7 @@ int jc_cfg_check_tokens(const struct jc_cfg_ctx *c, const char *key, int line,
 			const char *tmpl);
 
 int jc_cfg_strdup(const struct jc_cfg_ctx *c, const char *s, char **out);
+int jc_cfg_yes_no(const char *val, bool *out);
 
 /* Does path P have a ".." component? */
 int jc_cfg_has_dotdot(const char *p);

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "config.h"
+#include "hash.h"
 
 /* Known keys per section kind, indexed by key id. */
 static const char *const jail_keys[] = {
@@ -386,7 +387,7 @@ fail:
 }
 
 /* One logical line, NUL-terminated, trailing whitespace already gone. */
-static int blank_lines(struct scanner *s, int from, int to);
+static int refuse_lines(struct scanner *s, int from, int to);
 
 static int classify(struct scanner *s, const char *line, size_t n)
 {
@@ -403,7 +404,7 @@ static int classify(struct scanner *s, const char *line, size_t n)
 	}
 	/* collect mode: the keys of a refused section are skipped */
 	if (s->bad_sec)
-		return blank_lines(s, s->start, s->cur);
+		return refuse_lines(s, s->start, s->cur);
 	eq = memchr(line, '=', n);
 	if (!eq || eq == line)
 		return jc_fail(s->err, 0,
@@ -442,33 +443,36 @@ static int feed(struct scanner *s, const char *p, size_t n, int lineno)
 	return classify(s, s->buf, end);
 }
 
-static int count_lines(const char *text, size_t upto)
+int jc_scan_line_at(const char *text, size_t off)
 {
 	int line = 1;
-	size_t i;
 
-	for (i = 0; i < upto; i++)
-		line += text[i] == '\n';
+	for (const char *p = text, *end = text + off;
+	     (p = memchr(p, '\n', (size_t)(end - p))); p++)
+		line++;
 	return line;
 }
 
 /* ---- collect mode ------------------------------------------------------ */
 
-/* Record physical lines FROM..TO for blanking before iniparser reads the
- * text: it must never see what the scanner refused. */
-static int blank_lines(struct scanner *s, int from, int to)
+int jc_scan_blank(struct jc_scan *sc, int first, int last)
 {
-	struct jc_scan *sc = s->sc;
 	int *b;
 
-	for (; from <= to; from++) {
+	for (; first <= last; first++) {
 		b = grow(sc->blank, &sc->cap_blank, sc->n_blank, sizeof(*b));
 		if (!b)
-			return oom(s);
+			return -1;
 		sc->blank = b;
-		sc->blank[sc->n_blank++] = from;
+		sc->blank[sc->n_blank++] = first;
 	}
 	return 0;
+}
+
+/* Physical lines FROM..TO were refused: iniparser must never see them. */
+static int refuse_lines(struct scanner *s, int from, int to)
+{
+	return jc_scan_blank(s->sc, from, to) < 0 ? oom(s) : 0;
 }
 
 /* A physical line (N bytes) whose text goes on into the next one. */
@@ -495,7 +499,7 @@ static int refused(struct scanner *s, const char *p, size_t n)
 	}
 	s->pending = false;
 	s->last = 0;
-	return blank_lines(s, from, s->cur);
+	return refuse_lines(s, from, s->cur);
 }
 
 /* One physical line in collect mode. */
@@ -504,7 +508,7 @@ static int feed_collect(struct scanner *s, const char *p, size_t n,
 {
 	if (s->discard) {
 		s->discard = continues(p, n);
-		return blank_lines(s, lineno, lineno);
+		return refuse_lines(s, lineno, lineno);
 	}
 	if (feed(s, p, n, lineno) == 0)
 		return 0;
@@ -521,7 +525,7 @@ static int scan_lines(struct scanner *s, const char *text, size_t len)
 
 	if (nul)
 		return jc_fail(s->err, 0, "%s:%d: NUL byte", s->path,
-			       count_lines(text, (size_t)(nul - text)));
+			       jc_scan_line_at(text, (size_t)(nul - text)));
 	while (pos < len) {
 		nl = memchr(text + pos, '\n', len - pos);
 		n = nl ? (size_t)(nl - (text + pos)) : len - pos;
@@ -537,7 +541,7 @@ static int scan_lines(struct scanner *s, const char *text, size_t len)
 			"%s:%d: '\\' at the end of the last line continues into nothing",
 			s->path, s->start);
 		if (!jc_errs_collect(s->errs, s->err) ||
-		    blank_lines(s, s->start, lineno) < 0)
+		    refuse_lines(s, s->start, lineno) < 0)
 			return -1;
 	}
 	return 0;
@@ -605,11 +609,11 @@ void jc_scan_free(struct jc_scan *sc)
 
 static size_t fold_hash(const char *k)
 {
-	size_t h = 1469598103934665603ULL;
+	uint64_t h = JC_FNV_INIT;
 
 	for (; *k; k++)
-		h = (h ^ (unsigned char)tolower((unsigned char)*k)) * 1099511628211ULL;
-	return h;
+		h = jc_fnv_byte(h, (unsigned char)tolower((unsigned char)*k));
+	return (size_t)h;
 }
 
 int jc_nameidx_find(const struct jc_nameidx *idx, const char *key, size_t *a,

@@ -183,41 +183,19 @@ static int parse_tmpfs(const struct jc_cfg_ctx *c, int line,
 	}
 }
 
-/* Digits with an optional K, M or G (powers of 1024).  Values past
- * TMPFS_MAX come out as TMPFS_MAX + 1 so nothing can overflow. */
-static int size_value(const char *p, unsigned long long *out)
-{
-	static const char sfx[] = "KkMmGg";
-	unsigned long long n = 0, mult = 1;
-	const char *s;
-
-	if (*p < '0' || *p > '9')
-		return -1;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		n = n * 10 + (unsigned long long)(*p - '0');
-		if (n > TMPFS_MAX)
-			n = TMPFS_MAX + 1;
-	}
-	if (*p) {
-		s = strchr(sfx, *p);
-		if (!s || p[1])
-			return -1;
-		mult = KIB << (10 * ((s - sfx) / 2));
-	}
-	*out = n > TMPFS_MAX / mult ? TMPFS_MAX + 1 : n * mult;
-	return 0;
-}
-
+/* A size as every size key writes it (jc_cfg_number: K, M, G or T), then
+ * tmpfs_size's own range; too large to hold is out of range too. */
 static int parse_size(const struct jc_cfg_ctx *c, int line,
 		      const char *val, unsigned long long *out)
 {
 	char v[80];
+	int rc = jc_cfg_number(val, true, out);
 
-	if (size_value(val, out) < 0)
+	if (rc == -1)
 		return jc_fail(c->err, 0,
-			       "%s:%d: tmpfs_size: expected a number with optional K, M or G suffix, got '%s'",
+			       "%s:%d: tmpfs_size: expected a number with optional K, M, G or T suffix, got '%s'",
 			       c->path, line, jc_vis(val, v, sizeof(v)));
-	if (*out < TMPFS_MIN || *out > TMPFS_MAX)
+	if (rc < 0 || *out < TMPFS_MIN || *out > TMPFS_MAX)
 		return jc_fail(c->err, 0,
 			       "%s:%d: tmpfs_size: '%s' is out of range (64K to 64G)",
 			       c->path, line, jc_vis(val, v, sizeof(v)));
@@ -243,20 +221,11 @@ static int parse_network(const struct jc_cfg_ctx *c, int line,
 static int parse_allow_root(const struct jc_cfg_ctx *c, int line,
 			    const char *val, bool *out)
 {
-	static const char *const yes[] = { "yes", "true", "1" };
-	static const char *const no[] = { "no", "false", "0" };
 	char v[80];
-	size_t i;
 
 	*out = false;
-	for (i = 0; i < 3; i++) {
-		if (strcasecmp(val, no[i]) == 0)
-			return 0;
-		if (strcasecmp(val, yes[i]) == 0) {
-			*out = true;
-			return 0;
-		}
-	}
+	if (jc_cfg_yes_no(val, out) == 0)
+		return 0;
 	return jc_fail(c->err, 0, "%s:%d: allow_root: expected yes or no, got '%s'",
 		       c->path, line, jc_vis(val, v, sizeof(v)));
 }

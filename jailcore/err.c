@@ -5,13 +5,13 @@
 #include <stdio.h>
 #include <string.h>
 
-int jc_fail(struct jc_err *err, int errnum, const char *fmt, ...)
+void jc_err_set(struct jc_err *err, int errnum, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
 
 	if (!err)
-		return -1;
+		return;
 	va_start(ap, fmt);
 	n = vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
@@ -21,16 +21,15 @@ int jc_fail(struct jc_err *err, int errnum, const char *fmt, ...)
 		snprintf(err->msg + n, sizeof(err->msg) - (size_t)n, ": %s",
 			 strerror(errnum));
 	err->errnum = errnum;
-	return -1;
 }
 
-int jc_err_wrap(struct jc_err *err, const char *fmt, ...)
+void jc_err_prefix(struct jc_err *err, const char *fmt, ...)
 {
 	char prefix[JC_ERR_MAX], old[JC_ERR_MAX];
 	va_list ap;
 
 	if (!err)
-		return -1;
+		return;
 	va_start(ap, fmt);
 	vsnprintf(prefix, sizeof(prefix), fmt, ap);
 	va_end(ap);
@@ -39,7 +38,6 @@ int jc_err_wrap(struct jc_err *err, const char *fmt, ...)
 	if (snprintf(err->msg, sizeof(err->msg), "%s: %s", prefix, old) >=
 	    (int)sizeof(err->msg))
 		err->msg[sizeof(err->msg) - 1] = '\0';
-	return -1;
 }
 
 void jc_err_clear(struct jc_err *err)

@@ -41,22 +41,30 @@ bool jc_path_is_clean(const char *path)
 	return true;
 }
 
+const char JC_NOT_ROOTS[] = "not owned by root";
+const char JC_OTHERS_WRITE[] = "writable by group or others";
+
+const char *jc_path_not_root_only(const struct stat *st)
+{
+	if (st->st_uid != 0)
+		return JC_NOT_ROOTS;
+	if (st->st_mode & (S_IWGRP | S_IWOTH))
+		return JC_OTHERS_WRITE;
+	return NULL;
+}
+
 /* A directory (or symlink) nobody but root can change. */
 static bool trusted(const struct stat *st)
 {
-	return st->st_uid == 0 && !(st->st_mode & (S_IWGRP | S_IWOTH));
+	return !jc_path_not_root_only(st);
 }
 
 static int check_owner(const struct stat *st, const char *path,
 		       const char *what, struct jc_err *err)
 {
-	if (st->st_uid != 0)
-		return jc_fail(err, 0, "%s: %s is not owned by root", path,
-			       what);
-	if (st->st_mode & (S_IWGRP | S_IWOTH))
-		return jc_fail(err, 0, "%s: %s is writable by group or others",
-			       path, what);
-	return 0;
+	const char *why = jc_path_not_root_only(st);
+
+	return why ? jc_fail(err, 0, "%s: %s is %s", path, what, why) : 0;
 }
 
 struct walk {

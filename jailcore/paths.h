@@ -41,6 +41,14 @@ int jc_path_open_in(int rootfd, const char *root_name, const char *path,
 int jc_path_private_dir(int at, const char *name, const char *shown,
 			bool create, struct jc_err *err);
 
+/* The one admission rule for what root trusts (doas's config check, sshd's
+ * StrictModes and ChrootDirectory): owned by root, writable by nobody else.
+ * NULL when ST passes; else why not, JC_NOT_ROOTS or JC_OTHERS_WRITE (the
+ * text fits "PATH: %s" and "PATH: DIR is %s"; compare the pointer). */
+struct stat;
+extern const char JC_NOT_ROOTS[], JC_OTHERS_WRITE[];
+const char *jc_path_not_root_only(const struct stat *st);
+
 /* True when PATH is absolute, has no "." or ".." component and no "//". */
 bool jc_path_is_clean(const char *path);
 

@@ -13,64 +13,8 @@
 #include <unistd.h>
 
 #include "hash.h"
+#include "identity.h"
 #include "paths.h"
-
-struct groups {
-	gid_t *gids;
-	char **names;		/* NULL where the gid has no name */
-	size_t n;
-};
-
-static void groups_free(struct groups *g)
-{
-	for (size_t i = 0; i < g->n; i++)
-		free(g->names[i]);
-	free(g->names);
-	free(g->gids);
-}
-
-static char *group_name(gid_t gid)
-{
-	struct group gr, *res = NULL;
-	char buf[16384];
-
-	if (getgrgid_r(gid, &gr, buf, sizeof(buf), &res) != 0 || !res)
-		return NULL;
-	return strdup(res->gr_name);
-}
-
-/* Every group of the user from NSS (so LDAP/SSSD users work), primary
- * first. */
-static int load_groups(const struct passwd *pw, struct groups *g,
-		       struct jc_err *err)
-{
-	int n = 32;
-
-	for (;;) {
-		int want = n;
-
-		g->gids = calloc((size_t)n, sizeof(gid_t));
-		if (!g->gids)
-			return jc_fail(err, ENOMEM, "groups of %s", pw->pw_name);
-		if (getgrouplist(pw->pw_name, pw->pw_gid, g->gids, &want) >= 0) {
-			n = want;
-			break;
-		}
-		free(g->gids);
-		g->gids = NULL;
-		if (want <= n || want > 65536)
-			return jc_fail(err, 0, "getgrouplist(%s) failed",
-				       pw->pw_name);
-		n = want;
-	}
-	g->n = (size_t)n;
-	g->names = calloc(g->n ? g->n : 1, sizeof(char *));
-	if (!g->names)
-		return jc_fail(err, ENOMEM, "groups of %s", pw->pw_name);
-	for (size_t i = 0; i < g->n; i++)
-		g->names[i] = group_name(g->gids[i]);
-	return 0;
-}
 
 static int expand_path(const char *tmpl, const struct jc_tokens *t,
 		       char *out, const char *what, struct jc_err *err)
@@ -243,7 +187,7 @@ static int append(char **buf, size_t *len, const char *fmt, ...)
 	return 0;
 }
 
-static bool gid_listed(const struct groups *g, size_t upto, gid_t gid)
+static bool gid_listed(const struct jc_identity *g, size_t upto, gid_t gid)
 {
 	for (size_t i = 0; i < upto; i++)
 		if (g->gids[i] == gid && g->names[i])
@@ -251,17 +195,31 @@ static bool gid_listed(const struct groups *g, size_t upto, gid_t gid)
 	return false;
 }
 
-/* The jail's /etc/passwd and /etc/group: root, nobody, the user and the
- * user's groups -- never the host's other accounts.  The tty group is kept
- * because sshd's monitor chowns ptys to it (sshpty.c pty_setowner). */
-static int plan_identity(struct jc_plan *p, const struct passwd *pw,
-			 const struct groups *g, struct jc_err *err)
+/* The tty group: sshd's monitor chowns ptys to it (sshpty.c
+ * pty_setowner).  A failed lookup refuses; none at all means gid 5. */
+static int tty_group(gid_t *gid, bool *known, struct jc_err *err)
 {
+	int rc = jc_group_by_name("tty", gid, NULL, err);
+
+	*known = rc == JC_ID_FOUND;
+	if (rc == JC_ID_UNKNOWN)
+		*gid = 5;
+	return rc < 0 ? -1 : 0;
+}
+
+/* The jail's /etc/passwd and /etc/group: root, nobody, the user and the
+ * user's groups -- never the host's other accounts -- all under the names
+ * NSS gave (identity.h). */
+static int plan_identity(struct jc_plan *p, const struct jc_identity *g,
+			 struct jc_err *err)
+{
+	const struct passwd *pw = &g->pw;
 	size_t pl = 0, gl = 0;
-	struct group *tty = getgrnam("tty");
+	bool tty = false;
 	int rc = 0;
 
-	p->tty_gid = tty ? tty->gr_gid : 5;
+	if (tty_group(&p->tty_gid, &tty, err) < 0)
+		return -1;
 
 	if (!field_ok(pw->pw_gecos) || !field_ok(pw->pw_dir) ||
 	    !field_ok(pw->pw_shell))
@@ -275,14 +233,13 @@ static int plan_identity(struct jc_plan *p, const struct passwd *pw,
 		rc |= append(&p->passwd, &pl, "%s:x:%u:%u:%s:%s:%s\n",
 			     pw->pw_name, pw->pw_uid, pw->pw_gid, pw->pw_gecos,
 			     pw->pw_dir, pw->pw_shell);
-	if (!gid_listed(g, g->n, 0))
+	if (!gid_listed(g, g->n_groups, 0))
 		rc |= append(&p->group, &gl, "root:x:0:\n");
-	if (!gid_listed(g, g->n, 65534))
+	if (!gid_listed(g, g->n_groups, 65534))
 		rc |= append(&p->group, &gl, "nogroup:x:65534:\n");
-	if (tty && field_ok(tty->gr_name) && !gid_listed(g, g->n, tty->gr_gid))
-		rc |= append(&p->group, &gl, "%s:x:%u:\n", tty->gr_name,
-			     tty->gr_gid);
-	for (size_t i = 0; i < g->n; i++)
+	if (tty && !gid_listed(g, g->n_groups, p->tty_gid))
+		rc |= append(&p->group, &gl, "tty:x:%u:\n", p->tty_gid);
+	for (size_t i = 0; i < g->n_groups; i++)
 		if (g->names[i] && field_ok(g->names[i]) &&
 		    !gid_listed(g, i, g->gids[i]))
 			rc |= append(&p->group, &gl, "%s:x:%u:%s\n", g->names[i],
@@ -302,13 +259,6 @@ static int copy_names(char **src, size_t n, char ***dst, size_t *dn)
 		if (!((*dst)[*dn] = strdup(src[*dn])))
 			return -1;
 	return 0;
-}
-
-static void free_names(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
 }
 
 static int plan_seccomp(struct jc_plan *p, const struct jc_jail *j,
@@ -398,10 +348,10 @@ static void plan_fingerprint(struct jc_plan *p)
 }
 
 static int plan_jail(struct jc_plan *p, const struct jc_config *cfg,
-		     const struct jc_jail *j, const struct passwd *pw,
-		     const struct groups *g, const char *tty,
-		     struct jc_err *err)
+		     const struct jc_jail *j, const struct jc_identity *id,
+		     const char *tty, struct jc_err *err)
 {
+	const struct passwd *pw = &id->pw;
 	struct jc_tokens t = {
 		.user = pw->pw_name, .uid = pw->pw_uid, .gid = pw->pw_gid,
 		.home = pw->pw_dir, .jail = j->name,
@@ -417,29 +367,27 @@ static int plan_jail(struct jc_plan *p, const struct jc_config *cfg,
 	p->root_caps = j->root_caps;
 	plan_limits(p, j);
 	if (plan_paths(p, j, &t, err) < 0 || plan_hostname(p, j, &t, err) < 0 ||
-	    plan_tty(p, tty, err) < 0 || plan_identity(p, pw, g, err) < 0 ||
+	    plan_tty(p, tty, err) < 0 || plan_identity(p, id, err) < 0 ||
 	    plan_seccomp(p, j, err) < 0)
 		return jc_err_wrap(err, "jail %s", j->name);
 	plan_fingerprint(p);
 	return JC_PLAN_JAILED;
 }
 
-int jc_plan_for_user(const struct jc_config *cfg, const struct passwd *pw,
+int jc_plan_for_user(const struct jc_config *cfg, const struct jc_identity *id,
 		     const char *tty, struct jc_plan **out, struct jc_err *err)
 {
-	struct groups g = { 0 };
+	const struct passwd *pw = &id->pw;
 	struct jc_match m;
 	struct jc_plan *p = plan_new(pw);
 	int rc = -1;
 
 	if (!p)
 		return jc_fail(err, ENOMEM, "plan");
-	if (load_groups(pw, &g, err) < 0 ||
-	    jc_config_match_groups(cfg, pw->pw_name,
-				   (const char *const *)g.names, g.n, &m,
-				   err) < 0)
+	if (jc_identity_match(cfg, id, &m, err) < 0)
 		goto done;
 	snprintf(p->why, sizeof(p->why), "%s", m.why);
+	snprintf(p->notice, sizeof(p->notice), "%s", m.notice);
 	if (m.jail)
 		snprintf(p->jail, sizeof(p->jail), "%s", m.jail->name);
 	if (!m.jail) {
@@ -449,10 +397,9 @@ int jc_plan_for_user(const struct jc_config *cfg, const struct passwd *pw,
 			 "the jail sets allow_root (matched %s)", m.why);
 		rc = JC_PLAN_NOT_JAILED;
 	} else {
-		rc = plan_jail(p, cfg, m.jail, pw, &g, tty, err);
+		rc = plan_jail(p, cfg, m.jail, id, tty, err);
 	}
 done:
-	groups_free(&g);
 	if (rc < 0) {
 		jc_plan_free(p);
 		return -1;
@@ -472,8 +419,8 @@ void jc_plan_free(struct jc_plan *p)
 		close(p->root_fd);
 	free(p->binds);
 	free(p->tmpfs);
-	free_names(p->seccomp.deny, p->seccomp.n_deny);
-	free_names(p->seccomp.allow, p->seccomp.n_allow);
+	jc_cfg_free_names(p->seccomp.deny, p->seccomp.n_deny);
+	jc_cfg_free_names(p->seccomp.allow, p->seccomp.n_allow);
 	free(p->passwd);
 	free(p->group);
 	free(p);

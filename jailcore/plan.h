@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "err.h"
+#include "identity.h"
 #include "seccomp.h"
 
 struct jc_bind {
@@ -28,6 +29,7 @@ struct jc_plan {
 	uid_t uid;
 	gid_t gid;
 	char why[384];			/* which rule matched */
+	char notice[JC_ERR_MAX + 32];	/* "" or what a directory outage changed */
 
 	char root[PATH_MAX];
 	int root_fd;			/* O_PATH, admitted (root-owned walk) */
@@ -82,10 +84,11 @@ enum jc_plan_result {
 	JC_PLAN_NOT_JAILED = 1,		/* plan->why says why */
 };
 
-/* Build the plan for PW.  TTY is PAM_TTY (may be NULL, "ssh", "pts/3",
+/* Build the plan for ID (jc_identity_by_name: the canonical account and
+ * its groups).  TTY is PAM_TTY (may be NULL, "ssh", "pts/3",
  * "/dev/tty1").  Returns JC_PLAN_JAILED with *out set, JC_PLAN_NOT_JAILED
  * (with *out set, only jail/why filled), or -1 with err. */
-int jc_plan_for_user(const struct jc_config *cfg, const struct passwd *pw,
+int jc_plan_for_user(const struct jc_config *cfg, const struct jc_identity *id,
 		     const char *tty, struct jc_plan **out,
 		     struct jc_err *err);
 

@@ -136,6 +136,8 @@ static void set_field(struct jc_reg_entry *e, const char *key, const char *v)
 		snprintf(e->root, sizeof(e->root), "%s", v);
 	else if (!strcmp(key, "users"))
 		snprintf(e->users, sizeof(e->users), "%s", v);
+	else if (!strcmp(key, "ids"))
+		snprintf(e->ids, sizeof(e->ids), "%s", v);
 	else if (!strcmp(key, "fingerprint"))
 		snprintf(e->fingerprint, sizeof(e->fingerprint), "%s", v);
 	else if (!strcmp(key, "init"))
@@ -185,9 +187,10 @@ static int write_entry(const struct jc_reg *r, const struct jc_reg_entry *e,
 			close(fd);
 		return jc_fail(err, errno, "write " JC_RUN_DIR "/%s/info", r->id);
 	}
-	fprintf(f, "jail=%s\nroot=%s\ninit=%d\nusers=%s\nfingerprint=%s\n"
+	fprintf(f, "jail=%s\nroot=%s\ninit=%d\nusers=%s\nids=%s\nfingerprint=%s\n"
 		"persist=%s\ncreated=%lld\n", e->jail, e->root, (int)e->init,
-		e->users, e->fingerprint, e->persist ? "yes" : "no", e->created);
+		e->users, e->ids, e->fingerprint, e->persist ? "yes" : "no",
+		e->created);
 	if (fclose(f) != 0 || renameat(r->dirfd, "info.new", r->dirfd, "info") < 0)
 		return jc_fail(err, errno, "write " JC_RUN_DIR "/%s/info", r->id);
 	return 0;
@@ -202,22 +205,66 @@ int jc_reg_write_info(const struct jc_reg *r, const struct jc_plan *p,
 	snprintf(e.jail, sizeof(e.jail), "%s", p->jail);
 	snprintf(e.root, sizeof(e.root), "%s", p->root);
 	snprintf(e.users, sizeof(e.users), "%s", p->user);
+	snprintf(e.ids, sizeof(e.ids), "%s:%u:%u", p->user, (unsigned)p->uid,
+		 (unsigned)p->gid);
 	snprintf(e.fingerprint, sizeof(e.fingerprint), "%s", p->fingerprint);
 	return write_entry(r, &e, err);
 }
 
-void jc_reg_add_user(const struct jc_reg *r, struct jc_reg_entry *e,
-		     const char *user)
+/* Append ",ITEM" (or ITEM to an empty LIST) unless it is there already;
+ * false when it does not fit. */
+static bool list_add(char *list, size_t size, const char *item)
 {
-	char padded[sizeof(e->users) + 2], want[300];
-	size_t len = strlen(e->users);
+	char padded[1100], want[300];
+	size_t len = strlen(list);
 
-	snprintf(padded, sizeof(padded), ",%s,", e->users);
-	snprintf(want, sizeof(want), ",%s,", user);
-	if (strstr(padded, want) || len + strlen(user) + 2 > sizeof(e->users))
-		return;
-	snprintf(e->users + len, sizeof(e->users) - len, ",%s", user);
+	snprintf(padded, sizeof(padded), ",%s,", list);
+	snprintf(want, sizeof(want), ",%s,", item);
+	if (strstr(padded, want))
+		return true;
+	if (len + strlen(item) + 2 > size)
+		return false;
+	snprintf(list + len, size - len, "%s%s", len ? "," : "", item);
+	return true;
+}
+
+void jc_reg_add_user(const struct jc_reg *r, struct jc_reg_entry *e,
+		     const struct jc_plan *p)
+{
+	char id[300];
+
+	snprintf(id, sizeof(id), "%s:%u:%u", p->user, (unsigned)p->uid,
+		 (unsigned)p->gid);
+	/* best effort for users= (it only informs jailctl list); ids= is
+	 * what later joins are checked against */
+	list_add(e->users, sizeof(e->users), p->user);
+	list_add(e->ids, sizeof(e->ids), id);
 	(void)write_entry(r, e, NULL);
+}
+
+int jc_reg_check_identity(const struct jc_reg_entry *e,
+			  const struct jc_plan *p, struct jc_err *err)
+{
+	char name[256];
+	unsigned uid, gid;
+
+	for (const char *s = e->ids; *s; s += strcspn(s, ",") + (s[strcspn(s, ",")] == ',')) {
+		if (sscanf(s, "%255[^:,]:%u:%u", name, &uid, &gid) != 3)
+			continue;
+		if (strcmp(name, p->user) == 0 && uid != (unsigned)p->uid)
+			return jc_fail(err, 0, "jail %s (%s) runs for user %s with "
+				       "uid %u, and %s is now uid %u (an account "
+				       "deleted and made anew?): not joining it; "
+				       "`jailctl stop %s` ends the old jail",
+				       p->jail, p->root, name, uid, p->user,
+				       (unsigned)p->uid, name);
+		if (strcmp(name, p->user) != 0 && uid == (unsigned)p->uid)
+			return jc_fail(err, 0, "jail %s (%s) runs uid %u as user "
+				       "%s, not %s: not joining it; `jailctl stop "
+				       "%s` ends it", p->jail, p->root, uid, name,
+				       p->user, name);
+	}
+	return 0;
 }
 
 /* ---- listing and stopping, for jailctl ------------------------------- */

@@ -7,8 +7,9 @@
  *                                or join, so two racing logins of one user
  *                                end up in exactly one jail
  *   /run/pam_jail/ID/ctl         jail-init's control socket (proto.h)
- *   /run/pam_jail/ID/info        key=value: jail root init users fingerprint
- *                                persist created
+ *   /run/pam_jail/ID/info        key=value: jail root init users ids
+ *                                fingerprint persist created; ids lists
+ *                                NAME:UID:GID of every user that entered
  *
  * Nothing here is trusted blindly: a jail is running only if its control
  * socket answers, so the state a SIGKILLed caller or a dead init leaves
@@ -55,6 +56,7 @@ struct jc_reg_entry {
 	char jail[65];
 	char root[PATH_MAX];
 	char users[512];	/* comma-separated */
+	char ids[1024];		/* NAME:UID:GID,... of those users */
 	char fingerprint[32];	/* the setup's (plan.h) */
 	pid_t init;		/* host pid */
 	long long created;	/* unix time */
@@ -71,10 +73,17 @@ int jc_reg_write_info(const struct jc_reg *r, const struct jc_plan *plan,
  * or one being built). */
 int jc_reg_read(const struct jc_reg *r, struct jc_reg_entry *e);
 
-/* Add USER to E's users= list and rewrite the file (a team jail's
- * joiner); best effort: it only informs jailctl list. */
+/* Add PLAN's user to E's users= and ids= lists and rewrite the file (a
+ * team jail's joiner). */
 void jc_reg_add_user(const struct jc_reg *r, struct jc_reg_entry *e,
-		     const char *user);
+		     const struct jc_plan *plan);
+
+/* May PLAN's user enter the running jail E?  A jail is bound to the uids
+ * that entered it: the same name with another uid is an account deleted
+ * and made anew (another person), and another name with the same uid an
+ * alias; both are refused with a line naming jailctl stop.  0, or -1. */
+int jc_reg_check_identity(const struct jc_reg_entry *e,
+			  const struct jc_plan *plan, struct jc_err *err);
 
 /* Every entry under /run/pam_jail; *out is malloc'ed (free it). */
 int jc_reg_list(struct jc_reg_entry **out, size_t *n, struct jc_err *err);

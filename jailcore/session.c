@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "idfiles.h"
 #include "privs.h"
 #include "proto.h"
 #include "registry.h"
@@ -92,6 +93,8 @@ static int join_or_build(const struct jc_plan *p, const char *init_path,
 				     "of another user); it ends with its last "
 				     "session, or stop it with jailctl stop",
 				     p->jail, p->root);
+		else if (jc_reg_check_identity(&e, p, err) < 0)
+			rc = -1;
 		else
 			rc = join(p, sock, h, err);
 		if (rc != 0) {
@@ -99,7 +102,7 @@ static int join_or_build(const struct jc_plan *p, const char *init_path,
 		} else {
 			h->init_pid = e.init;
 			h->own_cgroupns = cg->kind != JC_CG_OWN;
-			jc_reg_add_user(&r, &e, p->user);
+			jc_reg_add_user(&r, &e, p);
 		}
 	}
 	if (rc == 1) {
@@ -119,39 +122,11 @@ static int join_or_build(const struct jc_plan *p, const char *init_path,
 	return rc;
 }
 
-/* Lines of TEXT whose first field is not yet in the jail's FILE. */
-static int append_missing(const char *file, const char *text,
-			  struct jc_err *err)
-{
-	char have[65536], line[2048];
-	const char *t = text;
-	ssize_t n;
-	int fd = open(file, O_RDWR | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
-
-	if (fd < 0)
-		return jc_fail(err, errno, "open the jail's %s", file);
-	n = read(fd, have + 1, sizeof(have) - 2);
-	have[0] = '\n';
-	have[n > 0 ? n + 1 : 1] = '\0';
-	while (*t) {
-		size_t len = strcspn(t, "\n"), name = strcspn(t, ":");
-		char key[300];
-
-		snprintf(line, sizeof(line), "%.*s\n", (int)len, t);
-		snprintf(key, sizeof(key), "\n%.*s:", (int)(name < 290 ? name : 290), t);
-		if (!strstr(have, key) && write(fd, line, strlen(line)) < 0) {
-			close(fd);
-			return jc_fail(err, errno, "write the jail's %s", file);
-		}
-		t += len + (t[len] == '\n');
-	}
-	close(fd);
-	return 0;
-}
-
-/* A second user joining a team jail (a root without %u): the jail's
- * generated passwd and group must name them too.  Their bind mounts are
- * read-only; lift that for the write. */
+/* A session joining a running jail: its user's entries in the jail's
+ * generated passwd and group become what NSS says now (idfiles.h), so
+ * initgroups() in sshd's, cron's or login's child gives today's groups --
+ * a revoked one is gone, and a team jail's new user is named.  The bind
+ * mounts are read-only; lift that for the write. */
 static int identity_join(const struct jc_plan *p, struct jc_err *err)
 {
 	static const char *const files[] = { "/etc/passwd", "/etc/group" };
@@ -161,12 +136,17 @@ static int identity_join(const struct jc_plan *p, struct jc_err *err)
 	if (p->own_etc)
 		return 0;
 	for (int i = 0; i < 2; i++) {
-		int rc;
+		int fd, rc;
 
 		if (mount_setattr(AT_FDCWD, files[i], AT_SYMLINK_NOFOLLOW, &rw,
 				  sizeof(rw)) < 0)
 			return jc_fail(err, errno, "mount_setattr %s", files[i]);
-		rc = append_missing(files[i], i ? p->group : p->passwd, err);
+		fd = open(files[i], O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+		rc = fd < 0 ? jc_fail(err, errno, "open the jail's %s", files[i]) :
+		     jc_idfile_sync(fd, files[i], i ? p->group : p->passwd,
+				    p->user, p->uid, i == 1, err);
+		if (fd >= 0)
+			close(fd);
 		if (mount_setattr(AT_FDCWD, files[i], AT_SYMLINK_NOFOLLOW, &ro,
 				  sizeof(ro)) < 0 && rc == 0)
 			rc = jc_fail(err, errno, "mount_setattr %s", files[i]);
@@ -348,6 +328,8 @@ int jc_session_enter_running(const struct jc_plan *p, struct jc_jail_handle *h,
 			     strcmp(e.fingerprint, p->fingerprint) != 0))
 		rc = jc_fail(err, 0, "jail %s (%s) runs another setup than the "
 			     "config gives now", p->jail, p->root);
+	else if (rc == 0 && jc_reg_check_identity(&e, p, err) < 0)
+		rc = -1;
 	else if (rc == 0 && join(p, sock, h, err) != 0)
 		rc = -1;	/* including a jail just ending */
 	if (rc == 0) {

@@ -20,6 +20,24 @@ T_PASSED=0
 T_FAILED=0
 T_SKIPPED=0
 
+# Self-test (tests/run-all.sh --selftest, `make selftest`): each e2e file
+# names its central assertion in a header line "# central: DESC", a prefix
+# of that check's description.  With RIG_SELFTEST=invert, the first verdict
+# whose description starts so is inverted (ok <-> not ok, marked
+# "[RIG_SELFTEST=invert]"): the file must then fail, which proves that the
+# assertion decides on what it measures and that its failure reaches the
+# file's exit status and run-all.sh's count.
+# Under MUST_WORK=1 a file whose central assertion never ran fails, so the
+# header cannot silently drift from the descriptions.
+T_CENTRAL=$(sed -n 's/^# central: //p' "$0" 2>/dev/null | head -n 1)
+T_CENTRAL_RAN=0
+t__inverted() { # DESC: is this the verdict RIG_SELFTEST=invert turns over?
+	[ -n "$T_CENTRAL" ] && [ "$T_CENTRAL_RAN" = 0 ] &&
+		[ "${1#"$T_CENTRAL"}" != "$1" ] || return 1
+	T_CENTRAL_RAN=1
+	[ "${RIG_SELFTEST:-}" = invert ]
+}
+
 # One line, and a '#' that cannot be read as a TAP directive.
 t__desc() {
 	local d=${*//$'\n'/ }
@@ -35,12 +53,20 @@ diag() {
 }
 
 ok() {
+	if t__inverted "$*"; then
+		not_ok "$* [RIG_SELFTEST=invert]" "the central assertion passed; inverted, it fails"
+		return 1
+	fi
 	T_PASSED=$((T_PASSED + 1))
 	printf 'ok - %s\n' "$(t__desc "$@")"
 }
 
 # not_ok DESC [DIAG...]
 not_ok() {
+	if t__inverted "$1"; then
+		ok "$1 [RIG_SELFTEST=invert: it failed]"
+		return 0
+	fi
 	T_FAILED=$((T_FAILED + 1))
 	printf 'not ok - %s\n' "$(t__desc "$1")"
 	shift
@@ -99,8 +125,42 @@ check_fails() {
 	fi
 }
 
+# check_fails_with DESC ERE CMD...: ok when CMD fails AND its output
+# (stdout and stderr) matches ERE -- it failed for the reason the test is
+# about, not because e.g. the session never opened.
+check_fails_with() {
+	local desc=$1 re=$2 out rc=0
+	shift 2
+	out=$("$@" 2>&1) || rc=$?
+	if [ "$rc" = 0 ]; then
+		not_ok "$desc" "command unexpectedly succeeded: $*" "$out"
+	elif ! printf '%s\n' "$out" | grep -Eq -- "$re"; then
+		not_ok "$desc" "command failed (status $rc), but not with: $re" "$out"
+	else ok "$desc"; fi
+}
+
+# check_refused DESC ERE CMD...: ok when CMD fails AND pam_jail logged a
+# refusal matching ERE while it ran (inside the rig: its syslog).
+check_refused() {
+	local desc=$1 re=$2 out rc=0
+	shift 2
+	rig_syslog_mark
+	out=$("$@" 2>&1) || rc=$?
+	if [ "$rc" = 0 ]; then
+		not_ok "$desc" "command unexpectedly succeeded: $*" "$out"
+	elif ! rig_syslog_grep "pam_jail.*$re" >/dev/null; then
+		not_ok "$desc" "command failed (status $rc), but pam_jail logged no refusal matching: $re" \
+			"$out" "syslog since the command:" \
+			"$(tail -n "+${RIG_SYSLOG_FROM:-1}" "$RIG_SYSLOG")"
+	else ok "$desc"; fi
+}
+
 # done_testing: the script's exit status says whether every check passed.
 done_testing() {
+	if [ "$T_CENTRAL_RAN" = 0 ] && { [ "${RIG_SELFTEST:-}" = invert ] ||
+		{ [ -n "$T_CENTRAL" ] && [ "${MUST_WORK:-0}" = 1 ]; }; }; then
+		not_ok "the central assertion ran (header: '# central: ${T_CENTRAL:-<none>}')"
+	fi
 	printf '# %s: %d passed, %d failed, %d skipped\n' \
 		"$(basename "$0")" "$T_PASSED" "$T_FAILED" "$T_SKIPPED"
 	[ "$T_FAILED" = 0 ]

@@ -2,7 +2,7 @@
  * the user inside it, close the session.  Used by the PAM-level tests and
  * the benchmarks.
  *
- *   pamdriver [-s SERVICE] [-d CONFDIR] [-t TTY] [-r RHOST] USER [CMD ARG...]
+ *   pamdriver [-s SERVICE] [-d CONFDIR] [-t TTY] [-r RHOST] [-2] USER [CMD ARG...]
  *
  * Order as in util-linux login: getpwnam, pam_open_session in this process,
  * fork; child: initgroups (reads the jail's /etc/group), setgid, setuid,
@@ -10,7 +10,10 @@
  * waitpid(child), pam_close_session, pam_end.  Exit status: the command's,
  * 254 when the session could not be opened (as sshd), 2 on usage errors.
  * PAMDRIVER_FDS=1: print the number of open fds before open_session and
- * after close_session on stderr. */
+ * after pam_end on stderr (pam_jail keeps its log socket until pam_end: a
+ * reused handle's refusal is logged on it).  -2: a second session on the same handle
+ * after the first is closed (a caller that reuses its handle); the exit
+ * status is then the second's. */
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -72,7 +75,7 @@ static int count_fds(void)
 static int run_session(pam_handle_t *pamh, const struct passwd *pw,
 		       char **cmd)
 {
-	int status = 0, rc, fds = count_fds();
+	int status = 0, rc;
 	pid_t pid;
 
 	rc = pam_open_session(pamh, 0);
@@ -94,9 +97,6 @@ static int run_session(pam_handle_t *pamh, const struct passwd *pw,
 	if (rc != PAM_SUCCESS)
 		fprintf(stderr, "pamdriver: close_session: %s\n",
 			pam_strerror(pamh, rc));
-	if (getenv("PAMDRIVER_FDS"))	/* the module must not leak fds */
-		fprintf(stderr, "pamdriver: fds before open %d, after close %d\n",
-			fds, count_fds());
 	if (pid < 0)
 		return 125;
 	if (WIFSIGNALED(status))
@@ -111,20 +111,21 @@ int main(int argc, char **argv)
 	struct pam_conv conv = { no_conv, NULL };
 	pam_handle_t *pamh = NULL;
 	struct passwd *pw;
-	int opt, rc;
+	int opt, rc, twice = 0, fds = count_fds();
 
-	while ((opt = getopt(argc, argv, "+s:d:t:r:")) != -1) {
+	while ((opt = getopt(argc, argv, "+s:d:t:r:2")) != -1) {
 		switch (opt) {
 		case 's': service = optarg; break;
 		case 'd': confdir = optarg; break;
 		case 't': tty = optarg; break;
 		case 'r': rhost = optarg; break;
+		case '2': twice = 1; break;
 		default: return 2;
 		}
 	}
 	if (optind >= argc) {
 		fprintf(stderr, "usage: pamdriver [-s SERVICE] [-d CONFDIR] "
-			"[-t TTY] [-r RHOST] USER [CMD...]\n");
+			"[-t TTY] [-r RHOST] [-2] USER [CMD...]\n");
 		return 2;
 	}
 	pw = getpwnam(argv[optind]);
@@ -143,6 +144,13 @@ int main(int argc, char **argv)
 	    (rhost && pam_set_item(pamh, PAM_RHOST, rhost) != PAM_SUCCESS))
 		return 2;
 	rc = run_session(pamh, pw, argv + optind + 1);
+	if (twice) {
+		fprintf(stderr, "pamdriver: first session: %d\n", rc);
+		rc = run_session(pamh, pw, argv + optind + 1);
+	}
 	pam_end(pamh, PAM_SUCCESS);
+	if (getenv("PAMDRIVER_FDS"))	/* the module must not leak fds */
+		fprintf(stderr, "pamdriver: fds before open %d, after pam_end %d\n",
+			fds, count_fds());
 	return rc;
 }

@@ -1,13 +1,18 @@
 #!/bin/bash
 # run-all.sh - the whole suite; `make check` runs it with MODULE, INIT and
 # BUILD set (absolute).  Order:
-#   1. unit tests: $BUILD/tests/test_* (on the host, no privileges used)
-#      and the config fuzz regression (tests/fuzz/regress.sh)
+#   1. unit tests: $BUILD/tests/test_* (on the host, no privileges used),
+#      the config fuzz regression (tests/fuzz/regress.sh) and the static
+#      checks (tests/lint.sh: shellcheck; make analyze with ANALYZE=1)
 #   2. tests/host-unchanged.sh (on the host: the rig cannot change it)
 #   3. each tests/e2e/*.sh, sorted, in its own tests/rig/isolate.sh
-#   4. with BUILD_ASAN set: the unit tests and the asan-capable PAM-level
+#   4. tests/pkg/run.sh (on the host: it builds the Debian package and
+#      installs it in clean Debian 12 and 13 rootfs)
+#   5. with BUILD_ASAN set: the unit tests and the asan-capable PAM-level
 #      tests (tests/e2e/*-pam*.sh) again, against $BUILD_ASAN
-#   5. the host snapshot taken at the start still matches
+#   6. the host snapshot taken at the start still matches
+# `run-all.sh --selftest [FILE...]` instead proves each e2e file can fail
+# (see selftest below).
 # Every TAP line is shown and counted; the last line is exactly
 # "N passed, N failed" (", N skipped" when there are skips).  Exit 1 when
 # anything failed, a file exited non-zero without saying "not ok", or no
@@ -128,11 +133,48 @@ cached_tree() {
 	fi
 }
 
+# selftest FILE...: `run-all.sh --selftest [FILE...]` (`make selftest`):
+# each e2e file runs in its rig with RIG_SELFTEST=invert, which turns over
+# the verdict of the assertion its "# central: DESC" header names
+# (tests/lib.sh).  One TAP line per file: ok when the file failed, and
+# failed on that inverted assertion.  Not part of make check (it runs the
+# whole e2e suite once more).
+selftest() {
+	local f out rc
+	for f in "$@"; do
+		printf '\n# ==== %s (RIG_SELFTEST=invert)\n' "$f"
+		out=$(RIG_SELFTEST=invert timeout -k 10 "$FILE_TIMEOUT" \
+			"$HERE/rig/isolate.sh" "$f" </dev/null 2>&1)
+		rc=$?
+		printf '%s\n' "$out" | grep -E '^(not ok|# central|#   the central)' | sed 's/^/#   /'
+		tally "$f (selftest)" < <(
+			if [ "$rc" != 0 ] && printf '%s\n' "$out" | grep -q '^not ok - .* \[RIG_SELFTEST=invert\]$'; then
+				printf 'ok - %s fails (status %s) when its central assertion is inverted\n' "$f" "$rc"
+			else
+				printf 'not ok - %s does not fail on its inverted central assertion (status %s)\n' "$f" "$rc"
+			fi)
+		RAN=$((RAN + 1))
+	done
+	summary
+}
+
 main() {
 	local snap=$TMP/host.snap e2e asan_e2e
+	if [ "${1:-}" = --selftest ]; then
+		shift
+		[ $# -gt 0 ] || mapfile -t e2e < <(LC_ALL=C ls -1 tests/e2e/*.sh 2>/dev/null)
+		[ $# -eq 0 ] || e2e=("$@")
+		if [ "$(id -u)" = 0 ]; then
+			cached_tree SD_ROOTFS "$HERE/rig/sd-rootfs.sh"
+			cached_tree VM_IMAGE "$HERE/vm/image.sh"
+		fi
+		selftest "${e2e[@]}"
+		return
+	fi
 	[ "$(id -u)" = 0 ] && bash "$HERE/host-unchanged.sh" snapshot "$snap"
 	run_units "$BUILD"
 	run_file tests/fuzz/regress.sh "$HERE/fuzz/regress.sh"
+	run_file tests/lint.sh "$HERE/lint.sh"
 	if [ "$(id -u)" = 0 ]; then
 		run_file tests/host-unchanged.sh bash "$HERE/host-unchanged.sh"
 	else
@@ -144,6 +186,12 @@ main() {
 	fi
 	mapfile -t e2e < <(LC_ALL=C ls -1 tests/e2e/*.sh 2>/dev/null)
 	run_e2e "" "${e2e[@]}"
+	if [ "$(id -u)" = 0 ]; then
+		# debootstraps of two releases when not cached yet
+		FILE_TIMEOUT=${RIG_PKG_TIMEOUT:-2400} run_file tests/pkg/run.sh "$HERE/pkg/run.sh"
+	else
+		skip_file tests/pkg/run.sh "needs root (it builds and enters rootfs)"
+	fi
 	if [ -n "${BUILD_ASAN:-}" ]; then
 		run_units "$BUILD_ASAN"
 		mapfile -t asan_e2e < <(LC_ALL=C ls -1 tests/e2e/*-pam*.sh 2>/dev/null)

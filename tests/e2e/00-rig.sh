@@ -2,6 +2,7 @@
 # 00-rig.sh - the rig's own self tests, on Debian's stacks WITHOUT pam_jail:
 # if these fail, no jail test after them means anything.
 # Run: bash tests/rig/isolate.sh tests/e2e/00-rig.sh
+# central: the rig has its own hostname
 set -u
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"

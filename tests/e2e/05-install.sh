@@ -4,6 +4,7 @@
 # `make uninstall` leaves no file behind (keeping a changed config).
 # make runs on the tree as the rig sees it (read-only): the build must be
 # up to date, which `make check` sees to.
+# central: exactly the module, jail-init, jailctl
 set -u
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
@@ -47,6 +48,12 @@ cmp -s "$top/conf/pam_jail.conf" "$d/etc/security/pam_jail.conf"
 is "$?" 0 "the config is the example"
 check "the installed jailctl runs" "$d/usr/sbin/jailctl" --help
 res=$("$d/usr/sbin/jailctl" --conf "$d/etc/security/pam_jail.conf" check --pamdir "$d/etc" 2>&1)
+rc=$?
+# It must run to its summary: a crash or a silent exit has no error line
+# either.  Status 1 is expected: the example's jail trees are not in the rig.
+like "$rc $(printf '%s\n' "$res" | tail -n 1)" \
+	'^[01] jailctl check: (ok \(.*\)|[0-9]+ problems? found)$' \
+	"jailctl check on the installed example runs to its summary line" || diag "$res"
 unlike "$res" 'pam_jail\.conf:[0-9]+:' "the installed example config has no error (jailctl check)" ||
 	diag "$res"
 for m in man5/pam_jail.conf.5 man8/pam_jail.8 man8/jailctl.8; do

@@ -3,6 +3,7 @@
 # opens a session the way login(1) does (open_session in the caller, fork,
 # setuid, exec) and pamtester drives open/close.  Runs a second time under
 # ASan+UBSan (BUILD_ASAN) because of the "-pam" in its name.
+# central: / lists only the jail tree
 set -u
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
@@ -41,8 +42,8 @@ is "$(jailed hostname)" alice "hostname is the jail's (%u)"
 is "$(stat -c '%a %U' /run/pam_jail/conf-*.idx 2>&1)" "600 root" \
 	"a login leaves the config's section index, root's, 0600 (config_cache.c)"
 printf '[user:zed]\njail = web\nbogus = 1\n' >>"$RIG_CONF"
-check_fails "an edit is scanned in full: a mistake in another user's rule refuses the login" \
-	jailed true
+check_refused "an edit is scanned in full: a mistake in another user's rule refuses the login" \
+	"pam_jail.conf:[0-9]+: unknown key 'bogus' in \\[user:zed\\]" jailed true
 sed -i '/^\[user:zed\]$/,$d' "$RIG_CONF"
 is "$(jailed hostname)" alice "... and the repaired config works again"
 is "$(hostname)" rig "(control) the caller's hostname is unchanged"
@@ -61,7 +62,8 @@ is "$(jailed cut -d: -f1 /etc/passwd | tr '\n' ' ')" "root nobody alice " \
 	"/etc/passwd lists only root, nobody and the user"
 unlike "$(jailed cat /etc/group)" '^bob:' "/etc/group does not list other users' groups"
 like "$(jailed cat /etc/group)" '^customers:x:[0-9]+:alice$' "/etc/group lists the user's groups"
-check_fails "the pam_jail config is not reachable inside" jailed cat "$RIG_CONF"
+check_fails_with "the pam_jail config is not reachable inside" \
+	"cat: $RIG_CONF: No such file or directory" jailed cat "$RIG_CONF"
 
 # A jail that binds the host's /etc: the secrets stay hidden.
 install -d -m 755 /etc/security/pam_jail.d
@@ -89,7 +91,7 @@ is "$(jailed sh -c 'echo x > /tmp/t && cat /tmp/t')" x "/tmp is writable inside"
 check "(control) the jail's /tmp is private: nothing in the caller's /tmp" test ! -e /tmp/t
 like "$(jailed grep -E ' /(usr|home/alice|tmp) ' /proc/self/mountinfo)" \
 	'nosuid,nodev' "binds and tmpfs carry nosuid,nodev"
-check_fails "no /sys in the jail" jailed ls /sys
+check_fails_with "no /sys in the jail" "cannot access '/sys': No such file" jailed ls /sys
 is "$(jailed ls /dev | tr '\n' ' ')" \
 	"fd full log null ptmx pts random shm stderr stdin stdout tty urandom zero " \
 	"/dev holds only the minimal set"
@@ -112,9 +114,9 @@ check "the caller's mount table is unchanged" rig_mounts_compare "$RIG_DIR/mount
 is "$(jailed grep '^PPid:' /proc/1/status)" "PPid:	0" \
 	"jail-init's parent is outside the jail"
 
-fds=$(PAMDRIVER_FDS=1 "$DRIVER" -s jailtest alice true 2>&1 | sed -n 's/^pamdriver: fds before open \([0-9]*\), after close \([0-9]*\)$/\1 \2/p')
+fds=$(PAMDRIVER_FDS=1 "$DRIVER" -s jailtest alice true 2>&1 | sed -n 's/^pamdriver: fds before open \([0-9]*\), after pam_end \([0-9]*\)$/\1 \2/p')
 like "$fds" '^[0-9]+ [0-9]+$' "the driver reports its fds around the session"
-is "${fds% *}" "${fds#* }" "close_session leaves no fd of the module in the caller"
+is "${fds% *}" "${fds#* }" "close_session and pam_end leave no fd of the module in the caller"
 
 # --- unjailed users are untouched ------------------------------------------
 "$DRIVER" -s jailtest bob sh -c 'readlink /proc/self/ns/mnt /proc/self/ns/pid; ls /' \

@@ -5,6 +5,7 @@
 # jailed and an unjailed user side by side, the audit lines and the lines
 # relayed from inside the jail, and nothing left behind after any session.
 # Run: tests/rig/isolate.sh tests/e2e/20-ssh.sh  (MODULE, INIT absolute)
+# central: ssh alice ls /: only the jail tree
 set -u
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"

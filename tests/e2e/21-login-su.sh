@@ -5,6 +5,7 @@
 # su on a pty.  Each is jailed, keeps a working tty where it has one, and
 # leaves no jail process and no mount behind.
 # Run: tests/rig/isolate.sh tests/e2e/21-login-su.sh  (MODULE, INIT absolute)
+# central: login: jailed (hostname alice
 set -u
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"

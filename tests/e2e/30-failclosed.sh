@@ -8,6 +8,7 @@
 # session, and nothing is left behind.  Then `optional` with a broken
 # config: the session starts UNJAILED - the README's reason for `required`.
 # Run: tests/rig/isolate.sh tests/e2e/30-failclosed.sh  (MODULE, INIT absolute)
+# central: unparsable config: ssh alice CMD exits 254 and CMD did not run
 set -u
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"

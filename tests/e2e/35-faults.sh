@@ -9,6 +9,7 @@
 # writable cgroup v2 of its own, so the jail's cgroup (cgroup.h, "OWN") is
 # made and entered at every login, and each of those steps fails too.
 # rig: cgroup
+# central: build: all 
 set -u
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
@@ -101,6 +102,7 @@ walk() { # LABEL STEPS... : fail each step of a login
 "$DRIVER" -s faulttest alice true
 LD_PRELOAD=$SHIM FAULT_TRACE=$RIG_DIR/trace.build "$DRIVER" -s faulttest alice true
 is "$?" 0 "(control) with the shim loaded and no fault a login works"
+# shellcheck disable=SC2086 # INIT_TAIL is a list of words
 mapfile -t build < <(steps "$RIG_DIR/trace.build"; printf '%s\n' $INIT_TAIL)
 like "${#build[@]}" '^([5-9][0-9]|[1-9][0-9][0-9])$' "the build trace has many steps (${#build[@]})"
 walk "build" "${build[@]}"

@@ -4,6 +4,7 @@
 # and renames it in a tight loop, hundreds of session setups run; every one
 # is either refused or mounts exactly where the config says, never through
 # the symlink (CVE-2021-30465 was runc following such a symlink).
+# central: no mount ever lands outside its place
 set -u
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"

@@ -3,6 +3,7 @@
 # sessions join the running jail, it ends with its last session unless it
 # persists, racing logins build one jail, a SIGKILLed sshd leaves nothing
 # stale; and the limits and network modes of a jail.
+# central: both sessions are in the same pid namespace
 set -u
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"

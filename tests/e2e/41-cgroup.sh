@@ -6,6 +6,7 @@
 # or the refusal with limits_required); and each session's own
 # XDG_RUNTIME_DIR in the jail.
 # rig: cgroup
+# central: the jail has its cgroup pam_jail/<jail id>
 set -u
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
@@ -39,9 +40,21 @@ is "$(grep '^0::' "/proc/$init/cgroup")" "0::/pam_jail/${jcg##*/}" \
 	"jail-init is in it"
 is "$(inside alice 'cat /proc/self/cgroup' | grep '^0::')" "0::/" \
 	"a second session joining the jail sees 0::/ too"
+# all_in_cgroup USER ERE CGROUP: at least one of USER's processes matches
+# ERE (pgrep -f) and every one of them is in CGROUP.
+all_in_cgroup() {
+	local p n=0
+	for p in $(pgrep -u "$1" -f "$2"); do
+		grep -qx "0::$3" "/proc/$p/cgroup" ||
+			{ echo "pid $p is in $(grep '^0::' "/proc/$p/cgroup")"; return 1; }
+		n=$((n + 1))
+	done
+	[ "$n" -gt 0 ] || { echo "no process of $1 matches $2"; return 1; }
+}
 check "the session's processes are in the jail's cgroup" \
-	sh -c "pgrep -u alice -f 'while \\[ ! -e' | while read -r p; do grep -qx '0::/pam_jail/${jcg##*/}' /proc/\$p/cgroup || exit 1; done"
-check_fails "no cgroupfs inside the jail" inside alice 'ls /sys/fs/cgroup'
+	all_in_cgroup alice 'while \[ ! -e' "/pam_jail/${jcg##*/}"
+check_fails_with "no cgroupfs inside the jail" "cannot access '/sys/fs/cgroup': No such file" \
+	inside alice 'ls /sys/fs/cgroup'
 touch /home/alice/A
 check "the jail ends with its last session" rig_jail_procs_gone 10
 check "its cgroup stays for the next login, empty" \
@@ -79,8 +92,8 @@ else
 		'jail web: cgroup limits \(pids.max\) are not applied: this host.s cgroup v2 has no pids controller' \
 		"a limit whose controller is not on cgroup v2 is named in one notice"
 	sed -i '/^\[jail:web\]/a limits_required = yes' "$RIG_CONF"
-	rig_syslog_mark
-	check_fails "limits_required = yes refuses the login then" inside alice true
+	check_refused "limits_required = yes refuses the login then" \
+		'no pids controller, and the jail sets limits_required = yes' inside alice true
 	like "$(rig_syslog_grep 'limits_required')" 'no pids controller, and the jail sets limits_required = yes' \
 		"... saying why in one line"
 fi

@@ -16,6 +16,7 @@
 #  - no module logs an error for any of these sessions (login: with
 #    etc/security/group.conf in the jail tree, see conf/pam.d/login).
 # Run: tests/rig/isolate.sh tests/e2e/45-host-books.sh  (MODULE, INIT absolute)
+# central: inside the jail who shows nothing
 set -u
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"

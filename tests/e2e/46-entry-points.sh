@@ -11,6 +11,7 @@
 #    namespace), agent forwarding (-A: the socket in the jail's /tmp) and
 #    multiplexed channels (one connection, one jail).
 # Run: tests/rig/isolate.sh tests/e2e/46-entry-points.sh  (MODULE, INIT absolute)
+# central: command: ssh alice CMD runs in the jail
 set -u
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"

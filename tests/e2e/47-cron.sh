@@ -6,6 +6,7 @@
 # and close leave every line in syslog and no module error.  Cron starts
 # jobs on the minute: this file waits up to ~70 s.
 # Run: tests/rig/isolate.sh tests/e2e/47-cron.sh  (MODULE, INIT absolute)
+# central: alice's cron job runs in her jail
 set -u
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"

@@ -125,6 +125,7 @@
 # Resource exhaustion is the limits suite's.  Checks that are not attempts:
 # the probe's own guard, su -c's missing controlling tty, and the sshd
 # post-auth child's fds seen from the rig.
+# central: H1 [host tree] ls_root, jailed:
 set -u
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
@@ -529,9 +530,9 @@ try S7 "kernel surface" fanotify 'blocked EPERM \(' NU="${ESC}fanotify_init"
 check "after the ordinary users' attempts no jail process is left" rig_jail_procs_gone 10
 
 # ==== a jailed uid 0 (allow_root = yes) ===========================================
-# Supported when the module accepts a config with allow_root = yes for root
-# and jails the session (checked with its own config file first, so an
-# older module's refusal cannot break the sections above).
+# allow_root is implemented (15-jailed-root.sh): root's session in this
+# jail is checked first with its own config file, so a regression fails
+# here, once, instead of breaking the sections above.
 # a directory above a root jail must be closed to other users (jail(8));
 # the module refuses an allow_root jail without one (R11)
 RB=/srv/rootjails/rootbox
@@ -555,11 +556,14 @@ install -m 755 -o 0 -g 0 "$PROBE" "$RB/probe"
 root_jail >"$RIG_DIR/root.conf" && chmod 644 "$RIG_DIR/root.conf"
 printf 'session required pam_permit.so\nsession required %s conf=%s init=%s\n' \
 	"$MODULE" "$RIG_DIR/root.conf" "$INIT" | rig_pam_service escroot
-root_ns=$("$DRIVER" -s escroot root readlink /proc/self/ns/mnt 2>/dev/null)
+rig_syslog_mark
+root_ns=$("$DRIVER" -s escroot root readlink /proc/self/ns/mnt 2>"$RIG_DIR/root.err")
 if ! command -v busybox >/dev/null; then
 	skip "busybox not installed" "R1-R18: jailed root (needs busybox-static)"
 elif [ -z "$root_ns" ] || [ "$root_ns" = "$(readlink /proc/self/ns/mnt)" ]; then
-	skip "allow_root not implemented yet" "R1-R18: jailed root"
+	not_ok "R0 the module jails root in an allow_root jail (R1-R18 not run)" \
+		"mount namespace: '${root_ns}'" "$(cat "$RIG_DIR/root.err")" \
+		"$(tail -n "+$RIG_SYSLOG_FROM" "$RIG_SYSLOG" | grep pam_jail)"
 else
 	root_jail | rig_conf_add
 	usermod -s /bin/sh root	# the jail has no bash; sshd reads pw_shell outside
@@ -622,7 +626,8 @@ else
 	out=$(planted_as_bob)
 	like "$out" 'refused: the probe holds CAP_SYS_ADMIN' \
 		"R11 control: with that directory open the planted file gives a host user root"
-	check_fails "R11 so the module refuses a root jail with no closed directory above it" \
+	check_refused "R11 so the module refuses a root jail with no closed directory above it" \
+		'allow_root: no directory above /srv/rootjails/rootbox is closed' \
 		"$DRIVER" -s escroot root true
 	chmod 700 /srv/rootjails
 	rtry R12 "chown_ro /ro/file" 'blocked EROFS \(chown 0:0 /ro/file\)$'

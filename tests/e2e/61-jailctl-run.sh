@@ -1,6 +1,7 @@
 #!/bin/bash
 # 61-jailctl-run.sh - jailctl list, enter and stop against real running
 # jails of real ssh sessions.
+# central: list shows alice's jail
 set -u
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
@@ -58,4 +59,26 @@ is "$(rig_ssh alice 'echo again')" again "the next login builds a fresh jail"
 touch /home/alice/A /home/alice/B
 check "no jail left at the end" rig_jail_procs_gone 10
 rig_sshd_stop
+
+# list --json escapes what it prints: a user name from NSS may hold '"' and
+# '\' (useradd refuses them, LDAP does not); the rig's own passwd has one.
+weird='q"a\b'
+groupadd -g 2345 weird
+printf '%s:x:2345:2345::/home/weird:/bin/sh\n' "$weird" >>/etc/passwd
+printf '%s:!:19000::::::\n' "$weird" >>/etc/shadow
+install -d -o 2345 -g 2345 /home/weird
+rig_jail_tree weird
+printf '[jail:odd]\nroot = /srv/jails/weird\nbind_ro = /usr /bin /lib /lib64 /sbin\nbind_rw = %%h\nhostname = odd\n[group:weird]\njail = odd\n' |
+	rig_conf_add
+printf 'session required pam_permit.so\nsession required %s conf=%s init=%s\n' \
+	"$MODULE" "$RIG_CONF" "$INIT" | rig_pam_service jailtest
+"$DRIVER" -s jailtest "$weird" sh -c 'while [ ! -e ~/go ]; do sleep 0.1; done' \
+	>/dev/null 2>&1 &
+rig_wait 10 sh -c '"$1" list | grep -q "^odd "' - "$JAILCTL" || not_ok "the odd user's jail runs"
+json=$(ctl list --json)
+is "$(python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["users"])' <<<"$json" 2>&1)" \
+	"$weird" "list --json escapes a user name with '\"' and '\\' (it parses back to the name)" ||
+	diag "$json"
+touch /home/weird/go
+check "no jail left after the odd user's session" rig_jail_procs_gone 10
 done_testing

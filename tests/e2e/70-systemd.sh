@@ -12,6 +12,7 @@
 # Run: export SD_ROOTFS=$(tests/rig/sd-rootfs.sh)   (on the host, once)
 #      tests/rig/isolate.sh tests/e2e/70-systemd.sh
 # rig: cgroup
+# central: a jailed ssh login works on the systemd host
 set -u
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
@@ -257,7 +258,7 @@ c4=$HELD
 # The host's system bus is at the jail's /run/dbus for the root caller's
 # pam_systemd only (books.c): alice cannot reach it.
 check "(control) on the host the system bus answers" sd_env busctl --system list
-is "$(in_jail alice 'ls /run/dbus >/dev/null 2>&1 && echo listed; busctl --system list >/dev/null 2>&1 && echo reached; systemctl --system is-system-running >/dev/null 2>&1 && echo asked; echo done')" done \
+is "$(in_jail alice 'ls /run/dbus >/dev/null 2>&1 && echo listed; busctl --system list >/dev/null 2>&1 && echo reached; systemctl --system is-system-running >/dev/null 2>&1 && echo asked; echo done')" "done" \
 	"inside the jail the host's system bus is out of reach (/run/dbus 0700 root; busctl, systemctl)"
 for cmd in 'systemd-run --user true' 'systemctl --user status' 'busctl --user list'; do
 	rc=$(rc_of sd_ssh alice "$cmd")

@@ -157,8 +157,8 @@ show_top() {
 	if [ ! -e "$RIG_TOP/Makefile" ]; then
 		# --no-canonicalize: mount(8) would resolve the magic link to
 		# its text, the path the tmpfs now hides
-		mkdir -p "$RIG_TOP" &&
-			mount --no-canonicalize --bind /proc/self/fd/9 "$RIG_TOP" ||
+		{ mkdir -p "$RIG_TOP" &&
+			mount --no-canonicalize --bind /proc/self/fd/9 "$RIG_TOP"; } ||
 			die "cannot show the repository $RIG_TOP inside the rig"
 	fi
 	exec 9<&-

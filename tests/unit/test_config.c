@@ -5,6 +5,7 @@
  * in test_config_match.c. */
 #include <errno.h>
 #include <fcntl.h>
+#include <iniparser/iniparser.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -430,6 +431,50 @@ static void cleanup(void)
 	rmdir(tmpdir);
 }
 
+/* iniparser's error callback is process-wide and has no getter: after a
+ * load it must be iniparser's default again, not a function of pam_jail.so
+ * (libpam dlcloses the module; the next iniparser user in the process, or
+ * the next load of the module, would call into unmapped code).  The
+ * default writes to stderr, so: a bad file loaded after jailcore's loads
+ * must say so on stderr. */
+static void test_ini_callback(void)
+{
+	char bad[300], out[300], got[512] = "";
+	struct jc_config *cfg = NULL;
+	struct jc_err e;
+	int fd, saved;
+	ssize_t n;
+	dictionary *d;
+
+	if (jc_config_parse_string("[jail:a]\nroot = /x\n", NAME, &cfg, &e) == 0)
+		jc_config_free(cfg);
+	snprintf(bad, sizeof(bad), "%s/bad.ini", tmpdir);
+	snprintf(out, sizeof(out), "%s/stderr", tmpdir);
+	fd = open(bad, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0 || write(fd, "[s]\nnot a key value line\n", 25) != 25)
+		printf("# writing %s: %s\n", bad, strerror(errno));
+	close(fd);
+	fflush(stderr);
+	saved = dup(2);
+	fd = open(out, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	dup2(fd, 2);
+	d = iniparser_load(bad);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	n = pread(fd, got, sizeof(got) - 1, 0);
+	got[n > 0 ? n : 0] = '\0';
+	close(fd);
+	if (d)
+		iniparser_freedict(d);
+	unlink(bad);
+	unlink(out);
+	TAP_OK(strstr(got, "syntax error") != NULL,
+	       "after a config load iniparser reports through its default again");
+	if (!strstr(got, "syntax error"))
+		printf("#   stderr: '%s'\n", got);
+}
+
 int main(void)
 {
 	if (!mkdtemp(tmpdir)) {
@@ -446,6 +491,7 @@ int main(void)
 	test_structure();
 	test_long_lines();
 	test_garbage();
+	test_ini_callback();
 	cleanup();
 	return TAP_DONE();
 }

@@ -1,5 +1,6 @@
 /* test_config_match.c - unit tests for jailcore/config.c (TAP): which
- * rule jails a user (jc_config_match*), and the %-tokens of a jail's
+ * rule jails a user (jc_config_match_groups; through NSS: test_identity),
+ * and the %-tokens of a jail's
  * templates (jc_expand). */
 #include <stdio.h>
 #include <string.h>
@@ -112,21 +113,6 @@ static void test_match_conflict(void)
 	jc_config_free(cfg);
 }
 
-/* getgrouplist + getgrgid_r: root's primary group is "root". */
-static void test_match_nss(void)
-{
-	struct jc_config *cfg = parse_ok("[jail:web]\nroot=/x\n[group:root]\njail=web\n");
-	struct jc_match m;
-	struct jc_err e = { 0 };
-	int rc = cfg ? jc_config_match(cfg, "root", 0, &m, &e) : -1;
-
-	TAP_OK(rc == 0 && m.jail && strcmp(m.why, "[group:root] at line 4") == 0,
-	       "jc_config_match finds groups through NSS");
-	if (rc < 0)
-		printf("#   %s\n", e.msg);
-	jc_config_free(cfg);
-}
-
 /* ---- jc_expand --------------------------------------------------------- */
 
 static const struct jc_tokens tok = {
@@ -203,7 +189,6 @@ int main(void)
 {
 	test_match();
 	test_match_conflict();
-	test_match_nss();
 	test_expand();
 	return TAP_DONE();
 }

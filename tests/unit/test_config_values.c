@@ -69,8 +69,12 @@ static void test_values(void)
 
 static void test_values2(void)
 {
+	/* one size syntax for every key: 1T is a size (as for rlimit_as),
+	 * just out of tmpfs_size's range */
 	fails("tmpfs_size 1T", "[jail:a]\nroot=/x\ntmpfs_size = 1T\n",
-	      "t.conf:3: tmpfs_size: expected a number", NULL);
+	      "t.conf:3: tmpfs_size: '1T' is out of range (64K to 64G)", NULL);
+	fails("tmpfs_size 1X", "[jail:a]\nroot=/x\ntmpfs_size = 1X\n",
+	      "t.conf:3: tmpfs_size: expected a number with optional K, M, G or T suffix", NULL);
 	fails("tmpfs_size 63K", "[jail:a]\nroot=/x\ntmpfs_size = 63K\n",
 	      "t.conf:3: tmpfs_size: '63K' is out of range", NULL);
 	fails("tmpfs_size 65G", "[jail:a]\nroot=/x\ntmpfs_size = 65G\n",
@@ -156,6 +160,14 @@ static void test_sizes(void)
 	       a->jails[2].tmpfs_size == 1ULL << 30 &&
 	       a->jails[3].tmpfs_size == 1ULL << 20 && !a->jails[3].allow_root,
 	       "tmpfs_size 64K, 64G, 1g, plain bytes; allow_root = false");
+	jc_config_free(a);
+	/* the same value means the same bytes under every size key */
+	a = parse_ok("[jail:a]\nroot=/x\ntmpfs_size=1G\nrlimit_as=1G\n"
+		     "memory_max=1G\n[jail:b]\nroot=/x\nrlimit_as = 1T\n");
+	TAP_OK(a && a->jails[0].tmpfs_size == 1ULL << 30 &&
+	       a->jails[0].rlimit[JC_RL_AS] == 1ULL << 30 &&
+	       a->jails[1].rlimit[JC_RL_AS] == 1ULL << 40,
+	       "tmpfs_size and rlimit_as read 1G alike; rlimit_as = 1T");
 	jc_config_free(a);
 }
 
