@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* ns.c - see ns.h */
 #include "ns.h"
 
@@ -214,6 +215,17 @@ static int init_main(void *arg)
 
 	memcpy(jail, p->jail, sizeof(jail));
 	reset_signals();
+	/* A session and process group of its own, without a controlling
+	 * terminal.  Else init stays in its caller's: util-linux login (the
+	 * Debian 13 /bin/login, and what agetty runs) is a session leader
+	 * that gives up its tty with TIOCNOTTY before it forks, and the
+	 * kernel then sends SIGHUP and SIGCONT to the tty's foreground
+	 * process group -- which held init, and with it the jail. */
+	if (setsid() < 0) {
+		jc_fail(&err, errno, "setsid");
+		jc_err_wrap(&err, "jail init");
+		goto fail;
+	}
 	if (init_setup(p, &c, &newroot, &f.fd[INIT_LOG_IN], &err) < 0)
 		goto fail;
 	read_ns(s->ns);
