@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* jailctl.c - the administrator's door to pam_jail (see jailctl(8)).
  *
  *   jailctl [--conf PATH] [--dropin-dir DIR] check [--pamdir DIR]
@@ -434,6 +435,7 @@ static int cmd_check(const struct opts *o, char **args)
 	} else {
 		check_groups(cfg, &f);
 		check_plans(cfg, &f);
+		check_risks(cfg);
 		c.jails = cfg->n_jails;
 		c.files = cfg->n_files;
 	}

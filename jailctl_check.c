@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* jailctl_check.c - what breaks a session after its jail is built (see
  * jailctl.h, check_session).  The module admits the tree and mounts; then
  * the caller execs the user's shell inside the jail.  A shell the jail

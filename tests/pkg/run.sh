@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # tests/pkg/run.sh - the Debian package, end to end; TAP on stdout.
 #
 # For Debian 12 and 13: `dpkg-buildpackage -us -uc -b` from a copy of the
