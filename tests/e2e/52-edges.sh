@@ -42,8 +42,15 @@
 #     exempts uid 0 from RLIMIT_NPROC: pids_max is the bound), inotify
 #     instances and watches, mqueue bytes (no per-jail control; the admin
 #     can seccomp_deny inotify_init inotify_init1 mq_open); jailctl check
-#     notes it.  E11: pty exhaustion with devpts = host -- NOT closed in
-#     this branch (jailctl check flags it).
+#     notes it.  E11: pty exhaustion with devpts = host -- open, no
+#     attempt: the user's ptys are in the host's initial devpts instance,
+#     which has no per-user/per-jail/per-cgroup count (kernel.pty.max is
+#     global; kernel.pty.reserve only holds the initial instance's ptys
+#     back from OTHER instances); a private instance behind the jail's
+#     /dev/ptmx with the host's /dev/pts is unsafe (ptsname() names
+#     /dev/pts/N: another session's pty).  The admin's caps: devpts =
+#     private + pty_max, or pids_max x rlimit_nofile below kernel.pty.max
+#     (README "Security model"); jailctl check flags it.
 # (b) a jailed user in its own jail has no other tenant: its jail is its.
 # (c) a co-tenant is a jailed user (row 1) whose jail holds another
 #     user too: everything of row 1 applies; what is new is the other
@@ -82,7 +89,7 @@
 #                                           stack protector, fortify
 # E10  left-behind process takes the fd of  its own pty, hung up when   su - alice: the admin's terminal
 #      `jailctl enter`'s command            the command ends           is kept after su returns
-# E11  user holds every host pty            OPEN (check flags it)      -
+# E11  user holds every host pty            OPEN, see (a); check flags -
 # E12  root setresuid/setresgid to 4242,   EPERM (id filter)          the same to ids of root_ids: through
 #      65534, 1 (ids it does not own)
 # mountinfo shows the bind sources' paths inside their file systems (the
