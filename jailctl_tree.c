@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* jailctl_tree.c - what a jail's tree must hold, checking it and laying it
  * out (`jailctl check` and `jailctl create`); see jailctl.h.
  *

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # bench/systemd.sh - `make bench`, part 7: ssh logins on a booted systemd
 # host (tests/rig/sd-boot.sh: journald, dbus, logind, sshd as a unit,
 # Debian's stacks with pam_systemd), with and without pam_jail.  There a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* books.c - the host's login records inside a jail, for the caller only.
  *
  * After open_session the privileged caller lives in the jail's mount view:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # lib.sh - sourced by the test scripts; a test reads like a user story:
 #
 #	. "$(dirname "$0")/../lib.sh"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # lib_callers.sh - sourced by tests/lib.sh (never by a test itself): the
 # real callers a test drives -- sshd and its clients, login on a pty, su,
 # runuser, cron.  The rig_* conventions of lib.sh hold here too.

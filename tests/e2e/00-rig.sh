@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # 00-rig.sh - the rig's own self tests, on Debian's stacks WITHOUT pam_jail:
 # if these fail, no jail test after them means anything.
 # releases: 12 13

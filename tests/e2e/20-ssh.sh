@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # 20-ssh.sh - real logins over a real sshd, Debian's stack with pam_jail as
 # the last session line (required): a command, a pty (tty, stty, script,
 # tmux), sftp, scp (both protocols), rsync, ten jailed users at once, a

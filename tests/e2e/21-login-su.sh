@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # 21-login-su.sh - the local callers with Debian's stacks and pam_jail as
 # the last session line (required): login(1) on a pty with the real
 # password, su -, plain su (which keeps the caller's cwd), runuser -l, and

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # 30-failclosed.sh - a broken setup refuses the session, over the real
 # callers (sshd, login, su) with Debian's stacks and pam_jail last and
 # `required`: an unparsable config, a group-writable jail root, a missing

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # 35-faults.sh - every step of building or entering a jail can fail, and
 # each failure refuses the login cleanly: tests/fault/faultshim.so (an
 # LD_PRELOAD shim, test-only) first traces the system and library calls

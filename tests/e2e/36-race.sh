@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # 36-race.sh - a user who owns a directory on the way to a mount point
 # cannot steer the mount: while the user swaps that directory for a symlink
 # and renames it in a tight loop, hundreds of session setups run; every one

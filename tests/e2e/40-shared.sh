@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # 40-shared.sh - one jail per user, not per connection (share = user):
 # sessions join the running jail, it ends with its last session unless it
 # persists, racing logins build one jail, a SIGKILLed sshd leaves nothing

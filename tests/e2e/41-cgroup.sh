@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # 41-cgroup.sh - a jail's own cgroup on a host without systemd (cgroup.h,
 # "OWN"): pam_jail makes <v2 mount>/pam_jail/<jail id>, every session of
 # the jail is in it, it is the root of the jail's cgroup namespace; the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # 45-host-books.sh - the host keeps its books.  With the project's example
 # stacks (conf/pam.d/debian12, Debian 12's with pam_jail last):
 #  - a jailed ssh -tt login and a jailed login(1) appear in the host's utmp

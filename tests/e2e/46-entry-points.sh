@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # 46-entry-points.sh - every way into sshd lands in the jail and works,
 # with the project's example stacks (conf/pam.d/debianN) and the example sftp-only
 # block (conf/sshd_config.sftp-only):

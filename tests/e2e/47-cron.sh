@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # 47-cron.sh - Debian's cron opens a PAM session for every job: with the
 # example cron stack (conf/pam.d/debianN/cron, pam_jail last) a jailed user's job
 # runs inside the user's jail (its own when none runs, the running one

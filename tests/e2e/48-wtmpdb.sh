@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # 48-wtmpdb.sh - Debian 13's login records.  The host keeps wtmpdb
 # (/var/lib/wtmpdb/wtmp.db: pam_wtmpdb in common-session, skip_if=sshd;
 # sshd-session records its ptys itself) and lastlog2

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # 50-escape.sh - the escape suite.  Every attempt is made by
 # the probe (tests/escape/) from inside a real jailed session (ssh, unless the
 # table says otherwise) and must fail in the precise way written below; and

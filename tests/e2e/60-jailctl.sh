@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # 60-jailctl.sh - jailctl(8), the administrator's tool, in the rig:
 #   check   finds every seeded config mistake with its file:line in one run,
 #           the jail trees the rules lead to, and fail-open or misplaced

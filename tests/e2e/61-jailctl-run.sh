@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # 61-jailctl-run.sh - jailctl list, enter and stop against real running
 # jails of real ssh sessions.
 # central: list shows alice's jail

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # 70-systemd.sh - pam_jail on a systemd host: a real systemd (journald,
 # dbus, logind, sshd and cron as units) booted in the rig from a Debian 12
 # rootfs (tests/rig/sd-boot.sh), Debian's own PAM stacks with pam_systemd

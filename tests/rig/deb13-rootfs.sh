@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # deb13-rootfs.sh - print the path of a Debian 13 "trixie" rootfs in which
 # the rig runs the Debian 13 callers (OpenSSH 10, util-linux login,
 # wtmpdb, lastlog2, PAM 1.7) with pam_jail built inside it (gcc 14),

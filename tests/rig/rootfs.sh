@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # rootfs.sh NAME SUITE PACKAGES [LATER] - print the path of a cached
 # Debian rootfs, building it first (debootstrap minbase + PACKAGES) when
 # this machine has none yet.  NAME tells rootfs kinds apart (sd: the booted

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # sd-boot.sh - sourced by tests/e2e/70-systemd.sh: a real systemd host
 # (systemd as pid 1, journald, dbus, logind, sshd as a unit, cron) booted
 # inside the rig, so pam_jail meets pam_systemd and logind as on a Debian
