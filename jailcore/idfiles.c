@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* idfiles.c - see idfiles.h */
 #include "idfiles.h"
 
@@ -6,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <time.h>
 #include <unistd.h>
 
 #define IDFILE_MAX (64u << 20)	/* as identity.h's NSS buffers */
@@ -208,14 +210,29 @@ static char *read_all(int fd)
 	return t.s;
 }
 
+/* The files are readable inside the jail, so a process there can hold a
+ * lock on them: wait a bounded time, never hang the login's caller. */
+static int lock_bounded(int fd)
+{
+	struct timespec tick = { 0, 10 * 1000 * 1000 };
+
+	for (int waited = 0; flock(fd, LOCK_EX | LOCK_NB) < 0; waited += 10) {
+		if ((errno != EWOULDBLOCK && errno != EINTR) || waited >= 2000)
+			return -1;
+		nanosleep(&tick, NULL);
+	}
+	return 0;
+}
+
 int jc_idfile_sync(int fd, const char *name, const char *mine,
 		   const char *user, uid_t uid, bool group, struct jc_err *err)
 {
 	char *have, *merged = NULL;
 	int rc = 0;
 
-	if (flock(fd, LOCK_EX) < 0)
-		return jc_fail(err, errno, "lock the jail's %s", name);
+	if (lock_bounded(fd) < 0)
+		return jc_fail(err, errno, "lock the jail's %s (held by a "
+			       "process in the jail?)", name);
 	have = read_all(fd);
 	if (!have || !(merged = jc_idfile_merge(have, mine, user, uid, group)))
 		rc = jc_fail(err, have ? ENOMEM : errno, "read the jail's %s", name);

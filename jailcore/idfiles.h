@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* idfiles.h - a running jail's generated /etc/passwd and /etc/group
  * follow the host's accounts.
  *
@@ -28,7 +29,8 @@ char *jc_idfile_merge(const char *have, const char *mine, const char *user,
 
 /* Rewrite the file open as FD (read-write, the jail's /etc/passwd or
  * /etc/group) with jc_idfile_merge, under an exclusive flock so two
- * joining sessions do not interleave.  NAME is for messages. */
+ * joining sessions do not interleave (waited for 2 s at most: a process
+ * in the jail can hold one).  NAME is for messages. */
 int jc_idfile_sync(int fd, const char *name, const char *mine,
 		   const char *user, uid_t uid, bool group, struct jc_err *err);
 

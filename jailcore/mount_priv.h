@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* mount_priv.h - internal to the mount code (mounts.c, devfs.c, procfs.c,
  * books.c, mount_util.c).  Every target is resolved inside the jail with
  * jc_path_open_in (no symlinks); every mount is attached with move_mount
@@ -17,7 +18,8 @@
 
 /* mount_util.c */
 void jm_close_fd(int *fd);
-/* mount_setattr(AT_RECURSIVE) of SET on the tree at FD. */
+/* mount_setattr(AT_RECURSIVE) of SET on the (cloned) tree at FD, and
+ * MS_PRIVATE propagation. */
 int jm_set_attr(int fd, unsigned long long set, const char *what,
 		struct jc_err *err);
 /* open_tree(OPEN_TREE_CLONE|AT_RECURSIVE) of DIRFD/PATH ("" = DIRFD

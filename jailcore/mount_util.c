@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* mount_util.c - small mount helpers shared by mounts.c, devfs.c,
  * procfs.c and books.c; see mount_priv.h */
 #include "mount_priv.h"
@@ -20,11 +21,16 @@ void jm_close_fd(int *fd)
 }
 
 /* Recursive on purpose: a plain MS_REMOUNT|MS_RDONLY leaves submounts of a
- * bind writable; mount_setattr(AT_RECURSIVE) covers them all. */
+ * bind writable; mount_setattr(AT_RECURSIVE) covers them all.
+ * Private too: a clone joins its source's peer group, and a booted
+ * systemd makes the host's / shared (it leaves it alone in a container,
+ * which is why only a VM showed it).  A shared jail root fails pivot_root
+ * with EINVAL, and a mount made on a shared bind inside the jail would
+ * propagate to the host's tree. */
 int jm_set_attr(int fd, unsigned long long set, const char *what,
 		    struct jc_err *err)
 {
-	struct mount_attr a = { .attr_set = set };
+	struct mount_attr a = { .attr_set = set, .propagation = MS_PRIVATE };
 
 	if (mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof(a)) < 0)
 		return jc_fail(err, errno, "mount_setattr %s", what);
@@ -114,13 +120,23 @@ int jm_make_file(int dir, const char *name, mode_t mode,
 	return 0;
 }
 
+/* NAME in DEV (a tmpfs of ours) becomes the mount point of TREE: an empty
+ * file, or a directory when TREE is one (books.c binds the host's wtmpdb
+ * directory). */
 int jm_bind_into(int dev, const char *name, int tree,
 			 struct jc_err *err)
 {
+	struct stat st;
 	int rc = 0, target;
 
-	if (jm_make_file(dev, name, 0666, err) < 0)
+	if (fstat(tree, &st) < 0)
+		return jc_fail(err, errno, "stat the tree for %s", name);
+	if (S_ISDIR(st.st_mode)) {
+		if (mkdirat(dev, name, 0700) < 0)
+			return jc_fail(err, errno, "create mount point %s", name);
+	} else if (jm_make_file(dev, name, 0666, err) < 0) {
 		return -1;
+	}
 	target = openat(dev, name, O_PATH | O_CLOEXEC | O_NOFOLLOW);
 	if (target < 0)
 		return jc_fail(err, errno, "open mount point %s", name);

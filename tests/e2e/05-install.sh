@@ -1,10 +1,12 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # 05-install.sh - `make install DESTDIR=...` puts exactly the expected files
 # with the expected modes, never overwrites an existing config, and
 # `make uninstall` leaves no file behind (keeping a changed config).
 # make runs on the tree as the rig sees it (read-only): the build must be
 # up to date, which `make check` sees to.
 # central: exactly the module, jail-init, jailctl
+# releases: 12 (make install is the same on 13; its rootfs has no man-db)
 set -u
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"

@@ -1,9 +1,11 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # 10-core-pam.sh - the core jail at the PAM level: the project's driver
 # opens a session the way login(1) does (open_session in the caller, fork,
 # setuid, exec) and pamtester drives open/close.  Runs a second time under
 # ASan+UBSan (BUILD_ASAN) because of the "-pam" in its name.
 # central: / lists only the jail tree
+# releases: 12 13
 set -u
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
@@ -211,5 +213,16 @@ umount --recursive --lazy /run/rig/chroot
 check "after every refused session no jail process remains" rig_jail_procs_gone 5
 check "and the caller's mount table is unchanged" rig_mounts_compare "$RIG_DIR/mounts.before"
 is "$(jailed echo back)" back "the restored setup works again"
+
+# A booted systemd makes the host's / shared (not in a container, so only
+# the VM leg, 80-vm.sh, met it): a clone of a shared mount is in its peer
+# group, pivot_root refuses a shared new root (EINVAL), and a mount made
+# on it before the pivot would propagate to the host's tree.
+mount --make-rshared /
+is "$(jailed hostname 2>&1)" alice "on a host whose / is shared (a booted systemd's) the jail builds"
+check_fails "... and the jail's /tmp tmpfs does not propagate to the host's $RIG_JAILS/alice/tmp" \
+	mountpoint -q "$RIG_JAILS/alice/tmp"
+umount --lazy "$RIG_JAILS/alice/tmp" 2>/dev/null
+mount --make-rprivate /
 
 done_testing

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # 12-directory.sh - real central accounts: OpenLDAP's slapd on the rig's
 # loopback and sssd (id_provider = ldap) in front of it, NSS "files sss".
 # Users and groups that exist only in the directory are jailed by group

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # 14-handle-pam.sh - one PAM handle, one jailed session: a caller that
 # opens, closes and opens again on the same handle is still inside the
 # first (ended) jail's namespaces, under its filter and without

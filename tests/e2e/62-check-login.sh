@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # 62-check-login.sh - `jailctl check` says what a real login gets.  One
 # table of cases: each sets up a config and a jail tree, then a real login
 # (tests/pamdriver: open_session, fork, setuid, exec the user's shell, as
