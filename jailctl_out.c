@@ -114,16 +114,14 @@ void out_check_end(const struct findings *f, const struct check_counts *c)
 	int st = check_status(f);
 
 	if (!json_items) {
-		if (f->n) {
-			printf("jailctl check: %u problem%s found\n", f->n,
+		if (f->n)
+			printf("jailctl check: %u problem%s found", f->n,
 			       f->n == 1 ? "" : "s");
-			return;
-		}
-		if (f->warnings)
-			printf("jailctl check: works, with %u warning%s", f->warnings,
-			       f->warnings == 1 ? "" : "s");
 		else
-			printf("jailctl check: ok");
+			printf("jailctl check: %s", f->warnings ? "works, with" : "ok");
+		if (!f->n && f->warnings)
+			printf(" %u warning%s", f->warnings,
+			       f->warnings == 1 ? "" : "s");
 		printf(" (%zu file%s, %zu jail%s, %u PAM stack%s with pam_jail)\n",
 		       c->files, c->files == 1 ? "" : "s", c->jails,
 		       c->jails == 1 ? "" : "s", c->pam_stacks,
