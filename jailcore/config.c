@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* config.c - see config.h.
  *
  * Loading is three passes over the same bytes of each file: config_scan.c

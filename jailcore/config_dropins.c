@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* config_dropins.c - the drop-in directory, dirname(conf)/pam_jail.d: its
  * admission and its sorted list of *.conf names; see config_priv.h. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* config_load.c - reading pam_jail.conf and its drop-ins, and driving the
  * passes of config_scan.c and config.c over them; see config.h.
  *

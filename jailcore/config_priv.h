@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* config_priv.h - internals shared by config.c, config_scan.c,
  * config_values.c and config_match.c.  Nothing outside config*.c uses it.
  *

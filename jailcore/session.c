@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* session.c - a login's way into its jail and out again: join the running
  * jail of its user or build one, enter it, apply the session's limits,
  * drop the caller's privileges; at close, leave (and end the jail when it
@@ -19,15 +20,18 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <syslog.h>
 #include <unistd.h>
 
 #include "cgroup.h"
 #include "idfiles.h"
+#include "mounts.h"
 #include "privs.h"
 #include "proto.h"
 #include "registry.h"
 #include "seccomp.h"
+#include "seccomp_cache.h"
 
 #define LOCK_TIMEOUT_MS 30000
 
@@ -206,10 +210,19 @@ static int harden_caller(const struct jc_plan *p, bool joined,
 	return 0;
 }
 
-/* XDG_RUNTIME_DIR inside the jail: /run/user/UID on the jail's own
- * /run/user tmpfs (mounts.c), 0700 and the user's, as pam_systemd makes it
- * on the host.  Nothing when the tree has no run/user.  The caller is in
- * the jail's mount namespace and still root. */
+static bool is_mount_root(int dir, const char *name)
+{
+	struct statx sx;
+
+	return statx(dir, name, AT_SYMLINK_NOFOLLOW, 0, &sx) == 0 &&
+	       (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
+	       (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+}
+
+/* XDG_RUNTIME_DIR inside the jail: /run/user/UID, a tmpfs of the user's
+ * own on the jail's /run/user (mounts.c), 0700 and the user's, as
+ * pam_systemd makes it on the host.  Nothing when the tree has no
+ * run/user.  The caller is in the jail's mount namespace and still root. */
 static int make_runtime_dir(const struct jc_plan *p, struct jc_jail_handle *h,
 			    struct jc_err *err)
 {
@@ -224,6 +237,8 @@ static int make_runtime_dir(const struct jc_plan *p, struct jc_jail_handle *h,
 	snprintf(name, sizeof(name), "%u", (unsigned)p->uid);
 	if (mkdirat(top, name, 0700) < 0 && errno != EEXIST)
 		rc = jc_fail(err, errno, "mkdir the jail's /run/user/%s", name);
+	else if (!is_mount_root(top, name))	/* new, or left by a failed login */
+		rc = jc_mounts_runtime_tmpfs(p, top, name, err);
 	fd = rc ? -1 : openat(top, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 			      O_CLOEXEC);
 	if (rc == 0 && fd < 0)
@@ -247,7 +262,7 @@ static int make_runtime_dir(const struct jc_plan *p, struct jc_jail_handle *h,
 
 /* setns(CLONE_NEWNS) puts the caller at its new namespace's root mount.
  * That is the jail's root only because init's pivot_root replaced the
- * namespace's root -- which it does only when the builder stood at its
+ * namespace's root -- which it does only when the caller stood at its
  * namespace's root.  A chrooted caller (sshd in a chroot on a mount point)
  * would land above the jail, in the host's tree: refuse, never run the
  * session there. */
@@ -285,7 +300,7 @@ int jc_session_open(const struct jc_plan *p, const char *init_path,
 
 	*joined = false;
 	jc_jail_handle_init(h);
-	if (jc_seccomp_compile(&p->seccomp, &bpf, err) < 0)
+	if (jc_seccomp_compile_cached(&p->seccomp, JC_RUN_DIR, &bpf, err) < 0)
 		return -1;
 	if (p->share == JC_SHARE_SESSION) {
 		rc = session_cgroup(p, &cg, err);
@@ -342,7 +357,7 @@ int jc_session_enter_running(const struct jc_plan *p, struct jc_jail_handle *h,
 	if (rc == 0) {
 		struct jc_bpf bpf;
 
-		if (jc_seccomp_compile(&p->seccomp, &bpf, err) < 0 ||
+		if (jc_seccomp_compile_cached(&p->seccomp, JC_RUN_DIR, &bpf, err) < 0 ||
 		    jc_jail_enter(h, err) < 0 || check_root(p, err) < 0 ||
 		    harden_caller(p, true, &bpf, err) < 0) {
 			jc_jail_release(h, 1000, NULL);
@@ -400,6 +415,18 @@ static bool init_exited(int pidfd, int timeout_ms)
 	return n > 0;
 }
 
+/* The caller that built the jail is its pid 1's parent (ns.c spawn_init,
+ * a clone child that only a __WALL wait sees): reap it once it is gone.
+ * Any other caller's waitid fails with ECHILD, harmlessly. */
+static void reap_init(struct jc_jail_handle *h)
+{
+	siginfo_t si;
+
+	if (init_exited(h->init_pidfd, 0))
+		(void)waitid(P_PIDFD, (id_t)h->init_pidfd, &si,
+			     WEXITED | WNOHANG | __WALL);
+}
+
 /* LEAVE: 1 when other sessions (or persist) keep the jail, 0 when it is
  * ending or jail-init is gone. */
 static int leave(struct jc_jail_handle *h)
@@ -432,6 +459,7 @@ int jc_jail_release(struct jc_jail_handle *h, int timeout_ms,
 			rc = jc_fail(err, ETIMEDOUT, "jail init %d: processes "
 				     "still alive", (int)h->init_pid);
 	}
+	reap_init(h);
 	jc_jail_handle_close(h);
 	return rc;
 }
