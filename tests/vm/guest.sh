@@ -78,16 +78,16 @@ jobs_for() {
 	# hog: one 200 MB buffer, filled
 	echo 'dd if=/dev/zero of=/dev/null bs=200M count=1 2>/dev/null; echo "dd=$?"' >"$h/hog.sh"
 	# busy: a loop for CPU_BUSY s; prints the CPU it got, in clock ticks
-	# (its waited-for children's utime + stime, fields 16 and 17), and
-	# the uptime before and after (under TCG the timeout can end late)
+	# (what its waited-for children's utime + stime, fields 16 and 17,
+	# grew by: a shell exec'd by bash -c keeps what bash had), and the
+	# uptime before and after (under TCG the timeout can end late)
 	cat >"$h/busy.sh" <<-EOF
+		children() { read -r s </proc/\$\$/stat; set -- \$s; shift 15; echo \$((\$1 + \$2)); }
+		c0=\$(children)
 		read -r t0 _ </proc/uptime
 		timeout $CPU_BUSY sh -c 'while :; do :; done'
 		read -r t1 _ </proc/uptime
-		read -r s </proc/\$\$/stat
-		set -- \$s
-		shift 15
-		echo \$((\$1 + \$2)) \$t0 \$t1
+		echo \$((\$(children) - c0)) \$t0 \$t1
 	EOF
 	# many N: N sleeps in the background
 	# shellcheck disable=SC2016 # expanded by the user's sh
