@@ -147,9 +147,9 @@ rig_sftp() {
 # controlling terminal is the pty (setsid, open the slave), then exec.
 # util-linux login (Debian 13) first hangs its tty up (vhangup) and opens
 # it again; an expect reading the master in between sees EOF.  The script
-# waits half a second before it reads; should it still see that EOF (it
-# can only come before the login: prompt, before any authentication),
-# the login is tried again (three times at most).
+# waits half a second before it reads; should it still see that EOF, or
+# lose a prompt to it, before the password was typed (before any
+# authentication), the login is tried again (three times at most).
 rig_login() {
 	local out rc tries=3
 	rig__login_exp
@@ -159,13 +159,24 @@ rig_login() {
 		out=$(TERM=dumb RIG_L_USER=$1 RIG_L_PASS=$2 RIG_L_CMDS=$3 \
 			RIG_L_TIMEOUT=$RIG_TIMEOUT expect -f "$RIG_DIR/login.exp" </dev/null 2>&1) || rc=$?
 		tries=$((tries - 1))
-		if [ "$rc" != 102 ] || [ "$tries" = 0 ] ||
-			[[ $out != *"rig_login: login exited before the prompt"* ]]; then
+		if [ "$rc" != 102 ] || [ "$tries" = 0 ] || ! rig__login_retryable "$out"; then
 			break
 		fi
 	done
 	printf '%s\n' "${out//$'\r'/}" | rig__no_escapes
 	return "$rc"
+}
+
+# Whether a failed rig_login transcript ended before the password was
+# typed (the tty hangup above, or a prompt lost to it): nothing was
+# authenticated yet, so trying again cannot hide a login's verdict.
+rig__login_retryable() {
+	case $1 in
+	*"rig_login: login exited before the prompt"* | \
+	*"rig_login: login exited before Password:"* | \
+	*"rig_login: no Password: prompt"*) return 0 ;;
+	esac
+	return 1
 }
 
 # Strip terminal escape sequences (CSI and OSC) from a transcript.

@@ -121,7 +121,7 @@ is "$rc" 0 "login on a pty: commands ran"
 like "$out" 'uid=[0-9]+\(alice\)' "login runs id as alice" || diag "$out"
 like "$out" '^/dev/pts/[0-9]+$' "login's tty is a /dev/pts path"
 out=$(rig_login alice wrong-pw 'id')
-is "$?" 101 "login refuses a wrong password"
+is "$?" 101 "login refuses a wrong password" || diag "$out"
 
 like "$(rig_su alice id 2>&1)" '^uid=[0-9]+\(alice\)' "su - alice -c id"
 like "$(rig_su alice pwd 2>&1)" '^/home/alice$' "su - starts in alice's home"
