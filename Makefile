@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # pam_jail - see README.md.  `make check` is the one test command.
 PREFIX        ?= /usr
 SBINDIR       ?= $(PREFIX)/sbin
@@ -36,7 +37,8 @@ DRIVER    := $(BUILD)/tests/pamdriver
 JAILCTL   := $(BUILD)/jailctl
 CTL_OBJ   := $(BUILD)/jailctl.o $(BUILD)/jailctl_tree.o $(BUILD)/jailctl_pam.o \
              $(BUILD)/jailctl_run.o $(BUILD)/jailctl_show.o $(BUILD)/jailctl_ids.o \
-             $(BUILD)/jailctl_out.o $(BUILD)/jailctl_check.o
+             $(BUILD)/jailctl_out.o $(BUILD)/jailctl_check.o $(BUILD)/jailctl_pty.o \
+             $(BUILD)/jailctl_risks.o
 MANPAGES  := docs/pam_jail.8 docs/pam_jail.conf.5 docs/jailctl.8
 
 all: $(MODULE) $(INIT_BIN) $(DRIVER) $(UNIT_BIN) $(JAILCTL)
@@ -55,10 +57,14 @@ $(MODULE): $(BUILD)/pam_jail.o $(BUILD)/libjailcore.a pam_jail.map
 	    -Wl,--version-script=pam_jail.map $(ALL_LDFLAGS) -lpam $(LIBS)
 
 # pid 1 of every jail: static, libc only, so it can be exec'd from an fd
-# after the pivot whatever the jail tree holds.
+# after the pivot whatever the jail tree holds.  It parses what jailed
+# users send to /dev/log: the module's hardening, as a static PIE
+# (tests/e2e/52-edges.sh reads the flags back with readelf).
+INIT_HARDEN := $(filter-out -fPIC,$(HARDEN)) -fPIE
 $(INIT_BIN): jail-init.c jailcore/proto.c jailcore/proto.h
 	@mkdir -p $(dir $@)
-	$(CC) -std=gnu11 $(OPT) $(WARN) -D_GNU_SOURCE $(CFLAGS) -static -o $@ jail-init.c jailcore/proto.c
+	$(CC) -std=gnu11 $(OPT) $(WARN) $(INIT_HARDEN) -D_GNU_SOURCE $(CFLAGS) \
+	    -static-pie -Wl,-z,relro,-z,now -o $@ jail-init.c jailcore/proto.c
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libjailcore.a $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* jail-init - pid 1 of every pam_jail jail.
  *
  *   jail-init JAILNAME [persist]       (fds set up by jailcore/ns.c, see
@@ -17,7 +18,10 @@
  *    the jail's pid namespace;
  *  - relay the jail's /dev/log to the host's syslog, every line attributed
  *    to the jail, like jailkit's jk_socketd;
- *  - exit on SIGTERM or STOP (an administrator ending the jail).
+ *  - exit on SIGTERM or STOP (an administrator ending the jail); never on
+ *    a terminal's signals: it is a session leader without a controlling
+ *    tty (jailcore/ns.c), and SIGHUP/SIGINT are left to the kernel, which
+ *    drops them for a pid namespace's init.
  * No libraries beyond libc, no files opened, nothing printed.
  */
 #include <errno.h>
@@ -30,6 +34,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -38,10 +43,24 @@
 #include "jailcore/proto.h"
 
 /* Lines from inside the jail: a burst of LOG_BURST, then LOG_RATE a
- * second; a user must not be able to flood the host's logs. */
+ * second, per sending uid; a user must not be able to flood the host's
+ * logs, nor drown a co-tenant's lines in a team jail.  Past LOG_UIDS uids
+ * (a jailed root switching uids) the rest share one bucket. */
 #define LOG_BURST 200
 #define LOG_RATE 20
 #define LOG_MAX 1024
+#define LOG_UIDS 32
+
+/* Older libc headers (Linux 6.5+, 6.9+ for pidfs inodes) */
+#ifndef SO_PASSPIDFD
+#define SO_PASSPIDFD 76
+#endif
+#ifndef SCM_PIDFD
+#define SCM_PIDFD 0x04
+#endif
+#ifndef PID_FS_MAGIC
+#define PID_FS_MAGIC 0x50494446
+#endif
 
 struct session {
 	int conn;		/* connection, -1 = free slot */
@@ -59,7 +78,11 @@ static int persist;
 static int ctl_fd = -1;	/* control socket; absent for share = session */
 static struct session sessions[JC_MAX_SESSIONS];
 static unsigned n_sessions;
-static struct bucket bucket = { .tokens = LOG_BURST };
+static struct uid_bucket {
+	uid_t uid;
+	int used;
+	struct bucket b;
+} buckets[LOG_UIDS + 1];	/* the last one: every uid past LOG_UIDS */
 
 static void reap_all(void)
 {
@@ -185,32 +208,92 @@ static void relay_jailed(char *msg, const struct ucred *cr, struct bucket *b)
 		send_line(out, (size_t)n < sizeof(out) ? (size_t)n : sizeof(out) - 1);
 }
 
-static void relay(struct bucket *b)
+static struct bucket *bucket_of(uid_t uid)
+{
+	struct uid_bucket *u;
+
+	for (u = buckets; u < buckets + LOG_UIDS; u++)
+		if (!u->used || u->uid == uid)
+			break;
+	if (!u->used) {
+		u->used = 1;
+		u->uid = uid;
+		u->b.tokens = LOG_BURST;
+		clock_gettime(CLOCK_MONOTONIC, &u->b.last);
+	}
+	return &u->b;
+}
+
+/* Whether PIDFD (the sender's, from SCM_PIDFD) is the caller of one of the
+ * jail's sessions: pidfs gives every process one inode (Linux 6.9+).  A
+ * sender outside the jail's pid namespace (pid 0) is not necessarily a
+ * caller: a jailed root in a sibling jail (share = session, one tree)
+ * can be handed this jail's /dev/log. */
+static int is_caller(int pidfd)
+{
+	struct statfs fs;
+	struct stat a, b;
+
+	if (pidfd < 0 || fstatfs(pidfd, &fs) < 0 || fs.f_type != PID_FS_MAGIC ||
+	    fstat(pidfd, &a) < 0)
+		return 0;
+	for (unsigned i = 0; i < JC_MAX_SESSIONS; i++)
+		if (sessions[i].conn >= 0 && fstat(sessions[i].pidfd, &b) == 0 &&
+		    a.st_ino == b.st_ino && a.st_dev == b.st_dev)
+			return 1;
+	return 0;
+}
+
+/* One line from /dev/log; 0 when none was queued. */
+static int relay(void)
 {
 	char buf[LOG_MAX + 1];
-	char cbuf[CMSG_SPACE(sizeof(struct ucred))];
+	char cbuf[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(sizeof(int))];
 	struct iovec iov = { .iov_base = buf, .iov_len = LOG_MAX };
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
 			     .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
 	struct cmsghdr *cm;
 	struct ucred cr = { .pid = -1, .uid = (uid_t)-1 };
-	ssize_t n = recvmsg(JC_INIT_LOG_IN, &mh, MSG_DONTWAIT);
+	int pidfd = -1;
+	ssize_t n = recvmsg(JC_INIT_LOG_IN, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
 
-	if (n <= 0)
-		return;
+	if (n < 0)
+		return 0;
 	buf[n] = '\0';
 	for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
 		if (cm->cmsg_level == SOL_SOCKET &&
 		    cm->cmsg_type == SCM_CREDENTIALS)
 			memcpy(&cr, CMSG_DATA(cm), sizeof(cr));
-	/* pid 0: the sender is outside this pid namespace -- a session's
-	 * privileged caller (sshd's monitor, login, su), which lives in the
-	 * jail's mount namespace but not its pid namespace.  No process of
-	 * the jail can send with pid 0, and only root can claim uid 0. */
-	if (cr.pid == 0 && cr.uid == 0)
+		else if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_PIDFD)
+			memcpy(&pidfd, CMSG_DATA(cm), sizeof(pidfd));
+	if (n == 0) {		/* an empty datagram: nothing to relay */
+		if (pidfd >= 0)
+			close(pidfd);
+		return 1;
+	}
+	/* pid 0: the sender is outside this pid namespace.  Verbatim only for
+	 * a session's own privileged caller (sshd's monitor, login, su),
+	 * which lives in the jail's mount namespace but not its pid
+	 * namespace, as the kernel's pidfd of the sender proves; anyone else
+	 * is tagged and rate-limited like the jail's own processes.  Without
+	 * SCM_PIDFD (kernels before 6.9) every line is tagged. */
+	if (cr.pid == 0 && cr.uid == 0 && is_caller(pidfd))
 		send_line(buf, (size_t)n);
 	else
-		relay_jailed(buf, &cr, b);
+		relay_jailed(buf, &cr, bucket_of(cr.uid));
+	if (pidfd >= 0)
+		close(pidfd);
+	return 1;
+}
+
+/* Every line queued now, before any session's end is handled: a caller's
+ * last lines (pam_unix's "session closed") are sent before its LEAVE and
+ * must be judged while it is still a session's caller.  Bounded: a socket
+ * buffer holds a few hundred datagrams, a flood cannot keep init here. */
+static void relay_queued(void)
+{
+	for (int i = 0; i < 1024 && relay(); i++)
+		;
 }
 
 /* ---- sessions ---------------------------------------------------------- */
@@ -245,8 +328,8 @@ static void drain_log(void)
 	struct pollfd p = { .fd = JC_INIT_LOG_IN, .events = POLLIN };
 	struct pollfd out = { .fd = JC_INIT_LOG_OUT, .events = POLLOUT };
 
-	while (poll(&p, 1, 0) > 0 && (p.revents & POLLIN))
-		relay(&bucket);
+	while (poll(&p, 1, 0) > 0 && (p.revents & POLLIN) && relay())
+		;
 	/* a stalled syslog gets a little time before the jail is gone */
 	for (int waited = 0; q_count && waited < 4000; waited += 100)
 		if (poll(&out, 1, 100) > 0)
@@ -255,6 +338,7 @@ static void drain_log(void)
 
 static void end_session(unsigned i, enum jc_msg_type why)
 {
+	relay_queued();		/* its caller's last lines, while it is one */
 	n_sessions--;
 	if (!n_sessions && !persist) {
 		/* no new session may join a jail that is ending: a connect
@@ -356,7 +440,7 @@ static int handle_signals(int sfd)
 		if (si.ssi_signo == SIGCHLD)
 			reap_all();
 		else
-			return 1;	/* SIGTERM, SIGINT, SIGHUP */
+			return 1;	/* SIGTERM */
 	}
 	return 0;
 }
@@ -389,11 +473,16 @@ static int setup(int argc, char **argv)
 	/* the first session: built with the jail */
 	if (add_session(JC_INIT_SESSION, JC_INIT_WATCH) < 0)
 		return -1;
+	/* Only SIGTERM (an administrator) ends the jail.  SIGHUP and SIGINT
+	 * are a terminal's signals (a hangup, ^C), and a jail is not any
+	 * terminal's: left unblocked at their default action, the kernel
+	 * drops them, as it does every default-action signal sent to a pid
+	 * namespace's init (SIGNAL_UNKILLABLE) -- a blocked signal would
+	 * be queued for us instead.  The builder reset every disposition
+	 * and the mask before the fork that made us. */
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
 	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 }
@@ -406,7 +495,9 @@ int main(int argc, char **argv)
 
 	if (sfd < 0)
 		return 1;
-	clock_gettime(CLOCK_MONOTONIC, &bucket.last);
+	/* the sender's pidfd with each line (Linux 6.5+; see is_caller) */
+	(void)setsockopt(JC_INIT_LOG_IN, SOL_SOCKET, SO_PASSPIDFD, &(int){ 1 },
+			 sizeof(int));
 	for (;;) {
 		unsigned n = 4, count = 0;
 
@@ -430,7 +521,7 @@ int main(int argc, char **argv)
 			return 0;
 		}
 		if (pfd[1].revents & POLLIN)
-			relay(&bucket);
+			relay_queued();
 		if (pfd[3].revents & POLLOUT)
 			flush_queue();
 		if (check_sessions(pfd + 4, idx, count))

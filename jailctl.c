@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* jailctl.c - the administrator's door to pam_jail (see jailctl(8)).
  *
  *   jailctl [--conf PATH] [--dropin-dir DIR] check [--pamdir DIR]
@@ -182,7 +183,7 @@ static int check_plan(const struct jc_config *cfg, const struct jc_identity *id,
 		else
 			layout_check(&l, p->root_fd, label, f);
 		layout_free(&l);
-		check_session(p, &id->pw, label, f);
+		check_session(p, id, label, f);
 	}
 	jc_plan_free(p);
 	return rc;
@@ -434,6 +435,7 @@ static int cmd_check(const struct opts *o, char **args)
 	} else {
 		check_groups(cfg, &f);
 		check_plans(cfg, &f);
+		check_risks(cfg);
 		c.jails = cfg->n_jails;
 		c.files = cfg->n_files;
 	}

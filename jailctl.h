@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* jailctl.h - what jailctl.c, jailctl_tree.c and jailctl_pam.c share.
  *
  * jailctl is the administrator's door to jailcore (see jailctl(8)): it
@@ -49,6 +50,21 @@ int cmd_list(const struct opts *o, char **args);
 int cmd_enter(const struct opts *o, char **args);
 int cmd_stop(const struct opts *o, char **args);
 
+/* jailctl_pty.c: `jailctl enter`'s own pty (the administrator's terminal
+ * never goes into the jail). */
+#include <sys/types.h>
+#include <termios.h>
+struct ctl_pty {
+	int master, slave;		/* -1: no terminal among fds 0-2 */
+	bool tty[3];			/* which of fds 0-2 are terminals */
+	bool have_saved;
+	struct termios saved;		/* fd 0's modes, restored at the end */
+};
+/* 1: a pty opened (some fd 0-2 is a terminal), 0: none needed, -1: error */
+int ctl_pty_open(struct ctl_pty *t);
+int ctl_pty_child(const struct ctl_pty *t);
+int ctl_pty_proxy(struct ctl_pty *t, pid_t pid);
+
 /* ---- jailctl_out.c: what check found, as text or JSON --------------- */
 
 /* Every finding is one line on stdout (one item with --json). */
@@ -69,6 +85,8 @@ void finding(struct findings *f, const char *fmt, ...)
  * XDG_RUNTIME_DIR...). */
 void warning(struct findings *f, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* jailctl_risks.c: combinations allowed but risky, as notes. */
+void check_risks(const struct jc_config *cfg);
 /* A remark that is not a problem ("note: ..."), on stdout. */
 void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "jailctl: ..." on stderr. */
@@ -86,7 +104,7 @@ int check_status(const struct findings *f);
 /* Every per-login check beyond the mount points: the user's shell as the
  * jail resolves it, the login records, XDG_RUNTIME_DIR.  LABEL prefixes
  * each finding. */
-void check_session(const struct jc_plan *p, const struct passwd *pw,
+void check_session(const struct jc_plan *p, const struct jc_identity *id,
 		   const char *label, struct findings *f);
 
 /* check: every [group:] rule's group resolved as a login resolves it;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* jailctl_check.c - what breaks a session after its jail is built (see
  * jailctl.h, check_session).  The module admits the tree and mounts; then
  * the caller execs the user's shell inside the jail.  A shell the jail
@@ -15,7 +16,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,7 +93,9 @@ static int resolve(const struct jc_plan *p, const char *path,
 			c = todo;
 			continue;
 		}
-		snprintf(r->jail, sizeof(r->jail), "%s/%s", cur, name);
+		if ((size_t)snprintf(r->jail, sizeof(r->jail), "%s/%s", cur,
+				     name) >= sizeof(r->jail))
+			return ENAMETOOLONG;
 		if (host_path(p, r->jail, r->host, sizeof(r->host)) < 0 ||
 		    lstat(r->host, &r->st) < 0) {
 			snprintf(r->missing, sizeof(r->missing), "%s", r->jail);
@@ -126,19 +129,14 @@ static int resolve(const struct jc_plan *p, const char *path,
 	return 0;
 }
 
-/* May PW execute a file of ST (the kernel's permission check as the user,
- * who holds no capability in the jail)? */
-static bool user_may_exec(const struct passwd *pw, const struct stat *st)
+/* May ID execute a file of ST (the kernel's permission check as the user,
+ * with the groups the login sets, and no capability in the jail)? */
+static bool user_may_exec(const struct jc_identity *id, const struct stat *st)
 {
-	gid_t groups[256];
-	int n = 256;
-
-	if (st->st_uid == pw->pw_uid)
+	if (st->st_uid == id->pw.pw_uid)
 		return st->st_mode & S_IXUSR;
-	if (getgrouplist(pw->pw_name, pw->pw_gid, groups, &n) < 0)
-		n = 0;
-	for (int i = 0; i < n; i++)
-		if (groups[i] == st->st_gid)
+	for (size_t i = 0; i < id->n_groups; i++)
+		if (id->gids[i] == st->st_gid)
 			return st->st_mode & S_IXGRP;
 	return st->st_mode & S_IXOTH;
 }
@@ -181,11 +179,23 @@ static void interpreter(const char *host, char *out, size_t size)
 	close(fd);
 }
 
+/* The reason into BUF (a message: cut when too long). */
+static void why(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void why(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+}
+
 /* Can PATH be executed inside the jail as PW?  NULL, or why not (in BUF),
  * worded as the failed exec will be: "PATH: No such file or directory"
  * also when what is missing is its interpreter (the kernel's ENOENT). */
 static const char *exec_problem(const struct jc_plan *p,
-				const struct passwd *pw, const char *path,
+				const struct jc_identity *id, const char *path,
 				char *buf, size_t size)
 {
 	struct resolved r, ri;
@@ -193,17 +203,17 @@ static const char *exec_problem(const struct jc_plan *p,
 	int e = resolve(p, path, &r);
 
 	if (e == ENOENT) {
-		snprintf(buf, size, "%s: No such file or directory in the jail "
+		why(buf, size, "%s: No such file or directory in the jail "
 			 "(%s is not in %s%s)", path, r.missing, p->root,
 			 strcmp(r.missing, path) ? ", nor bound" : "");
 		return buf;
 	}
 	if (e) {
-		snprintf(buf, size, "%s: %s in the jail", path, strerror(e));
+		why(buf, size, "%s: %s in the jail", path, strerror(e));
 		return buf;
 	}
-	if (!S_ISREG(r.st.st_mode) || !user_may_exec(pw, &r.st)) {
-		snprintf(buf, size, "%s: Permission denied in the jail (%s: %s, "
+	if (!S_ISREG(r.st.st_mode) || !user_may_exec(id, &r.st)) {
+		why(buf, size, "%s: Permission denied in the jail (%s: %s, "
 			 "mode %04o)", path, r.jail, S_ISREG(r.st.st_mode) ?
 			 "not executable by the user" : "not a regular file",
 			 (unsigned)(r.st.st_mode & 07777));
@@ -214,14 +224,14 @@ static const char *exec_problem(const struct jc_plan *p,
 		return NULL;
 	e = resolve(p, interp, &ri);
 	if (e == ENOENT)
-		snprintf(buf, size, "%s: No such file or directory in the jail "
+		why(buf, size, "%s: No such file or directory in the jail "
 			 "(its interpreter %s: %s is not in %s, nor bound)", path,
 			 interp, ri.missing, p->root);
 	else if (e)
-		snprintf(buf, size, "%s: its interpreter %s: %s in the jail",
+		why(buf, size, "%s: its interpreter %s: %s in the jail",
 			 path, interp, strerror(e));
-	else if (!S_ISREG(ri.st.st_mode) || !user_may_exec(pw, &ri.st))
-		snprintf(buf, size, "%s: Permission denied in the jail (its "
+	else if (!S_ISREG(ri.st.st_mode) || !user_may_exec(id, &ri.st))
+		why(buf, size, "%s: Permission denied in the jail (its "
 			 "interpreter %s is not executable by the user)", path,
 			 interp);
 	else
@@ -233,27 +243,29 @@ static const char *exec_problem(const struct jc_plan *p,
 
 /* The caller execs the passwd shell inside the jail (sshd: also for a
  * command, `shell -c CMD`; sftp's internal-sftp needs none). */
-static void check_shell(const struct jc_plan *p, const struct passwd *pw,
+static void check_shell(const struct jc_plan *p, const struct jc_identity *id,
 			const char *label, struct findings *f)
 {
-	char why[PATH_MAX * 3];
+	const struct passwd *pw = &id->pw;
+	char reason[PATH_MAX * 3];
 	const char *shell = pw->pw_shell && *pw->pw_shell ? pw->pw_shell : "/bin/sh";
 
-	if (exec_problem(p, pw, shell, why, sizeof(why)))
+	if (exec_problem(p, id, shell, reason, sizeof(reason)))
 		finding(f, "%s: shell %s: the login ends at once (jailctl create "
-			"%s lays out what the binds need)", label, why, pw->pw_name);
+			"%s lays out what the binds need)", label, reason,
+			pw->pw_name);
 }
 
-typedef void check_item(const struct jc_plan *p, const struct passwd *pw,
+typedef void check_item(const struct jc_plan *p, const struct jc_identity *id,
 			const char *label, struct findings *f);
 
 static check_item *const items[] = {
 	check_shell,
 };
 
-void check_session(const struct jc_plan *p, const struct passwd *pw,
+void check_session(const struct jc_plan *p, const struct jc_identity *id,
 		   const char *label, struct findings *f)
 {
 	for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++)
-		items[i](p, pw, label, f);
+		items[i](p, id, label, f);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* jailctl_ids.c - jailctl and the host's accounts: every command resolves
  * a user through jailcore's one resolver (identity.h), as the module
  * does, and `check` says which [group:] rules depend on a directory that

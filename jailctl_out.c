@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* jailctl_out.c - what jailctl says: check's findings (errors, warnings,
  * notes) as text or as one JSON document (`check --json`), and the one
  * JSON string escaper every --json output uses. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* jailctl_pam.c - lint the PAM stacks that load pam_jail.so
  * (`jailctl check`); see jailctl.h and pam_jail(8).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* jailctl_run.c - the running jails: list (like jls), enter (like jexec),
  * stop.  They read the registry the module keeps in /run/pam_jail
  * (jailcore/registry.h) and talk to each jail's pid 1 (jailcore/proto.h). */
@@ -201,7 +202,9 @@ static int enter_user(const char *name, const struct jc_reg_entry *e,
 
 /* jailctl enter: a session of the running jail like a login's (it counts
  * as one while it runs), with the same restrictions: the plan comes from
- * the config for that user, and must be the setup the jail runs. */
+ * the config for that user, and must be the setup the jail runs.  The
+ * command gets a session of its own, and a pty of its own where jailctl
+ * was given a terminal (jailctl_pty.c). */
 int cmd_enter(const struct opts *o, char **args)
 {
 	struct jc_jail_handle h;
@@ -210,6 +213,7 @@ int cmd_enter(const struct opts *o, char **args)
 	struct jc_plan *p = NULL;
 	struct jc_err err = { 0 };
 	struct jc_identity id;
+	struct ctl_pty t;
 	int status = 0, rc;
 	pid_t pid;
 
@@ -229,13 +233,27 @@ int cmd_enter(const struct opts *o, char **args)
 		return JCTL_FAIL;
 	}
 	jc_plan_free(p);
+	if (ctl_pty_open(&t) < 0) {
+		complain("enter %s: a pty for the command: %s", args[0], strerror(errno));
+		jc_identity_free(&id);
+		jc_jail_release(&h, 5000, NULL);
+		return JCTL_FAIL;
+	}
 	fflush(NULL);
 	pid = fork();	/* born in the jail's pid namespace */
-	if (pid == 0)
+	if (pid == 0) {
+		if (ctl_pty_child(&t) < 0) {
+			perror("jailctl enter: the command's terminal");
+			_exit(126);
+		}
 		run_as(&id.pw, args + 1);
+	}
 	jc_identity_free(&id);
-	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	if (pid > 0 && t.master >= 0)
+		status = ctl_pty_proxy(&t, pid);
+	else
+		while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
 	jc_jail_release(&h, 5000, NULL);
 	if (pid < 0)
 		return JCTL_FAIL;

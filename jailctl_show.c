@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* jailctl_show.c - jailctl show USER: the jail USER would get and every
  * effective setting with its source, like `sshd -T -C user=...`. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* jailctl_tree.c - what a jail's tree must hold, checking it and laying it
  * out (`jailctl check` and `jailctl create`); see jailctl.h.
  *
@@ -239,6 +240,12 @@ static int add_common(struct layout *l, bool own_etc, const char *hostname,
 	    add_optional(l, "/var/run", "the host's utmp",
 			 host_keeps("/var/run/utmp", "the host's utmp never lists "
 				    "this jail's sessions (who, w)"), err) < 0 ||
+	    add_optional(l, "/var/lib", "the host's wtmpdb and lastlog2 "
+			 "(Debian 13)",
+			 host_keeps("/var/lib/wtmpdb", "the host's wtmpdb and "
+				    "lastlog2 never record this jail's logins, "
+				    "and pam_wtmpdb's close fails (wtmpdb "
+				    "last)"), err) < 0 ||
 	    add_optional(l, "/run/dbus", "the host's system bus, for the "
 			 "caller's pam_systemd", NULL, err) < 0 ||
 	    add_what(l, "/etc/passwd", ENT_FILE, "the generated /etc/passwd",

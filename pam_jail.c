@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pam_jail.c - the PAM door: arguments, user, and PAM return codes.
  * Everything that decides or changes anything lives in jailcore/.
  *

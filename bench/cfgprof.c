@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* cfgprof - the config part of a session, in process: jc_config_load_for
  * (what a login loads: the file, with only USER's own [user:] rule parsed)
  * + jc_plan_for_user + free, RUNS times, for the profile of "config size"

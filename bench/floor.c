@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* floor.c - the floor for pam_jail's session cost: the same namespaces,
  * mounts, pivot_root and privilege drop as a pam_jail session, done by
  * the plainest code there is - no PAM, no config, no admission checks, no

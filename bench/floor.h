@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* floor.h - the minimal jail composition (see floor.c). */
 #ifndef BENCH_FLOOR_H
 #define BENCH_FLOOR_H

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # bench/inside.sh - the measurements of `make bench`.  Runs ONLY inside
 # tests/rig/isolate.sh (bench/run.sh starts it there): it makes users, PAM
 # stacks, jail trees, configs and an sshd, all of which vanish with the rig.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # bench/install-deps.sh - what `make bench` needs: tests/deps.txt (build,
 # rig, sshd) and bench/deps.txt (bubblewrap, valgrind, perf), both through
 # tests/install-deps.sh, the means .ci/run uses (no daemon is started while

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pambench - time variants side by side, each sample in a fresh forked
  * child, the variants interleaved so that the machine's noise falls on all
  * of them alike.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* phasetrace.so - where the time of a PAM session goes, without touching
  * the module: an LD_PRELOAD library for bench/pambench that times the
  * calls pam_jail makes into libc, libpam, libiniparser, libseccomp and

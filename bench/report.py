@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
 """bench/report.py RESULTS_DIR DOC - docs/BENCHMARKS.md from bench/inside.sh's
 raw results (see bench/run.sh).  Standard library only.
 
@@ -512,7 +513,7 @@ if sdr.ok and sdr.has("sd-plain") and sdr.has("sd-jail"):
     w("`ssh bn@127.0.0.1 true` from inside a booted systemd host (%s; "
       "tests/rig/sd-boot.sh: journald, dbus, logind, sshd as a unit, Debian's "
       "stacks with pam_systemd).  sd-plain: Debian's sshd stack; sd-jail: "
-      "conf/pam.d/sshd (pam_jail last), a shared jail built at each login, "
+      "conf/pam.d/debian12/sshd (pam_jail last), a shared jail built at each login, "
       "whose jail-init gets a transient scope (StartTransientUnit); sd-limits: "
       "the same for a jail with pids_max, memory_max and cpu_max, set on the "
       "session scope (SetUnitProperties).  The stack is switched (untimed) "

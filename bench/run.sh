@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # bench/run.sh - `make bench`: measure in the rig, write docs/BENCHMARKS.md.
 #
 # Everything that makes users, PAM stacks, jails or an sshd runs in

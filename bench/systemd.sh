@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # bench/systemd.sh - `make bench`, part 7: ssh logins on a booted systemd
 # host (tests/rig/sd-boot.sh: journald, dbus, logind, sshd as a unit,
 # Debian's stacks with pam_systemd), with and without pam_jail.  There a
@@ -30,7 +31,7 @@ printf 'LANG=C.UTF-8\n' >"$SD_ROOT/etc/default/locale"
 	sd_install_pam_jail "$MODULE" "$INIT" "${JAILCTL:-$(dirname "$MODULE")/jailctl}" &&
 	sd_jail_tree bn && sd_jail_tree bl; } || die "preparing the host"
 cp "$SD_ROOT/etc/pam.d/sshd" "$RIG_DIR/sshd.plain"
-sd_pam_examples sshd || die "conf/pam.d/sshd"
+sd_pam_examples sshd || die "conf/pam.d/debian12/sshd"
 cp "$SD_ROOT/etc/pam.d/sshd" "$RIG_DIR/sshd.jail"
 printf '%s\n' '[global]' 'default = none' '' '[jail:web]' \
 	'root = /srv/jails/%u' 'bind_ro = /usr /bin /lib /lib64 /sbin' \

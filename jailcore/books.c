@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* books.c - the host's login records inside a jail, for the caller only.
  *
  * After open_session the privileged caller lives in the jail's mount view:
@@ -12,6 +13,23 @@
  * user cannot even look up a name there, so `who` and `last` inside show
  * nothing of other users.  A jail with its own /etc (allow_root) keeps its
  * own books: its root would get through the 0700 directory.
+ *
+ * Debian 13 keeps them in SQLite databases instead: wtmpdb (opened as
+ * /var/lib/wtmpdb/wtmp.db, a symlink to ../../log/wtmp.db on Debian;
+ * written by pam_wtmpdb at open and close and by sshd-session for ptys)
+ * and lastlog2 (/var/lib/lastlog/lastlog2.db).  A jailed session's close
+ * runs pam_wtmpdb in the jail's view; without the database there it logs
+ * "update_logout: Updated wrong number of rows" and the login stays
+ * "still logged in".  SQLite puts its rollback journal (or -wal and -shm)
+ * beside the database file, and the next opener on the host must find a
+ * hot one: so the host's var/lib directories are bound whole into a 0700
+ * tmpfs over the jail's var/lib (trees with var/lib; that tmpfs hides the
+ * tree's own var/lib from the session, as the one on var/log does), their
+ * journals land on the host.  Debian's wtmp.db itself is bound like wtmp,
+ * as a file: its journal lives in the jail's var/log tmpfs while a write
+ * runs (the locks are the host file's own, so writers still take turns);
+ * only a caller killed in the middle of a write would leave a journal the
+ * host does not see.
  *
  * The same way, and for the same caller only: the host's system bus
  * socket at the jail's /run/dbus (trees with run/dbus).  pam_systemd's
@@ -36,13 +54,17 @@
 struct book {
 	const char *dir;	/* in the jail */
 	const char *name;
-	const char *host;	/* the host's file */
+	const char *host;	/* the host's file or directory */
 };
 
+/* Entries with the same dir are adjacent: one tmpfs each. */
 static const struct book books[JC_N_BOOKS] = {
 	{ "/var/log", "wtmp", "/var/log/wtmp" },
 	{ "/var/log", "lastlog", "/var/log/lastlog" },
+	{ "/var/log", "wtmp.db", "/var/log/wtmp.db" },
 	{ "/var/run", "utmp", "/var/run/utmp" },
+	{ "/var/lib", "wtmpdb", "/var/lib/wtmpdb" },
+	{ "/var/lib", "lastlog", "/var/lib/lastlog" },
 	{ "/run/dbus", "system_bus_socket", "/run/dbus/system_bus_socket" },
 };
 

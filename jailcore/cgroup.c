@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* cgroup.c - see cgroup.h */
 #include "cgroup.h"
 

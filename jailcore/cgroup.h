@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* cgroup.h - the jail's cgroup: where its processes are counted and
  * limited (pids_max, memory_max, cpu_max), and the root of its cgroup
  * namespace.

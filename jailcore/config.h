@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* config.h - pam_jail.conf: INI file -> validated model, and user matching.
  *
  * The one door of the config wing: config_load.c implements the loading

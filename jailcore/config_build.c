@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* config_build.c - stage 4 of loading (config_load.c): the model.  Each
  * section the scanner kept is built from iniparser's values, each value
  * validated by config_values.c or config_limits.c, then the jail

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* config_cache.c - the section index of a validated config, so that a
  * login of one user among 10,000 need not scan 10,000 rules.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* config_limits.c - the keys of a [jail:NAME] section about sharing,
  * networks and resource limits; see config_priv.h and pam_jail.conf(5). */
 #include <ctype.h>
@@ -200,6 +201,14 @@ int jc_cfg_limits_check(const struct jc_cfg_ctx *c, struct jc_jail *j)
 		return jc_fail(c->err, 0, "%s:%d: netns and network = host "
 			       "(line %d) exclude each other", c->path,
 			       j->key_line[JC_K_NETNS], j->key_line[JC_K_NETWORK]);
+	/* uid 0 in the host's network namespace reaches the host's abstract
+	 * unix sockets, and daemons that trust SO_PEERCRED uid 0 obey it
+	 * (containerd-shim, CVE-2020-15257). */
+	if (j->allow_root && j->network == JC_NET_HOST)
+		return jc_fail(c->err, 0, "%s:%d: network = host is not allowed "
+			       "with allow_root = yes (a jailed root would talk "
+			       "to the host's abstract sockets as uid 0)", c->path,
+			       j->key_line[JC_K_NETWORK]);
 	if (j->allow_root && j->key_line[JC_K_DEVPTS] && !j->private_devpts)
 		return jc_fail(c->err, 0, "%s:%d: devpts = host is not allowed "
 			       "with allow_root = yes", c->path,

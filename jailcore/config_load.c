@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* config_load.c - the config wing's one door (config.h): loading
  * pam_jail.conf and its drop-ins is a pipeline of stages, each a file,
  * each over all the files of the load before the next one starts:

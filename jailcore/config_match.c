@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* config_match.c - which jail a user gets, and %-token expansion.
  * See config.h. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* config_parse.c - stage 3 of loading (config_load.c): iniparser parses
  * the values of the sections the scanner (config_scan.c) accepted.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* config_priv.h - internals shared by the stages of loading a config
  * (config_load.c lists them) and config_match.c.  Nothing outside
  * config*.c uses it, except the unit tests that reach into a stage.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* config_read.c - stage 1 of loading (config_load.c): reading
  * pam_jail.conf and the drop-ins of dirname(conf)/pam_jail.d, each file
  * opened without following a FIFO, fstat'ed and admitted like the main one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* config_scan.c - the raw-text scanner; see config_priv.h */
 #include "config_priv.h"
 

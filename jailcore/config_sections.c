@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* config_sections.c - stage 2 of loading (config_load.c), over all the
  * files of one load once config_scan.c has scanned each: a section defined
  * again in a later file, and a login's view that keeps only its own

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* config_values.c - validating the values of [jail:NAME] keys.
  *
  * Paths stay templates here (plan.c expands them per user), so the checks

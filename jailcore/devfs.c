@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* devfs.c - the jail's /dev (a read-only tmpfs with a few host nodes,
  * ptmx and pts, shm, /dev/log) and its identity files; see mount_priv.h */
 #include "mount_priv.h"
@@ -26,9 +27,14 @@ int jm_dev_prepare(const struct jc_plan *p, struct jc_clones *c,
 	const unsigned long long devattr = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC;
 	char path[64];
 
+	/* Read-only: the node's inode is the host's, and a jailed root (uid 0,
+	 * its owner) could chmod/chown/utime it -- `chmod 000 /dev/urandom`
+	 * for the whole machine.  Reads and writes of a device are not
+	 * writes to its mount, so the nodes keep working. */
 	for (int i = 0; i < JC_N_DEV_NODES; i++) {
 		snprintf(path, sizeof(path), "/dev/%s", nodes[i]);
-		if (jm_clone_tree(AT_FDCWD, path, devattr, path, &c->dev[i], err) < 0)
+		if (jm_clone_tree(AT_FDCWD, path, devattr | MOUNT_ATTR_RDONLY,
+				  path, &c->dev[i], err) < 0)
 			return -1;
 	}
 	/* The caller's devpts: sshd's and login's ptys live there, and the

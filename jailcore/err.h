@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* err.h - the error value every fallible jailcore call fills in.
  *
  * Library code never prints and never exits (it runs inside sshd's privileged

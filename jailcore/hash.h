@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* hash.h - FNV-1a, 64 bit: names and fingerprints derived from text (a
  * jail's registry id, the config index's file name, a plan's fingerprint,
  * the config's name index).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* identity.h - who is this user, and which jail: the ONE resolution of an
  * account through NSS, used by the module and by every jailctl command
  * (show, check, create, enter, user-manager), so they cannot disagree.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* idfiles.c - see idfiles.h */
 #include "idfiles.h"
 

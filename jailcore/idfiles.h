@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* idfiles.h - a running jail's generated /etc/passwd and /etc/group
  * follow the host's accounts.
  *

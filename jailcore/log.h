@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* log.h - a syslog channel that survives entering the jail.
  *
  * After open_session the caller lives in the jail's mount namespace, where

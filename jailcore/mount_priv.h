@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* mount_priv.h - internal to the mount code (mounts.c, devfs.c, procfs.c,
  * books.c, mount_util.c).  Every target is resolved inside the jail with
  * jc_path_open_in (no symlinks); every mount is attached with move_mount

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* mount_util.c - small mount helpers shared by mounts.c, devfs.c,
  * procfs.c and books.c; see mount_priv.h */
 #include "mount_priv.h"
@@ -114,13 +115,23 @@ int jm_make_file(int dir, const char *name, mode_t mode,
 	return 0;
 }
 
+/* NAME in DEV (a tmpfs of ours) becomes the mount point of TREE: an empty
+ * file, or a directory when TREE is one (books.c binds the host's wtmpdb
+ * directory). */
 int jm_bind_into(int dev, const char *name, int tree,
 			 struct jc_err *err)
 {
+	struct stat st;
 	int rc = 0, target;
 
-	if (jm_make_file(dev, name, 0666, err) < 0)
+	if (fstat(tree, &st) < 0)
+		return jc_fail(err, errno, "stat the tree for %s", name);
+	if (S_ISDIR(st.st_mode)) {
+		if (mkdirat(dev, name, 0700) < 0)
+			return jc_fail(err, errno, "create mount point %s", name);
+	} else if (jm_make_file(dev, name, 0666, err) < 0) {
 		return -1;
+	}
 	target = openat(dev, name, O_PATH | O_CLOEXEC | O_NOFOLLOW);
 	if (target < 0)
 		return jc_fail(err, errno, "open mount point %s", name);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* mounts.c - see mounts.h */
 #include "mounts.h"
 
@@ -122,6 +123,26 @@ static int compose_run_user(const struct jc_plan *p, int root,
 		return -1;
 	jm_close_fd(&m);
 	return 0;
+}
+
+int jc_mounts_runtime_tmpfs(const struct jc_plan *p, int top,
+			    const char *name, struct jc_err *err)
+{
+	int m, target, rc = 0;
+
+	target = openat(top, name, O_PATH | O_CLOEXEC | O_NOFOLLOW | O_DIRECTORY);
+	if (target < 0)
+		return jc_fail(err, errno, "open the jail's /run/user/%s", name);
+	if (jm_new_tmpfs_inodes("0700", p->tmpfs_size, p->tmpfs_inodes,
+				MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, &m, err) < 0) {
+		close(target);
+		return jc_err_wrap(err, "/run/user/%s", name);
+	}
+	if (move_mount(m, "", target, "", ATTACH_FLAGS) < 0)
+		rc = jc_fail(err, errno, "mount the jail's /run/user/%s", name);
+	close(m);
+	close(target);
+	return rc;
 }
 
 int jc_mounts_compose(const struct jc_plan *p, struct jc_clones *c,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* mounts.h - compose the jail's filesystem from a plan.
  *
  * Three phases, because of where the kernel lets each step happen:
@@ -21,7 +22,7 @@
 /* Host device nodes bound into the jail's /dev. */
 #define JC_DEV_NODES { "null", "zero", "full", "random", "urandom", "tty" }
 #define JC_N_DEV_NODES 6
-#define JC_N_BOOKS 4
+#define JC_N_BOOKS 7
 
 struct jc_clones {
 	int root;
@@ -30,7 +31,7 @@ struct jc_clones {
 	int dev[JC_N_DEV_NODES];
 	int pts;
 	int tty;			/* plan->tty, or -1 */
-	int books[JC_N_BOOKS];		/* the host's wtmp lastlog utmp, bus (books.c) */
+	int books[JC_N_BOOKS];		/* the host's login records, bus (books.c) */
 };
 
 int jc_mounts_prepare(const struct jc_plan *plan, struct jc_clones *c,
@@ -46,5 +47,12 @@ int jc_mounts_compose(const struct jc_plan *plan, struct jc_clones *c,
 /* Mount /proc and pivot_root into NEWROOT (ROOT_NAME, the host path, is
  * for messages); detach the old root. */
 int jc_mounts_finish(int newroot, const char *root_name, struct jc_err *err);
+
+/* A tmpfs of the plan's size for one user's /run/user/UID, NAME in the
+ * jail's /run/user (TOP, a directory only root writes): in a team jail each
+ * tenant fills only its own, never the shared /run/user that the next
+ * tenant's login needs.  In the caller, inside the jail's mount namespace. */
+int jc_mounts_runtime_tmpfs(const struct jc_plan *plan, int top,
+			    const char *name, struct jc_err *err);
 
 #endif

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* ns.c - see ns.h */
 #include "ns.h"
 
@@ -209,6 +210,16 @@ static void init_main(const struct jc_plan *p, int newroot,
 	int report = f->fd[INIT_REPORT];
 
 	memcpy(jail, p->jail, sizeof(jail));
+	/* A session and process group of its own, without a controlling
+	 * terminal.  Else init stays in its caller's: util-linux login (the
+	 * Debian 13 /bin/login, and what agetty runs) is a session leader
+	 * that gives up its tty with TIOCNOTTY before it forks, and the
+	 * kernel then sends SIGHUP and SIGCONT to the tty's foreground
+	 * process group -- which held init, and with it the jail. */
+	if (setsid() < 0) {
+		jc_fail(&err, errno, "setsid");
+		goto fail;
+	}
 	if (jc_mounts_finish(newroot, p->root, &err) < 0 ||
 	    place_init_fds(f, &err) < 0)
 		goto fail;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* ns.h - build a jail (namespaces + filesystem + pid 1) and put the PAM
  * caller into it.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* paths.h - race-free, fd-based path resolution and admission checks.
  *
  * Privileged code never hands a user-influenced path to a syscall that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* plan.c - see plan.h */
 #include "plan.h"
 
@@ -72,24 +73,45 @@ static int admit_binds(struct jc_plan *p, struct jc_err *err)
 /* A jailed root owns uid 0 files in its tree: a setuid-root binary it
  * plants there is root for any host user who can reach it.  As FreeBSD's
  * jail(8) says, a directory above such a jail's root must be closed to
- * everyone but root (mode 0700); the root itself cannot be, or the jail's
- * own users could not use "/". */
-static int closed_above(const char *root, struct jc_err *err)
+ * everyone but root (root-owned, mode 0700); the root itself cannot be, or
+ * the jail's own users could not use "/".  A bind_rw source is the same
+ * kind of place (the jailed root writes there, host users see it): it, or
+ * a directory above it, must be closed the same way.  FROM_SELF: whether
+ * PATH itself counts. */
+static bool closed_at_or_above(const char *path, bool from_self)
 {
-	char path[PATH_MAX];
+	char dir[PATH_MAX];
 	struct stat st;
 	char *slash;
 
-	snprintf(path, sizeof(path), "%s", root);
-	while ((slash = strrchr(path, '/')) && slash != path) {
+	snprintf(dir, sizeof(dir), "%s", path);
+	if (from_self && stat(dir, &st) == 0 && st.st_uid == 0 &&
+	    S_ISDIR(st.st_mode) && !(st.st_mode & (S_IXGRP | S_IXOTH)))
+		return true;
+	while ((slash = strrchr(dir, '/')) && slash != dir) {
 		*slash = '\0';
-		if (stat(path, &st) == 0 && !(st.st_mode & (S_IXGRP | S_IXOTH)))
-			return 0;
+		if (stat(dir, &st) == 0 && st.st_uid == 0 &&
+		    !(st.st_mode & (S_IXGRP | S_IXOTH)))
+			return true;
 	}
-	return jc_fail(err, 0, "allow_root: no directory above %s is closed to "
-		       "other users; make one of them mode 0700 (a jailed root "
-		       "could otherwise plant setuid-root programs for host users)",
-		       root);
+	return false;
+}
+
+static int closed_above(const struct jc_plan *p, struct jc_err *err)
+{
+	if (!closed_at_or_above(p->root, false))
+		return jc_fail(err, 0, "allow_root: no directory above %s is "
+			       "closed to other users; make one of them mode 0700 "
+			       "(a jailed root could otherwise plant setuid-root "
+			       "programs for host users)", p->root);
+	for (size_t i = 0; i < p->n_binds; i++)
+		if (!p->binds[i].ro && !closed_at_or_above(p->binds[i].src, true))
+			return jc_fail(err, 0, "allow_root: bind_rw %s: neither it "
+				       "nor a directory above it is root-owned and "
+				       "closed to other users (mode 0700); a jailed "
+				       "root could plant setuid-root programs there "
+				       "for host users", p->binds[i].src);
+	return 0;
 }
 
 static int plan_paths(struct jc_plan *p, const struct jc_jail *j,
@@ -111,7 +133,7 @@ static int plan_paths(struct jc_plan *p, const struct jc_jail *j,
 	if (jc_path_open_host(p->root, JC_ADMIT_ROOT_OWNED | JC_ADMIT_DIR,
 			      &p->root_fd, err) < 0)
 		return jc_err_wrap(err, "jail root");
-	if (j->allow_root && closed_above(p->root, err) < 0)
+	if (j->allow_root && closed_above(p, err) < 0)
 		return -1;
 	return admit_binds(p, err);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* plan.h - one user's concrete jail: config + passwd entry -> expanded,
  * admitted paths and generated identity files.  Nothing is mounted or
  * changed here; every check that can refuse a login happens here, before

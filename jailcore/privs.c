@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* privs.c - see privs.h */
 #include "privs.h"
 

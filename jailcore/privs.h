@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* privs.h - capabilities, securebits and no_new_privs (through libcap). */
 #ifndef JAILCORE_PRIVS_H
 #define JAILCORE_PRIVS_H

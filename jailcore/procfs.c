@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* procfs.c - the jail's /proc: mounted by the jail's pid 1 (a proc
  * mount shows the pid namespace of whoever mounts it), then masked; see
  * mount_priv.h */
@@ -39,6 +40,12 @@ static const char *const proc_masked[] = {
 	"/proc/keys", "/proc/latency_stats", "/proc/sched_debug", "/proc/scsi",
 	"/proc/timer_list", "/proc/timer_stats", "/proc/kallsyms",
 	"/proc/sysrq-trigger",
+	/* physical memory layout and page state (side channels, rowhammer
+	 * aiming): mode 0400 root, a DAC check that a jailed root passes */
+	"/proc/kpagecount", "/proc/kpageflags", "/proc/kpagecgroup",
+	"/proc/iomem", "/proc/pagetypeinfo", "/proc/slabinfo",
+	/* every uid of the host with a key, and its quota use */
+	"/proc/key-users",
 };
 
 /* Writable for uid 0 by an owner check with no capability test: a

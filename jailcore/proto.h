@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* proto.h - the messages between a session's caller and jail-init.
  *
  * Every session of a jail holds one SOCK_SEQPACKET connection to the jail's

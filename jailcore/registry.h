@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* registry.h - running shared jails, under /run/pam_jail (root-only).
  *
  *   /run/pam_jail/               0700 root

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* sdbus.c - talking to systemd over the system bus with sd-bus
  * (libsystemd), for the two things a jail on a systemd host needs:
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* seccomp.c - see seccomp.h.
  *
  * libseccomp builds the BPF program.  Two of its rules shape the code:

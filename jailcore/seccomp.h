@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* seccomp.h - the jail's system-call filter (through libseccomp).
  *
  * A denylist, not an allowlist: the jailed session runs whatever the host's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* session.c - a login's way into its jail and out again: join the running
  * jail of its user or build one, enter it, apply the session's limits,
  * drop the caller's privileges; at close, leave (and end the jail when it
@@ -24,6 +25,7 @@
 
 #include "cgroup.h"
 #include "idfiles.h"
+#include "mounts.h"
 #include "privs.h"
 #include "proto.h"
 #include "registry.h"
@@ -206,10 +208,19 @@ static int harden_caller(const struct jc_plan *p, bool joined,
 	return 0;
 }
 
-/* XDG_RUNTIME_DIR inside the jail: /run/user/UID on the jail's own
- * /run/user tmpfs (mounts.c), 0700 and the user's, as pam_systemd makes it
- * on the host.  Nothing when the tree has no run/user.  The caller is in
- * the jail's mount namespace and still root. */
+static bool is_mount_root(int dir, const char *name)
+{
+	struct statx sx;
+
+	return statx(dir, name, AT_SYMLINK_NOFOLLOW, 0, &sx) == 0 &&
+	       (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
+	       (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+}
+
+/* XDG_RUNTIME_DIR inside the jail: /run/user/UID, a tmpfs of the user's
+ * own on the jail's /run/user (mounts.c), 0700 and the user's, as
+ * pam_systemd makes it on the host.  Nothing when the tree has no
+ * run/user.  The caller is in the jail's mount namespace and still root. */
 static int make_runtime_dir(const struct jc_plan *p, struct jc_jail_handle *h,
 			    struct jc_err *err)
 {
@@ -224,6 +235,8 @@ static int make_runtime_dir(const struct jc_plan *p, struct jc_jail_handle *h,
 	snprintf(name, sizeof(name), "%u", (unsigned)p->uid);
 	if (mkdirat(top, name, 0700) < 0 && errno != EEXIST)
 		rc = jc_fail(err, errno, "mkdir the jail's /run/user/%s", name);
+	else if (!is_mount_root(top, name))	/* new, or left by a failed login */
+		rc = jc_mounts_runtime_tmpfs(p, top, name, err);
 	fd = rc ? -1 : openat(top, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 			      O_CLOEXEC);
 	if (rc == 0 && fd < 0)

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # demo.sh - `make demo`: log into a jail over ssh, in a throwaway rig.
 #
 # Installs what tests/deps.txt lists and is missing, then, inside

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # host-unchanged.sh - the rig cannot change the machine, even when killed.
 #
 # Runs on the HOST (run-all.sh calls it outside any rig), as root:

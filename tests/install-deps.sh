@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # install-deps.sh [--missing] - install every package in tests/deps.txt.
 #
 # With --missing, only what dpkg says is not installed (and nothing at all

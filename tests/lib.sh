@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # lib.sh - sourced by the test scripts; a test reads like a user story:
 #
 #	. "$(dirname "$0")/../lib.sh"
@@ -180,6 +181,18 @@ if [ -n "${RIG_TOP:-}" ]; then
 	: "${MODULE:=$RIG_TOP/build/pam_jail.so}" "${INIT:=$RIG_TOP/build/jail-init}"
 	: "${DRIVER:=$RIG_TOP/build/tests/pamdriver}"
 	export MODULE INIT DRIVER
+fi
+
+# The release the rig runs (tests/rig/isolate.sh: 12 is the machine's own,
+# 13 the Debian 13 rootfs), and what differs with it, as data for the
+# tests: the name of the process that holds an ssh session and logs for it
+# (OpenSSH 10 runs sshd-session, 9.2 forks sshd).
+RIG_RELEASE=${RIG_RELEASE:-12}
+# shellcheck disable=SC2034 # for the tests that source this file
+if [ -x /usr/lib/openssh/sshd-session ]; then
+	RIG_SSHD_SESSION=sshd-session
+else
+	RIG_SSHD_SESSION=sshd
 fi
 
 # rig_assert_inside: every helper that writes /etc, /home or /srv calls this.
@@ -432,9 +445,10 @@ rig_pam_stacks() {
 	return 0
 }
 
-# The project's example stacks: Debian 12's sshd, login, su, runuser and
-# cron with `session required pam_jail.so` appended (conf/pam.d, README).
-RIG_PAM_EXAMPLES=${RIG_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}/conf/pam.d
+# The project's example stacks for the rig's release: its sshd, login, su,
+# runuser and cron with `session required pam_jail.so` appended
+# (conf/pam.d/debian12, conf/pam.d/debian13; README).
+RIG_PAM_EXAMPLES=${RIG_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}/conf/pam.d/debian$RIG_RELEASE
 
 # rig_pam_example FILE [MODULE_ARG...]: FILE with "pam_jail.so" on its
 # session line replaced by "$MODULE conf=$RIG_CONF init=$INIT [ARG...]"

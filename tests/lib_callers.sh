@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # lib_callers.sh - sourced by tests/lib.sh (never by a test itself): the
 # real callers a test drives -- sshd and its clients, login on a pty, su,
 # runuser, cron.  The rig_* conventions of lib.sh hold here too.
@@ -135,17 +136,33 @@ rig_sftp() {
 # ---------------------------------------------------- login, su, runuser --
 
 # rig_login USER PASS 'COMMANDS': the real /bin/login (shadow 4.13 on
-# Debian 12: needs root and a tty; no -f, we want the real auth path) on a
-# fresh pty made by expect.  Answers the login: and Password: prompts, waits
-# for a shell prompt, types COMMANDS, reads a marker with their status, exits.
-# Prints the transcript (\r removed).  Status: COMMANDS' status; 101 login
-# refused; 102 timeout or no shell; 103 the session did not end.
+# Debian 12, util-linux 2.41 on 13: needs root and a tty; no -f, we want
+# the real auth path) on a fresh pty made by expect.  Answers the login:
+# and Password: prompts, waits for a shell prompt, types COMMANDS, reads a
+# marker with their status, exits.  Prints the transcript (\r removed).
+# Status: COMMANDS' status; 101 login refused; 102 timeout or no shell;
+# 103 the session did not end.
+#
+# expect's spawn starts login as agetty does: a new session whose
+# controlling terminal is the pty (setsid, open the slave), then exec.
+# util-linux login (Debian 13) first hangs its tty up (vhangup) and opens
+# it again; an expect reading the master in between sees EOF.  That can
+# only happen before the login: prompt, before any authentication, and
+# is tried again (three times at most).
 rig_login() {
-	local out rc=0
+	local out rc tries=3
 	rig__login_exp
-	# TERM=dumb: no bracketed-paste or title escapes in the transcript.
-	out=$(TERM=dumb RIG_L_USER=$1 RIG_L_PASS=$2 RIG_L_CMDS=$3 \
-		RIG_L_TIMEOUT=$RIG_TIMEOUT expect -f "$RIG_DIR/login.exp" </dev/null 2>&1) || rc=$?
+	while :; do
+		rc=0
+		# TERM=dumb: no bracketed-paste or title escapes in the transcript.
+		out=$(TERM=dumb RIG_L_USER=$1 RIG_L_PASS=$2 RIG_L_CMDS=$3 \
+			RIG_L_TIMEOUT=$RIG_TIMEOUT expect -f "$RIG_DIR/login.exp" </dev/null 2>&1) || rc=$?
+		tries=$((tries - 1))
+		if [ "$rc" != 102 ] || [ "$tries" = 0 ] ||
+			[[ $out != *"rig_login: login exited before the prompt"* ]]; then
+			break
+		fi
+	done
 	printf '%s\n' "${out//$'\r'/}" | rig__no_escapes
 	return "$rc"
 }

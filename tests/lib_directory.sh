@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # lib_directory.sh - a real directory inside the rig: OpenLDAP's slapd on
 # the rig's loopback and sssd (id_provider = ldap) in front of it, with all
 # their state on the rig's tmpfs; NSS in the rig's /etc copy asks

@@ -1,8 +1,11 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # lint.sh - the tree's static checks, as TAP lines for tests/run-all.sh:
 #   - shellcheck on every shell file (*.sh, and files whose first line runs
 #     sh or bash); the repository's .shellcheckrc says what is disabled and
 #     why; zero findings, one line per file;
+#   - every source file has its SPDX-License-Identifier line
+#     (tests/tools/spdx.sh --check; without --check it adds the missing);
 #   - with ANALYZE=1 (.ci/run sets it): `make analyze`, scan-build and gcc
 #     -fanalyzer over jailcore, the module, jailctl and jail-init, zero
 #     reports (about 2 minutes on 2 cores).
@@ -49,6 +52,16 @@ lint_shell() {
 	done < <(shell_files)
 }
 
+lint_spdx() {
+	local out
+	if out=$("$HERE/tools/spdx.sh" --check 2>&1); then
+		ok "every source file has an SPDX-License-Identifier line"
+	else
+		not_ok "every source file has an SPDX-License-Identifier line" \
+			"without one (tests/tools/spdx.sh adds it):" "$out"
+	fi
+}
+
 lint_c() {
 	local out
 	if [ "${ANALYZE:-0}" != 1 ]; then
@@ -68,5 +81,6 @@ lint_c() {
 }
 
 lint_shell
+lint_spdx
 lint_c
 done_testing

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pamdriver - open a PAM session the way login(1) does, run a command as
  * the user inside it, close the session.  Used by the PAM-level tests and
  * the benchmarks.

@@ -1,16 +1,22 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # run-all.sh - the whole suite; `make check` runs it with MODULE, INIT and
 # BUILD set (absolute).  Order:
 #   1. unit tests: $BUILD/tests/test_* (on the host, no privileges used),
 #      the config fuzz regression (tests/fuzz/regress.sh) and the static
 #      checks (tests/lint.sh: shellcheck; make analyze with ANALYZE=1)
 #   2. tests/host-unchanged.sh (on the host: the rig cannot change it)
-#   3. each tests/e2e/*.sh, sorted, in its own tests/rig/isolate.sh
-#   4. tests/pkg/run.sh (on the host: it builds the Debian package and
+#   3. each tests/e2e/*.sh that covers Debian 12 (its "# releases:" line;
+#      all without one), sorted, in its own tests/rig/isolate.sh
+#   4. every tests/e2e file whose header says "# releases: ... 13" again,
+#      labelled " (debian 13)", in a rig whose / is the Debian 13 rootfs
+#      of tests/rig/deb13-rootfs.sh (isolate.sh RIG_RELEASE=13), with the
+#      tree built inside it once first
+#   5. tests/pkg/run.sh (on the host: it builds the Debian package and
 #      installs it in clean Debian 12 and 13 rootfs)
-#   5. with BUILD_ASAN set: the unit tests and the asan-capable PAM-level
+#   6. with BUILD_ASAN set: the unit tests and the asan-capable PAM-level
 #      tests (tests/e2e/*-pam*.sh) again, against $BUILD_ASAN
-#   6. the host snapshot taken at the start still matches
+#   7. the host snapshot taken at the start still matches
 # `run-all.sh --selftest [FILE...]` instead proves each e2e file can fail
 # (see selftest below).
 # Every TAP line is shown and counted; the last line is exactly
@@ -131,6 +137,69 @@ sd_rootfs() {
 	fi
 }
 
+# The Debian 13 rootfs, like the systemd one: built or found here.
+# DEB13_ROOTFS: its path; DEB13_ROOTFS_SKIP: why there is none.
+deb13_rootfs() {
+	local out rc=0
+	out=$("$HERE/rig/deb13-rootfs.sh" 2>&1) || rc=$?
+	if [ "$rc" = 0 ]; then
+		DEB13_ROOTFS=${out##*$'\n'}
+	elif [ "$rc" = 3 ]; then
+		DEB13_ROOTFS_SKIP=$out
+	else
+		DEB13_ROOTFS_SKIP="building the rootfs failed: $out"
+		printf 'not ok - tests/rig/deb13-rootfs.sh\n'
+		printf '%s\n' "$out" | sed 's/^/#   /'
+		FAILED=$((FAILED + 1))
+		FAILURES+=("tests/rig/deb13-rootfs.sh")
+	fi
+}
+
+# covers FILE RELEASE: does FILE's "# releases: 12 13 (why...)" header
+# name RELEASE?  A file without one covers 12, the machine's own.
+covers() {
+	local r
+	r=$(sed -n 's/^# releases:[[:space:]]*//p' "$1" 2>/dev/null | head -n 1)
+	r=${r%%(*}
+	case " ${r:-12} " in *" $2 "*) return 0 ;; esac
+	return 1
+}
+
+# of_release RELEASE FILE...: the files that cover RELEASE.
+of_release() {
+	local rel=$1 f
+	shift
+	for f in "$@"; do
+		if covers "$f" "$rel"; then printf '%s\n' "$f"; fi
+	done
+}
+
+# The e2e files that cover Debian 13, run once more against its callers.
+# The tree is built inside the rootfs first (one rig; the build is kept in
+# this run's TMP for the rigs after it).
+run_release_13() {
+	local f label=" (debian 13)" build=$TMP/deb13-build
+	local -a files
+	mapfile -t files < <(of_release 13 "$@")
+	[ "${#files[@]}" -gt 0 ] || return 0
+	if [ "$(id -u)" != 0 ]; then
+		for f in "${files[@]}"; do skip_file "$f$label" "needs root"; done
+		return 0
+	fi
+	[ -n "${DEB13_ROOTFS:-}" ] || deb13_rootfs
+	if [ -z "${DEB13_ROOTFS:-}" ]; then
+		for f in "${files[@]}"; do skip_file "$f$label" "$DEB13_ROOTFS_SKIP"; done
+		return 0
+	fi
+	install -d -m 755 "$build"
+	export RIG_RELEASE=13 RIG_ROOTFS=$DEB13_ROOTFS RIG_BUILD_CACHE=$build
+	# shellcheck disable=SC2016 # expanded in the rig
+	run_file "pam_jail built inside Debian 13" "$HERE/rig/isolate.sh" \
+		/bin/sh -c 'echo "ok - make all in the rootfs: $(gcc --version | head -n 1)"'
+	run_e2e "$label" "${files[@]}"
+	unset RIG_RELEASE RIG_ROOTFS RIG_BUILD_CACHE
+}
+
 # selftest FILE...: `run-all.sh --selftest [FILE...]` (`make selftest`):
 # each e2e file runs in its rig with RIG_SELFTEST=invert, which turns over
 # the verdict of the assertion its "# central: DESC" header names
@@ -157,10 +226,10 @@ selftest() {
 }
 
 main() {
-	local snap=$TMP/host.snap e2e asan_e2e
+	local snap=$TMP/host.snap e2e e2e12 asan_e2e
 	if [ "${1:-}" = --selftest ]; then
 		shift
-		[ $# -gt 0 ] || mapfile -t e2e < <(LC_ALL=C ls -1 tests/e2e/*.sh 2>/dev/null)
+		[ $# -gt 0 ] || mapfile -t e2e < <(of_release 12 tests/e2e/*.sh)
 		[ $# -eq 0 ] || e2e=("$@")
 		[ "$(id -u)" = 0 ] && sd_rootfs
 		selftest "${e2e[@]}"
@@ -177,7 +246,9 @@ main() {
 	fi
 	[ "$(id -u)" = 0 ] && sd_rootfs
 	mapfile -t e2e < <(LC_ALL=C ls -1 tests/e2e/*.sh 2>/dev/null)
-	run_e2e "" "${e2e[@]}"
+	mapfile -t e2e12 < <(of_release 12 "${e2e[@]}")
+	run_e2e "" "${e2e12[@]}"
+	run_release_13 "${e2e[@]}"
 	if [ "$(id -u)" = 0 ]; then
 		# debootstraps of two releases when not cached yet
 		FILE_TIMEOUT=${RIG_PKG_TIMEOUT:-2400} run_file tests/pkg/run.sh "$HERE/pkg/run.sh"
@@ -186,7 +257,7 @@ main() {
 	fi
 	if [ -n "${BUILD_ASAN:-}" ]; then
 		run_units "$BUILD_ASAN"
-		mapfile -t asan_e2e < <(LC_ALL=C ls -1 tests/e2e/*-pam*.sh 2>/dev/null)
+		mapfile -t asan_e2e < <(of_release 12 tests/e2e/*-pam*.sh)
 		# LeakSanitizer cannot work in a jailed caller: its /proc is
 		# the jail's, where /proc/self does not exist, and its
 		# stop-the-world tracer hangs there.  Leaks are checked by the

@@ -1,6 +1,8 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # 00-rig.sh - the rig's own self tests, on Debian's stacks WITHOUT pam_jail:
 # if these fail, no jail test after them means anything.
+# releases: 12 13
 # Run: bash tests/rig/isolate.sh tests/e2e/00-rig.sh
 # central: the rig has its own hostname
 set -u
@@ -90,7 +92,7 @@ rig_mounts_snapshot "$RIG_DIR/mounts.before"
 if rig_sshd_start; then ok "sshd starts"; else not_ok "sshd starts"; fi
 rig_syslog_mark
 like "$(rig_ssh alice id 2>&1)" '^uid=[0-9]+\(alice\)' "ssh with a key runs id"
-like "$(rig_syslog_grep 'sshd\[[0-9]+\]: Accepted publickey for alice')" Accepted \
+like "$(rig_syslog_grep "$RIG_SSHD_SESSION\[[0-9]+\]: Accepted publickey for alice")" Accepted \
 	"syslog has sshd's Accepted publickey line"
 like "$(rig_ssh_password alice "$(rig_pass alice)" id 2>&1)" '^uid=[0-9]+\(alice\)' \
 	"ssh with a password runs id"

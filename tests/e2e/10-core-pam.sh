@@ -1,9 +1,11 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # 10-core-pam.sh - the core jail at the PAM level: the project's driver
 # opens a session the way login(1) does (open_session in the caller, fork,
 # setuid, exec) and pamtester drives open/close.  Runs a second time under
 # ASan+UBSan (BUILD_ASAN) because of the "-pam" in its name.
 # central: / lists only the jail tree
+# releases: 12 13
 set -u
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # 12-directory.sh - real central accounts: OpenLDAP's slapd on the rig's
 # loopback and sssd (id_provider = ldap) in front of it, NSS "files sss".
 # Users and groups that exist only in the directory are jailed by group
@@ -9,6 +10,7 @@
 # by the next login and cron job (local files and directory alike); and
 # `jailctl show` answers as the login does in every case.
 # Run: tests/rig/isolate.sh tests/e2e/12-directory.sh  (MODULE, INIT absolute)
+# central: a member of a 10,000-member group ([group:students]) is jailed
 set -u
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"

@@ -1,10 +1,12 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # 14-handle-pam.sh - one PAM handle, one jailed session: a caller that
 # opens, closes and opens again on the same handle is still inside the
 # first (ended) jail's namespaces, under its filter and without
 # privileges, so the second open is refused with one line -- never a
 # success without a jail.  A second pam_jail line within ONE open (Debian's
 # su-l includes su) still does nothing.  Runs under ASan too ("-pam").
+# central: open -> close -> open on one handle: the second open is refused
 set -u
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"

@@ -1,8 +1,10 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # 15-jailed-root.sh - allow_root = yes: uid 0 logs into a jail whose tree is
 # a full root filesystem of its own (busybox-static), keeps only the
 # whitelisted capabilities, can manage its own tree, and nothing more.
 # central: ssh root@: uid 0 in the busybox jail
+# releases: 12 13
 set -u
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
@@ -104,7 +106,9 @@ usermod -s /bin/sh carol	# the busybox tree has no bash
 printf '[user:carol]\njail = rootbox\n' | rig_conf_add
 printf 'carol:x:%s:%s::/tmp:/bin/sh\n' "$(id -u carol)" "$(id -g carol)" >>"$R/etc/passwd"
 install -d -m 755 "$R/home" "$R/home/carol"
-sed -i 's|^tmpfs = /tmp$|tmpfs = /tmp\nbind_rw = /home/carol|' "$RIG_CONF"
+# a rw bind in a jail with a root: its source under a closed directory
+install -d -m 700 -o carol /srv/rootjails/carol
+sed -i 's|^tmpfs = /tmp$|tmpfs = /tmp\nbind_rw = /srv/rootjails/carol:/home/carol|' "$RIG_CONF"
 is "$(rig_ssh carol 'grep -E "^Cap(Prm|Eff|Amb)" /proc/self/status | cut -f2 | sort -u')" \
 	0000000000000000 "a normal user in an allow_root jail has no capability"
 

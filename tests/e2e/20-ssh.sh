@@ -1,9 +1,11 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # 20-ssh.sh - real logins over a real sshd, Debian's stack with pam_jail as
 # the last session line (required): a command, a pty (tty, stty, script,
 # tmux), sftp, scp (both protocols), rsync, ten jailed users at once, a
 # jailed and an unjailed user side by side, the audit lines and the lines
 # relayed from inside the jail, and nothing left behind after any session.
+# releases: 12 13
 # Run: tests/rig/isolate.sh tests/e2e/20-ssh.sh  (MODULE, INIT absolute)
 # central: ssh alice ls /: only the jail tree
 set -u
@@ -28,7 +30,7 @@ rig_sshd_up "sshd starts with pam_jail in its session stack"
 # --- ssh USER CMD ----------------------------------------------------------
 is "$(rig_ssh alice ls / 2>&1)" "$jail_root" "ssh alice ls /: only the jail tree"
 is "$(rig_ssh alice 'ps -e -o pid=,comm=' 2>&1 | awk '{print $1, $2}' | tr '\n' ' ')" \
-	"1 jail-init 2 sshd 3 ps " \
+	"1 jail-init 2 $RIG_SSHD_SESSION 3 ps " \
 	"ssh alice ps -e: jail-init is pid 1, then only sshd's child and ps"
 is "$(rig_ssh alice hostname 2>&1)" alice "ssh alice hostname: the jail's (%u)"
 is "$(hostname)" rig "(control) the rig's hostname is unchanged"
@@ -157,7 +159,7 @@ for u in $TEN; do
 	i=$((i + 1))
 	# jail-init runs as root without capabilities (uid 0 is in the list).
 	is "$rc|$(cat "$RIG_DIR/conc.$u")" \
-		"0|$(printf '%s\n' "host=$u" "home=$u " "procs=bash jail-init ps sshd " "uids=0 $(id -u "$u") ")" \
+		"0|$(printf '%s\n' "host=$u" "home=$u " "procs=$(printf "%s\n" bash jail-init ps "$RIG_SSHD_SESSION" | sort | tr "\n" " ")" "uids=0 $(id -u "$u") ")" \
 		"concurrent $u sees only itself: its hostname, its home, its processes"
 done
 rig_nothing_left "after ten concurrent sessions"
@@ -205,14 +207,14 @@ fi
 # jail and the sender's uid.
 rig_syslog_mark
 for i in 1 2 3; do rig_ssh alice true; done
-relayed=$(rig_syslog_grep "^<[0-9]+>pam_jail-web\[[0-9]+\]: uid=$alice_uid: .*sshd\[[0-9]+\]: Disconnected from user alice ")
+relayed=$(rig_syslog_grep "^<[0-9]+>pam_jail-web\[[0-9]+\]: uid=$alice_uid: .*$RIG_SSHD_SESSION\[[0-9]+\]: Disconnected from user alice ")
 like "$relayed" "pam_jail-web\[[0-9]+\]: uid=$alice_uid: " \
 	"sshd's post-auth child's 'Disconnected from user' arrives tagged pam_jail-web[...] uid="
 is "$(rig_syslog_grep 'Disconnected from user alice ' 1 | grep -Evc '^<[0-9]+>pam_jail-web\[')" 0 \
 	"no 'Disconnected from user alice' line arrives untagged"
 rig_syslog_mark
 rig_ssh bob true
-like "$(rig_syslog_grep 'Disconnected from user bob ')" '^<[0-9]+>[A-Z][a-z]{2} [ 0-9]{2} [0-9:]{8} sshd\[[0-9]+\]: ' \
+like "$(rig_syslog_grep 'Disconnected from user bob ')" "^<[0-9]+>[A-Z][a-z]{2} [ 0-9]{2} [0-9:]{8} $RIG_SSHD_SESSION\[[0-9]+\]: " \
 	"(control) an unjailed session's line arrives untagged, as sshd's own"
 
 # The end of a session must not lose its last lines: sshd's child's

@@ -1,9 +1,16 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # 21-login-su.sh - the local callers with Debian's stacks and pam_jail as
 # the last session line (required): login(1) on a pty with the real
 # password, su -, plain su (which keeps the caller's cwd), runuser -l, and
 # su on a pty.  Each is jailed, keeps a working tty where it has one, and
-# leaves no jail process and no mount behind.
+# leaves no jail process and no mount behind.  In every one jail-init
+# leads a session and process group of its own, without a controlling tty:
+# util-linux login (Debian 13's /bin/login, started on the pty as agetty
+# starts it: a session leader with the pty as its controlling terminal)
+# gives up its tty with TIOCNOTTY before it forks, and the kernel's SIGHUP
+# to the pty's foreground group must not reach the jail.
+# releases: 12 13
 # Run: tests/rig/isolate.sh tests/e2e/21-login-su.sh  (MODULE, INIT absolute)
 # central: login: jailed (hostname alice
 set -u
@@ -23,7 +30,7 @@ jail_root="bin dev etc home lib lib64 proc sbin tmp usr var "
 # LOOK: what a session sees, one KEY=value line each: hostname, /, the
 # name of pid 1, the cwd (the shell's and getcwd's).
 # shellcheck disable=SC2016 # expanded by the session's shell
-LOOK='echo "H=$(hostname)"; echo "R=$(ls / | tr "\n" " ")"; echo "I=$(cat /proc/1/comm)"; echo "P=$(pwd)"; echo "W=$(/bin/pwd)"'
+LOOK='echo "H=$(hostname)"; echo "R=$(ls / | tr "\n" " ")"; echo "I=$(cat /proc/1/comm)"; echo "P=$(pwd)"; echo "W=$(/bin/pwd)"; echo "G=$(cut -d" " -f5-7 /proc/1/stat)"'
 # field OUT KEY: the value of KEY= in OUT (the last one: a login transcript
 # also holds the echo of the typed line, which never has a plain value).
 field() {
@@ -34,6 +41,10 @@ jailed_view() {
 	is "$(field "$1" H)|$(field "$1" R)|$(field "$1" I)" \
 		"alice|$jail_root|jail-init" \
 		"$2: jailed (hostname alice, / is the jail tree, pid 1 is jail-init)"
+	# /proc/1/stat: process group, session, controlling tty (0: none).
+	# In the caller's session they would read "0 0 <tty>" from inside.
+	is "$(field "$1" G)" "1 1 0" \
+		"$2: jail-init leads its own session and process group, with no controlling tty"
 }
 # audit SERVICE: the module's open and close lines for alice's SERVICE session.
 audit() {
@@ -59,6 +70,23 @@ rig_nothing_left "after login"
 out=$(rig_login bob "$(rig_pass bob)" "$LOOK")
 is "$?|$(field "$out" H)|$(field "$out" R)" "0|rig|$host_root" \
 	"(control) login as unjailed bob sees the rig's hostname and /"
+
+# --- a terminal's signals never end a jail ----------------------------------
+# SIGHUP and SIGINT are what a terminal sends its process groups (a hangup,
+# util-linux login's TIOCNOTTY, ^C); sent to jail-init itself from the
+# host, they must not end the jail either.  Only SIGTERM does.
+rm -f /home/alice/held.H /home/alice/H
+su - alice -c 'touch ~/held.H; while [ ! -e ~/H ]; do sleep 0.1; done' >/dev/null 2>&1 &
+hold=$!
+rig_wait 10 test -e /home/alice/held.H
+init=$(pgrep -x jail-init)
+kill -HUP "$init"; kill -INT "$init"
+sleep 0.5
+check "SIGHUP and SIGINT to jail-init ($init) from the host do not end the jail" \
+	kill -0 "$init"
+touch /home/alice/H
+wait "$hold"
+rig_nothing_left "after the signals"
 
 # --- su - alice -c CMD from root ----------------------------------------------
 rig_syslog_mark

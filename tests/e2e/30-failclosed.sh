@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # 30-failclosed.sh - a broken setup refuses the session, over the real
 # callers (sshd, login, su) with Debian's stacks and pam_jail last and
 # `required`: an unparsable config, a group-writable jail root, a missing
@@ -7,6 +8,8 @@
 # refuse, syslog has exactly one line giving the reason per refused
 # session, and nothing is left behind.  Then `optional` with a broken
 # config: the session starts UNJAILED - the README's reason for `required`.
+# releases: 12 (the same module paths as on 13, where 20 and 21 cover
+# the callers; kept to one release for CI time, about 3 min a run)
 # Run: tests/rig/isolate.sh tests/e2e/30-failclosed.sh  (MODULE, INIT absolute)
 # central: unparsable config: ssh alice CMD exits 254 and CMD did not run
 set -u
@@ -113,16 +116,16 @@ refused_everywhere() {
 	rig_ssh alice 'touch /home/alice/ran-ssh' >/dev/null 2>&1
 	rc=$?
 	is "$rc, $(ran ssh)" "254, not run" "$what: ssh alice CMD exits 254 and CMD did not run"
-	rig_syslog_grep 'sshd\[[0-9]+\]: Disconnected from user alice ' >/dev/null
+	rig_syslog_grep "$RIG_SSHD_SESSION\[[0-9]+\]: Disconnected from user alice " >/dev/null
 	reason "$what: ssh: one syslog line gives the reason" sshd
 
 	FWD_PORT=$((FWD_PORT + 1))
 	rig_syslog_mark
 	got=$(forward alice "$FWD_PORT")
 	is "$got" "" "$what: ssh -L: a connection to the forwarded port gets no sshd banner"
-	like "$(rig_syslog_grep 'sshd\[[0-9]+\]: refused local port forward: .*target 127\.0\.0\.1 port 22')" \
+	like "$(rig_syslog_grep "$RIG_SSHD_SESSION\[[0-9]+\]: refused local port forward: .*target 127\.0\.0\.1 port 22")" \
 		refused "$what: ssh -L: sshd says it refused the forward"
-	rig_syslog_grep 'sshd\[[0-9]+\]: (Disconnected from user alice|Connection closed by)' >/dev/null
+	rig_syslog_grep "$RIG_SSHD_SESSION\[[0-9]+\]: (Disconnected from user alice|Connection closed by)" >/dev/null
 	reason "$what: ssh -L: one syslog line gives the reason" sshd
 
 	rig_syslog_mark

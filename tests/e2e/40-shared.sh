@@ -1,9 +1,11 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # 40-shared.sh - one jail per user, not per connection (share = user):
 # sessions join the running jail, it ends with its last session unless it
 # persists, racing logins build one jail, a SIGKILLed sshd leaves nothing
 # stale; and the limits and network modes of a jail.
 # central: both sessions are in the same pid namespace
+# releases: 12 (the jail registry, the same on 13; CI time, about 3 min)
 set -u
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
@@ -62,7 +64,7 @@ check "and it ends after the three" rig_jail_procs_gone 10
 
 # --- SIGKILL of sshd mid-session leaves nothing stale -----------------------
 hold alice K || not_ok "a session to kill"
-mon=$(pgrep -f 'sshd: alice \[priv\]' | head -1)
+mon=$(pgrep -f "$RIG_SSHD_SESSION: alice \[priv\]" | head -1)
 kill -9 "$mon"
 check "SIGKILL of the session's sshd monitor ends the jail" rig_jail_procs_gone 10
 is "$(inside alice 'echo back')" back "the next login is not locked out by stale state"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # 41-cgroup.sh - a jail's own cgroup on a host without systemd (cgroup.h,
 # "OWN"): pam_jail makes <v2 mount>/pam_jail/<jail id>, every session of
 # the jail is in it, it is the root of the jail's cgroup namespace; the
@@ -7,6 +8,7 @@
 # XDG_RUNTIME_DIR in the jail.
 # rig: cgroup
 # central: the jail has its cgroup pam_jail/<jail id>
+# releases: 12 13
 set -u
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"

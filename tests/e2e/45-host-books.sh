@@ -1,6 +1,7 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # 45-host-books.sh - the host keeps its books.  With the project's example
-# stacks (conf/pam.d, Debian 12's with pam_jail last):
+# stacks (conf/pam.d/debian12, Debian 12's with pam_jail last):
 #  - a jailed ssh -tt login and a jailed login(1) appear in the host's utmp
 #    (who), wtmp (last, with the logout) and lastlog, while inside the jail
 #    who and last show nothing and the books cannot be read, written or
@@ -14,7 +15,10 @@
 #    syslog is stalled; a line a jailed user forges arrives tagged with
 #    the jail and the uid, and a flood of them is rate-limited;
 #  - no module logs an error for any of these sessions (login: with
-#    etc/security/group.conf in the jail tree, see conf/pam.d/login).
+#    etc/security/group.conf in the jail tree, see conf/pam.d/debian12/login).
+# releases: 12 (Debian 13 has no utmp, wtmp or lastlog: its wtmpdb and
+# lastlog2 are 48-wtmpdb.sh's; the syslog half is 20-ssh.sh's and
+# 21-login-su.sh's there)
 # Run: tests/rig/isolate.sh tests/e2e/45-host-books.sh  (MODULE, INIT absolute)
 # central: inside the jail who shows nothing
 set -u

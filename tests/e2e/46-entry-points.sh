@@ -1,15 +1,18 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # 46-entry-points.sh - every way into sshd lands in the jail and works,
-# with the project's example stacks (conf/pam.d) and the example sftp-only
+# with the project's example stacks (conf/pam.d/debianN) and the example sftp-only
 # block (conf/sshd_config.sftp-only):
-#  - the examples are Debian 12's stacks byte for byte plus the pam_jail
-#    line, and rig_pam_stacks (used by the other tests) builds the same;
+#  - the examples for the rig's release (conf/pam.d/debian12 or debian13)
+#    are its stacks byte for byte plus the pam_jail line, and
+#    rig_pam_stacks (used by the other tests) builds the same;
 #  - an interactive shell, a command, a command on a pty, the sftp-server
 #    subsystem, ForceCommand internal-sftp (an sftp-only user), scp,
 #    rsync, local forwarding (-L reaches the jail's own loopback, not the
 #    rig's sshd), remote forwarding (-R listens in the jail's network
 #    namespace), agent forwarding (-A: the socket in the jail's /tmp) and
 #    multiplexed channels (one connection, one jail).
+# releases: 12 13
 # Run: tests/rig/isolate.sh tests/e2e/46-entry-points.sh  (MODULE, INIT absolute)
 # central: command: ssh alice CMD runs in the jail
 set -u
@@ -43,10 +46,10 @@ for s in sshd login su runuser cron; do
 	# last three lines (a blank, a comment, the line)
 	got=$(sed '1,/^$/d' "$f" | head -n -3 | md5sum | cut -d' ' -f1)
 	is "$got" "${want:-no conffile $pkg:/etc/pam.d/$s}" \
-		"conf/pam.d/$s is Debian 12's $pkg stack byte for byte (md5 of dpkg's conffile)"
+		"conf/pam.d/debian$RIG_RELEASE/$s is Debian $RIG_RELEASE's $pkg stack byte for byte (md5 of dpkg's conffile)"
 	is "$(effective "$f" | tail -n 1)" "session required pam_jail.so" \
-		"conf/pam.d/$s: 'session required pam_jail.so' is the last line"
-	is "$(grep -Ec '^[^#]*pam_jail\.so' "$f")" 1 "conf/pam.d/$s: one pam_jail line"
+		"conf/pam.d/debian$RIG_RELEASE/$s: 'session required pam_jail.so' is the last line"
+	is "$(grep -Ec '^[^#]*pam_jail\.so' "$f")" 1 "conf/pam.d/debian$RIG_RELEASE/$s: one pam_jail line"
 done
 rig_pam_stacks
 for s in sshd login su runuser cron; do
@@ -55,7 +58,7 @@ for s in sshd login su runuser cron; do
 done
 rig_pam_examples
 for s in sshd login su runuser cron; do
-	check "rig_pam_examples installs conf/pam.d/$s as the rig's $s stack" \
+	check "rig_pam_examples installs conf/pam.d/debian$RIG_RELEASE/$s as the rig's $s stack" \
 		cmp "/etc/pam.d/$s" <(rig_pam_example "$RIG_PAM_EXAMPLES/$s")
 done
 for s in su-l runuser-l; do

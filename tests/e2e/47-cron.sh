@@ -1,10 +1,12 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # 47-cron.sh - Debian's cron opens a PAM session for every job: with the
-# example cron stack (conf/pam.d/cron, pam_jail last) a jailed user's job
+# example cron stack (conf/pam.d/debianN/cron, pam_jail last) a jailed user's job
 # runs inside the user's jail (its own when none runs, the running one
 # when a login holds it), an unjailed user's job does not, and the open
 # and close leave every line in syslog and no module error.  Cron starts
 # jobs on the minute: this file waits up to ~70 s.
+# releases: 12 13
 # Run: tests/rig/isolate.sh tests/e2e/47-cron.sh  (MODULE, INIT absolute)
 # central: alice's cron job runs in her jail
 set -u

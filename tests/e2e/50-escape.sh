@@ -1,10 +1,13 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # 50-escape.sh - the escape suite.  Every attempt is made by
 # the probe (tests/escape/) from inside a real jailed session (ssh, unless the
 # table says otherwise) and must fail in the precise way written below; and
 # every attempt is run again where its protection is switched off, where it
 # must give a different answer (ESCAPED, or the kernel's own errno instead
 # of the filter's EPERM), so that no check here is one that cannot fail.
+# releases: 12 (the kernel's edges, not the caller's; the rig's overlay
+# root on 13 has no file handles for the shocker probe)
 # Run: tests/rig/isolate.sh tests/e2e/50-escape.sh  (MODULE, INIT, DRIVER absolute)
 #
 # Who runs the probe:

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # 60-jailctl.sh - jailctl(8), the administrator's tool, in the rig:
 #   check   finds every seeded config mistake with its file:line in one run,
 #           the jail trees the rules lead to, and fail-open or misplaced
@@ -8,6 +9,7 @@
 #   create  lays out a tree in which a real jailed login works, is
 #           idempotent, and refuses unsafe trees before changing anything.
 # central: check exits 1 on a bad config
+# releases: 12 13
 set -u
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
@@ -70,7 +72,7 @@ like "$o" 'rc=0' "check passes Debian's stacks with pam_jail appended (the rig's
 if declare -F rig_pam_examples >/dev/null; then
 	rig_pam_examples
 	o=$(out ctl check)
-	like "$o" 'rc=0' "check passes the example stacks shipped in conf/pam.d" || diag "$o"
+	like "$o" 'rc=0' "check passes the example stacks shipped in conf/pam.d/debian$RIG_RELEASE" || diag "$o"
 fi
 rig_pam_plain
 
@@ -249,10 +251,10 @@ is "$(find /srv/jails/carol -type d ! -perm 755 -print; find /srv/jails/carol -t
 	"directories 0755, files 0644"
 missing=""
 for p in usr bin lib lib64 sbin tmp dev proc home/carol etc/passwd etc/group \
-	etc/nsswitch.conf etc/hosts var/log var/run; do
+	etc/nsswitch.conf etc/hosts var/log var/run var/lib; do
 	[ -e "/srv/jails/carol/$p" ] || missing="$missing $p"
 done
-is "$missing" "" "mount points, the home, etc/passwd, etc/group, a small etc/, var/log and var/run"
+is "$missing" "" "mount points, the home, etc/passwd, etc/group, a small etc/, var/log, var/run and var/lib"
 like "$(cat /srv/jails/carol/etc/nsswitch.conf)" 'passwd: files' "etc/nsswitch.conf reads files"
 is "$(jailed carol id -un)" carol "a real jailed login of carol works in the new tree"
 is "$(jailed carol sh -c 'echo ok > ~/w && cat ~/w')" ok "... with its home bound rw"

@@ -1,12 +1,14 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # 61-jailctl-run.sh - jailctl list, enter and stop against real running
 # jails of real ssh sessions.
 # central: list shows alice's jail
+# releases: 12 (jailctl against running jails, the same on 13; CI time)
 set -u
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 rig_require_module
-JAILCTL=${JAILCTL:-$RIG_TOP/build/jailctl}
+JAILCTL=${JAILCTL:-${BUILD:-$RIG_TOP/build}/jailctl}
 ctl() { "$JAILCTL" --conf "$RIG_CONF" "$@"; }
 
 rig_user alice

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # 62-check-login.sh - `jailctl check` says what a real login gets.  One
 # table of cases: each sets up a config and a jail tree, then a real login
 # (tests/pamdriver: open_session, fork, setuid, exec the user's shell, as
@@ -12,6 +13,7 @@
 #   ok          the login works; check exits 0
 # A case is a function that sets things up after `fresh` (one good jail
 # for alice); add a row to CASES and a function to add a case.
+# central: config mode 0666: the login is refused
 set -u
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"

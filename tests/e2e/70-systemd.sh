@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # 70-systemd.sh - pam_jail on a systemd host: a real systemd (journald,
 # dbus, logind, sshd and cron as units) booted in the rig from a Debian 12
 # rootfs (tests/rig/sd-boot.sh), Debian's own PAM stacks with pam_systemd
@@ -9,6 +10,8 @@
 # user@.service drop-in, pam_jail in systemd-user), a jail's cgroup limits
 # land on the session scope, and cron and su are jailed too.  Cron starts
 # jobs on the minute: its job is queued first and checked last.
+# releases: 12 (boots tests/rig/sd-rootfs.sh's Debian 12 systemd 252;
+# a booted Debian 13 systemd host is not built yet)
 # Run: export SD_ROOTFS=$(tests/rig/sd-rootfs.sh)   (on the host, once)
 #      tests/rig/isolate.sh tests/e2e/70-systemd.sh
 # rig: cgroup
@@ -51,7 +54,7 @@ if ! { sd_prepare_ssh && sd_user alice && sd_user bob && sd_user carol &&
 	done_testing
 	exit
 fi
-check "conf/pam.d's sshd, su, cron and systemd-user are the booted host's Debian stacks plus pam_jail, and its stacks now" \
+check "conf/pam.d/debian12's sshd, su, cron and systemd-user are the booted host's Debian stacks plus pam_jail, and its stacks now" \
 	sd_pam_examples sshd su cron systemd-user
 JAIL_WEB='root = /srv/jails/%u
 bind_ro = /usr /bin /lib /lib64 /sbin

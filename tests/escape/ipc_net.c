@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* ipc_net.c - the escape probe's attempts on host IPC (I1-I9 of
  * tests/e2e/50-escape.sh: unix sockets, SysV and POSIX IPC, keyrings)
  * and on network reach (W1-W3).

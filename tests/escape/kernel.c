@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* kernel.c - the escape probe's attempts on kernel state (K1-K23 of
  * tests/e2e/50-escape.sh: sysctls, /sys, mounts, device nodes, modules,
  * kexec, clocks, hostname, swap, reboot, accounting) and on the kernel's

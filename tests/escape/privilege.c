@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* privilege.c - the escape probe's attempts to regain privilege (V1-V11
  * of tests/e2e/50-escape.sh: setuid and file-capability executables,
  * user namespaces by every entry point, capability sets, personality)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* probe.c - the escape suite's attempts, one subcommand each: main, the
  * result lines, the helpers the attempts share and the guard.  The
  * attempts themselves are in one file per family (probe.h lists them).
@@ -327,7 +328,7 @@ static void guard(void)
 /* In this order `probe list` names them. */
 static const struct attempt *const families[] = {
 	tree_attempts, procs_attempts, kernel_attempts, ipc_net_attempts,
-	privilege_attempts,
+	privilege_attempts, edges_attempts,
 };
 
 #define NFAMILIES (sizeof(families) / sizeof(families[0]))

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* probe.h - what the escape probe's files share: the result lines, the
  * helpers every family of attempts uses, and the families' tables.
  *
@@ -9,6 +10,7 @@
  *   kernel.c     kernel state (K) and the kernel's attack surface (S)
  *   ipc_net.c    host IPC (I) and network reach (W)
  *   privilege.c  privilege regain (V) and terminal injection (T)
+ *   edges.c      the jail's edges (tests/e2e/52-edges.sh's table)
  */
 #ifndef PROBE_H
 #define PROBE_H
@@ -111,5 +113,6 @@ extern const struct attempt procs_attempts[];
 extern const struct attempt kernel_attempts[];
 extern const struct attempt ipc_net_attempts[];
 extern const struct attempt privilege_attempts[];
+extern const struct attempt edges_attempts[];
 
 #endif

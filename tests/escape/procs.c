@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* procs.c - the escape probe's attempts on processes outside the jail:
  * the fds a process holds or can take (H5-H9, R8, R9, R19 of
  * tests/e2e/50-escape.sh), and seeing, signalling and tracing host

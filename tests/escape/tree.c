@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* tree.c - the escape probe's attempts on the host tree (H1-H4,
  * H10-H13 of tests/e2e/50-escape.sh) and on a jailed root's own tree
  * (R11, R12): files, directories, handles and links that could lead out

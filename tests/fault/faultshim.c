@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* faultshim.so - make the Nth call of a chosen function fail, for the fault
  * walk of tests/e2e/40-faults.sh.  Test-only: LD_PRELOADed into the PAM
  * caller, never built into the module.

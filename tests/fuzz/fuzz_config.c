@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* fuzz_config.c - libFuzzer target for the config loader.
  *
  * Feeds arbitrary bytes to jc_config_parse_string (as a NUL-terminated

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # regress.sh - the config loader's fuzz regression, as one TAP line for
 # make check: replay the saved corpus, then a short fixed-seed pass
 # (`make fuzz-regress`; `make fuzz` fuzzes for longer).

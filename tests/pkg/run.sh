@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # tests/pkg/run.sh - the Debian package, end to end; TAP on stdout.
 #
 # For Debian 12 and 13: `dpkg-buildpackage -us -uc -b` from a copy of the
@@ -39,6 +40,8 @@ skip() {
 diag() { sed 's/^/#   /'; }
 
 [ "$(id -u)" = 0 ] || { echo "1..0 # SKIP needs root"; exit 0; }
+# A package build sees none of make check's variables (BUILD, MODULE...).
+unset BUILD BUILD_ASAN MODULE INIT DRIVER MAKEFLAGS MAKELEVEL MFLAGS
 W=$(mktemp -d /var/tmp/pam_jail-pkg.XXXXXX) || exit 1
 trap 'rm -rf "$W"' EXIT
 tar -C "$TOP" --exclude=./build --exclude=./build-asan --exclude=./build-fuzz \
@@ -197,5 +200,6 @@ for suite in bookworm trixie; do
 		install_test "$suite"
 	fi
 done
+echo "# tests/pkg/run.sh: ${SECONDS}s"
 echo "1..$N"
 [ "$FAILED" = 0 ]

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # isolate.sh SCRIPT [ARGS...] - run SCRIPT as root inside a throwaway rig.
 #
 # The rig is a private mount+pid+net+uts+ipc namespace whose pid 1 is this
@@ -23,6 +24,17 @@
 # mount point inside the rig.  The outer isolate.sh removes it (and what a
 # test made under it) once the rig has ended; one left by a SIGKILLed run is
 # removed by the next run.  RIG_CGROUP=1 is exported to SCRIPT then.
+#
+# RIG_RELEASE=13 (with RIG_ROOTFS, the Debian 13 rootfs of
+# tests/rig/deb13-rootfs.sh, and RIG_BUILD_CACHE, a root-only directory of
+# the run's) runs SCRIPT with an overlay of that rootfs as its / instead of
+# the machine's: the rig pivots into it with the repository bound at its
+# own path, and everything above then happens there -- the callers, PAM
+# stacks and libraries the tests meet are Debian 13's.  pam_jail.so,
+# jail-init and the test tools are built inside it (its gcc) into
+# RIG_BUILD_CACHE once per run, and MODULE, INIT, DRIVER and BUILD point
+# there.  Without RIG_RELEASE the rig is the machine's own release
+# (RIG_RELEASE=12).  SCRIPT learns which in RIG_RELEASE.
 set -euo pipefail
 
 RIG_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -40,7 +52,18 @@ outside() {
 	RIG_TOP=$(cd "$RIG_HERE/../.." && pwd)
 	RIG_SCRIPT_IS_FILE=0
 	[ ! -f "$1" ] || RIG_SCRIPT_IS_FILE=1
-	export RIG_HOST_MNTNS RIG_TOP RIG_SCRIPT_IS_FILE
+	RIG_CWD=$PWD
+	export RIG_HOST_MNTNS RIG_TOP RIG_SCRIPT_IS_FILE RIG_CWD
+	if [ -n "${RIG_RELEASE:-}" ] && [ "$RIG_RELEASE" != 12 ]; then
+		[ -f "${RIG_ROOTFS:-}/.complete" ] ||
+			die "RIG_RELEASE=$RIG_RELEASE needs RIG_ROOTFS (tests/rig/deb13-rootfs.sh)"
+		[ -d "${RIG_BUILD_CACHE:-}" ] ||
+			die "RIG_RELEASE=$RIG_RELEASE needs RIG_BUILD_CACHE, a directory"
+		export RIG_ROOTFS RIG_BUILD_CACHE
+	else
+		unset RIG_ROOTFS
+	fi
+	export RIG_RELEASE=${RIG_RELEASE:-12}
 	if [ "$RIG_SCRIPT_IS_FILE" = 1 ] && grep -q '^# rig: cgroup' "$1"; then
 		with_own_cgroup "$@"
 	fi
@@ -106,6 +129,59 @@ assert_isolated() {
 	fi
 }
 
+# ---------------------------------------------------- another release --
+
+# Where the rig's build of the tree lives inside the other release's root.
+RIG_REL_BUILD=/usr/local/lib/pam_jail-rig
+
+# RIG_ROOTFS becomes /: an overlay (the rootfs read-only below, a tmpfs
+# above) with the kernel's filesystems and the repository bound in, then
+# pivot_root into it; the machine's tree is detached.  Done first, so every
+# later step (the read-only pass, the tmpfs copies of /etc, /var/log...)
+# works on the new root as it would on the machine's.
+enter_rootfs() {
+	local top=/run/rig-rootfs new
+	[ -n "${RIG_ROOTFS:-}" ] || return 0
+	# the machine's /run, hidden in our namespace only: a staging area
+	mount -t tmpfs -o mode=700,nosuid,nodev rig-stage /run
+	mkdir -p "$top/upper" "$top/work" "$top/root"
+	new=$top/root
+	mount -t overlay -o "lowerdir=$RIG_ROOTFS,upperdir=$top/upper,workdir=$top/work" \
+		rig-rootfs "$new"
+	mount --rbind /proc "$new/proc"
+	mount --rbind /sys "$new/sys"
+	mount --rbind /dev "$new/dev"
+	mkdir -p "$new$RIG_TOP" "$new$RIG_REL_BUILD"
+	mount --rbind "$RIG_TOP" "$new$RIG_TOP"
+	mount --bind "$RIG_BUILD_CACHE" "$new$RIG_REL_BUILD"
+	mkdir -p "$new/.rig-old-root"
+	pivot_root "$new" "$new/.rig-old-root"
+	cd /
+	umount --recursive --lazy /.rig-old-root
+	rmdir /.rig-old-root
+	cd "$RIG_CWD" 2>/dev/null || cd "$RIG_TOP"
+	# the build directory stays writable through read_only_host
+	RIG_RW="${RIG_RW:-} $RIG_REL_BUILD"
+}
+
+# The tree built with this release's compiler and libraries, once per run
+# (RIG_BUILD_CACHE outlives the rig; a lock keeps two rigs from building
+# at once).  The tree itself is read-only here: everything goes to BUILD.
+build_inside() {
+	local b=$RIG_REL_BUILD/build
+	[ -n "${RIG_ROOTFS:-}" ] || return 0
+	export BUILD=$b MODULE=$b/pam_jail.so INIT=$b/jail-init DRIVER=$b/tests/pamdriver
+	(
+		flock 8
+		[ -f "$b/.complete" ] && exit 0
+		rm -rf "$b"
+		make -s -C "$RIG_TOP" BUILD="$b" all >"$RIG_REL_BUILD/build.log" 2>&1 ||
+			{ tail -n 20 "$RIG_REL_BUILD/build.log" >&2; exit 1; }
+		: >"$b/.complete"
+	) 8>"$RIG_REL_BUILD/.lock" ||
+		die "building the tree inside Debian $RIG_RELEASE failed ($RIG_BUILD_CACHE/build.log)"
+}
+
 # /proc shows the pid namespace of whoever mounted it (callers.md).  The
 # host's /proc is detached first so mountinfo shows one /proc, not two.
 fresh_proc() {
@@ -134,10 +210,20 @@ copy_on() {
 private_dirs() {
 	local d mode uid gid
 	copy_on /etc
+	# A Debian install has /etc/default/locale (a debootstrapped root has
+	# none, and pam_env then logs an error at every session)
+	if [ -n "${RIG_ROOTFS:-}" ] && [ ! -e /etc/default/locale ]; then
+		printf 'LANG=C.UTF-8\n' >/etc/default/locale
+	fi
 	# The log files (wtmp, btmp, lastlog, faillog...) exist, but empty:
 	# the host's journal may be big and its history is not ours.
 	copy_on /var/log --attributes-only
 	if [ -d /var/spool/cron ]; then copy_on /var/spool/cron; fi
+	# Debian 13's login records (wtmpdb, lastlog2): SQLite databases
+	# with their journals beside them, so whole directories
+	for d in /var/lib/wtmpdb /var/lib/lastlog; do
+		if [ -d "$d" ]; then copy_on "$d"; fi
+	done
 	for d in /tmp /var/tmp; do tmpfs_on "$d" 1777; done
 	for d in /home /srv; do tmpfs_on "$d" 755; done
 	tmpfs_on /root 700
@@ -339,6 +425,7 @@ inside() {
 	export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 	export HOME=/root RIG_DIR=/run/rig
 	export RIG_SYSLOG=$RIG_DIR/syslog.log
+	enter_rootfs
 	fresh_proc
 	keep_rw
 	read_only_host
@@ -346,6 +433,7 @@ inside() {
 	exec 9<"$RIG_TOP"	# the repository, held across private_dirs
 	private_dirs
 	show_top
+	build_inside
 	root_owned_init
 	fresh_dev
 	read_only_proc

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # sd-boot.sh - sourced by tests/e2e/70-systemd.sh: a real systemd host
 # (systemd as pid 1, journald, dbus, logind, sshd as a unit, cron) booted
 # inside the rig, so pam_jail meets pam_systemd and logind as on a Debian
@@ -148,7 +149,7 @@ sd_conf() {
 		chmod 644 "$SD_ROOT$SD_CONF.new" && mv -f "$SD_ROOT$SD_CONF.new" "$SD_ROOT$SD_CONF"
 }
 
-# sd_pam_examples SERVICE...: the project's example stacks (conf/pam.d) as
+# sd_pam_examples SERVICE...: the project's Debian 12 stacks (conf/pam.d/debian12) as
 # the booted host's.  Each must be that host's own Debian stack (its
 # /etc/pam.d file, or /usr/lib/pam.d for systemd-user, which Debian ships
 # there) byte for byte below the example's header, plus the pam_jail block
@@ -157,11 +158,11 @@ sd_conf() {
 sd_pam_examples() {
 	local s ex orig
 	for s in "$@"; do
-		ex=$RIG_TOP/conf/pam.d/$s
+		ex=$RIG_TOP/conf/pam.d/debian12/$s
 		orig=$SD_ROOT/etc/pam.d/$s
 		[ -f "$orig" ] || orig=$SD_ROOT/usr/lib/pam.d/$s
 		if ! sed '1,/^$/d' "$ex" | head -n -3 | cmp -s - "$orig"; then
-			echo "sd_pam_examples: conf/pam.d/$s is not $orig plus pam_jail" >&2
+			echo "sd_pam_examples: conf/pam.d/debian12/$s is not $orig plus pam_jail" >&2
 			return 1
 		fi
 		install -m 644 -o 0 -g 0 "$ex" "$SD_ROOT/etc/pam.d/$s" || return

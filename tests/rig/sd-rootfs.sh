@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # sd-rootfs.sh - print the path of a Debian 12 rootfs that boots systemd,
 # for the systemd-host tests (tests/e2e/70-systemd.sh), building it first
 # when this machine has none yet: tests/rig/rootfs.sh does the work (the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* conftest.h - helpers shared by the config loader's unit tests
  * (test_config*.c, test_dropins.c): writing root-owned files, parsing a
  * text that must pass, and checking a refusal's message.

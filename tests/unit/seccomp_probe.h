@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* seccomp_probe.h - running system calls under a seccomp filter, for
  * the unit tests of jailcore/seccomp.c (test_seccomp*.c; they run as root).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* tap.h - minimal TAP output for the jailcore unit tests.
  * Each check prints "ok - NAME" or "not ok - NAME"; tests/run-all.sh counts. */
 #ifndef TESTS_TAP_H

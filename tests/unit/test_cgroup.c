@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_cgroup.c - the cgroup limits as systemd takes them (TasksMax,
  * MemoryMax, CPUQuotaPerSecUSec/CPUQuotaPeriodUSec): jc_cgroup_limits()
  * turns the config's cgroup-file syntax into those numbers (TAP). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_confcache.c - the section index of a validated config
  * (jailcore/config_cache.c): a login's load gives the same result with it
  * as without, an edited file is scanned in full again, and an index that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_config.c - unit tests for jailcore/config_*.c (TAP): a good config
  * and what it parses to, loading files (ownership, mode, type, size, the
  * per-login load), structural errors and random garbage.  The checks of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_identity.c - unit tests for jailcore/identity.c (TAP): the one
  * resolution of an account through NSS (on this host: files), and the
  * fail-closed matching of [group:] rules -- a rule that could change a

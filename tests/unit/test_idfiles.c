@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_idfiles.c - unit tests for jailcore/idfiles.c (TAP): a joining
  * session's view of its account replaces the one the jail was built with
  * (a revoked group is gone, a new one added, a recreated account's passwd

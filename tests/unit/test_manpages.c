@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_manpages.c - the man pages say what the code does (TAP).
  *
  * docs/pam_jail.conf.5 must document every key the config loader knows

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_seccomp.c - unit tests for jailcore/seccomp.c (TAP, run as root):
  * what the default filter denies and lets through on the native ABI, and
  * what seccomp = none, seccomp_allow and seccomp_deny change.  How a probe

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_seccomp_abi.c - unit tests for jailcore/seccomp.c (TAP, run as
  * root): the default filter on the x86-64 kernel's other system call ABIs,
  * i386 (int $0x80) and x32, which have their own numbers and so their own

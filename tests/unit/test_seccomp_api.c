@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_seccomp_api.c - unit tests for jailcore/seccomp.c (TAP): the names
  * it knows, its default denylist's table, the specs jc_seccomp_install
  * refuses, and jc_seccomp_export.  Filters are installed only in forked

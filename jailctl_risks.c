@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* jailctl_risks.c - `jailctl check`: the combinations the module allows
+ * that still leave a tenant something to spend or reach, each with the
+ * reason (README, "Security model"; tests/e2e/52-edges.sh's table).  They
+ * are notes, not problems: check still passes. */
+#include "jailctl.h"
+
+#include <linux/capability.h>
+#include <string.h>
+
+static void risk(const struct jc_jail *j, const char *what, const char *why)
+{
+	note("jail %s: %s: %s", j->name, what, why);
+}
+
+static void root_risks(const struct jc_jail *j)
+{
+	if (!j->allow_root)
+		return;
+	if (j->root_caps & ((1ULL << CAP_SETUID) | (1ULL << CAP_SETGID)))
+		risk(j, "allow_root with setuid/setgid in root_caps",
+		     "the jailed root can become any uid, uid 0 too, and spend "
+		     "that uid's per-user kernel budgets (processes, inotify "
+		     "instances, message queues, pipe buffers); the kernel has "
+		     "no per-jail control of them");
+	if (j->share == JC_SHARE_SESSION)
+		risk(j, "allow_root with share = session",
+		     "two sessions of root are two jails on one tree: they can "
+		     "pass sockets through it (their log lines are tagged)");
+}
+
+static void user_risks(const struct jc_jail *j)
+{
+	if (!j->private_devpts)
+		risk(j, "devpts = host",
+		     "a jailed user can hold every pty of the host's devpts "
+		     "(pty_max needs devpts = private)");
+	if (j->network == JC_NET_HOST)
+		risk(j, "network = host",
+		     "the host's abstract unix sockets and loopback services "
+		     "are reachable with the user's uid");
+	if (j->seccomp.mode == JC_SECCOMP_NONE)
+		risk(j, "seccomp = none",
+		     "keyrings, io_uring, userfaultfd, bpf and TIOCSTI reach the "
+		     "host's kernel unfiltered");
+	if (!strstr(j->root, "%u"))
+		risk(j, "a root without %u (a team jail when several users use it)",
+		     "its users share /tmp, IPC, the network namespace and the "
+		     "jail's limits; runtime dirs and log rates are per user");
+}
+
+void check_risks(const struct jc_config *cfg)
+{
+	for (size_t i = 0; i < cfg->n_jails; i++) {
+		root_risks(&cfg->jails[i]);
+		user_risks(&cfg->jails[i]);
+	}
+}
