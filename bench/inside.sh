@@ -13,8 +13,12 @@
 # Environment (defaults in brackets): BENCH_RUNS [200] samples per variant
 # for the session-cost figures, BENCH_WARMUP [10], BENCH_SSH_RUNS [40],
 # BENCH_STORM [100] concurrent logins, BENCH_STORM_RUNS [5],
-# BENCH_SCALE ["100 1000"] live-jail levels (0 is always measured),
-# BENCH_USERS ["10 1000 10000"] config sizes, BENCH_PROFILE [1].
+# BENCH_SCALE ["1000 5000"] live-jail levels (0 is always measured),
+# BENCH_SCALE_HOST [1000] network = host jails for the netns comparison,
+# BENCH_USERS ["10 1000 10000"] config sizes, BENCH_PROFILE [1],
+# BENCH_PARTS [all: "core join config_size profiles ssh_e2e dropins scale"]
+# the parts to run (a reduced run for a quick look; report.py marks what is
+# missing as not measured).
 set -u
 # shellcheck source=../tests/lib.sh
 . "$RIG_TOP/tests/lib.sh"
@@ -27,9 +31,13 @@ WARM=${BENCH_WARMUP:-10}
 SSH_RUNS=${BENCH_SSH_RUNS:-40}
 STORM=${BENCH_STORM:-100}
 STORM_RUNS=${BENCH_STORM_RUNS:-5}
-SCALE=${BENCH_SCALE:-100 1000}
+SCALE=${BENCH_SCALE:-1000 5000}
 USERS=${BENCH_USERS:-10 1000 10000}
 PROFILE=${BENCH_PROFILE:-1}
+# scale runs last: thousands of network namespaces are torn down in the
+# kernel's background (cleanup_net) long after their jails end, and would
+# slow whatever is measured next.
+PARTS=${BENCH_PARTS:-core join config_size profiles ssh_e2e dropins scale}
 PB=$BIN/pambench
 CONFDIR=/etc/security
 BINDS='/usr /bin /lib /lib64 /sbin'
@@ -39,19 +47,26 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 ulimit -u unlimited 2>/dev/null || true
 
 log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
-fact() { printf '%s\t%s\n' "$1" "$2" >>"$OUT/facts.tsv"; }
-# pb WHAT PAMBENCH-ARGS...: a failed session is a result, not the end of the
-# run: its sample is kept (marked) and left out of the statistics, the
-# count goes to the report, and the syslog line that says why.
+# fact KEY VALUE: a result that cannot be written ends the run (a report
+# from half the facts would be wrong, not short).
+fact() {
+	printf '%s\t%s\n' "$1" "$2" >>"$OUT/facts.tsv" ||
+		{ log "FAILED: cannot write $OUT/facts.tsv"; exit 1; }
+}
+die() { log "FAILED: $*"; fact error "$*"; exit 1; }
+# pb WHAT PAMBENCH-ARGS...: a failed sample ends the run, loudly: a median
+# over the sessions that happened to work would hide a broken module.  The
+# syslog lines that say why go to stderr and facts.tsv; bench/run.sh then
+# exits non-zero and writes no report.
 pb() {
-	local what=$1
+	local what=$1 why
 	shift
 	rig_syslog_mark
 	"$PB" "$@" >&2 && return 0
-	fact "failed_$what" "$(rig_syslog_grep '^<8[0-3]>.*pam_jail' 1 | sort | uniq -c | sort -rn | head -n 3 | cut -c1-400 | tr '\n' ' ')"
-	log "$what: some samples failed (kept out of the statistics)"
+	why=$(rig_syslog_grep '^<8[0-3]>.*pam_jail' 1 | sort | uniq -c | sort -rn | head -n 3 | cut -c1-400 | tr '\n' ' ')
+	fact "failed_$what" "$why"
+	die "$what: pambench failed (failed samples or no output): ${why:-no pam_jail error in syslog}"
 }
-die() { log "FAILED: $*"; fact error "$*"; exit 1; }
 
 # ------------------------------------------------------------- set-up --
 
@@ -104,16 +119,18 @@ share_probe() {
 
 setup() {
 	local u
-	for u in bn bh bx hold cfgu bst; do rig_user "$u" || die "useradd $u"; done
-	for u in bn bh hold cfgu bst; do rig_jail_tree "$u" || die "jail tree $u"; done
+	for u in bn bh bx hold holdh cfgu bst; do rig_user "$u" || die "useradd $u"; done
+	for u in bn bh hold holdh cfgu bst; do rig_jail_tree "$u" || die "jail tree $u"; done
 	share_probe
 	{
 		printf '%s\n' '[global]' 'default = none' ''
 		jail_section webn none
 		jail_section webh host
 		jail_section webs none ${PER_SESSION:+"$PER_SESSION"}
+		jail_section webhs host ${PER_SESSION:+"$PER_SESSION"}
 		printf '%s\n' '[user:bn]' 'jail = webn' '' '[user:bh]' 'jail = webh' '' \
-			'[user:hold]' 'jail = webs' '' '[user:bst]' 'jail = webs' ''
+			'[user:hold]' 'jail = webs' '' '[user:bst]' 'jail = webs' '' \
+			'[user:holdh]' 'jail = webhs' ''
 	} | rig_conf || die "config"
 	printf 'session required pam_permit.so\n' | rig_pam_service bench-plain
 	stack bench-jail "$RIG_CONF"
@@ -300,19 +317,47 @@ meminfo() { # PREFIX: the kernel's counters, kB
 
 mounts() { wc -l </proc/self/mountinfo; }
 
+# slabs NAME: the kernel's slab caches now (name, objects, object size,
+# bytes), for the per-jail deltas of report.py.
+slabs() {
+	awk 'NR > 2 { printf "%s\t%s\t%s\t%d\n", $1, $3, $4, $3 * $4 }' /proc/slabinfo \
+		>"$OUT/slab-$1.tsv" 2>/dev/null || fact "slab_$1" "unreadable"
+}
+
+# jailctl_list PREFIX: how long `jailctl list` takes, and how many lines.
+jailctl_list() {
+	local t0 t1 n
+	[ -x "${JAILCTL:-}" ] || return 0
+	t0=$(date +%s%N)
+	n=$("$JAILCTL" list 2>/dev/null | wc -l)
+	t1=$(date +%s%N)
+	fact "$1_jailctl_list_ms" "$(( (t1 - t0) / 1000000 ))"
+	fact "$1_jailctl_list_lines" "$n"
+}
+
+# snapshot PREFIX: every kernel counter the report compares.
+snapshot() {
+	meminfo "$1"
+	slabs "$1"
+	fact "$1_procs" "$(ls -d /proc/[0-9]* | wc -l)"
+}
+
 # jail-init's memory: median and max PSS, RSS (kB) over every live one.
 init_pss() { # PREFIX
 	local pids f c
 	pids=()
 	for f in /proc/[0-9]*/comm; do
 		read -r c 2>/dev/null <"$f" || continue
-		[ "$c" = jail-init ] && pids+=("$(basename "$(dirname "$f")")")
+		[ "$c" = jail-init ] && { c=${f#/proc/}; pids+=("${c%/comm}"); }
 	done
-	for c in "${pids[@]}"; do
-		awk '/^(Pss|Rss|Private_Dirty|Private_Clean):/ { v[$1] = $2 }
-			END { print v["Pss:"], v["Rss:"], v["Private_Dirty:"] + v["Private_Clean:"] }' \
-			"/proc/$c/smaps_rollup" 2>/dev/null
-	done | sort -n | awk -v p="$1" '{ pss[NR] = $1; rss[NR] = $2; priv[NR] = $3 }
+	# one awk over every file: a process per jail is minutes at 5,000
+	for c in "${pids[@]}"; do printf '/proc/%s/smaps_rollup\n' "$c"; done |
+		xargs -r tail -n +1 2>/dev/null |
+		awk 'function out() { if (n) print v["Pss:"], v["Rss:"], v["Private_Dirty:"] + v["Private_Clean:"] }
+			/^==> / { out(); n = 1; delete v; next }
+			/^(Pss|Rss|Private_Dirty|Private_Clean):/ { v[$1] = $2 }
+			END { out() }' |
+		sort -n | awk -v p="$1" '{ pss[NR] = $1; rss[NR] = $2; priv[NR] = $3 }
 		END { if (NR) { m = int((NR + 1) / 2)
 			printf "%s_pss_median\t%s\n%s_pss_max\t%s\n%s_rss_median\t%s\n%s_private_median\t%s\n",
 				p, pss[m], p, pss[NR], p, rss[m], p, priv[m] } }' >>"$OUT/facts.tsv"
@@ -323,7 +368,7 @@ HOLDERS=()
 hold() {
 	local i
 	for ((i = 0; i < $2; i++)); do
-		"$DRIVER" -s "$1" hold sleep 3600 </dev/null >/dev/null 2>&1 &
+		"$DRIVER" -s "$1" "${HOLD_USER:-hold}" sleep 3600 </dev/null >/dev/null 2>&1 &
 		HOLDERS+=($!)
 	done
 }
@@ -333,7 +378,7 @@ hold() {
 release() {
 	local p
 	if [ "${1:-}" = commands ]; then
-		for p in $(pgrep -u hold -x sleep); do kill "$p" 2>/dev/null; done
+		for p in $(pgrep -u "${HOLD_USER:-hold}" -x sleep); do kill "$p" 2>/dev/null; done
 	else
 		for p in "${HOLDERS[@]}"; do kill "$p" 2>/dev/null; done
 	fi
@@ -342,7 +387,7 @@ release() {
 }
 
 # The sessions' commands: sleep processes of user hold.
-count_hold_sleeps() { pgrep -c -u hold -x sleep || true; }
+count_hold_sleeps() { pgrep -c -u "${HOLD_USER:-hold}" -x sleep || true; }
 hold_sleeps_at_least() { [ "$(count_hold_sleeps)" -ge "$1" ]; }
 hold_sleeps_none() { [ "$(count_hold_sleeps)" = 0 ]; }
 
@@ -351,21 +396,27 @@ scale() {
 	for lvl in $SCALE; do [ "$lvl" -gt "$max" ] && max=$lvl; done
 	fact pid_max "$(cat /proc/sys/kernel/pid_max)"
 	fact threads_max "$(cat /proc/sys/kernel/threads-max)"
+	local ns
+	for ns in net mnt pid ipc uts cgroup; do
+		fact "max_${ns}_namespaces" "$(cat "/proc/sys/user/max_${ns}_namespaces" 2>/dev/null || echo '?')"
+	done
+	fact mount_max "$(cat /proc/sys/fs/mount-max 2>/dev/null || echo '?')"
 	fact ulimit_n "$(ulimit -n)"
 	fact mounts_rig_start "$(mounts)"
 
 	# control: the same number of held sessions without pam_jail
-	meminfo ctl0
+	snapshot ctl0
 	hold bench-plain "$max"
 	rig_wait 120 hold_sleeps_at_least "$max" || die "control holders did not start"
 	sleep 2
-	meminfo "ctl$max"
+	snapshot "ctl$max"
 	fact ctl_n "$max"
 	release commands
 	rig_wait 60 hold_sleeps_none || die "control holders did not end"
 	sleep 2
 
-	meminfo live0
+	snapshot live0
+	jailctl_list live0
 	fact live0_mounts "$(mounts)"
 	log "live jails: 0"
 	pb scale0 -n "$RUNS" -w "$WARM" -o "$OUT/scale-0.tsv" plain=pam:bench-plain:bn \
@@ -380,7 +431,8 @@ scale() {
 		fact "live${lvl}_start_s" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')"
 		fact "live${lvl}_started" "$((lvl - prev))"
 		sleep 2
-		meminfo "live$lvl"
+		snapshot "live$lvl"
+		jailctl_list "live$lvl"
 		init_pss "live$lvl"
 		fact "live${lvl}_mounts" "$(mounts)"
 		fact "live${lvl}_inits" "$(count_inits)"
@@ -393,9 +445,31 @@ scale() {
 	done
 	log "live jails: tearing down"
 	release
-	wait_inits 0 120 || die "$(count_inits) jail-init left after the drivers were killed"
+	wait_inits 0 300 || die "$(count_inits) jail-init left after the drivers were killed"
+	scale_host "$max"
 	fact inits_left "$(count_inits)"
 	fact mounts_rig_end "$(mounts)"
+}
+
+# scale_host N: the same N jails without a network namespace of their own
+# (network = host), for the kernel memory a jail's netns costs.
+scale_host() {
+	local n=${BENCH_SCALE_HOST:-1000}
+	[ "$n" -gt 0 ] || return 0
+	sleep 2
+	snapshot host0
+	log "live jails without a netns: $n"
+	HOLD_USER=holdh
+	hold bench-jail "$n"
+	wait_inits "$n" 900 || die "only $(count_inits) of $n network = host jails started"
+	rig_wait 60 hold_sleeps_at_least "$n" || die "not every held session runs its command"
+	sleep 2
+	snapshot "host$n"
+	init_pss "host$n"
+	fact host_n "$n"
+	release
+	HOLD_USER=hold
+	wait_inits 0 300 || die "$(count_inits) jail-init left after the drivers were killed"
 }
 
 # ------------------------------------------------- 4: ssh end to end --
@@ -430,7 +504,7 @@ ssh_e2e() {
 	"$PB" -c "$STORM" -n "$STORM_RUNS" -w 1 -o "$OUT/storm.tsv" \
 		-b "ssh-plain=$sw_plain" -b "ssh-jail=$sw_jail" \
 		"ssh-plain=$storm" "ssh-jail=$storm" >&2 ||
-		fact storm_failures "some logins of the storm failed (see storm.tsv)"
+		die "some logins of the storm failed (see storm.tsv)"
 	fact storm_n "$STORM"
 	wait_inits 0 60 || fact storm_inits_left "$(count_inits)"
 	rig_sshd_stop
@@ -476,16 +550,17 @@ profiles() {
 }
 
 main() {
+	local part
 	: >"$OUT/facts.tsv"
 	fact rig_kernel "$(uname -r)"
+	fact parts "$PARTS"
 	setup
-	core
-	join
-	config_size
-	scale
-	ssh_e2e
-	dropins
-	profiles
+	for part in $PARTS; do
+		case $part in
+		core | join | config_size | scale | ssh_e2e | dropins | profiles) "$part" ;;
+		*) die "BENCH_PARTS: unknown part '$part'" ;;
+		esac
+	done
 	log "done"
 }
 

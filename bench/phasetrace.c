@@ -2,15 +2,17 @@
 /* phasetrace.so - where the time of a PAM session goes, without touching
  * the module: an LD_PRELOAD library for bench/pambench that times the
  * calls pam_jail makes into libc, libpam, libiniparser, libseccomp and
- * libcap (interposed through the PLT), in the session's caller, the jail
- * builder and the jail's pid 1 (until it execs jail-init).
+ * libcap (interposed through the PLT), in the session's caller and the
+ * jail's pid 1 (until it execs jail-init).
  *
  *   PHASETRACE_OUT=FILE LD_PRELOAD=.../phasetrace.so pambench ...
  *
  * Every timed call is one event {session, role, function, arg, t0, t1}
  * (CLOCK_MONOTONIC ns) in a MAP_SHARED buffer that every forked process
  * inherits; role 0 is pambench, 1 the session's caller (pambench's child),
- * 2 its child (the builder), 3 the builder's child (the jail's pid 1).
+ * 3 the jail's pid 1: a clone(CLONE_VM) child of the caller, which shares
+ * the caller's memory (this library's variables too), so it is told apart
+ * by its pid.
  * When pambench exits the buffer is written to FILE, one TSV line per
  * event: SESSION ROLE FUNCTION ARG T0 T1.  bench/report.py reads it.
  * Test-only: never load this into a real login.
@@ -55,7 +57,7 @@ enum fn {
 	F_SECCOMP_INIT, F_SECCOMP_LOAD, F_CAP_SET_PROC, F_CAP_DROP_BOUND,
 	F_PIDFD_SEND_SIGNAL, F_OPEN_TREE, F_MOVE_MOUNT, F_MOUNT_SETATTR,
 	F_FSOPEN, F_FSCONFIG, F_FSMOUNT, F_SYSCALL, F_UMOUNT2, F_EXECVEAT,
-	F_MOUNT, F_WAITPID, F_PIDFD_OPEN, F_N
+	F_MOUNT, F_WAITPID, F_PIDFD_OPEN, F_CLONE, F_SECCOMP_EXPORT_BPF, F_N
 };
 
 static const char *const fn_name[F_N] = {
@@ -64,13 +66,14 @@ static const char *const fn_name[F_N] = {
 	"setns", "poll", "seccomp_init", "seccomp_load", "cap_set_proc",
 	"cap_drop_bound", "pidfd_send_signal", "open_tree", "move_mount",
 	"mount_setattr", "fsopen", "fsconfig", "fsmount", "syscall", "umount2",
-	"execveat", "mount", "waitpid", "pidfd_open",
+	"execveat", "mount", "waitpid", "pidfd_open", "clone",
+	"seccomp_export_bpf",
 };
 
 static struct buffer *buf;
 static const char *out_path;
 static pid_t top_pid;
-static int role;	/* 0 pambench, 1 caller, 2 builder, 3 init */
+static int role;	/* 0 pambench, 1 caller, 3 init (see record) */
 static int sess;
 
 static long long now(void)
@@ -90,7 +93,9 @@ static void record(enum fn f, long arg, long long t0, long long t1)
 	i = __atomic_fetch_add(&buf->n, 1, __ATOMIC_RELAXED);
 	if (i >= MAX_EVENTS)
 		return;
-	buf->ev[i] = (struct event){ sess, (short)role, (short)f, arg, t0, t1 };
+	/* the caller's clone(CLONE_VM) child sees the caller's ROLE */
+	buf->ev[i] = (struct event){ sess, (short)(role == 1 && getpid() != sess ? 3 : role),
+				     (short)f, arg, t0, t1 };
 }
 
 /* libpam dlopens modules RTLD_LOCAL: pam_jail.so's own libraries are not
@@ -182,6 +187,31 @@ WRAP(int, mount, F_MOUNT, 0,
      (s, t, ty, f, d))
 WRAP(pid_t, waitpid, F_WAITPID, 0, (pid_t p, int *s, int o), (p, s, o))
 WRAP(int, pidfd_open, F_PIDFD_OPEN, 0, (pid_t p, unsigned int f), (p, f))
+WRAP(int, seccomp_export_bpf, F_SECCOMP_EXPORT_BPF, 0, (scmp_filter_ctx c, int fd),
+     (c, fd))
+
+/* The jail's pid 1 (ns.c): the caller is suspended (CLONE_VFORK) for the
+ * whole build, so this one span is the build. */
+int clone(int (*fn)(void *), void *stack, int flags, void *arg, ...)
+{
+	static int (*real)(int (*)(void *), void *, int, void *, ...);
+	void *ptid, *tls, *ctid;
+	long long t0;
+	va_list ap;
+	int r;
+
+	if (!real)
+		real = (int (*)(int (*)(void *), void *, int, void *, ...))next("clone");
+	va_start(ap, arg);
+	ptid = va_arg(ap, void *);
+	tls = va_arg(ap, void *);
+	ctid = va_arg(ap, void *);
+	va_end(ap);
+	t0 = now();
+	r = real(fn, stack, flags, arg, ptid, tls, ctid);
+	record(F_CLONE, r, t0, now());
+	return r;
+}
 
 long syscall(long nr, ...)
 {

@@ -22,7 +22,7 @@
  *          is.  Limits then cannot be applied: one notice line, or a
  *          refusal with limits_required = yes.
  *
- * The builder unshares CLONE_NEWCGROUP from inside the jail's cgroup, so
+ * The jail's pid 1 is cloned with CLONE_NEWCGROUP in the jail's cgroup, so
  * /proc/self/cgroup reads "0::/" in the jail.  A session joining a running
  * jail enters its cgroup namespace only in the OWN case (it is then in the
  * same cgroup); otherwise it unshares one rooted at its own cgroup (its

@@ -18,7 +18,8 @@
 
 /* mount_util.c */
 void jm_close_fd(int *fd);
-/* mount_setattr(AT_RECURSIVE) of SET on the tree at FD. */
+/* mount_setattr(AT_RECURSIVE) of SET on the (cloned) tree at FD, and
+ * MS_PRIVATE propagation. */
 int jm_set_attr(int fd, unsigned long long set, const char *what,
 		struct jc_err *err);
 /* open_tree(OPEN_TREE_CLONE|AT_RECURSIVE) of DIRFD/PATH ("" = DIRFD

@@ -21,11 +21,16 @@ void jm_close_fd(int *fd)
 }
 
 /* Recursive on purpose: a plain MS_REMOUNT|MS_RDONLY leaves submounts of a
- * bind writable; mount_setattr(AT_RECURSIVE) covers them all. */
+ * bind writable; mount_setattr(AT_RECURSIVE) covers them all.
+ * Private too: a clone joins its source's peer group, and a booted
+ * systemd makes the host's / shared (it leaves it alone in a container,
+ * which is why only a VM showed it).  A shared jail root fails pivot_root
+ * with EINVAL, and a mount made on a shared bind inside the jail would
+ * propagate to the host's tree. */
 int jm_set_attr(int fd, unsigned long long set, const char *what,
 		    struct jc_err *err)
 {
-	struct mount_attr a = { .attr_set = set };
+	struct mount_attr a = { .attr_set = set, .propagation = MS_PRIVATE };
 
 	if (mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof(a)) < 0)
 		return jc_fail(err, errno, "mount_setattr %s", what);

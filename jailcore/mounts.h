@@ -7,10 +7,10 @@
  *     trees and set their flags with mount_setattr(AT_RECURSIVE).  open_tree
  *     only clones mounts of the current namespace, so this cannot wait until
  *     after unshare(CLONE_NEWNS).
- *  2. jc_mounts_compose (in the builder, new mount namespace): attach the
+ *  2. jc_mounts_compose (in the jail's pid 1, new mount namespace): attach the
  *     root and every clone with move_mount onto targets resolved by openat2
  *     inside the root; tmpfs mounts; /dev; the identity files.
- *  3. jc_mounts_finish (in the jail's pid 1, new pid namespace): /proc --
+ *  3. jc_mounts_finish (then, in the same pid 1): /proc --
  *     it shows the pid namespace of whoever mounts it -- then pivot_root.
  */
 #ifndef JAILCORE_MOUNTS_H

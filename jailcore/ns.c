@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/pidfd.h>
 #include <sys/prctl.h>
@@ -30,28 +31,20 @@
 #include "proto.h"
 #include "seccomp.h"
 
-#define BUILD_TIMEOUT_MS 30000
+/* A stack for the jail's pid 1 until its exec: it runs in the caller's
+ * memory (CLONE_VM), so it needs one of its own. */
+#define INIT_STACK_SIZE (512 * 1024)
 
 /* The fds of the init process before it execs jail-init, at 3 + role:
  * 3 the caller's pidfd (watched), 4 the jail-init binary, 5 the jail's
- * /dev/log socket, 6 a socket connected to the host's /dev/log, 7 the
- * setup report socket (CLOEXEC). */
+ * /dev/log socket, 6 a socket connected to the host's /dev/log, 7 unused
+ * (it was the setup report socket of a separate builder process). */
 enum init_fd {
 	INIT_WATCH, INIT_EXEC, INIT_LOG_IN, INIT_LOG_OUT, INIT_REPORT,
 	INIT_CTL, INIT_SESSION, INIT_N_FDS
 };
 _Static_assert(3 + INIT_SESSION == JC_INIT_SESSION && 3 + INIT_CTL == JC_INIT_CTL &&
 	       3 + INIT_REPORT == JC_INIT_REPORT, "fd layout of proto.h");
-
-/* One message on the setup socket: an error, or (from the builder) the
- * pidfd of init in SCM_RIGHTS. */
-struct report {
-	int ok;
-	int errnum;
-	pid_t pid;		/* init's pid in the host's view */
-	unsigned long long ns[3];	/* mnt, pid, net namespace inodes */
-	char msg[JC_ERR_MAX];
-};
 
 /* Every namespace of a jail, as setns() takes them: with network = none
  * its own network namespace, with netns = NAME that one; with network =
@@ -79,57 +72,17 @@ static int join_netns(const struct jc_plan *p, struct jc_err *err)
 	return rc;
 }
 
-/* The jail's mnt, pid and net namespace inodes, through NSDIR, the
- * builder's /proc/self/ns opened before it forked init: init's pivot_root
- * moves the builder's root too, and the jail's /proc has no /proc/self
- * for it; pid_for_children can only be read once pid 1 exists. */
-static void read_ns(int nsdir, unsigned long long ino[3])
+/* The jail's mnt, pid and net namespace inodes, read by its pid 1 before
+ * the pivot (the host's /proc is still mounted; /proc/self resolves in
+ * the host's pid namespace, where pid 1 has a pid too). */
+static void read_ns(unsigned long long ino[3])
 {
-	static const char *const ns[3] = { "mnt", "pid_for_children", "net" };
+	static const char *const ns[3] = { "/proc/self/ns/mnt",
+		"/proc/self/ns/pid", "/proc/self/ns/net" };
 	struct stat st;
 
 	for (int i = 0; i < 3; i++)
-		ino[i] = nsdir >= 0 && fstatat(nsdir, ns[i], &st, 0) == 0 ?
-			 st.st_ino : 0;
-}
-
-static void send_report(int sock, const struct jc_err *err, int fd,
-			pid_t pid, const unsigned long long ns[3])
-{
-	struct report r = { .ok = err == NULL, .pid = pid };
-
-	if (ns)
-		memcpy(r.ns, ns, sizeof(r.ns));
-	if (err) {
-		r.errnum = err->errnum;
-		memcpy(r.msg, err->msg, sizeof(r.msg));
-	}
-	(void)jc_send_fd(sock, &r, sizeof(r), fd, 0);
-}
-
-/* Returns 1 with a message (and *fd when one came), 0 on EOF, -1 on
- * error or timeout. */
-static int recv_report(int sock, struct report *r, int *fd,
-		       struct jc_err *err)
-{
-	struct pollfd pfd = { .fd = sock, .events = POLLIN };
-	ssize_t n;
-	int prc;
-
-	while ((prc = poll(&pfd, 1, BUILD_TIMEOUT_MS)) < 0 && errno == EINTR)
-		;
-	if (prc <= 0)
-		return jc_fail(err, prc == 0 ? ETIMEDOUT : errno,
-			       "waiting for the jail to be built");
-	n = jc_recv_fd(sock, r, sizeof(*r), fd, 0);
-	if (n < 0)
-		return jc_fail(err, errno, "setup socket");
-	if (n == 0)
-		return 0;
-	if ((size_t)n != sizeof(*r))
-		return jc_fail(err, 0, "short message from the jail builder");
-	r->msg[sizeof(r->msg) - 1] = '\0';
-	return 1;
+		ino[i] = stat(ns[i], &st) == 0 ? st.st_ino : 0;
 }
 
 static void reset_signals(void)
@@ -169,8 +122,7 @@ struct init_fds {
 
 /* Put every fd of F at its fixed number and close everything else the
  * caller had (sshd's sockets, login's tty, pipes a caller's caller waits
- * on).  The report socket stays CLOEXEC: its EOF tells the caller that the
- * exec worked. */
+ * on). */
 static int place_init_fds(const struct init_fds *f, struct jc_err *err)
 {
 	int tmp[INIT_N_FDS], null;
@@ -198,50 +150,28 @@ static int place_init_fds(const struct init_fds *f, struct jc_err *err)
 	return 0;
 }
 
-/* pid 1 of the jail, still a copy of the caller until the exec. */
-static void init_main(const struct jc_plan *p, int newroot,
-		      const struct init_fds *f, const struct jc_bpf *bpf)
-{
-	static char name[] = "jail-init", persist[] = "persist";
-	char jail[sizeof(p->jail)];
-	char *const argv[] = { name, jail, p->persist ? persist : NULL, NULL };
-	static char *const envp[] = { NULL };
-	struct jc_err err = { 0 };
-	int report = f->fd[INIT_REPORT];
+/* What the caller and the jail's pid 1 share until its exec: pid 1 runs in
+ * the caller's memory (CLONE_VM|CLONE_VFORK, the caller is suspended) and
+ * writes its answer here.  Everything it changes (fds it opens or closes,
+ * the clones it attaches) it changes in copies of its own: its fd table
+ * is not the caller's. */
+struct spawn {
+	const struct jc_plan *p;
+	const struct jc_clones *c;
+	const struct init_fds *f;
+	const struct jc_bpf *bpf;
+	bool failed;
+	unsigned long long ns[3];
+	struct jc_err err;
+};
 
-	memcpy(jail, p->jail, sizeof(jail));
-	/* A session and process group of its own, without a controlling
-	 * terminal.  Else init stays in its caller's: util-linux login (the
-	 * Debian 13 /bin/login, and what agetty runs) is a session leader
-	 * that gives up its tty with TIOCNOTTY before it forks, and the
-	 * kernel then sends SIGHUP and SIGCONT to the tty's foreground
-	 * process group -- which held init, and with it the jail. */
-	if (setsid() < 0) {
-		jc_fail(&err, errno, "setsid");
-		goto fail;
-	}
-	if (jc_mounts_finish(newroot, p->root, &err) < 0 ||
-	    place_init_fds(f, &err) < 0)
-		goto fail;
-	report = 3 + INIT_REPORT;
-	if (jc_privs_drop(NULL, 0, 0, &err) < 0 ||
-	    jc_seccomp_load_bpf(bpf, &err) < 0)
-		goto fail;
-	execveat(3 + INIT_EXEC, "", argv, envp, AT_EMPTY_PATH);
-	jc_fail(&err, errno, "exec jail-init");
-fail:
-	jc_err_wrap(&err, "jail init");
-	send_report(report, &err, -1, 0, NULL);
-	_exit(127);
-}
-
-static int builder_setup(const struct jc_plan *p, struct jc_clones *c,
-			 int *newroot, int *log_sock, struct jc_err *err)
+/* In the new namespaces (clone flags): the jail's network, its tree,
+ * hostname, lo. */
+static int init_setup(const struct jc_plan *p, struct jc_clones *c,
+		      int *newroot, int *log_sock, struct jc_err *err)
 {
 	if (p->netns[0] && join_netns(p, err) < 0)
 		return -1;
-	if (unshare(jc_jail_ns_flags(p) & ~(p->netns[0] ? CLONE_NEWNET : 0)) < 0)
-		return jc_fail(err, errno, "unshare");
 	/* pivot_root refuses shared mounts, and nothing we mount may
 	 * propagate back to the host */
 	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
@@ -255,119 +185,100 @@ static int builder_setup(const struct jc_plan *p, struct jc_clones *c,
 	return 0;
 }
 
-static void builder_main(const struct jc_plan *p, struct jc_clones *c,
-			 struct init_fds *f, const struct jc_bpf *bpf)
+/* pid 1 of the jail, born in every new namespace at once: compose the
+ * tree, mount /proc, pivot, drop everything, exec jail-init.  No
+ * PR_SET_PDEATHSIG: it would outlive the exec and kill a shared jail with
+ * the first session's caller; a caller killed mid-build is seen by
+ * jail-init through the caller's pidfd (INIT_WATCH), which ends it. */
+static int init_main(void *arg)
 {
+	static char name[] = "jail-init", persist[] = "persist";
+	static char *const envp[] = { NULL };
+	struct spawn *s = arg;
+	const struct jc_plan *p = s->p;
+	struct jc_clones c = *s->c;
+	struct init_fds f = *s->f;
+	char jail[sizeof(p->jail)];
+	char *const argv[] = { name, jail, p->persist ? persist : NULL, NULL };
 	struct jc_err err = { 0 };
-	int newroot, pidfd, report = f->fd[INIT_REPORT];
-	unsigned long long ns[3];
-	int nsdir;
+	int newroot;
+
+	memcpy(jail, p->jail, sizeof(jail));
+	reset_signals();
+	/* A session and process group of its own, without a controlling
+	 * terminal.  Else init stays in its caller's: util-linux login (the
+	 * Debian 13 /bin/login, and what agetty runs) is a session leader
+	 * that gives up its tty with TIOCNOTTY before it forks, and the
+	 * kernel then sends SIGHUP and SIGCONT to the tty's foreground
+	 * process group -- which held init, and with it the jail. */
+	if (setsid() < 0) {
+		jc_fail(&err, errno, "setsid");
+		jc_err_wrap(&err, "jail init");
+		goto fail;
+	}
+	if (init_setup(p, &c, &newroot, &f.fd[INIT_LOG_IN], &err) < 0)
+		goto fail;
+	read_ns(s->ns);
+	if (jc_mounts_finish(newroot, p->root, &err) < 0 ||
+	    place_init_fds(&f, &err) < 0 ||
+	    jc_privs_drop(NULL, 0, 0, &err) < 0 ||
+	    jc_seccomp_load_bpf(s->bpf, &err) < 0) {
+		jc_err_wrap(&err, "jail init");
+		goto fail;
+	}
+	execveat(3 + INIT_EXEC, "", argv, envp, AT_EMPTY_PATH);
+	jc_fail(&err, errno, "exec jail-init");
+	jc_err_wrap(&err, "jail init");
+fail:
+	s->err = err;
+	s->failed = true;
+	_exit(127);
+}
+
+/* Start the jail's pid 1 with clone(CLONE_VM|CLONE_VFORK) and every new
+ * namespace: no copy of the caller's address space (sshd's monitor has
+ * every PAM module mapped), no builder process in between, and the caller
+ * resumes once pid 1 has exec'd jail-init or failed.  exit_signal 0: pid
+ * 1 is the caller's child, but a "clone child" -- wait(NULL) in login or
+ * su and sshd's waitpid(-1) never reap it and it sends no SIGCHLD;
+ * jc_jail_release reaps it (waitid __WALL). */
+static int spawn_init(const struct jc_plan *p, const struct jc_clones *c,
+		      const struct init_fds *f, const struct jc_bpf *bpf,
+		      struct jc_jail_handle *h, struct jc_err *err)
+{
+	struct spawn s = { .p = p, .c = c, .f = f, .bpf = bpf };
+	int flags = CLONE_VM | CLONE_VFORK | CLONE_PIDFD |
+		    (jc_jail_ns_flags(p) & ~(p->netns[0] ? CLONE_NEWNET : 0));
+	sigset_t all, saved;
+	int pidfd = -1;
+	void *stack;
 	pid_t pid;
 
-	reset_signals();
-	/* a caller killed mid-build takes its half-built jail with it */
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) {
-		jc_fail(&err, errno, "prctl PR_SET_PDEATHSIG");
-		goto fail;
-	}
-	if (builder_setup(p, c, &newroot, &f->fd[INIT_LOG_IN], &err) < 0)
-		goto fail;
-	nsdir = open("/proc/self/ns", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	pid = fork();	/* the first child after CLONE_NEWPID is pid 1 */
-	if (pid < 0) {
-		jc_fail(&err, errno, "fork jail init");
-		goto fail;
-	}
-	if (pid == 0)
-		init_main(p, newroot, f, bpf);
-	pidfd = pidfd_open(pid, 0);
-	if (pidfd < 0) {
-		jc_fail(&err, errno, "pidfd_open init");
-		kill(pid, SIGKILL);
-		goto fail;
-	}
-	read_ns(nsdir, ns);
-	send_report(report, NULL, pidfd, pid, ns);
-	_exit(0);
-fail:
-	send_report(report, &err, -1, 0, NULL);
-	_exit(1);
-}
-
-/* A failure reported by the builder or init: its message already ends in
- * strerror; keep the errno for the caller. */
-static int report_error(struct jc_err *err, const struct report *r)
-{
-	jc_fail(err, 0, "%s", r->msg);
-	err->errnum = r->errnum;
-	return -1;
-}
-
-/* The builder's answer (init's pidfd), then init's: EOF once its exec
- * closed the CLOEXEC socket, or an error message. */
-static int await_init(int sock, struct jc_jail_handle *h, struct jc_err *err)
-{
-	struct report r;
-	int fd = -1, rc = recv_report(sock, &r, &fd, err);
-
-	if (rc <= 0)
-		return rc == 0 ? jc_fail(err, 0, "jail builder died") : -1;
-	if (!r.ok)
-		return report_error(err, &r);
-	if (fd < 0)
-		return jc_fail(err, 0, "jail builder sent no pidfd");
-	h->init_pidfd = fd;
-	h->init_pid = r.pid;
-	h->mnt_ns = r.ns[0];
-	h->pid_ns = r.ns[1];
-	h->net_ns = r.ns[2];
-	rc = recv_report(sock, &r, NULL, err);
-	if (rc < 0)
+	stack = mmap(NULL, INIT_STACK_SIZE, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (stack == MAP_FAILED)
+		return jc_fail(err, errno, "mmap a stack for the jail's pid 1");
+	/* no handler of the caller may run on pid 1's side of the shared
+	 * memory: pid 1 starts with every signal blocked and resets them */
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, &saved);
+	pid = clone(init_main, (char *)stack + INIT_STACK_SIZE, flags, &s, &pidfd);
+	sigprocmask(SIG_SETMASK, &saved, NULL);
+	munmap(stack, INIT_STACK_SIZE);
+	if (pid < 0)
+		return jc_fail(err, errno, "clone the jail's pid 1");
+	h->init_pidfd = pidfd;
+	h->init_pid = pid;
+	h->mnt_ns = s.ns[0];
+	h->pid_ns = s.ns[1];
+	h->net_ns = s.ns[2];
+	if (s.failed) {
+		*err = s.err;
 		return -1;
-	if (rc > 0)
-		return report_error(err, &r);
-	if (poll(&(struct pollfd){ .fd = fd, .events = POLLIN }, 1, 0) > 0)
+	}
+	if (poll(&(struct pollfd){ .fd = pidfd, .events = POLLIN }, 1, 0) > 0)
 		return jc_fail(err, 0, "jail init exited during setup");
 	return 0;
-}
-
-/* Fork the builder with default SIGCHLD handling so waitpid works whatever
- * the caller installed (sshd, cron), and restore it afterwards.  F holds
- * every fd init gets except the report socket, made here. */
-static int run_builder(const struct jc_plan *p, struct jc_clones *c,
-		       struct init_fds *f, const struct jc_bpf *bpf,
-		       struct jc_jail_handle *h, struct jc_err *err)
-{
-	struct sigaction dfl = { .sa_handler = SIG_DFL }, old;
-	sigset_t all, saved;
-	int sp[2], rc = -1, status;
-	pid_t pid;
-
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
-		return jc_fail(err, errno, "socketpair");
-	f->fd[INIT_REPORT] = sp[1];
-	sigfillset(&all);
-	sigaction(SIGCHLD, &dfl, &old);
-	sigprocmask(SIG_SETMASK, &all, &saved);
-	pid = fork();
-	if (pid == 0)
-		builder_main(p, c, f, bpf);
-	sigprocmask(SIG_SETMASK, &saved, NULL);
-	close(sp[1]);
-	f->fd[INIT_REPORT] = -1;
-	if (pid < 0)
-		jc_fail(err, errno, "fork jail builder");
-	else
-		rc = await_init(sp[0], h, err);
-	if (pid > 0) {
-		if (rc < 0)
-			kill(pid, SIGKILL);
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-			;
-	}
-	sigaction(SIGCHLD, &old, NULL);
-	close(sp[0]);
-	return rc;
 }
 
 void jc_jail_handle_init(struct jc_jail_handle *h)
@@ -438,7 +349,7 @@ int jc_jail_build(const struct jc_plan *p, const char *init_path, int ctl,
 	h->ns_flags = jc_jail_ns_flags(p);
 	if (open_init_fds(init_path, ctl, &f, &h->conn, err) == 0 &&
 	    jc_mounts_prepare(p, &c, err) == 0) {
-		rc = run_builder(p, &c, &f, bpf, h, err);
+		rc = spawn_init(p, &c, &f, bpf, h, err);
 		jc_clones_close(&c);
 	}
 	f.fd[INIT_CTL] = -1;	/* the caller's to close */

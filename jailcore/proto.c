@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* proto.c - messages with a passed fd (SCM_RIGHTS), for the session
- * protocol of proto.h and the builder's report (ns.c).  libc only: the
+ * protocol of proto.h.  libc only: the
  * static jail-init links it too. */
 #include "proto.h"
 

@@ -20,6 +20,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -30,6 +31,7 @@
 #include "proto.h"
 #include "registry.h"
 #include "seccomp.h"
+#include "seccomp_cache.h"
 
 #define LOCK_TIMEOUT_MS 30000
 
@@ -260,7 +262,7 @@ static int make_runtime_dir(const struct jc_plan *p, struct jc_jail_handle *h,
 
 /* setns(CLONE_NEWNS) puts the caller at its new namespace's root mount.
  * That is the jail's root only because init's pivot_root replaced the
- * namespace's root -- which it does only when the builder stood at its
+ * namespace's root -- which it does only when the caller stood at its
  * namespace's root.  A chrooted caller (sshd in a chroot on a mount point)
  * would land above the jail, in the host's tree: refuse, never run the
  * session there. */
@@ -298,7 +300,7 @@ int jc_session_open(const struct jc_plan *p, const char *init_path,
 
 	*joined = false;
 	jc_jail_handle_init(h);
-	if (jc_seccomp_compile(&p->seccomp, &bpf, err) < 0)
+	if (jc_seccomp_compile_cached(&p->seccomp, JC_RUN_DIR, &bpf, err) < 0)
 		return -1;
 	if (p->share == JC_SHARE_SESSION) {
 		rc = session_cgroup(p, &cg, err);
@@ -355,7 +357,7 @@ int jc_session_enter_running(const struct jc_plan *p, struct jc_jail_handle *h,
 	if (rc == 0) {
 		struct jc_bpf bpf;
 
-		if (jc_seccomp_compile(&p->seccomp, &bpf, err) < 0 ||
+		if (jc_seccomp_compile_cached(&p->seccomp, JC_RUN_DIR, &bpf, err) < 0 ||
 		    jc_jail_enter(h, err) < 0 || check_root(p, err) < 0 ||
 		    harden_caller(p, true, &bpf, err) < 0) {
 			jc_jail_release(h, 1000, NULL);
@@ -413,6 +415,18 @@ static bool init_exited(int pidfd, int timeout_ms)
 	return n > 0;
 }
 
+/* The caller that built the jail is its pid 1's parent (ns.c spawn_init,
+ * a clone child that only a __WALL wait sees): reap it once it is gone.
+ * Any other caller's waitid fails with ECHILD, harmlessly. */
+static void reap_init(struct jc_jail_handle *h)
+{
+	siginfo_t si;
+
+	if (init_exited(h->init_pidfd, 0))
+		(void)waitid(P_PIDFD, (id_t)h->init_pidfd, &si,
+			     WEXITED | WNOHANG | __WALL);
+}
+
 /* LEAVE: 1 when other sessions (or persist) keep the jail, 0 when it is
  * ending or jail-init is gone. */
 static int leave(struct jc_jail_handle *h)
@@ -445,6 +459,7 @@ int jc_jail_release(struct jc_jail_handle *h, int timeout_ms,
 			rc = jc_fail(err, ETIMEDOUT, "jail init %d: processes "
 				     "still alive", (int)h->init_pid);
 	}
+	reap_init(h);
 	jc_jail_handle_close(h);
 	return rc;
 }

@@ -118,22 +118,24 @@ run_e2e() {
 	done
 }
 
-# The systemd-host tests boot a Debian rootfs that must be built (or found
-# in the cache) here, outside the rigs, where host paths are read-only.
-# SD_ROOTFS: its path; SD_ROOTFS_SKIP: why there is none.
-sd_rootfs() {
-	local out rc=0
-	out=$("$HERE/rig/sd-rootfs.sh" 2>&1) || rc=$?
+# The systemd-host tests boot a Debian rootfs, and the VM leg a guest
+# image, that must be built (or found in the cache) here, outside the rigs,
+# where host paths are read-only.  cached_tree VAR SCRIPT: VAR is the path
+# SCRIPT prints; VAR_SKIP says why there is none (exit 3: the archive
+# cannot be reached; any other failure is one failure of its own).
+cached_tree() {
+	local var=$1 script=$2 out rc=0
+	out=$("$script" 2>&1) || rc=$?
 	if [ "$rc" = 0 ]; then
-		export SD_ROOTFS=${out##*$'\n'}
+		export "$var=${out##*$'\n'}"
 	elif [ "$rc" = 3 ]; then
-		export SD_ROOTFS_SKIP=$out
+		export "${var}_SKIP=$out"
 	else
-		export SD_ROOTFS_SKIP="building the rootfs failed: $out"
-		printf 'not ok - tests/rig/sd-rootfs.sh\n'
+		export "${var}_SKIP=building it failed: $out"
+		printf 'not ok - %s\n' "${script#"$TOP"/}"
 		printf '%s\n' "$out" | sed 's/^/#   /'
 		FAILED=$((FAILED + 1))
-		FAILURES+=("tests/rig/sd-rootfs.sh")
+		FAILURES+=("${script#"$TOP"/}")
 	fi
 }
 
@@ -231,7 +233,10 @@ main() {
 		shift
 		[ $# -gt 0 ] || mapfile -t e2e < <(of_release 12 tests/e2e/*.sh)
 		[ $# -eq 0 ] || e2e=("$@")
-		[ "$(id -u)" = 0 ] && sd_rootfs
+		if [ "$(id -u)" = 0 ]; then
+			cached_tree SD_ROOTFS "$HERE/rig/sd-rootfs.sh"
+			cached_tree VM_IMAGE "$HERE/vm/image.sh"
+		fi
 		selftest "${e2e[@]}"
 		return
 	fi
@@ -244,7 +249,10 @@ main() {
 	else
 		skip_file tests/host-unchanged.sh "needs root"
 	fi
-	[ "$(id -u)" = 0 ] && sd_rootfs
+	if [ "$(id -u)" = 0 ]; then
+		cached_tree SD_ROOTFS "$HERE/rig/sd-rootfs.sh"
+		cached_tree VM_IMAGE "$HERE/vm/image.sh"
+	fi
 	mapfile -t e2e < <(LC_ALL=C ls -1 tests/e2e/*.sh 2>/dev/null)
 	mapfile -t e2e12 < <(of_release 12 "${e2e[@]}")
 	run_e2e "" "${e2e12[@]}"

@@ -214,4 +214,15 @@ check "after every refused session no jail process remains" rig_jail_procs_gone 
 check "and the caller's mount table is unchanged" rig_mounts_compare "$RIG_DIR/mounts.before"
 is "$(jailed echo back)" back "the restored setup works again"
 
+# A booted systemd makes the host's / shared (not in a container, so only
+# the VM leg, 80-vm.sh, met it): a clone of a shared mount is in its peer
+# group, pivot_root refuses a shared new root (EINVAL), and a mount made
+# on it before the pivot would propagate to the host's tree.
+mount --make-rshared /
+is "$(jailed hostname 2>&1)" alice "on a host whose / is shared (a booted systemd's) the jail builds"
+check_fails "... and the jail's /tmp tmpfs does not propagate to the host's $RIG_JAILS/alice/tmp" \
+	mountpoint -q "$RIG_JAILS/alice/tmp"
+umount --lazy "$RIG_JAILS/alice/tmp" 2>/dev/null
+mount --make-rprivate /
+
 done_testing

@@ -6,8 +6,8 @@
  *   FAULT_TRACE=FILE        append "FUNC COUNT ROLE" for every call made
  *                           from pam_jail.so, to learn the steps; ROLE is
  *                           "caller" (the process the shim was loaded in)
- *                           or "child" (the jail builder and the jail's
- *                           pid 1 before its exec).  The jail's pid 1
+ *                           or "child" (the jail's pid 1 before its
+ *                           exec).  The jail's pid 1
  *                           closes every fd and loses the trace file
  *                           after its pivot; the test adds those steps.
  *   FAULT=FUNC:COUNT:ERRNO:ROLE  make call number COUNT of FUNC (as
@@ -40,7 +40,7 @@ enum {
 	F_SETHOSTNAME, F_PIDFD_OPEN, F_SOCKETPAIR, F_MKNODAT, F_MKDIRAT,
 	F_SYMLINKAT, F_OPENAT2, F_PIVOT_ROOT, F_UMOUNT2, F_CAP_DROP_BOUND,
 	F_CAP_SET_SECBITS, F_CAP_SET_PROC, F_CAP_RESET_AMBIENT, F_PRCTL,
-	F_SECCOMP_LOAD, F_WRITE, F_BIND, F_N
+	F_SECCOMP_LOAD, F_WRITE, F_BIND, F_CLONE, F_N
 };
 
 static const char *const names[F_N] = {
@@ -49,7 +49,7 @@ static const char *const names[F_N] = {
 	"sethostname", "pidfd_open", "socketpair", "mknodat", "mkdirat",
 	"symlinkat", "openat2", "pivot_root", "umount2", "cap_drop_bound",
 	"cap_set_secbits", "cap_set_proc", "cap_reset_ambient", "prctl",
-	"seccomp_load", "write", "bind",
+	"seccomp_load", "write", "bind", "clone",
 };
 
 static unsigned counts[F_N];
@@ -206,6 +206,24 @@ int setns(int fd, int t)
 pid_t fork(void)
 {
 	return hit(F_FORK, RA) ? -1 : REAL(pid_t, fork, void)();
+}
+
+/* ns.c starts the jail's pid 1 with clone(CLONE_VM|CLONE_VFORK|...): it
+ * shares the caller's memory, so the counters are shared with it too --
+ * the trace sees the same numbers, so the walk still finds every step. */
+int clone(int (*fn)(void *), void *stack, int flags, void *arg, ...)
+{
+	void *ptid, *tls, *ctid;
+	va_list ap;
+
+	va_start(ap, arg);
+	ptid = va_arg(ap, void *);
+	tls = va_arg(ap, void *);
+	ctid = va_arg(ap, void *);
+	va_end(ap);
+	return hit(F_CLONE, RA) ? -1 :
+	       REAL(int, clone, int (*)(void *), void *, int, void *, void *,
+		    void *, void *)(fn, stack, flags, arg, ptid, tls, ctid);
 }
 
 int execveat(int d, const char *p, char *const a[], char *const e[], int f)

@@ -238,13 +238,14 @@ private_dirs() {
 # directory private_dirs replaced (/tmp, /home, /srv, /root, /var/tmp): a
 # CI checkout may well be in /tmp, and MODULE, INIT, DRIVER point into it.
 # fd 9 was opened on it before the tmpfs went on top.  Read-only, like every
-# mount inherited from the host.
+# mount inherited from the host -- except a RIG_RW path inside it (bench
+# results under build/): --rbind carries that writable bind along.
 show_top() {
 	if [ ! -e "$RIG_TOP/Makefile" ]; then
 		# --no-canonicalize: mount(8) would resolve the magic link to
 		# its text, the path the tmpfs now hides
 		{ mkdir -p "$RIG_TOP" &&
-			mount --no-canonicalize --bind /proc/self/fd/9 "$RIG_TOP"; } ||
+			mount --no-canonicalize --rbind /proc/self/fd/9 "$RIG_TOP"; } ||
 			die "cannot show the repository $RIG_TOP inside the rig"
 	fi
 	exec 9<&-
