@@ -6,9 +6,10 @@
  * with iniparser, validate into the model, the section index; its top
  * comment lists them), config_build.c the model's lookups, config_match.c
  * the matching.  Because iniparser lower-cases section and key names and
- * forgets line numbers, config_scan.c scans the raw text once to learn each section's original spelling and the line of every
- * section and key, so errors can say "file:line: reason" and [user:Alice]
- * matches the user "Alice" only (never "alice").
+ * forgets line numbers, config_scan.c scans the raw text once to learn
+ * each section's original spelling and the line of every section and key,
+ * so errors can say "file:line: reason" and [user:Alice] matches the user
+ * "Alice" only (never "alice").
  *
  * Nothing here touches mounts or namespaces; values stay templates with
  * %-tokens until plan.c expands them for one user.

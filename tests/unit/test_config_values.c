@@ -119,6 +119,10 @@ static void test_values2(void)
 		       "root_caps = CAP_CHOWN kill");
 		jc_config_free(r);
 	}
+	/* uid 0 on the host's network talks to its abstract sockets as root */
+	fails("allow_root with network = host",
+	      "[jail:a]\nroot=/x\nallow_root = yes\nnetwork = host\n",
+	      "t.conf:4: network = host is not allowed with allow_root = yes", NULL);
 	fails("allow_root = maybe", "[jail:a]\nroot=/x\nallow_root = maybe\n",
 	      "t.conf:3: allow_root: expected yes or no", NULL);
 	fails("hostname over 64 characters",
