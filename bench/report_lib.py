@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """bench/report_lib.py - loading and statistics for bench/report.py (see
 its docstring): the raw files of one run, medians, paired costs, bootstrap
 intervals, verdicts.  Standard library only."""

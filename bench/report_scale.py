@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """bench/report_scale.py - section 5 of docs/BENCHMARKS.md, the kernel's
 share: memory per live jail at each level, with and without a network
 namespace, the slab caches that grow, and the limit a 24 GiB host reaches

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* seccomp_cache.c - see seccomp_cache.h.
  *
  * libseccomp's generator costs a jailed login about 0.7 ms (12% of it in

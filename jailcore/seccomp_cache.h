@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* seccomp_cache.h - a jail's compiled seccomp program, kept between logins
  * in a root-only directory (see seccomp_cache.c). */
 #ifndef JAILCORE_SECCOMP_CACHE_H

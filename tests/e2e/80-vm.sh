@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # 80-vm.sh - the cgroup v2 limits (pids_max, memory_max, cpu_max) enforced
 # by a real kernel: a Debian 13 guest (its stock kernel, systemd 257,
 # OpenSSH 10) under qemu, booted twice from the image tests/vm/image.sh

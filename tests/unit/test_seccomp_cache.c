@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_seccomp_cache.c - the compiled seccomp program kept between logins
  * (jailcore/seccomp_cache.c): a hit gives exactly the program a fresh
  * compile gives, and a file that is not root's 0600 file in a root-only

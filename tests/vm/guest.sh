@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # guest.sh MODE - run inside the Debian 13 guest (tests/vm/pam-jail-vm) as
 # root: the cgroup v2 limits of a jail, enforced by the guest's own kernel.
 # MODE "systemd": systemd is pid 1, the limits go on the session scope over

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # image.sh - print the directory of a cached Debian 13 guest image for the
 # VM leg (tests/e2e/80-vm.sh), building it first when this machine has none:
 #   vmlinuz, initrd.img  the guest's own (Debian's stock) kernel and initramfs
