@@ -279,12 +279,7 @@ const struct jc_jail *jc_config_find_jail(const struct jc_config *cfg,
 	return NULL;
 }
 
-/* ---- errors: collect mode (jailctl check) and messages ---------------- */
-
-/* -fanalyzer: the grown e->v is stored in *e, which the caller owns and
- * frees with jc_errs_free. */
-JC_NO_ANALYZER_LEAK_CHECK_BEGIN
-JC_NO_ANALYZER_LEAK_CHECK_END
+/* ---- messages --------------------------------------------------------- */
 
 const char *jc_config_where(const struct jc_config *cfg, const char *file,
 			    int line, char *buf, size_t size)

@@ -56,7 +56,10 @@ void jc_cfg_free_names(char **v, size_t n)
 	free(v);
 }
 
-/* The drop-in names of the open directory DFD, sorted (strcmp). */
+/* The drop-in names of the open directory DFD, sorted (strcmp).
+ * -fanalyzer: the names go to *OUT, which the caller frees with
+ * jc_cfg_free_names (an array of pointers, see err.h). */
+JC_NO_ANALYZER_LEAK_CHECK_BEGIN
 int jc_cfg_list_dropins(int dfd, const char *dir, char ***out, size_t *n,
 			struct jc_err *err)
 {
@@ -111,6 +114,7 @@ fail:
 	*n = 0;
 	return -1;
 }
+JC_NO_ANALYZER_LEAK_CHECK_END
 
 /* Open DIR and admit it: root's, nobody else may add a file to it.  *DFD
  * is -1 when DIR does not exist (no drop-ins). */
@@ -161,7 +165,9 @@ static int check_conf_fd(int fd, const char *path, struct jc_cfg_ident *id,
 	return 0;
 }
 
-/* Read all of FD (at most CONF_MAX bytes: the file may grow after fstat). */
+/* Read all of FD (at most CONF_MAX bytes: the file may grow after fstat).
+ * -fanalyzer: *BUF is the caller's (a file of the loader, freed with it). */
+JC_NO_ANALYZER_LEAK_CHECK_BEGIN
 static int read_all(int fd, const char *path, char **buf, size_t *len,
 		    struct jc_err *err)
 {
@@ -192,7 +198,11 @@ static int read_all(int fd, const char *path, char **buf, size_t *len,
 		*buf = small;
 	return 0;
 }
+JC_NO_ANALYZER_LEAK_CHECK_END
 
+/* -fanalyzer: the path is stored in L->f, freed by loader_free
+ * (config_load.c). */
+JC_NO_ANALYZER_LEAK_CHECK_BEGIN
 struct jc_cfg_file *jc_cfg_add_file(struct jc_cfg_loader *L,
 				    const char *path)
 {
@@ -215,8 +225,12 @@ struct jc_cfg_file *jc_cfg_add_file(struct jc_cfg_loader *L,
 	L->n++;
 	return f;
 }
+JC_NO_ANALYZER_LEAK_CHECK_END
 
-/* NAME relative to DIRFD (or AT_FDCWD), shown as PATH in messages. */
+/* NAME relative to DIRFD (or AT_FDCWD), shown as PATH in messages.
+ * -fanalyzer: what read_all reads is stored in L->f, freed by
+ * loader_free (config_load.c). */
+JC_NO_ANALYZER_LEAK_CHECK_BEGIN
 int jc_cfg_read_file(struct jc_cfg_loader *L, int dirfd, const char *name,
 		     const char *path)
 {
@@ -244,6 +258,7 @@ int jc_cfg_read_file(struct jc_cfg_loader *L, int dirfd, const char *name,
 	L->incomplete = true;
 	return jc_cfg_keep_going(L) ? 0 : -1;
 }
+JC_NO_ANALYZER_LEAK_CHECK_END
 
 int jc_cfg_read_dropins(struct jc_cfg_loader *L, const char *dir)
 {
