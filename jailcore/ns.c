@@ -34,6 +34,7 @@
 /* A stack for the jail's pid 1 until its exec: it runs in the caller's
  * memory (CLONE_VM), so it needs one of its own. */
 #define INIT_STACK_SIZE (512 * 1024)
+#define HOP_STACK_SIZE (64 * 1024)
 
 /* The fds of the init process before it execs jail-init, at 3 + role:
  * 3 the caller's pidfd (watched), 4 the jail-init binary, 5 the jail's
@@ -138,6 +139,11 @@ static int place_init_fds(const struct init_fds *f, struct jc_err *err)
 
 		if (tmp[i] >= 0 && dup3(tmp[i], 3 + i, flags) < 0)
 			return jc_fail(err, errno, "dup3");
+		/* a number with no fd of ours (no control socket, the unused
+		 * 7) must not keep the caller's: cron's pipe from its job
+		 * held open by jail-init would never reach EOF */
+		if (tmp[i] < 0)
+			(void)close(3 + i);
 	}
 	if (close_range(3 + INIT_N_FDS, ~0U, 0) < 0)
 		return jc_fail(err, errno, "close_range");
@@ -160,6 +166,10 @@ struct spawn {
 	const struct jc_clones *c;
 	const struct init_fds *f;
 	const struct jc_bpf *bpf;
+	char *init_stack;	/* pid 1's stack top, below the hop's */
+	int flags;		/* pid 1's clone flags */
+	pid_t pid;		/* pid 1 in the caller's view, from the hop */
+	int pidfd;		/* its pidfd, in the shared fd table */
 	bool failed;
 	unsigned long long ns[3];
 	struct jc_err err;
@@ -235,40 +245,67 @@ fail:
 	_exit(127);
 }
 
+/* The hop between the caller and pid 1: it shares the caller's memory and
+ * fd table (CLONE_VM|CLONE_FILES) and only clones pid 1, so that pid 1 is
+ * not the caller's child -- exec resets any exit signal to SIGCHLD, and
+ * login's wait(NULL) or cron's wait() would then wait for jail-init.  It
+ * exits once pid 1 has exec'd (CLONE_VFORK), and pid 1 is reparented like
+ * any orphan.  Its pidfd (CLONE_PIDFD) lands in the shared fd table. */
+static int hop_main(void *arg)
+{
+	struct spawn *s = arg;
+
+	s->pid = clone(init_main, s->init_stack, s->flags, s, &s->pidfd);
+	if (s->pid < 0) {
+		jc_fail(&s->err, errno, "clone the jail's pid 1");
+		s->failed = true;
+	}
+	_exit(0);
+}
+
 /* Start the jail's pid 1 with clone(CLONE_VM|CLONE_VFORK) and every new
- * namespace: no copy of the caller's address space (sshd's monitor has
- * every PAM module mapped), no builder process in between, and the caller
- * resumes once pid 1 has exec'd jail-init or failed.  exit_signal 0: pid
- * 1 is the caller's child, but a "clone child" -- wait(NULL) in login or
- * su and sshd's waitpid(-1) never reap it and it sends no SIGCHLD;
- * jc_jail_release reaps it (waitid __WALL). */
+ * namespace, through a hop (hop_main): no copy of the caller's address
+ * space (sshd's monitor has every PAM module mapped) is made on the way,
+ * and the caller resumes once pid 1 has exec'd jail-init or failed.
+ * SIGCHLD is the default while the caller reaps the hop, whatever the
+ * caller installed (sshd, cron). */
 static int spawn_init(const struct jc_plan *p, const struct jc_clones *c,
 		      const struct init_fds *f, const struct jc_bpf *bpf,
 		      struct jc_jail_handle *h, struct jc_err *err)
 {
-	struct spawn s = { .p = p, .c = c, .f = f, .bpf = bpf };
-	int flags = CLONE_VM | CLONE_VFORK | CLONE_PIDFD |
-		    (jc_jail_ns_flags(p) & ~(p->netns[0] ? CLONE_NEWNET : 0));
+	struct spawn s = { .p = p, .c = c, .f = f, .bpf = bpf, .pidfd = -1,
+			   .pid = -1 };
+	struct sigaction dfl = { .sa_handler = SIG_DFL }, old;
 	sigset_t all, saved;
-	int pidfd = -1;
-	void *stack;
-	pid_t pid;
+	int status;
+	char *stack;
+	pid_t hop;
 
+	s.flags = CLONE_VM | CLONE_VFORK | CLONE_PIDFD |
+		  (jc_jail_ns_flags(p) & ~(p->netns[0] ? CLONE_NEWNET : 0));
 	stack = mmap(NULL, INIT_STACK_SIZE, PROT_READ | PROT_WRITE,
 		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
 	if (stack == MAP_FAILED)
 		return jc_fail(err, errno, "mmap a stack for the jail's pid 1");
-	/* no handler of the caller may run on pid 1's side of the shared
-	 * memory: pid 1 starts with every signal blocked and resets them */
+	/* the hop's frames at the top, pid 1's below them */
+	s.init_stack = stack + INIT_STACK_SIZE - HOP_STACK_SIZE;
+	/* no handler of the caller may run on the other side of the shared
+	 * memory: both start with every signal blocked; pid 1 resets them */
 	sigfillset(&all);
+	sigaction(SIGCHLD, &dfl, &old);
 	sigprocmask(SIG_SETMASK, &all, &saved);
-	pid = clone(init_main, (char *)stack + INIT_STACK_SIZE, flags, &s, &pidfd);
+	hop = clone(hop_main, stack + INIT_STACK_SIZE,
+		    CLONE_VM | CLONE_VFORK | CLONE_FILES | SIGCHLD, &s);
 	sigprocmask(SIG_SETMASK, &saved, NULL);
+	if (hop > 0)
+		while (waitpid(hop, &status, 0) < 0 && errno == EINTR)
+			;
+	sigaction(SIGCHLD, &old, NULL);
 	munmap(stack, INIT_STACK_SIZE);
-	if (pid < 0)
-		return jc_fail(err, errno, "clone the jail's pid 1");
-	h->init_pidfd = pidfd;
-	h->init_pid = pid;
+	if (hop < 0)
+		return jc_fail(err, errno, "clone the jail's builder");
+	h->init_pidfd = s.pidfd;
+	h->init_pid = s.pid;
 	h->mnt_ns = s.ns[0];
 	h->pid_ns = s.ns[1];
 	h->net_ns = s.ns[2];
@@ -276,7 +313,9 @@ static int spawn_init(const struct jc_plan *p, const struct jc_clones *c,
 		*err = s.err;
 		return -1;
 	}
-	if (poll(&(struct pollfd){ .fd = pidfd, .events = POLLIN }, 1, 0) > 0)
+	if (s.pidfd < 0)
+		return jc_fail(err, 0, "jail builder died");
+	if (poll(&(struct pollfd){ .fd = s.pidfd, .events = POLLIN }, 1, 0) > 0)
 		return jc_fail(err, 0, "jail init exited during setup");
 	return 0;
 }

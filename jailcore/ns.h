@@ -8,22 +8,22 @@
  * Shape of a build (see callers.md: pam_open_session runs in the caller
  * that later forks the session and calls pam_close_session):
  *
- *   caller --clone(CLONE_VM|CLONE_VFORK|CLONE_NEW*)--> init (pid 1 of the
- *            new pid ns, in every new namespace from birth): compose the
- *            tree, hostname, lo up, /proc, pivot_root, drop everything,
- *            exec jail-init
- *   caller (suspended until that exec or init's failure): setns(init
- *            pidfd, every namespace), then drops privileges.
+ *   caller --clone(CLONE_VM|CLONE_VFORK|CLONE_FILES)--> hop
+ *          hop --clone(CLONE_VM|CLONE_VFORK|CLONE_NEW*)--> init (pid 1 of
+ *            the new pid ns, in every new namespace from birth): compose
+ *            the tree, hostname, lo up, /proc, pivot_root, drop everything,
+ *            exec jail-init; the hop then exits
+ *   caller (suspended until then): setns(init pidfd, every namespace),
+ *            then drops privileges.
  *
  * No copy of the caller's address space is made (sshd's monitor has every
- * PAM module mapped) and no builder process stands in between: init shares
- * the caller's memory until its exec and writes its answer there.  init is
- * the caller's child but a "clone child" (exit signal 0): login's
- * wait(NULL) and sshd's waitpid(-1) do not reap it, no SIGCHLD is sent;
- * jc_jail_release reaps it.  It holds none of the caller's fds, carries no
- * copy of its memory after the exec, and watches the caller through a
- * pidfd: when the caller dies, init exits and the kernel kills every
- * process of the jail.
+ * PAM module mapped): the hop and init share the caller's memory until
+ * init's exec and write their answers there.  init is not the caller's
+ * child (login's wait(NULL) and cron's wait() must not wait for it: exec
+ * resets any exit signal to SIGCHLD, so a clone child would not do), holds
+ * none of the caller's fds, carries no copy of its memory after the exec,
+ * and watches the caller through a pidfd: when the caller dies, init exits
+ * and the kernel kills every process of the jail.
  */
 #ifndef JAILCORE_NS_H
 #define JAILCORE_NS_H

@@ -53,9 +53,9 @@ struct buf {
 
 static void put(struct buf *b, const void *data, size_t len)
 {
-	if (b->bad)
+	if (b->bad || len == 0)
 		return;
-	if (b->len + len > b->cap) {
+	if (!b->p || b->len + len > b->cap) {
 		size_t cap = (b->len + len) * 2 + 256;
 		char *p = cap <= FILE_MAX ? realloc(b->p, cap) : NULL;
 
@@ -259,7 +259,9 @@ int jc_seccomp_compile_cached(const struct jc_seccomp_spec *spec,
 			      const char *dir, struct jc_bpf *out,
 			      struct jc_err *err)
 {
-	if (spec && jc_bpf_cache_get(dir, spec, out))
+	if (!spec)	/* jc_seccomp_compile says what is wrong */
+		return jc_seccomp_compile(spec, out, err);
+	if (jc_bpf_cache_get(dir, spec, out))
 		return 0;
 	if (jc_seccomp_compile(spec, out, err) < 0)
 		return -1;

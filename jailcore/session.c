@@ -20,7 +20,6 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -415,18 +414,6 @@ static bool init_exited(int pidfd, int timeout_ms)
 	return n > 0;
 }
 
-/* The caller that built the jail is its pid 1's parent (ns.c spawn_init,
- * a clone child that only a __WALL wait sees): reap it once it is gone.
- * Any other caller's waitid fails with ECHILD, harmlessly. */
-static void reap_init(struct jc_jail_handle *h)
-{
-	siginfo_t si;
-
-	if (init_exited(h->init_pidfd, 0))
-		(void)waitid(P_PIDFD, (id_t)h->init_pidfd, &si,
-			     WEXITED | WNOHANG | __WALL);
-}
-
 /* LEAVE: 1 when other sessions (or persist) keep the jail, 0 when it is
  * ending or jail-init is gone. */
 static int leave(struct jc_jail_handle *h)
@@ -459,7 +446,6 @@ int jc_jail_release(struct jc_jail_handle *h, int timeout_ms,
 			rc = jc_fail(err, ETIMEDOUT, "jail init %d: processes "
 				     "still alive", (int)h->init_pid);
 	}
-	reap_init(h);
 	jc_jail_handle_close(h);
 	return rc;
 }

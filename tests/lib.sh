@@ -319,10 +319,11 @@ rig_jail_tree() {
 	local user=$1 root=$RIG_JAILS/$1 d
 	rig_assert_inside
 	install -d -m 755 -o 0 -g 0 /srv "$RIG_JAILS" "$root"
-	# var/log and var/run: where the module binds the host's wtmp,
-	# lastlog and utmp for the caller (books.c)
+	# var/log, var/run and var/lib: where the module binds the host's
+	# wtmp, lastlog and utmp (Debian 12) or wtmpdb and lastlog2
+	# (Debian 13) for the caller (books.c)
 	for d in usr bin lib lib64 sbin etc dev proc tmp home "home/$user" \
-		var var/tmp var/log var/run; do
+		var var/tmp var/log var/run var/lib; do
 		install -d -m 755 -o 0 -g 0 "$root/$d"
 	done
 	rig__jail_etc "$root/etc" "$user"

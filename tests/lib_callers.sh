@@ -146,9 +146,10 @@ rig_sftp() {
 # expect's spawn starts login as agetty does: a new session whose
 # controlling terminal is the pty (setsid, open the slave), then exec.
 # util-linux login (Debian 13) first hangs its tty up (vhangup) and opens
-# it again; an expect reading the master in between sees EOF.  That can
-# only happen before the login: prompt, before any authentication, and
-# is tried again (three times at most).
+# it again; an expect reading the master in between sees EOF.  The script
+# waits half a second before it reads; should it still see that EOF (it
+# can only come before the login: prompt, before any authentication),
+# the login is tried again (three times at most).
 rig_login() {
 	local out rc tries=3
 	rig__login_exp
@@ -180,6 +181,9 @@ rig__login_exp() {
 set timeout $env(RIG_L_TIMEOUT)
 log_user 1
 spawn -noecho /bin/login
+# util-linux login hangs its tty up first (see rig_login): not reading
+# the pty meanwhile keeps expect from taking that for the end
+sleep 0.5
 expect {
 	-re "login: $" { send -- "$env(RIG_L_USER)\r" }
 	timeout { puts "\nrig_login: no login: prompt"; exit 102 }

@@ -31,10 +31,7 @@ if ! command -v wtmpdb >/dev/null || ! command -v lastlog2 >/dev/null; then
 fi
 rig_user alice
 rig_user bob	# no rule and default = none: never jailed
-rig_jail web alice
-# the jail's var/lib: where the module puts the 0700 tmpfs with the host's
-# databases (as var/log holds wtmp on Debian 12)
-install -d -m 755 -o 0 -g 0 /srv/jails/alice/var/lib
+rig_jail web alice	# its tree has var/lib and var/log (rig_jail_tree)
 rig_pam_examples
 rig_mounts_snapshot "$RIG_DIR/mounts.before"
 rig_sshd_up "sshd starts with the example sshd stack"
