@@ -17,12 +17,19 @@ static void root_risks(const struct jc_jail *j)
 {
 	if (!j->allow_root)
 		return;
-	if (j->root_caps & ((1ULL << CAP_SETUID) | (1ULL << CAP_SETGID)))
-		risk(j, "allow_root with setuid/setgid in root_caps",
-		     "the jailed root can become any uid, uid 0 too, and spend "
-		     "that uid's per-user kernel budgets (processes, inotify "
-		     "instances, message queues, pipe buffers); the kernel has "
-		     "no per-jail control of them");
+	/* it is uid 0: RLIMIT_NPROC never binds uid 0 (kernel/fork.c
+	 * exempts INIT_USER), max_user_instances has no exemption */
+	risk(j, "allow_root: the jailed root is uid 0",
+	     "it spends uid 0's own per-user kernel budgets, which the host's "
+	     "daemons share (inotify instances and watches, mqueue bytes); "
+	     "pids_max bounds its processes (rlimit_nproc does not bind uid "
+	     "0), seccomp_deny = inotify_init inotify_init1 mq_open the rest");
+	if (j->n_root_ids &&
+	    (j->root_caps & ((1ULL << CAP_SETUID) | (1ULL << CAP_SETGID))))
+		risk(j, "root_ids",
+		     "the jailed root can become these ids and spend their "
+		     "per-user kernel budgets with the host's processes of "
+		     "those ids");
 	if (j->share == JC_SHARE_SESSION)
 		risk(j, "allow_root with share = session",
 		     "two sessions of root are two jails on one tree: they can "

@@ -23,6 +23,7 @@
 
 #include "err.h"
 #include "seccomp.h"
+#include "seccomp_ids.h"
 
 #define JC_DEFAULT_CONF "/etc/security/pam_jail.conf"
 
@@ -61,6 +62,7 @@ enum jc_jail_key {
 	JC_K_MEMORY_MAX,
 	JC_K_CPU_MAX,
 	JC_K_LIMITS_REQUIRED,
+	JC_K_ROOT_IDS,
 	JC_K__COUNT
 };
 
@@ -116,6 +118,10 @@ struct jc_jail {
 	/* Capabilities a jailed root keeps (allow_root = yes), as a mask of
 	 * 1ULL << CAP_*; only the whitelist below is accepted. */
 	unsigned long long root_caps;
+	/* root_ids = N N-M ...: the uids and gids a jailed root may switch
+	 * to (setuid and friends), besides its own; default none. */
+	struct jc_id_range root_ids[JC_ROOT_IDS_MAX];
+	size_t n_root_ids;
 
 	enum jc_share share;		/* default user */
 	bool persist;			/* default no: ends with its last session */

@@ -167,6 +167,50 @@ static int word_value(const struct jc_cfg_ctx *c, struct jc_jail *j, int id,
 	}
 }
 
+/* One word of root_ids: N or N-M, ids from 0 to 4294967294 (the top
+ * value is -1, "no change", to set*id). */
+static int id_range(const char *w, struct jc_id_range *r)
+{
+	unsigned long long lo, hi;
+	char buf[32];
+	char *dash;
+
+	if (strlen(w) >= sizeof(buf))
+		return -1;
+	snprintf(buf, sizeof(buf), "%s", w);
+	dash = strchr(buf, '-');
+	if (dash)
+		*dash = '\0';
+	if (jc_cfg_number(buf, false, &lo) < 0 ||
+	    jc_cfg_number(dash ? dash + 1 : buf, false, &hi) < 0 ||
+	    lo > hi || hi >= 0xffffffffULL)
+		return -1;
+	r->lo = (unsigned)lo;
+	r->hi = (unsigned)hi;
+	return 0;
+}
+
+/* root_ids = N N-M ...: blanks or commas between words. */
+static int root_ids_value(const struct jc_cfg_ctx *c, int line,
+			  const char *val, struct jc_jail *j)
+{
+	char buf[512], *save = NULL, *w;
+
+	j->n_root_ids = 0;
+	if (strlen(val) >= sizeof(buf))
+		return bad(c, line, "root_ids", "at most 511 characters", "...");
+	snprintf(buf, sizeof(buf), "%s", val);
+	for (w = strtok_r(buf, " \t,", &save); w; w = strtok_r(NULL, " \t,", &save)) {
+		if (j->n_root_ids == JC_ROOT_IDS_MAX)
+			return jc_fail(c->err, 0, "%s:%d: root_ids: more than %d "
+				       "ranges", c->path, line, JC_ROOT_IDS_MAX);
+		if (id_range(w, &j->root_ids[j->n_root_ids++]) < 0)
+			return bad(c, line, "root_ids",
+				   "ids or ranges N-M from 0 to 4294967294", w);
+	}
+	return 0;
+}
+
 int jc_cfg_limits_value(const struct jc_cfg_ctx *c, struct jc_jail *j, int id,
 			int line, const char *val)
 {
@@ -181,6 +225,8 @@ int jc_cfg_limits_value(const struct jc_cfg_ctx *c, struct jc_jail *j, int id,
 		return cgroup_value(c, id, line, val, &j->memory_max);
 	case JC_K_CPU_MAX:
 		return cgroup_value(c, id, line, val, &j->cpu_max);
+	case JC_K_ROOT_IDS:
+		return root_ids_value(c, line, val, j);
 	case JC_K_TMPFS_INODES:
 	case JC_K_PTY_MAX:
 		if (jc_cfg_number(val, false, &n) < 0 || n == 0 || n > (1ULL << 31))
@@ -217,6 +263,9 @@ int jc_cfg_limits_check(const struct jc_cfg_ctx *c, struct jc_jail *j)
 		return jc_fail(c->err, 0, "%s:%d: pty_max needs devpts = private "
 			       "(the host's devpts is shared by every session)",
 			       c->path, j->key_line[JC_K_PTY_MAX]);
+	if (!j->allow_root && j->key_line[JC_K_ROOT_IDS])
+		return jc_fail(c->err, 0, "%s:%d: root_ids needs allow_root = yes",
+			       c->path, j->key_line[JC_K_ROOT_IDS]);
 	if (j->persist && j->share == JC_SHARE_SESSION)
 		return jc_fail(c->err, 0, "%s:%d: persist needs share = user",
 			       c->path, j->key_line[JC_K_PERSIST]);

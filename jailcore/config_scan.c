@@ -42,6 +42,7 @@ static const char *const jail_keys[] = {
 	[JC_K_MEMORY_MAX] = "memory_max",
 	[JC_K_CPU_MAX] = "cpu_max",
 	[JC_K_LIMITS_REQUIRED] = "limits_required",
+	[JC_K_ROOT_IDS] = "root_ids",
 };
 _Static_assert(sizeof(jail_keys) / sizeof(jail_keys[0]) == JC_K__COUNT,
 	       "jail_keys must name every enum jc_jail_key");

@@ -359,6 +359,7 @@ static void plan_fingerprint(struct jc_plan *p)
 	fnv(&h, &p->pty_max, sizeof(p->pty_max));
 	fnv(&h, &p->own_etc, sizeof(p->own_etc));
 	fnv(&h, &p->root_caps, sizeof(p->root_caps));
+	fnv(&h, p->root_ids, p->n_root_ids * sizeof(p->root_ids[0]));
 	fnv(&h, &p->seccomp.mode, sizeof(p->seccomp.mode));
 	for (size_t i = 0; i < p->seccomp.n_deny; i++)
 		fnv_str(&h, p->seccomp.deny[i]);
@@ -387,6 +388,8 @@ static int plan_jail(struct jc_plan *p, const struct jc_config *cfg,
 	p->private_devpts = j->private_devpts;
 	p->root_session = j->allow_root && pw->pw_uid == 0;
 	p->root_caps = j->root_caps;
+	memcpy(p->root_ids, j->root_ids, sizeof(p->root_ids));
+	p->n_root_ids = j->n_root_ids;
 	plan_limits(p, j);
 	if (plan_paths(p, j, &t, err) < 0 || plan_hostname(p, j, &t, err) < 0 ||
 	    plan_tty(p, tty, err) < 0 || plan_identity(p, id, err) < 0 ||

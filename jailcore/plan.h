@@ -58,6 +58,8 @@ struct jc_plan {
 	gid_t tty_gid;			/* gid= of a private devpts */
 	bool root_session;		/* uid 0 in an allow_root jail */
 	unsigned long long root_caps;	/* what that root keeps */
+	struct jc_id_range root_ids[JC_ROOT_IDS_MAX];	/* and may become */
+	size_t n_root_ids;
 
 	enum jc_share share;
 	bool persist;

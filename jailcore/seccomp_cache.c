@@ -221,7 +221,7 @@ void jc_bpf_cache_put(const char *dir, const struct jc_seccomp_spec *spec,
 	int dfd = -1, fd = -1;
 	bool ok;
 
-	if (bpf->none || !bpf->len || spec->mode != JC_SECCOMP_DEFAULT ||
+	if (!spec || bpf->none || !bpf->len || spec->mode != JC_SECCOMP_DEFAULT ||
 	    !spec_key(spec, &key) ||
 	    (dfd = jc_path_private_dir(AT_FDCWD, dir, dir, true, NULL)) < 0)
 		goto done;

@@ -31,6 +31,7 @@
 #include "registry.h"
 #include "seccomp.h"
 #include "seccomp_cache.h"
+#include "seccomp_ids.h"
 
 #define LOCK_TIMEOUT_MS 30000
 
@@ -182,6 +183,27 @@ static int apply_rlimits(const struct jc_plan *p, struct jc_err *err)
 	return 0;
 }
 
+/* A jailed root keeps setuid/setgid but may switch only to root_ids and
+ * its own uid and gid (seccomp_ids.h): stacked on the jail's filter.  The
+ * caller is bound too, and it still has to become the session's user
+ * (uid 0, root's gid) -- so those are always in the set. */
+static int limit_root_ids(const struct jc_plan *p, struct jc_err *err)
+{
+	struct jc_id_range r[JC_ID_RANGES_MAX];
+	struct jc_bpf bpf;
+	size_t n = p->n_root_ids;
+	int rc;
+
+	memcpy(r, p->root_ids, n * sizeof(r[0]));
+	r[n++] = (struct jc_id_range){ p->uid, p->uid };
+	r[n++] = (struct jc_id_range){ p->gid, p->gid };
+	if (jc_seccomp_ids_compile(r, n, &bpf, err) < 0)
+		return -1;
+	rc = jc_seccomp_load_bpf(&bpf, err);
+	jc_bpf_free(&bpf);
+	return rc;
+}
+
 /* After entering: the session's limits, then the privilege drop, then the
  * filter last (it forbids setns and the mount API).  The filter binds the
  * caller too: there is no hook in the session's child, so sshd's monitor,
@@ -199,7 +221,8 @@ static int harden_caller(const struct jc_plan *p, bool joined,
 	if ((joined && identity_join(p, err) < 0) || apply_rlimits(p, err) < 0 ||
 	    jc_privs_drop(keep, sizeof(keep) / sizeof(keep[0]),
 			  p->root_session ? p->root_caps : 0, err) < 0 ||
-	    jc_seccomp_load_bpf(bpf, err) < 0)
+	    jc_seccomp_load_bpf(bpf, err) < 0 ||
+	    (p->root_session && limit_root_ids(p, err) < 0))
 		return -1;
 	/* Modules before us (pam_unix) left glibc's syslog socket connected
 	 * to the host's /dev/log; sshd's post-auth child, forked next and

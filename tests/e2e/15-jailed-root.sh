@@ -35,6 +35,8 @@ rig_conf <<'CONF'
 root = /srv/rootjails/rootbox
 allow_root = yes
 root_caps = chown dac_override fowner setuid setgid kill
+; www, the tree's own account (52-edges.sh E12: other ids are refused)
+root_ids = 33
 tmpfs = /tmp
 hostname = rootbox
 

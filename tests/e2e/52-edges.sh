@@ -34,13 +34,23 @@
 # (a) per-uid kernel budgets (inotify instances, nproc, mqueue bytes, pipe
 #     buffers, keys) are counted by the kernel per uid across every
 #     namespace but the user one; a jailed user only spends its own uid's
-#     (as on the host).  E3: key-users (who holds keys) is masked.  A
-#     jailed root that setuids to other uids can spend theirs (E12 is the
-#     attempt; NOT closed in this branch: the root_caps default keeps
-#     setuid/setgid, and the seccomp argument filter on the set*id family
-#     is left to a follow-up -- jailctl check flags every allow_root jail
-#     whose root_caps keep setuid or setgid).  E11: pty exhaustion with
-#     devpts = host -- NOT closed in this branch (jailctl check flags it).
+#     (as on the host).  E3: key-users (who holds keys) is masked.  E12: a
+#     jailed root may setuid/setgid only to 0, root's gid and root_ids
+#     (seccomp_ids.c); the same attempt on an id of root_ids is its
+#     control.  What stays open: a jailed root IS uid 0 and spends uid 0's
+#     own budgets, which host daemons share -- processes (the kernel
+#     exempts uid 0 from RLIMIT_NPROC: pids_max is the bound), inotify
+#     instances and watches, mqueue bytes (no per-jail control; the admin
+#     can seccomp_deny inotify_init inotify_init1 mq_open); jailctl check
+#     notes it.  E11: pty exhaustion with devpts = host -- open, no
+#     attempt: the user's ptys are in the host's initial devpts instance,
+#     which has no per-user/per-jail/per-cgroup count (kernel.pty.max is
+#     global; kernel.pty.reserve only holds the initial instance's ptys
+#     back from OTHER instances); a private instance behind the jail's
+#     /dev/ptmx with the host's /dev/pts is unsafe (ptsname() names
+#     /dev/pts/N: another session's pty).  The admin's caps: devpts =
+#     private + pty_max, or pids_max x rlimit_nofile below kernel.pty.max
+#     (README "Security model"); jailctl check flags it.
 # (b) a jailed user in its own jail has no other tenant: its jail is its.
 # (c) a co-tenant is a jailed user (row 1) whose jail holds another
 #     user too: everything of row 1 applies; what is new is the other
@@ -79,8 +89,9 @@
 #                                           stack protector, fortify
 # E10  left-behind process takes the fd of  its own pty, hung up when   su - alice: the admin's terminal
 #      `jailctl enter`'s command            the command ends           is kept after su returns
-# E11  user holds every host pty            OPEN (check flags it)      -
-# E12  root setuids, spends uid 0's budget  OPEN (check flags it)      -
+# E11  user holds every host pty            OPEN, see (a); check flags -
+# E12  root setresuid/setresgid to 4242,   EPERM (id filter)          the same to ids of root_ids: through
+#      65534, 1 (ids it does not own)
 # mountinfo shows the bind sources' paths inside their file systems (the
 # kernel prints a mount's root dentry); it names what the admin bound, gives
 # no access, and masking it would break findmnt/df in the jail: left.
@@ -162,6 +173,7 @@ share = session
 bind_rw = /srv/rootjails/shared:/shared
 tmpfs = /tmp
 hostname = rootbox
+root_ids = 4300-4399
 
 [user:root]
 jail = rootbox
@@ -214,6 +226,23 @@ written" "E1 the read-only nodes still read and write"
 	is "$(R 'echo x > /tmp/own && chmod 600 /tmp/own && stat -c %a /tmp/own')" 600 \
 		"E1 control: a jailed root chmods a file it owns where the mount is writable"
 	is "$(stat -c %a /dev/urandom)" "$mode" "E1 the host's /dev/urandom keeps its mode"
+fi
+
+# ==== E12: which uids a jailed root may become =====================================
+if [ "$HAVE_ROOT" = 1 ]; then
+	is "$(R 'for u in 4242 65534 1; do /probe become_uid $u; /probe become_gid $u; done')" \
+		"become_uid: blocked EPERM (setresuid(4242))
+become_gid: blocked EPERM (setresgid(4242))
+become_uid: blocked EPERM (setresuid(65534))
+become_gid: blocked EPERM (setresgid(65534))
+become_uid: blocked EPERM (setresuid(1))
+become_gid: blocked EPERM (setresgid(1))" \
+		"E12 [jailed root, per-uid budgets] setresuid/setresgid to 4242, 65534, 1 (not in root_ids): EPERM"
+	is "$(R '/probe become_uid 4321; /probe become_gid 4399; /probe become_uid 0')" \
+		"become_uid: ESCAPED became uid 4321 and holds an inotify instance of its budget
+become_gid: ESCAPED became gid 4399
+become_uid: ESCAPED became uid 0 and holds an inotify instance of its budget" \
+		"E12 control: the same attempts on ids of root_ids (4300-4399) and on uid 0 go through"
 fi
 
 # ==== E2, E3: host kernel state through /proc ====================================
@@ -361,8 +390,10 @@ check "the persistent team jail stops" "$JAILCTL" stop team
 
 # ==== jailctl check: what stays allowed is flagged with its reason ============
 o=$("$JAILCTL" check 2>&1)
-like "$o" '^note: jail rootbox: allow_root with setuid/setgid in root_caps: .*per-user kernel budgets' \
-	"check flags a jailed root that can setuid (E12: per-uid budgets)"
+like "$o" "^note: jail rootbox: allow_root: the jailed root is uid 0: it spends uid 0's own per-user kernel budgets" \
+	"check flags what a jailed root still spends (E12: uid 0's own budgets)"
+like "$o" '^note: jail rootbox: root_ids: the jailed root can become these ids' \
+	"check flags the ids of root_ids (E12)"
 like "$o" '^note: jail rootbox: allow_root with share = session: ' "check flags share = session with allow_root (E6)"
 like "$o" '^note: jail web: devpts = host: a jailed user can hold every pty' "check flags devpts = host (E11)"
 like "$o" '^note: jail team: a root without %u .*runtime dirs and log rates are per user' \

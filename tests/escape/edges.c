@@ -5,6 +5,7 @@
 #include "probe.h"
 
 #include <poll.h>
+#include <sys/inotify.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
@@ -138,7 +139,34 @@ static void p_steal_tty(int argc, char **argv)
 	escaped("kept pid %d's terminal %s after the command ended", pid, target);
 }
 
+/* A jailed root becomes uid ID (setresuid), the first step to spending
+ * that uid's per-user kernel budgets (E12); then it takes one inotify
+ * instance as that uid, to show the budget is reached. */
+static void p_become_uid(int argc, char **argv)
+{
+	long id = argc > 0 ? atol(argv[0]) : 4242;
+	int fd;
+
+	if (syscall(SYS_setresuid, id, id, id) < 0)
+		blocked(errno, "setresuid(%ld)", id);
+	fd = inotify_init1(IN_CLOEXEC);
+	if (fd < 0)
+		blocked(errno, "uid %ld, inotify_init1", id);
+	escaped("became uid %ld and holds an inotify instance of its budget", id);
+}
+
+/* The same for a gid (setresgid). */
+static void p_become_gid(int argc, char **argv)
+{
+	long id = argc > 0 ? atol(argv[0]) : 4242;
+
+	if (syscall(SYS_setresgid, id, id, id) < 0)
+		blocked(errno, "setresgid(%ld)", id);
+	escaped("became gid %ld", id);
+}
+
 const struct attempt edges_attempts[] = {
+	{ "become_uid", p_become_uid },	{ "become_gid", p_become_gid },
 	{ "log_pass", p_log_pass },	{ "log_forge", p_log_forge },
 	{ "steal_tty", p_steal_tty },
 	{ NULL, NULL },

@@ -270,6 +270,34 @@ static void test_seccomp_bad(void)
 	      NULL);
 }
 
+static void test_root_ids(void)
+{
+	struct jc_config *cfg = parse_ok(
+		"[jail:a]\nroot=/x\nallow_root = yes\n"
+		"root_ids = 1000-1999, 65534 \t7\n"
+		"[jail:b]\nroot=/x\nallow_root = yes\n");
+	const struct jc_jail *a = cfg ? &cfg->jails[0] : NULL;
+
+	TAP_OK(a && a->n_root_ids == 3 && a->root_ids[0].lo == 1000 &&
+	       a->root_ids[0].hi == 1999 && a->root_ids[1].lo == 65534 &&
+	       a->root_ids[1].hi == 65534 && a->root_ids[2].lo == 7,
+	       "root_ids: ranges and single ids, blanks or commas");
+	TAP_OK(cfg && cfg->jails[1].n_root_ids == 0, "root_ids: none by default");
+	if (cfg)
+		jc_config_free(cfg);
+	fails("root_ids without allow_root", "[jail:a]\nroot=/x\nroot_ids = 5\n",
+	      "t.conf:3: root_ids needs allow_root = yes", NULL);
+	fails("root_ids with -1", "[jail:a]\nroot=/x\nallow_root = yes\n"
+	      "root_ids = 4294967295\n", "t.conf:4: root_ids: expected ids", NULL);
+	fails("root_ids upside down", "[jail:a]\nroot=/x\nallow_root = yes\n"
+	      "root_ids = 9-3\n", "got '9-3'", NULL);
+	fails("root_ids not a number", "[jail:a]\nroot=/x\nallow_root = yes\n"
+	      "root_ids = nobody\n", "got 'nobody'", NULL);
+	fails("root_ids with 17 ranges", "[jail:a]\nroot=/x\nallow_root = yes\n"
+	      "root_ids = 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17\n",
+	      "t.conf:4: root_ids: more than 16 ranges", NULL);
+}
+
 int main(void)
 {
 	test_names();
@@ -279,5 +307,6 @@ int main(void)
 	test_sizes();
 	test_seccomp_ok();
 	test_seccomp_bad();
+	test_root_ids();
 	return TAP_DONE();
 }

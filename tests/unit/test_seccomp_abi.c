@@ -19,6 +19,7 @@
 #include "jailcore/seccomp.h"
 #include "seccomp_probe.h"
 #include "tap.h"
+#include "int80.h"
 
 #if defined(__x86_64__)
 #define X32_BIT 0x40000000L
@@ -35,23 +36,6 @@ static int map_low(void)
 		return -1;
 	low = m;
 	return 0;
-}
-
-/* An i386 system call through int $0x80: the kernel sees AUDIT_ARCH_I386
- * and the i386 numbers; pointers must be below 4 GiB. */
-static long int80(long nr, long a, long b, long c)
-{
-	long ret;
-
-	__asm__ volatile("int $0x80"
-			 : "=a"(ret)
-			 : "0"(nr), "b"(a), "c"(b), "d"(c)
-			 : "memory", "cc", "r8", "r9", "r10", "r11");
-	if (ret < 0 && ret > -4096) {
-		errno = (int)-ret;
-		return -1;
-	}
-	return ret;
 }
 
 static long p_i386_getpid(void)
