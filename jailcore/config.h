@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* config.h - pam_jail.conf: INI file -> validated model, and user matching.
  *
- * The file is parsed with iniparser.  Because iniparser lower-cases section
- * and key names and forgets line numbers, config.c also scans the raw text
- * once to learn each section's original spelling and the line of every
- * section and key, so errors can say "file:line: reason" and [user:Alice]
- * matches the user "Alice" only (never "alice").
+ * The one door of the config wing: config_load.c implements the loading
+ * entry points as a pipeline of stages, one file each (read, scan, parse
+ * with iniparser, validate into the model, the section index; its top
+ * comment lists them), config_build.c the model's lookups, config_match.c
+ * the matching.  Because iniparser lower-cases section and key names and
+ * forgets line numbers, config_scan.c scans the raw text once to learn
+ * each section's original spelling and the line of every section and key,
+ * so errors can say "file:line: reason" and [user:Alice] matches the user
+ * "Alice" only (never "alice").
  *
  * Nothing here touches mounts or namespaces; values stay templates with
  * %-tokens until plan.c expands them for one user.

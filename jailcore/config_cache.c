@@ -336,3 +336,62 @@ void jc_cfg_cache_store(const char *dir, size_t n, const struct jc_cfg_cached *f
 		(void)unlinkat(dfd, tmp, 0);
 	close(dfd);
 }
+
+/* ---- a login's load (config_load.c) ---------------------------------- */
+
+static struct jc_cfg_cached *index_view(const struct jc_cfg_loader *L)
+{
+	struct jc_cfg_cached *c = calloc(L->n, sizeof(*c));
+
+	for (size_t i = 0; c && i < L->n; i++)
+		c[i] = (struct jc_cfg_cached){ .path = L->f[i].path,
+					       .id = L->f[i].id,
+					       .lines = L->f[i].lines,
+					       .sc = &L->f[i].sc };
+	return c;
+}
+
+/* A login whose files the index knows: the other users' rules are emptied
+ * before the scan (config_cache.c says why that is safe).
+ * -fanalyzer: the pruned texts are stored in L->f, freed by
+ * loader_free (config_load.c). */
+JC_NO_ANALYZER_LEAK_CHECK_BEGIN
+int jc_cfg_use_index(struct jc_cfg_loader *L)
+{
+	struct jc_cfg_cached *c;
+	struct jc_cfg_hit hit;
+	int rc = 0;
+
+	for (size_t i = 0; i < L->n; i++)
+		if (L->f[i].dead)
+			return 0;
+	if (!(c = index_view(L)))
+		return 0;
+	if (jc_cfg_cache_lookup(L->cache_dir, L->n, c, L->only_user, &hit) == 1) {
+		L->cached = true;
+		for (size_t i = 0; i < L->n && rc == 0; i++) {
+			const struct jc_cfg_hit_file *h = &hit.files[i];
+			size_t drop = h->users - h->has_user;
+
+			/* the main file must keep a section (scan_files) */
+			if (drop && !(i == 0 && drop == h->secs) &&
+			    jc_cfg_prune(&L->f[i].text, &L->f[i].len, h) < 0)
+				rc = jc_fail(L->err, ENOMEM, "%s: loading", L->f[i].path);
+		}
+		jc_cfg_hit_free(&hit);
+	}
+	free(c);
+	return rc;
+}
+JC_NO_ANALYZER_LEAK_CHECK_END
+
+/* After a full scan without an error: the next login may skip it. */
+void jc_cfg_store_index(const struct jc_cfg_loader *L)
+{
+	struct jc_cfg_cached *c;
+
+	if (L->incomplete || !(c = index_view(L)))
+		return;
+	jc_cfg_cache_store(L->cache_dir, L->n, c);
+	free(c);
+}

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* config_priv.h - internals shared by config.c, config_scan.c,
- * config_values.c and config_match.c.  Nothing outside config*.c uses it.
+/* config_priv.h - internals shared by the stages of loading a config
+ * (config_load.c lists them) and config_match.c.  Nothing outside
+ * config*.c uses it, except the unit tests that reach into a stage.
  *
  * config_scan.c: iniparser parses the values, but it lower-cases section
  * and key names, forgets line numbers and silently merges duplicates.  This
@@ -82,7 +83,7 @@ struct jc_scan {
 	size_t n_secs;
 	size_t cap_secs;
 	/* collect mode: physical lines (ascending) the scanner refused or
-	 * skipped; config.c blanks them before iniparser reads the text */
+	 * skipped; config_parse.c blanks them before iniparser reads the text */
 	int *blank;
 	size_t n_blank;
 	size_t cap_blank;
@@ -147,12 +148,12 @@ struct jc_ini {
 struct jc_cfg_ctx {
 	const char *path;
 	struct jc_err *err;
-	const struct jc_ini *ini;	/* config.c only */
-	const struct jc_scan *sc;	/* config.c only: the sections of ini */
-	struct jc_errs *errs;		/* config.c only: collect mode */
+	const struct jc_ini *ini;	/* config_build.c only */
+	const struct jc_scan *sc;	/* config_build.c only: sections of ini */
+	struct jc_errs *errs;		/* config_build.c only: collect mode */
 };
 
-/* ---- config_dropins.c: the drop-in directory -------------------------- */
+/* ---- config_read.c: the drop-in directory ----------------------------- */
 
 /* Open DIR and admit it (root's, closed to others); *DFD -1 when DIR does
  * not exist. */
@@ -161,7 +162,7 @@ int jc_cfg_open_dropin_dir(const char *dir, int *dfd, struct jc_err *err);
 int jc_cfg_list_dropins(int dfd, const char *dir, char ***out, size_t *n,
 			struct jc_err *err);
 
-/* ---- config.c: one file's sections -> the model ------------------------ */
+/* ---- config_parse.c, config_build.c: one file's sections -> the model - */
 
 /* Parse TEXT, whose sections SC found, with iniparser, JC_INI_CHUNK
  * sections at a time (through memfds: iniparser 4.1 only reads named
@@ -269,5 +270,64 @@ void jc_cfg_hit_free(struct jc_cfg_hit *hit);
 int jc_cfg_prune(char **text, size_t *len, const struct jc_cfg_hit_file *h);
 /* Record the N files F, scanned without an error; best effort. */
 void jc_cfg_cache_store(const char *dir, size_t n, const struct jc_cfg_cached *f);
+
+/* ---- one load, stage by stage (config_load.c drives them) ----------- */
+
+/* One file of a load: its bytes and what each stage made of them. */
+struct jc_cfg_file {
+	char *path;		/* for messages; the model keeps a copy */
+	char *text;
+	size_t len;
+	int lines;		/* physical: '\n's + 1 */
+	struct jc_cfg_ident id;	/* for the section index (config_cache.c) */
+	struct jc_scan sc;
+	struct jc_ini ini;
+	bool dead;		/* collect mode: unusable, its sections ignored */
+};
+
+/* The files of one load and how it goes on after an error. */
+struct jc_cfg_loader {
+	struct jc_cfg_file *f;
+	size_t n, cap;
+	struct jc_errs *errs;	/* NULL: the first error ends the load */
+	struct jc_err *err;
+	bool incomplete;	/* collect mode: a file was not used at all */
+	const char *only_user;	/* a login's load: see jc_config_load_for */
+	const char *cache_dir;	/* the section index's, or NULL */
+	bool cached;		/* the index matched: others' rules emptied */
+};
+
+/* Stop (strict mode, out of memory) or record and go on. */
+static inline int jc_cfg_keep_going(struct jc_cfg_loader *L)
+{
+	return jc_errs_collect(L->errs, L->err);
+}
+
+/* 1. config_read.c: NAME relative to DIRFD (or AT_FDCWD), shown as PATH
+ * in messages, appended to L; and the drop-ins of DIR. */
+struct jc_cfg_file *jc_cfg_add_file(struct jc_cfg_loader *L, const char *path);
+int jc_cfg_read_file(struct jc_cfg_loader *L, int dirfd, const char *name,
+		     const char *path);
+int jc_cfg_read_dropins(struct jc_cfg_loader *L, const char *dir);
+
+/* (a login's load) config_cache.c: the other users' rules emptied before
+ * the scan when the index knows the files; the index written after a
+ * full scan without an error. */
+int jc_cfg_use_index(struct jc_cfg_loader *L);
+void jc_cfg_store_index(const struct jc_cfg_loader *L);
+
+/* 2. config_scan.c scans each file (jc_scan_run); config_sections.c:
+ * over all files, a section defined twice, and a login's own rule. */
+int jc_cfg_scan_files(struct jc_cfg_loader *L);
+int jc_cfg_check_dups(struct jc_cfg_loader *L);
+int jc_cfg_only_user(struct jc_cfg_loader *L);
+
+/* 3. config_parse.c: iniparser over each file's accepted lines. */
+int jc_cfg_parse_files(struct jc_cfg_loader *L);
+
+/* 4. config_build.c: the model, each value validated by config_values.c
+ * and config_limits.c, then the jail references. */
+int jc_cfg_new_model(struct jc_cfg_loader *L, struct jc_config **out);
+int jc_cfg_build_model(struct jc_cfg_loader *L, struct jc_config *cfg);
 
 #endif

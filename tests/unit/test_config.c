@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* test_config.c - unit tests for jailcore/config.c (TAP): a good config
+/* test_config.c - unit tests for jailcore/config_*.c (TAP): a good config
  * and what it parses to, loading files (ownership, mode, type, size, the
  * per-login load), structural errors and random garbage.  The checks of
  * single values are in test_config_values.c, matching and token expansion

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* test_config_match.c - unit tests for jailcore/config.c (TAP): which
+/* test_config_match.c - unit tests for jailcore/config_match.c (TAP): which
  * rule jails a user (jc_config_match_groups; through NSS: test_identity),
  * and the %-tokens of a jail's
  * templates (jc_expand). */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* test_config_values.c - unit tests for jailcore/config.c (TAP): the
+/* test_config_values.c - unit tests for jailcore/config_values.c (TAP): the
  * checks of section names and of each key's value, seccomp keys included,
  * on texts parsed from memory (no files). */
 #include <stdio.h>

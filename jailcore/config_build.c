@@ -1,12 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* config.c - see config.h.
- *
- * Loading is three passes over the same bytes of each file: config_scan.c
- * learns the structure (original spellings, lines, duplicates), iniparser
- * parses the values, and the code below validates each value and builds
- * the model.  Values are only ever fetched for keys the scanner saw, so the
- * scanner alone decides which sections and keys exist.  config_load.c
- * reads the files (the main one and its drop-ins) and drives the passes.
+/* config_build.c - stage 4 of loading (config_load.c): the model.  Each
+ * section the scanner kept is built from iniparser's values, each value
+ * validated by config_values.c or config_limits.c, then the jail
+ * references are checked.  Values are only ever fetched for keys the
+ * scanner saw, so the scanner alone decides which sections and keys
+ * exist.  Freeing and looking up the model are here too; see config.h.
  */
 #include "config.h"
 
@@ -25,159 +23,6 @@
 #include "config_priv.h"
 
 #define TMPFS_DEFAULT (64ULL * 1024 * 1024)
-
-/* ---- iniparser --------------------------------------------------------- */
-
-/* iniparser reports through one global callback and would otherwise write
- * to stderr (which, inside sshd, may be the client's connection).  Keep
- * the first message of the current load; later ones are follow-ups.  Set
- * only around iniparser_load (ini_load_chunk). */
-static _Thread_local char ini_msg[256];
-static _Thread_local int ini_msg_set;
-
-static int ini_error_cb(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-
-static int ini_error_cb(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ini_msg_set)
-		return 0;
-	ini_msg_set = 1;
-	va_start(ap, fmt);
-	vsnprintf(ini_msg, sizeof(ini_msg), fmt, ap);
-	va_end(ap);
-	return 0;
-}
-
-/* The scanner refuses everything iniparser would complain about, so this
- * is a backstop; still give the line iniparser names ("... (N)"). */
-static int ini_fail(const char *path, int line_offset, struct jc_err *err)
-{
-	const char *paren = strrchr(ini_msg, '(');
-	int line = paren ? atoi(paren + 1) + line_offset : 0;
-	char v[120];
-
-	if (line > 0 && strstr(ini_msg, "syntax error"))
-		return jc_fail(err, 0, "%s:%d: syntax error (iniparser)", path,
-			       line);
-	if (line > 0 && strstr(ini_msg, "too long"))
-		return jc_fail(err, 0, "%s:%d: line too long (iniparser)", path,
-			       line);
-	ini_msg[strcspn(ini_msg, "\n")] = '\0';
-	return jc_fail(err, 0, "%s: %s", path,
-		       ini_msg_set ? jc_vis(ini_msg, v, sizeof(v))
-				   : "iniparser could not parse the file");
-}
-
-static int write_all(int fd, const char *p, size_t len)
-{
-	ssize_t n;
-
-	while (len) {
-		n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* iniparser 4.1 can only load a named file: hand it the very bytes we
- * scanned through an anonymous memfd, so nothing can change in between.
- * FIRST_LINE: the line of TEXT's first line in the file, for messages. */
-static int ini_load_chunk(const char *text, size_t len, const char *path,
-			  int first_line, dictionary **out, struct jc_err *err)
-{
-	char fdpath[64];
-	int fd;
-
-	*out = NULL;
-	fd = memfd_create("pam_jail.conf", MFD_CLOEXEC);
-	if (fd < 0)
-		return jc_fail(err, errno, "%s: memfd_create", path);
-	if (write_all(fd, text, len) < 0) {
-		jc_fail(err, errno, "%s: writing memfd", path);
-		close(fd);
-		return -1;
-	}
-	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
-	ini_msg_set = 0;
-	ini_msg[0] = '\0';
-	iniparser_set_error_callback(ini_error_cb);
-	*out = iniparser_load(fdpath);
-	/* The callback is process-wide and libpam may unload pam_jail.so
-	 * after pam_end: point it back at iniparser's default (NULL means
-	 * that in 4.1 and 4.2; there is no getter to restore another). */
-	iniparser_set_error_callback(NULL);
-	close(fd);
-	/* On memory failure iniparser may return a partial dictionary. */
-	if (*out && !ini_msg_set)
-		return 0;
-	if (*out)
-		iniparser_freedict(*out);
-	*out = NULL;
-	return ini_fail(path, first_line - 1, err);
-}
-
-/* Byte offset in TEXT of the start of LINE (1-based), from FROM, which
- * starts line *AT. */
-static size_t line_offset(const char *text, size_t len, size_t from, int *at,
-			  int line)
-{
-	while (*at < line && from < len) {
-		const char *nl = memchr(text + from, '\n', len - from);
-
-		if (!nl)
-			return len;
-		from = (size_t)(nl - text) + 1;
-		(*at)++;
-	}
-	return from;
-}
-
-int jc_cfg_ini_load(const char *text, size_t len, const struct jc_scan *sc,
-		    const char *path, struct jc_ini *out, struct jc_err *err)
-{
-	size_t chunks = sc->n_secs ? (sc->n_secs - 1) / JC_INI_CHUNK + 1 : 1;
-	size_t start = 0;
-	int at = 1, start_line = 1;
-
-	out->n = 0;
-	out->d = calloc(chunks, sizeof(*out->d));
-	if (!out->d)
-		return jc_fail(err, ENOMEM, "%s: loading", path);
-	for (size_t k = 0; k < chunks; k++) {
-		size_t next = sc->n_secs > (k + 1) * JC_INI_CHUNK ?
-			      (k + 1) * JC_INI_CHUNK : sc->n_secs;
-		/* chunks end where the first section of the next begins */
-		size_t end = next < sc->n_secs ?
-			     line_offset(text, len, start, &at, sc->secs[next].line) : len;
-
-		if (ini_load_chunk(text + start, end - start, path, start_line,
-				   &out->d[k], err) < 0) {
-			jc_cfg_ini_free(out);
-			return -1;
-		}
-		out->n++;
-		start = end;
-		start_line = at;
-	}
-	return 0;
-}
-
-void jc_cfg_ini_free(struct jc_ini *ini)
-{
-	for (size_t k = 0; k < ini->n; k++)
-		iniparser_freedict(ini->d[k]);
-	free(ini->d);
-	ini->d = NULL;
-	ini->n = 0;
-}
 
 /* The value of KEY in SEC.  The scanner saw the key, so iniparser must
  * have it; control characters have no business in any value. */
@@ -434,45 +279,7 @@ const struct jc_jail *jc_config_find_jail(const struct jc_config *cfg,
 	return NULL;
 }
 
-/* ---- errors: collect mode (jailctl check) and messages ---------------- */
-
-/* -fanalyzer: the grown e->v is stored in *e, which the caller owns and
- * frees with jc_errs_free. */
-JC_NO_ANALYZER_LEAK_CHECK_BEGIN
-int jc_errs_collect(struct jc_errs *e, struct jc_err *err)
-{
-	struct jc_err *v;
-	size_t cap;
-
-	if (!e || !err || err->errnum == ENOMEM)
-		return 0;
-	if (e->n >= JC_ERRS_MAX) {
-		e->dropped++;
-	} else {
-		if (e->n == e->cap) {
-			cap = e->cap ? e->cap * 2 : 16;
-			v = realloc(e->v, cap * sizeof(*v));
-			if (!v) {
-				err->errnum = ENOMEM;
-				return 0;
-			}
-			e->v = v;
-			e->cap = cap;
-		}
-		e->v[e->n++] = *err;
-	}
-	jc_err_clear(err);
-	return 1;
-}
-JC_NO_ANALYZER_LEAK_CHECK_END
-
-void jc_errs_free(struct jc_errs *e)
-{
-	if (!e)
-		return;
-	free(e->v);
-	memset(e, 0, sizeof(*e));
-}
+/* ---- messages --------------------------------------------------------- */
 
 const char *jc_config_where(const struct jc_config *cfg, const char *file,
 			    int line, char *buf, size_t size)
@@ -482,4 +289,54 @@ const char *jc_config_where(const struct jc_config *cfg, const char *file,
 	else
 		snprintf(buf, size, "%s:%d", file, line);
 	return buf;
+}
+
+/* ---- over the files of one load -------------------------------------- */
+
+int jc_cfg_new_model(struct jc_cfg_loader *L, struct jc_config **out)
+{
+	struct jc_cfg_ctx c = { .path = L->f[0].path, .err = L->err };
+	struct jc_config *cfg = calloc(1, sizeof(*cfg));
+	size_t n[4] = { 0 };
+
+	*out = cfg;
+	if (!cfg || !(cfg->path = strdup(L->f[0].path)) ||
+	    !(cfg->files = calloc(L->n, sizeof(char *))))
+		return jc_fail(L->err, ENOMEM, "%s: loading", c.path);
+	for (size_t i = 0; i < L->n; i++) {
+		if (!(cfg->files[i] = strdup(L->f[i].path)))
+			return jc_fail(L->err, ENOMEM, "%s: loading", c.path);
+		cfg->n_files++;
+		for (size_t k = 0; !L->f[i].dead && k < L->f[i].sc.n_secs; k++)
+			n[L->f[i].sc.secs[k].kind]++;
+	}
+	return jc_cfg_alloc_model(&c, n, cfg);
+}
+
+int jc_cfg_build_model(struct jc_cfg_loader *L, struct jc_config *cfg)
+{
+	size_t u = 0, g = 0;
+
+	for (size_t i = 0; i < L->n; i++) {
+		struct jc_cfg_file *f = &L->f[i];
+		struct jc_cfg_ctx c = { .path = f->path, .err = L->err,
+					.ini = &f->ini, .sc = &f->sc,
+					.errs = L->errs };
+
+		for (size_t k = 0; !f->dead && k < f->sc.n_secs; k++)
+			if (jc_cfg_build_section(&c, &f->sc.secs[k], cfg,
+						 cfg->files[i]) < 0)
+				return -1;
+	}
+	/* with a file missing, "unknown jail" would mostly be noise */
+	if (L->incomplete)
+		return 0;
+	for (size_t i = 0; i < L->n; i++) {
+		struct jc_cfg_ctx c = { .path = L->f[i].path, .err = L->err,
+					.errs = L->errs };
+
+		if (jc_cfg_check_refs(&c, &L->f[i].sc, cfg, &u, &g) < 0)
+			return -1;
+	}
+	return 0;
 }
