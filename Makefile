@@ -26,7 +26,7 @@ ALL_CFLAGS  = -std=gnu11 $(OPT) $(WARN) $(HARDEN) $(SANITIZE) -D_GNU_SOURCE \
 ALL_LDFLAGS = -Wl,-z,relro,-z,now -Wl,--as-needed $(SANITIZE) $(LDFLAGS)
 LIBS        = -liniparser $(shell pkg-config --libs libcap libseccomp 2>/dev/null || echo -lcap -lseccomp)
 
-CORE_SRC  := $(wildcard jailcore/*.c)
+CORE_SRC  := $(wildcard jailcore/*/*.c)
 CORE_OBJ  := $(CORE_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -43,7 +43,7 @@ MANPAGES  := docs/pam_jail.8 docs/pam_jail.conf.5 docs/jailctl.8
 
 all: $(MODULE) $(INIT_BIN) $(DRIVER) $(UNIT_BIN) $(JAILCTL)
 
-$(BUILD)/%.o: %.c $(wildcard jailcore/*.h)
+$(BUILD)/%.o: %.c $(wildcard jailcore/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -61,10 +61,10 @@ $(MODULE): $(BUILD)/pam_jail.o $(BUILD)/libjailcore.a pam_jail.map
 # users send to /dev/log: the module's hardening, as a static PIE
 # (tests/e2e/52-edges.sh reads the flags back with readelf).
 INIT_HARDEN := $(filter-out -fPIC,$(HARDEN)) -fPIE
-$(INIT_BIN): jail-init.c jailcore/proto.c jailcore/proto.h
+$(INIT_BIN): jail-init.c jailcore/40-session/proto.c jailcore/40-session/proto.h
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 $(OPT) $(WARN) $(INIT_HARDEN) -D_GNU_SOURCE $(CFLAGS) \
-	    -static-pie -Wl,-z,relro,-z,now -o $@ jail-init.c jailcore/proto.c
+	    -static-pie -Wl,-z,relro,-z,now -o $@ jail-init.c jailcore/40-session/proto.c
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libjailcore.a $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
@@ -180,8 +180,8 @@ FUZZ_BUILD   ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_CORPUS  := tests/fuzz/corpus
 FUZZ_BIN     := $(FUZZ_BUILD)/fuzz_config
-FUZZ_SRC     := tests/fuzz/fuzz_config.c $(wildcard jailcore/config*.c) \
-                jailcore/err.c jailcore/paths.c jailcore/seccomp.c
+FUZZ_SRC     := tests/fuzz/fuzz_config.c $(wildcard jailcore/20-config/*.c) \
+                jailcore/90-support/err.c jailcore/90-support/paths.c jailcore/60-confine/seccomp.c
 FUZZ_CFLAGS  := -std=gnu11 -O1 -g -fno-omit-frame-pointer $(WARN) \
                 -D_GNU_SOURCE -I. -fsanitize=fuzzer,address,undefined \
                 -fno-sanitize-recover=all
@@ -190,7 +190,7 @@ FUZZ_FLAGS   ?= -max_len=16384 -timeout=10 -dict=tests/fuzz/config.dict \
 FUZZ_CRASHES  = for f in $(FUZZ_BUILD)/crashes/*; do [ -f "$$f" ] || continue; \
                 echo "== crash reproducer $$f:"; od -An -c "$$f" | head -40; done
 
-$(FUZZ_BIN): $(FUZZ_SRC) $(wildcard jailcore/*.h)
+$(FUZZ_BIN): $(FUZZ_SRC) $(wildcard jailcore/*/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(CFLAGS) -o $@ $(FUZZ_SRC) -liniparser -lseccomp -lcap
 

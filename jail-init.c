@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* jail-init - pid 1 of every pam_jail jail.
  *
- *   jail-init JAILNAME [persist]       (fds set up by jailcore/ns.c, see
- *                                      jailcore/proto.h)
+ *   jail-init JAILNAME [persist]       (fds set up by jailcore/50-build/ns.c, see
+ *                                      jailcore/40-session/proto.h)
  *
  * Exec'd (static, from an fd, after the pivot) by the process that became
  * pid 1 of the jail's new pid namespace, with no capabilities, no_new_privs
@@ -20,7 +20,7 @@
  *    to the jail, like jailkit's jk_socketd;
  *  - exit on SIGTERM or STOP (an administrator ending the jail); never on
  *    a terminal's signals: it is a session leader without a controlling
- *    tty (jailcore/ns.c), and SIGHUP/SIGINT are left to the kernel, which
+ *    tty (jailcore/50-build/ns.c), and SIGHUP/SIGINT are left to the kernel, which
  *    drops them for a pid namespace's init.
  * No libraries beyond libc, no files opened, nothing printed.
  */
@@ -40,7 +40,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "jailcore/proto.h"
+#include "jailcore/40-session/proto.h"
 
 /* Lines from inside the jail: a burst of LOG_BURST, then LOG_RATE a
  * second, per sending uid; a user must not be able to flood the host's

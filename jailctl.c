@@ -25,7 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "jailcore/paths.h"
+#include "jailcore/90-support/paths.h"
 #include "jailctl.h"
 
 #define MEMBERS_MAX 64		/* candidates tried to check a group's jail */

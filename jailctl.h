@@ -15,10 +15,10 @@
 #include <stdio.h>
 #include <pwd.h>
 
-#include "jailcore/config.h"
-#include "jailcore/err.h"
-#include "jailcore/identity.h"
-#include "jailcore/plan.h"
+#include "jailcore/20-config/config.h"
+#include "jailcore/90-support/err.h"
+#include "jailcore/10-identity/identity.h"
+#include "jailcore/30-plan/plan.h"
 
 #define JCTL_PAMDIR "/etc/pam.d"
 

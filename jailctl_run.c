@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* jailctl_run.c - the running jails: list (like jls), enter (like jexec),
  * stop.  They read the registry the module keeps in /run/pam_jail
- * (jailcore/registry.h) and talk to each jail's pid 1 (jailcore/proto.h). */
+ * (jailcore/40-session/registry.h) and talk to each jail's pid 1 (jailcore/40-session/proto.h). */
 #include "jailctl.h"
 
 #include <dirent.h>
@@ -17,8 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "jailcore/ns.h"
-#include "jailcore/registry.h"
+#include "jailcore/50-build/ns.h"
+#include "jailcore/40-session/session.h"
+#include "jailcore/40-session/registry.h"
 
 /* Processes of the jail whose pid namespace is init's, and their memory
  * (the sum of VmRSS, KiB), seen from the host's /proc. */

@@ -12,7 +12,7 @@
 #include <sys/capability.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "jailcore/paths.h"
+#include "jailcore/90-support/paths.h"
 #include "jailctl.h"
 
 /* ---- show ------------------------------------------------------------------ */

@@ -2,7 +2,7 @@
 /* jailctl_tree.c - what a jail's tree must hold, checking it and laying it
  * out (`jailctl check` and `jailctl create`); see jailctl.h.
  *
- * The list mirrors what jailcore/mounts.c attaches, in the jail root: a
+ * The list mirrors what jailcore/50-build/mounts.c attaches, in the jail root: a
  * mount point for every bind destination (a directory, or a file when the
  * source is one), every tmpfs, /dev and /proc, and the files etc/passwd and
  * etc/group the generated ones are bound over (not for allow_root jails,
@@ -25,7 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "jailcore/paths.h"
+#include "jailcore/90-support/paths.h"
 #include "jailctl.h"
 
 static const char nsswitch[] =
@@ -118,7 +118,7 @@ static int add_optional(struct layout *l, const char *path, const char *what,
 	return 0;
 }
 
-/* books.c binds only what the host keeps: no wtmp, nothing lost. */
+/* mount_books.c binds only what the host keeps: no wtmp, nothing lost. */
 static const char *host_keeps(const char *file, const char *lost)
 {
 	return access(file, F_OK) == 0 ? lost : NULL;

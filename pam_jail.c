@@ -21,11 +21,12 @@
 #include <security/pam_ext.h>
 #include <security/pam_modules.h>
 
-#include "jailcore/config.h"
-#include "jailcore/identity.h"
-#include "jailcore/log.h"
-#include "jailcore/ns.h"
-#include "jailcore/plan.h"
+#include "jailcore/20-config/config.h"
+#include "jailcore/10-identity/identity.h"
+#include "jailcore/90-support/log.h"
+#include "jailcore/50-build/ns.h"
+#include "jailcore/40-session/session.h"
+#include "jailcore/30-plan/plan.h"
 
 #define DATA_KEY "pam_jail_session"
 

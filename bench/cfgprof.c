@@ -15,8 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "jailcore/config.h"
-#include "jailcore/plan.h"
+#include "jailcore/20-config/config.h"
+#include "jailcore/30-plan/plan.h"
 
 static int cmp_ll(const void *a, const void *b)
 {

@@ -321,7 +321,7 @@ rig_jail_tree() {
 	install -d -m 755 -o 0 -g 0 /srv "$RIG_JAILS" "$root"
 	# var/log, var/run and var/lib: where the module binds the host's
 	# wtmp, lastlog and utmp (Debian 12) or wtmpdb and lastlog2
-	# (Debian 13) for the caller (books.c)
+	# (Debian 13) for the caller (mount_books.c)
 	for d in usr bin lib lib64 sbin etc dev proc tmp home "home/$user" \
 		var var/tmp var/log var/run var/lib; do
 		install -d -m 755 -o 0 -g 0 "$root/$d"

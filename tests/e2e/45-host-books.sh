@@ -5,7 +5,7 @@
 #  - a jailed ssh -tt login and a jailed login(1) appear in the host's utmp
 #    (who), wtmp (last, with the logout) and lastlog, while inside the jail
 #    who and last show nothing and the books cannot be read, written or
-#    listed (books.c: a 0700 tmpfs over the jail's var/log and var/run);
+#    listed (mount_books.c: a 0700 tmpfs over the jail's var/log and var/run);
 #  - everything sshd, login, su, runuser and the PAM modules log about a
 #    jailed ssh command, pty and sftp session, su -, runuser -l and login
 #    reaches syslog, the close included, in order around the module's

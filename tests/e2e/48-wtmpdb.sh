@@ -9,7 +9,7 @@
 #    host's `wtmpdb last` while they last and with their logout after,
 #    and in lastlog2; su - is recorded and closed the same way;
 #  - no pam_wtmpdb error at close ("update_logout: Updated wrong number of
-#    rows": the close runs in the jail's view, books.c binds the host's
+#    rows": the close runs in the jail's view, mount_books.c binds the host's
 #    database directories there, for the caller only);
 #  - inside the jail the databases cannot be read, written or listed
 #    (a 0700 tmpfs over the jail's var/lib), and wtmpdb last shows nothing.

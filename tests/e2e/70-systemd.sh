@@ -259,7 +259,7 @@ rig_wait 15 user_gone alice
 hold alice 4 || not_ok "alice holds a session" "$(cat "$RIG_DIR/hold.alice.4")"
 c4=$HELD
 # The host's system bus is at the jail's /run/dbus for the root caller's
-# pam_systemd only (books.c): alice cannot reach it.
+# pam_systemd only (mount_books.c): alice cannot reach it.
 check "(control) on the host the system bus answers" sd_env busctl --system list
 is "$(in_jail alice 'ls /run/dbus >/dev/null 2>&1 && echo listed; busctl --system list >/dev/null 2>&1 && echo reached; systemctl --system is-system-running >/dev/null 2>&1 && echo asked; echo done')" "done" \
 	"inside the jail the host's system bus is out of reach (/run/dbus 0700 root; busctl, systemctl)"

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jailcore/config.h"
+#include "jailcore/20-config/config.h"
 
 #define NAME "fuzz.conf"
 

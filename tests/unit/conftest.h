@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "jailcore/config.h"
+#include "jailcore/20-config/config.h"
 #include "tap.h"
 
 /* The name parse_ok and fails give their texts; messages start with it. */

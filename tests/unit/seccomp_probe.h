@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* seccomp_probe.h - running system calls under a seccomp filter, for
- * the unit tests of jailcore/seccomp.c (test_seccomp*.c; they run as root).
+ * the unit tests of jailcore/60-confine/seccomp.c (test_seccomp*.c; they run as root).
  *
  * Every probe runs in a forked child: set no_new_privs, install the
  * filter, make the call with harmless arguments, report rc and errno
@@ -31,7 +31,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "jailcore/seccomp.h"
+#include "jailcore/60-confine/seccomp.h"
 #include "tap.h"
 
 /* The fixture of probe_setup: a directory to mount on, a terminal for

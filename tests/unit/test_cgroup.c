@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "jailcore/cgroup.h"
+#include "jailcore/60-confine/cgroup.h"
 #include "tap.h"
 
 static struct jc_plan plan(const char *pids, const char *mem, const char *cpu)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* test_confcache.c - the section index of a validated config
- * (jailcore/config_cache.c): a login's load gives the same result with it
+ * (jailcore/20-config/config_cache.c): a login's load gives the same result with it
  * as without, an edited file is scanned in full again, and an index that
  * is not root's 0600 file, or not one, is ignored (TAP).  Everything lives
  * in a temporary directory: the index dir too, never /run/pam_jail. */
@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "jailcore/config_priv.h"
+#include "jailcore/20-config/config_priv.h"
 #include "tap.h"
 
 static char tmpdir[] = "/tmp/test_confcache.XXXXXX";

@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "jailcore/config.h"
+#include "jailcore/20-config/config.h"
 #include "conftest.h"
 #include "tap.h"
 

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* test_config_match.c - unit tests for jailcore/config_match.c (TAP): which
+/* test_config_match.c - unit tests for jailcore/20-config/config_match.c (TAP): which
  * rule jails a user (jc_config_match_groups; through NSS: test_identity),
  * and the %-tokens of a jail's
  * templates (jc_expand). */
 #include <stdio.h>
 #include <string.h>
 
-#include "jailcore/config.h"
+#include "jailcore/20-config/config.h"
 #include "conftest.h"
 #include "tap.h"
 

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* test_config_values.c - unit tests for jailcore/config_values.c (TAP): the
+/* test_config_values.c - unit tests for jailcore/20-config/config_values.c (TAP): the
  * checks of section names and of each key's value, seccomp keys included,
  * on texts parsed from memory (no files). */
 #include <stdio.h>
 #include <string.h>
 #include <sys/capability.h>
 
-#include "jailcore/config.h"
+#include "jailcore/20-config/config.h"
 #include "conftest.h"
 #include "tap.h"
 

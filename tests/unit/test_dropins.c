@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* test_dropins.c - unit tests for pam_jail.d drop-ins (jailcore/config_read.c)
+/* test_dropins.c - unit tests for pam_jail.d drop-ins (jailcore/20-config/config_read.c)
  * and for jc_config_check, the loader's collect-every-error mode (TAP, run
  * as root: the files must be root-owned).
  *
@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "jailcore/config.h"
+#include "jailcore/20-config/config.h"
 #include "conftest.h"
 #include "tap.h"
 

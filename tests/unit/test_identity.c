@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* test_identity.c - unit tests for jailcore/identity.c (TAP): the one
+/* test_identity.c - unit tests for jailcore/10-identity/identity.c (TAP): the one
  * resolution of an account through NSS (on this host: files), and the
  * fail-closed matching of [group:] rules -- a rule that could change a
  * user's jail and cannot be resolved refuses, never "does not match".
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jailcore/identity.h"
+#include "jailcore/10-identity/identity.h"
 #include "conftest.h"
 #include "tap.h"
 

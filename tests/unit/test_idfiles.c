@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* test_idfiles.c - unit tests for jailcore/idfiles.c (TAP): a joining
+/* test_idfiles.c - unit tests for jailcore/40-session/idfiles.c (TAP): a joining
  * session's view of its account replaces the one the jail was built with
  * (a revoked group is gone, a new one added, a recreated account's passwd
  * line replaced), and other users' lines of a team jail stay. */
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jailcore/idfiles.h"
+#include "jailcore/40-session/idfiles.h"
 #include "tap.h"
 
 static void merged(const char *have, const char *mine, const char *user,

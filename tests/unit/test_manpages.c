@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jailcore/config_priv.h"
-#include "jailcore/seccomp.h"
+#include "jailcore/20-config/config_priv.h"
+#include "jailcore/60-confine/seccomp.h"
 #include "tap.h"
 
 static char *slurp(const char *path)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* test_seccomp.c - unit tests for jailcore/seccomp.c (TAP, run as root):
+/* test_seccomp.c - unit tests for jailcore/60-confine/seccomp.c (TAP, run as root):
  * what the default filter denies and lets through on the native ABI, and
  * what seccomp = none, seccomp_allow and seccomp_deny change.  How a probe
  * runs, and why a denied call is also made without the filter, is in
@@ -24,7 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "jailcore/seccomp.h"
+#include "jailcore/60-confine/seccomp.h"
 #include "seccomp_probe.h"
 #include "tap.h"
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* test_seccomp_abi.c - unit tests for jailcore/seccomp.c (TAP, run as
+/* test_seccomp_abi.c - unit tests for jailcore/60-confine/seccomp.c (TAP, run as
  * root): the default filter on the x86-64 kernel's other system call ABIs,
  * i386 (int $0x80) and x32, which have their own numbers and so their own
  * sections of the filter.  How a probe runs is in seccomp_probe.h.
@@ -16,7 +16,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "jailcore/seccomp.h"
+#include "jailcore/60-confine/seccomp.h"
 #include "seccomp_probe.h"
 #include "tap.h"
 #include "int80.h"

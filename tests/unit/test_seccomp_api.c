@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* test_seccomp_api.c - unit tests for jailcore/seccomp.c (TAP): the names
+/* test_seccomp_api.c - unit tests for jailcore/60-confine/seccomp.c (TAP): the names
  * it knows, its default denylist's table, the specs jc_seccomp_install
  * refuses, and jc_seccomp_export.  Filters are installed only in forked
  * children (seccomp_probe.h).
@@ -10,7 +10,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-#include "jailcore/seccomp.h"
+#include "jailcore/60-confine/seccomp.h"
 #include "seccomp_probe.h"
 #include "tap.h"
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* test_seccomp_cache.c - the compiled seccomp program kept between logins
- * (jailcore/seccomp_cache.c): a hit gives exactly the program a fresh
+ * (jailcore/60-confine/seccomp_cache.c): a hit gives exactly the program a fresh
  * compile gives, and a file that is not root's 0600 file in a root-only
  * directory, or corrupt, or written for other settings, is never taken
  * (TAP).  Everything lives in a temporary directory, never /run/pam_jail. */
@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "jailcore/seccomp_cache.h"
+#include "jailcore/60-confine/seccomp_cache.h"
 #include "tap.h"
 
 static char dir[] = "/tmp/test_seccomp_cache.XXXXXX";

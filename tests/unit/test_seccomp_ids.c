@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* test_seccomp_ids.c - unit tests for jailcore/seccomp_ids.c (TAP, run
+/* test_seccomp_ids.c - unit tests for jailcore/60-confine/seccomp_ids.c (TAP, run
  * as root): the filter that holds a jailed root's setuid and friends to
  * root_ids.  Each call runs in a forked child (root, full capabilities),
  * once under the filter and, for every call it must refuse, once without
@@ -15,7 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "jailcore/seccomp_ids.h"
+#include "jailcore/60-confine/seccomp_ids.h"
 #include "tap.h"
 #include "int80.h"
 

@@ -1,0 +1,287 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* config_read.c - stage 1 of loading (config_load.c): reading
+ * pam_jail.conf and the drop-ins of dirname(conf)/pam_jail.d, each file
+ * opened without following a FIFO, fstat'ed and admitted like the main one
+ * (root's, nobody else may write it), at most CONF_MAX bytes.  The
+ * drop-in directory: its admission and its sorted list of *.conf names.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config_priv.h"
+#include "jailcore/90-support/paths.h"
+
+#define DROPIN_MAX 100000	/* one file per customer, and then some */
+#define DROPIN_DIR_NAME "pam_jail.d"
+
+int jc_config_dropin_dir(const char *path, char *buf, size_t size)
+{
+	const char *slash = path ? strrchr(path, '/') : NULL;
+	int n;
+
+	if (!path)
+		return -1;
+	if (slash)
+		n = snprintf(buf, size, "%.*s/%s", (int)(slash - path), path,
+			     DROPIN_DIR_NAME);
+	else
+		n = snprintf(buf, size, "%s", DROPIN_DIR_NAME);
+	return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+static int is_dropin_name(const char *n)
+{
+	size_t len = strlen(n);
+
+	return n[0] != '.' && len > 5 && strcmp(n + len - 5, ".conf") == 0;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void jc_cfg_free_names(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* The drop-in names of the open directory DFD, sorted (strcmp).
+ * -fanalyzer: the names go to *OUT, which the caller frees with
+ * jc_cfg_free_names (an array of pointers, see err.h). */
+JC_NO_ANALYZER_LEAK_CHECK_BEGIN
+int jc_cfg_list_dropins(int dfd, const char *dir, char ***out, size_t *n,
+			struct jc_err *err)
+{
+	size_t cap = 64;
+	char **v = calloc(cap, sizeof(*v));
+	struct dirent *de;
+	int fd = dup(dfd);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+
+	*n = 0;
+	if (!v || !d) {
+		jc_fail(err, v ? errno : ENOMEM, "%s: reading", dir);
+		goto fail;
+	}
+	while ((errno = 0, de = readdir(d))) {
+		if (!is_dropin_name(de->d_name))
+			continue;
+		if (*n == DROPIN_MAX) {
+			jc_fail(err, 0, "%s: more than %d drop-in files", dir,
+				DROPIN_MAX);
+			goto fail;
+		}
+		if (*n + 1 == cap) {
+			char **more = realloc(v, 2 * cap * sizeof(*v));
+
+			if (!more) {
+				jc_fail(err, ENOMEM, "%s: reading", dir);
+				goto fail;
+			}
+			v = more;
+			cap *= 2;
+		}
+		if (!(v[(*n)++] = strdup(de->d_name))) {
+			jc_fail(err, ENOMEM, "%s: reading", dir);
+			goto fail;
+		}
+	}
+	if (errno) {
+		jc_fail(err, errno, "%s: readdir", dir);
+		goto fail;
+	}
+	closedir(d);
+	qsort(v, *n, sizeof(*v), cmp_names);
+	*out = v;
+	return 0;
+fail:
+	if (d)
+		closedir(d);
+	else if (fd >= 0)
+		close(fd);
+	jc_cfg_free_names(v, *n);
+	*n = 0;
+	return -1;
+}
+JC_NO_ANALYZER_LEAK_CHECK_END
+
+/* Open DIR and admit it: root's, nobody else may add a file to it.  *DFD
+ * is -1 when DIR does not exist (no drop-ins). */
+int jc_cfg_open_dropin_dir(const char *dir, int *dfd, struct jc_err *err)
+{
+	struct stat st;
+	const char *why;
+	int fd;
+
+	*dfd = -1;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0 && errno == ENOENT)
+		return 0;
+	if (fd < 0)
+		return jc_fail(err, errno, "%s: cannot open", dir);
+	if (fstat(fd, &st) < 0) {
+		jc_fail(err, errno, "%s: fstat", dir);
+	} else if ((why = jc_path_not_root_only(&st))) {
+		jc_fail(err, 0, "%s: %s", dir, why);
+	} else {
+		*dfd = fd;
+		return 0;
+	}
+	close(fd);
+	return -1;
+}
+
+/* ---- the files of one load ------------------------------------------- */
+
+#define CONF_MAX (1024 * 1024)	/* no sane pam_jail.conf comes close */
+
+/* The rule doas and sshd apply: root's file, nobody else may write it. */
+static int check_conf_fd(int fd, const char *path, struct jc_cfg_ident *id,
+			 struct jc_err *err)
+{
+	struct stat st;
+	const char *why;
+
+	if (fstat(fd, &st) < 0)
+		return jc_fail(err, errno, "%s: fstat", path);
+	if (!S_ISREG(st.st_mode))
+		return jc_fail(err, 0, "%s: not a regular file", path);
+	if ((why = jc_path_not_root_only(&st)))
+		return jc_fail(err, 0, "%s: %s", path, why);
+	if (st.st_size > CONF_MAX)
+		return jc_fail(err, 0, "%s: larger than 1 MiB", path);
+	jc_cfg_ident_of(&st, id);
+	return 0;
+}
+
+/* Read all of FD (at most CONF_MAX bytes: the file may grow after fstat).
+ * -fanalyzer: *BUF is the caller's (a file of the loader, freed with it). */
+JC_NO_ANALYZER_LEAK_CHECK_BEGIN
+static int read_all(int fd, const char *path, char **buf, size_t *len,
+		    struct jc_err *err)
+{
+	ssize_t n;
+	char *small;
+
+	*len = 0;
+	*buf = malloc(CONF_MAX + 1);
+	if (!*buf)
+		return jc_fail(err, ENOMEM, "%s: reading", path);
+	do {
+		n = read(fd, *buf + *len, CONF_MAX + 1 - *len);
+		if (n > 0)
+			*len += (size_t)n;
+	} while ((n > 0 && *len <= CONF_MAX) || (n < 0 && errno == EINTR));
+	if (n < 0 || *len > CONF_MAX) {
+		if (n < 0)
+			jc_fail(err, errno, "%s: read", path);
+		else
+			jc_fail(err, 0, "%s: larger than 1 MiB", path);
+		free(*buf);
+		*buf = NULL;
+		return -1;
+	}
+	/* many drop-ins must not hold a MiB each */
+	small = realloc(*buf, *len + 1);
+	if (small)
+		*buf = small;
+	return 0;
+}
+JC_NO_ANALYZER_LEAK_CHECK_END
+
+/* -fanalyzer: the path is stored in L->f, freed by loader_free
+ * (config_load.c). */
+JC_NO_ANALYZER_LEAK_CHECK_BEGIN
+struct jc_cfg_file *jc_cfg_add_file(struct jc_cfg_loader *L,
+				    const char *path)
+{
+	struct jc_cfg_file *f;
+	size_t cap;
+
+	if (L->n == L->cap) {
+		cap = L->cap ? L->cap * 2 : 8;
+		f = realloc(L->f, cap * sizeof(*f));
+		if (!f)
+			return NULL;
+		L->f = f;
+		L->cap = cap;
+	}
+	f = &L->f[L->n];
+	memset(f, 0, sizeof(*f));
+	f->path = strdup(path);
+	if (!f->path)
+		return NULL;
+	L->n++;
+	return f;
+}
+JC_NO_ANALYZER_LEAK_CHECK_END
+
+/* NAME relative to DIRFD (or AT_FDCWD), shown as PATH in messages.
+ * -fanalyzer: what read_all reads is stored in L->f, freed by
+ * loader_free (config_load.c). */
+JC_NO_ANALYZER_LEAK_CHECK_BEGIN
+int jc_cfg_read_file(struct jc_cfg_loader *L, int dirfd, const char *name,
+		     const char *path)
+{
+	struct jc_cfg_file *f = jc_cfg_add_file(L, path);
+	int fd, rc;
+
+	if (!f)
+		return jc_fail(L->err, ENOMEM, "%s: loading", path);
+	/* O_NONBLOCK: a FIFO in the config's place must not hang the login;
+	 * fstat then refuses it. */
+	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		rc = jc_fail(L->err, errno, "%s: cannot open", path);
+	else
+		rc = check_conf_fd(fd, path, &f->id, L->err);
+	if (rc == 0)
+		rc = read_all(fd, path, &f->text, &f->len, L->err);
+	if (rc == 0)
+		f->lines = jc_scan_line_at(f->text, f->len);
+	if (fd >= 0)
+		close(fd);
+	if (rc == 0)
+		return 0;
+	f->dead = true;
+	L->incomplete = true;
+	return jc_cfg_keep_going(L) ? 0 : -1;
+}
+JC_NO_ANALYZER_LEAK_CHECK_END
+
+int jc_cfg_read_dropins(struct jc_cfg_loader *L, const char *dir)
+{
+	char path[PATH_MAX], **names = NULL;
+	size_t n = 0, i;
+	int dfd, rc = 0;
+
+	if (jc_cfg_open_dropin_dir(dir, &dfd, L->err) < 0 ||
+	    (dfd >= 0 && jc_cfg_list_dropins(dfd, dir, &names, &n, L->err) < 0)) {
+		if (dfd >= 0)
+			close(dfd);
+		L->incomplete = true;
+		return jc_cfg_keep_going(L) ? 0 : -1;
+	}
+	for (i = 0; i < n && rc == 0; i++) {
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
+				     names[i]) >= sizeof(path))
+			rc = jc_fail(L->err, ENAMETOOLONG, "%s", dir);
+		else
+			rc = jc_cfg_read_file(L, dfd, names[i], path);
+	}
+	jc_cfg_free_names(names, n);
+	if (dfd >= 0)
+		close(dfd);
+	return rc;
+}

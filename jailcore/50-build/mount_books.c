@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* mount_books.c - the host's login records inside a jail, for the caller only.
+ *
+ * After open_session the privileged caller lives in the jail's mount view:
+ * sshd's monitor writes utmp, wtmp and lastlog there (mm_record_login),
+ * shadow's login writes utmp and wtmp from its child before the setuid.
+ * Without the host's files those records vanish and `who`, `last` and
+ * `lastlog` on the host stop showing jailed logins.  So the jail's var/log
+ * and var/run (when its tree has them) become small tmpfs directories of
+ * mode 0700 holding binds of the host's wtmp, lastlog and utmp (a tree
+ * without them, or with symlinks there, simply keeps no books): the root
+ * caller (CAP_DAC_OVERRIDE) reaches them by their usual paths, the jailed
+ * user cannot even look up a name there, so `who` and `last` inside show
+ * nothing of other users.  A jail with its own /etc (allow_root) keeps its
+ * own books: its root would get through the 0700 directory.
+ *
+ * Debian 13 keeps them in SQLite databases instead: wtmpdb (opened as
+ * /var/lib/wtmpdb/wtmp.db, a symlink to ../../log/wtmp.db on Debian;
+ * written by pam_wtmpdb at open and close and by sshd-session for ptys)
+ * and lastlog2 (/var/lib/lastlog/lastlog2.db).  A jailed session's close
+ * runs pam_wtmpdb in the jail's view; without the database there it logs
+ * "update_logout: Updated wrong number of rows" and the login stays
+ * "still logged in".  SQLite puts its rollback journal (or -wal and -shm)
+ * beside the database file, and the next opener on the host must find a
+ * hot one: so the host's var/lib directories are bound whole into a 0700
+ * tmpfs over the jail's var/lib (trees with var/lib; that tmpfs hides the
+ * tree's own var/lib from the session, as the one on var/log does), their
+ * journals land on the host.  Debian's wtmp.db itself is bound like wtmp,
+ * as a file: its journal lives in the jail's var/log tmpfs while a write
+ * runs (the locks are the host file's own, so writers still take turns);
+ * only a caller killed in the middle of a write would leave a journal the
+ * host does not see.
+ *
+ * The same way, and for the same caller only: the host's system bus
+ * socket at the jail's /run/dbus (trees with run/dbus).  pam_systemd's
+ * close_session connects to it from inside the jail's view to tell logind
+ * the session ends cleanly (ReleaseSession); it opens a new connection
+ * there, the one of its open_session is gone.  A jailed user cannot reach
+ * the socket; a jailed root (allow_root) never gets it: as uid 0 on the
+ * host's bus it could ask systemd to run anything outside the jail.
+ */
+#include "mount_priv.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "jailcore/90-support/paths.h"
+
+struct book {
+	const char *dir;	/* in the jail */
+	const char *name;
+	const char *host;	/* the host's file or directory */
+};
+
+/* Entries with the same dir are adjacent: one tmpfs each. */
+static const struct book books[JC_N_BOOKS] = {
+	{ "/var/log", "wtmp", "/var/log/wtmp" },
+	{ "/var/log", "lastlog", "/var/log/lastlog" },
+	{ "/var/log", "wtmp.db", "/var/log/wtmp.db" },
+	{ "/var/run", "utmp", "/var/run/utmp" },
+	{ "/var/lib", "wtmpdb", "/var/lib/wtmpdb" },
+	{ "/var/lib", "lastlog", "/var/lib/lastlog" },
+	{ "/run/dbus", "system_bus_socket", "/run/dbus/system_bus_socket" },
+};
+
+/* Clone the host's files now, in the host's mount namespace; a file the
+ * host does not keep is left out. */
+int jm_books_prepare(const struct jc_plan *p, struct jc_clones *c,
+		     struct jc_err *err)
+{
+	for (int i = 0; i < JC_N_BOOKS; i++) {
+		int fd;
+
+		c->books[i] = -1;
+		if (p->own_etc)
+			continue;
+		if (jc_path_open_host(books[i].host, 0, &fd, err) < 0) {
+			if (err->errnum == ENOENT)
+				continue;
+			return -1;
+		}
+		if (jm_clone_tree(fd, "", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+				  MOUNT_ATTR_NOEXEC, books[i].host, &c->books[i],
+				  err) < 0) {
+			close(fd);
+			return -1;
+		}
+		close(fd);
+	}
+	return 0;
+}
+
+int jm_books_compose(const struct jc_plan *p, int root, struct jc_clones *c,
+		     struct jc_err *err)
+{
+	int dirfd = -1, rc = 0;
+	const char *open_dir = NULL;
+
+	for (int i = 0; i < JC_N_BOOKS && rc == 0; i++) {
+		if (c->books[i] < 0)
+			continue;
+		if (!open_dir || strcmp(open_dir, books[i].dir) != 0) {
+			jm_close_fd(&dirfd);
+			open_dir = books[i].dir;
+			/* a tree copied from a real system has var/run -> /run
+			 * (no books there then) */
+			rc = jm_optional_tmpfs(root, p->root, open_dir, "0700",
+					       1ULL << 20, 0, MOUNT_ATTR_NOSUID |
+					       MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+					       &dirfd, err);
+		}
+		if (rc == 0 && dirfd >= 0)
+			rc = jm_bind_into(dirfd, books[i].name, c->books[i], err);
+	}
+	jm_close_fd(&dirfd);
+	return rc;
+}
