@@ -573,3 +573,15 @@ rig_jail_procs_gone() {
 rig__no_jail_procs() {
 	[ -z "$(rig_jail_procs)" ]
 }
+
+# rig_build_probe OUT: the escape probe (tests/escape/*.c), static, at OUT,
+# as one test line; a file that cannot build it ends there.
+rig_build_probe() {
+	if ! cc -std=gnu11 -O2 -Wall -Wextra -Werror -static -o "$1" \
+		"$(dirname "${BASH_SOURCE[0]}")"/escape/*.c >"$RIG_DIR/probe.build" 2>&1; then
+		not_ok "the probe builds (static)" "$(cat "$RIG_DIR/probe.build")"
+		done_testing
+		exit
+	fi
+	ok "the probe builds (static)"
+}

@@ -17,15 +17,8 @@ cd "$TOP" || exit 1
 # shellcheck source=lib.sh
 . "$HERE/lib.sh"
 
-# The tracked files when this is a git tree; otherwise every file but the
-# build outputs.
-tree_files() {
-	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-		git ls-files
-	else
-		find . -type f ! -path './build*' ! -path './.git/*' | sed 's|^\./||' | sort
-	fi
-}
+# shellcheck source=tools/tree_files.sh
+. "$HERE/tools/tree_files.sh"
 
 shell_files() {
 	local f

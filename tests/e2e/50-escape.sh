@@ -134,19 +134,12 @@ set -u
 . "$(dirname "$0")/../lib.sh"
 rig_require_module
 
-HERE=$(cd "$(dirname "$0")/.." && pwd)
 E=/run/pamjail-escape		# host-only objects (the rig's /run)
 PROBE=$RIG_DIR/probe
 ATTEMPTS=0
 
 # --- the probe ---------------------------------------------------------------
-if ! cc -std=gnu11 -O2 -Wall -Wextra -Werror -static -o "$PROBE" \
-	"$HERE"/escape/*.c >"$RIG_DIR/probe.build" 2>&1; then
-	not_ok "the probe builds (static)" "$(cat "$RIG_DIR/probe.build")"
-	done_testing
-	exit
-fi
-ok "the probe builds (static)"
+rig_build_probe "$PROBE"
 is "$("$PROBE" ls_root 2>&1)" \
 	"ls_root: refused: the probe holds CAP_SYS_ADMIN (it only runs unprivileged)" \
 	"the probe refuses to run as the rig's root (capget guard)"

@@ -100,17 +100,10 @@ set -u
 . "$(dirname "$0")/../lib.sh"
 rig_require_module
 
-HERE=$(cd "$(dirname "$0")/.." && pwd)
 E=/run/pamjail-edges
 PROBE=$RIG_DIR/probe
 
-if ! cc -std=gnu11 -O2 -Wall -Wextra -Werror -static -o "$PROBE" \
-	"$HERE"/escape/*.c >"$RIG_DIR/probe.build" 2>&1; then
-	not_ok "the probe builds (static)" "$(cat "$RIG_DIR/probe.build")"
-	done_testing
-	exit
-fi
-ok "the probe builds (static)"
+rig_build_probe "$PROBE"
 
 # ==== E9: jail-init's hardening (no session needed) ==========================
 # hardened FILE: the flags the module's build has, read back from the ELF.

@@ -11,13 +11,8 @@ ID="SPDX-License-Identifier: BSD-3-Clause"
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$TOP"
 
-tree_files() {
-	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-		git ls-files
-	else
-		find . -type f ! -path './build*' ! -path './.git/*' | sed 's|^\./||' | sort
-	fi
-}
+# shellcheck source=tree_files.sh
+. "$TOP/tests/tools/tree_files.sh"
 
 # The comment style of FILE's SPDX line: c, hash, or nothing (not source).
 kind() {
