@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: BSD-3-Clause
+# shellcheck shell=bash
 # tree_files.sh - sourced by tests/lint.sh and tests/tools/spdx.sh.
 # tree_files: the tracked files when this is a git tree; otherwise every
 # file but the build outputs.  Run from the top of the tree.
