@@ -98,15 +98,25 @@ static struct session *session_new(pam_handle_t *pamh)
 	if (!s)
 		return NULL;
 	jc_jail_handle_init(&s->jail);
-	s->logfd = jc_log_open();
+	s->logfd = -1;		/* session_log_fd */
 	snprintf(s->ident, sizeof(s->ident), "%s",
 		 program_invocation_short_name);
 	return s;
 }
 
+/* The syslog socket, connected on first use: a login no rule jails logs
+ * nothing (without debug); a jailed one connects it before the jail hides
+ * the host's /dev/log (pam_sm_open_session). */
+static int session_log_fd(struct session *s)
+{
+	if (s->logfd < 0)
+		s->logfd = jc_log_open();
+	return s->logfd;
+}
+
 #define LOG(s, prio, svc, fmt, ...)                                            \
-	jc_log((s)->logfd, prio, (s)->ident, "pam_jail(%s:session): " fmt,     \
-	       (svc), __VA_ARGS__)
+	jc_log(session_log_fd(s), prio, (s)->ident,                            \
+	       "pam_jail(%s:session): " fmt, (svc), __VA_ARGS__)
 
 static const char *item_str(pam_handle_t *pamh, int item)
 {
@@ -171,9 +181,23 @@ static int plan_session(struct session *s, const char *svc,
 	struct jc_config *cfg = NULL;
 	struct jc_identity id;
 	struct jc_err err = { 0 };
-	int rc = jc_identity_by_name(user, &id, &err);
+	int rc = jc_identity_account(user, &id, &err);
 
 	if (rc != JC_ID_FOUND) {
+		LOG(s, LOG_ERR, svc, "%s", err.msg);
+		return PAM_SESSION_ERR;
+	}
+	/* most logins are of users no rule names: a few stat()s, no config
+	 * read, no group lookup (config_quick.c) */
+	if (jc_config_quick_unjailed(a->conf, id.pw.pw_name)) {
+		if (a->debug)
+			LOG(s, LOG_DEBUG, svc, "user %s not jailed: no rule "
+			    "matches and default is none (config index)",
+			    id.pw.pw_name);
+		jc_identity_free(&id);
+		return PAM_IGNORE;
+	}
+	if (jc_identity_add_groups(&id, &err) < 0) {
 		LOG(s, LOG_ERR, svc, "%s", err.msg);
 		return PAM_SESSION_ERR;
 	}
@@ -223,7 +247,7 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 	const char *svc = item_str(pamh, PAM_SERVICE), *user = NULL, *bad;
 	const char *sd_session;
 	const void *data = NULL;
-	const struct session *prev;
+	struct session *prev;
 	struct jc_plan *plan = NULL;
 	struct jc_err err = { 0 };
 	struct session *s;
@@ -234,7 +258,7 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 	(void)flags;
 	if (pam_get_data(pamh, DATA_KEY, &data) != PAM_SUCCESS)
 		data = NULL;
-	prev = data;
+	prev = (struct session *)(uintptr_t)data;
 	if (prev && prev->closed) {
 		/* open -> close -> open on one handle: the caller is still in
 		 * the ended jail's namespaces, under its seccomp filter and
@@ -273,6 +297,7 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 		rc = PAM_SESSION_ERR;
 		goto out;
 	}
+	(void)session_log_fd(s);	/* before the jail: see there */
 	sd_session = pam_getenv(pamh, "XDG_SESSION_ID");
 	snprintf(plan->sd_session, sizeof(plan->sd_session), "%s",
 		 sd_session ? sd_session : "");

@@ -133,14 +133,19 @@ static int resolved(int rc, const char *what, int e, struct jc_identity *id,
 		jc_fail(err, 0, "no such user: %s (NSS knows none)", what);
 		return JC_ID_UNKNOWN;
 	}
+	return jc_identity_add_groups(id, err) < 0 ? -1 : JC_ID_FOUND;
+}
+
+int jc_identity_add_groups(struct jc_identity *id, struct jc_err *err)
+{
 	if (load_gids(id, err) < 0 || load_group_names(id, err) < 0) {
 		jc_identity_free(id);
 		return -1;
 	}
-	return JC_ID_FOUND;
+	return 0;
 }
 
-int jc_identity_by_name(const char *name, struct jc_identity *id,
+int jc_identity_account(const char *name, struct jc_identity *id,
 			struct jc_err *err)
 {
 	char shown[80];
@@ -150,7 +155,22 @@ int jc_identity_by_name(const char *name, struct jc_identity *id,
 	if (!name || !*name)
 		return jc_fail(err, EINVAL, "empty user name");
 	rc = nss_lookup(pw_by_name, name, &id->pw, &id->pwbuf, &e);
-	return resolved(rc, jc_vis(name, shown, sizeof(shown)), e, id, err);
+	jc_vis(name, shown, sizeof(shown));
+	if (rc < 0)
+		return jc_fail(err, e, "looking up user %s (getpwnam_r)", shown);
+	if (rc == JC_ID_UNKNOWN)
+		jc_fail(err, 0, "no such user: %s (NSS knows none)", shown);
+	return rc;
+}
+
+int jc_identity_by_name(const char *name, struct jc_identity *id,
+			struct jc_err *err)
+{
+	int rc = jc_identity_account(name, id, err);
+
+	if (rc != JC_ID_FOUND)
+		return rc;
+	return jc_identity_add_groups(id, err) < 0 ? -1 : JC_ID_FOUND;
 }
 
 int jc_identity_by_uid(uid_t uid, struct jc_identity *id, struct jc_err *err)

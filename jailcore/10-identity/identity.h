@@ -49,6 +49,13 @@ enum { JC_ID_FOUND = 0, JC_ID_UNKNOWN = 1 };
 int jc_identity_by_name(const char *name, struct jc_identity *id,
 			struct jc_err *err);
 int jc_identity_by_uid(uid_t uid, struct jc_identity *id, struct jc_err *err);
+/* jc_identity_by_name in two steps, for the module, which asks for the
+ * groups only when the config may jail the user (config.h,
+ * jc_config_quick_unjailed): the account alone (same returns; n_groups
+ * 0), then its groups (0, or -1 with err and ID freed). */
+int jc_identity_account(const char *name, struct jc_identity *id,
+			struct jc_err *err);
+int jc_identity_add_groups(struct jc_identity *id, struct jc_err *err);
 void jc_identity_free(struct jc_identity *id);
 
 /* A group by name: JC_ID_FOUND with *gid (and *members, a NULL-terminated

@@ -30,12 +30,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "jailcore/90-support/hash.h"
 #include "jailcore/90-support/paths.h"
 
-#define MAGIC "pam_jail config index 2\n"
+#define MAGIC JC_CFG_INDEX_MAGIC
 #define IDX_MAX (8 * 1024 * 1024)
 
 void jc_cfg_ident_of(const struct stat *st, struct jc_cfg_ident *id)
@@ -50,7 +51,7 @@ void jc_cfg_ident_of(const struct stat *st, struct jc_cfg_ident *id)
 	id->valid = true;
 }
 
-static void index_name(const char *main_path, char *out, size_t size)
+void jc_cfg_index_name(const char *main_path, char *out, size_t size)
 {
 	snprintf(out, size, "conf-%016" PRIx64 ".idx", jc_fnv_str(main_path));
 }
@@ -65,7 +66,7 @@ static char *read_index(const char *dir, const char *main_path)
 
 	if (dfd < 0)
 		return NULL;
-	index_name(main_path, name, sizeof(name));
+	jc_cfg_index_name(main_path, name, sizeof(name));
 	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	close(dfd);
 	if (fd < 0)
@@ -173,6 +174,20 @@ static bool find_user(char **p, char *end, size_t n, int lines,
 	return true;
 }
 
+/* The "Q" line and the quick block after it (config_quick.c's part). */
+static bool skip_quick_block(char **p, char *end, bool *racy_index)
+{
+	char verdict[8], *line = next_line(p, end);
+	size_t files, names, quick;
+
+	if (!line || sscanf(line, "Q %7s %zu %zu %zu", verdict, &files, &names,
+			    &quick) != 4 || quick > (size_t)(end - *p))
+		return false;
+	*racy_index = strcmp(verdict, "racy") == 0;
+	*p += quick;
+	return true;
+}
+
 int jc_cfg_cache_lookup(const char *dir, size_t n, const struct jc_cfg_cached *f,
 			const char *user, struct jc_cfg_hit *hit)
 {
@@ -186,6 +201,8 @@ int jc_cfg_cache_lookup(const char *dir, size_t n, const struct jc_cfg_cached *f
 	hit->n = n;
 	p = hit->buf + strlen(MAGIC);
 	end = p + strlen(p);
+	if (!skip_quick_block(&p, end, &hit->racy))
+		goto miss;
 	for (size_t i = 0; i < n; i++) {
 		struct jc_cfg_hit_file *h = &hit->files[i];
 		struct jc_cfg_ident id;
@@ -303,19 +320,97 @@ static void write_file(FILE *fp, const struct jc_cfg_cached *f)
 #undef SEC_END
 }
 
-void jc_cfg_cache_store(const char *dir, size_t n, const struct jc_cfg_cached *f)
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void write_ident(FILE *fp, char tag, const struct jc_cfg_ident *id,
+			const char *path)
+{
+	fprintf(fp, "%c %" PRIu64 " %" PRIu64 " %" PRId64 " %" PRId64 " %" PRId64
+		" %" PRId64 " %" PRId64 " %s\n", tag, id->dev, id->ino, id->size,
+		id->mtime_s, id->mtime_ns, id->ctime_s, id->ctime_ns, path);
+}
+
+/* The quick block: D (the drop-in directory), an S per file, then every
+ * [user:] name of every file, sorted (config_quick.c bisects them). */
+static int write_quick(FILE *fp, size_t n, const struct jc_cfg_cached *f,
+		       const struct jc_cfg_dirid *d, size_t *n_names)
+{
+	const char **names;
+	size_t k = 0, total = 0;
+
+	if (d->absent)
+		fprintf(fp, "D - %s\n", d->path);
+	else
+		write_ident(fp, 'D', &d->id, d->path);
+	for (size_t i = 0; i < n; i++) {
+		write_ident(fp, 'S', &f[i].id, f[i].path);
+		total += f[i].sc->n_secs;
+	}
+	if (!(names = calloc(total + 1, sizeof(*names))))
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		for (size_t s = 0; s < f[i].sc->n_secs; s++)
+			if (f[i].sc->secs[s].kind == JC_SEC_USER)
+				names[k++] = f[i].sc->secs[s].name;
+	qsort(names, k, sizeof(*names), cmp_str);
+	for (size_t i = 0; i < k; i++)
+		fprintf(fp, "%s\n", names[i]);
+	free(names);
+	*n_names = k;
+	return 0;
+}
+
+int jc_cfg_cache_draft(size_t n, const struct jc_cfg_cached *f,
+		       const struct jc_cfg_dirid *d, struct jc_cfg_draft *out)
+{
+	FILE *fp;
+	long quick;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (!n || !d->seen || strchr(d->path, '\n'))
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (!f[i].id.valid || !f[i].sc || strchr(f[i].path, '\n'))
+			return -1;
+	if (!(fp = open_memstream(&out->body, &out->len)))
+		return -1;
+	if (write_quick(fp, n, f, d, &out->n_names) == 0 &&
+	    (quick = ftell(fp)) >= 0) {
+		out->quick_len = (size_t)quick;
+		for (size_t i = 0; i < n; i++)
+			write_file(fp, &f[i]);
+		rc = 0;
+	}
+	if (fclose(fp) != 0)
+		rc = -1;
+	out->n_files = n;
+	if (rc < 0)
+		jc_cfg_draft_free(out);
+	return rc;
+}
+
+void jc_cfg_draft_free(struct jc_cfg_draft *dr)
+{
+	free(dr->body);
+	memset(dr, 0, sizeof(*dr));
+}
+
+void jc_cfg_cache_commit(const char *dir, const char *main_path,
+			 const struct jc_cfg_draft *dr, const char *verdict)
 {
 	char name[64], tmp[96];
 	int dfd, fd;
 	bool ok;
 	FILE *fp;
 
-	for (size_t i = 0; i < n; i++)
-		if (!f[i].id.valid || !f[i].sc || strchr(f[i].path, '\n'))
-			return;
-	if (!n || (dfd = jc_path_private_dir(AT_FDCWD, dir, dir, true, NULL)) < 0)
+	if (!dr->body ||
+	    (dfd = jc_path_private_dir(AT_FDCWD, dir, dir, true, NULL)) < 0)
 		return;
-	index_name(f[0].path, name, sizeof(name));
+	jc_cfg_index_name(main_path, name, sizeof(name));
 	snprintf(tmp, sizeof(tmp), ".%s.%d", name, (int)getpid());
 	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 		    0600);
@@ -325,9 +420,9 @@ void jc_cfg_cache_store(const char *dir, size_t n, const struct jc_cfg_cached *f
 		close(dfd);
 		return;
 	}
-	fputs(MAGIC, fp);
-	for (size_t i = 0; i < n; i++)
-		write_file(fp, &f[i]);
+	fprintf(fp, "%sQ %s %zu %zu %zu\n", MAGIC, verdict, dr->n_files,
+		dr->n_names, dr->quick_len);
+	fwrite(dr->body, 1, dr->len, fp);
 	fputs("end\n", fp);
 	/* fchmod: the umask of the caller may have taken bits off */
 	ok = fflush(fp) == 0 && fchmod(fd, 0600) == 0;
@@ -351,6 +446,20 @@ static struct jc_cfg_cached *index_view(const struct jc_cfg_loader *L)
 	return c;
 }
 
+/* Was anything recorded changed within JC_CFG_RACY_S of now?  Then a
+ * change in the same clock tick would keep its timestamps (racy git). */
+static bool racy(const struct jc_cfg_loader *L)
+{
+	struct timespec now;
+	int64_t newest = L->dir.absent ? 0 : L->dir.id.ctime_s;
+
+	for (size_t i = 0; i < L->n; i++)
+		if (L->f[i].id.ctime_s > newest)
+			newest = L->f[i].id.ctime_s;
+	return clock_gettime(CLOCK_REALTIME, &now) < 0 ||
+	       newest >= (int64_t)now.tv_sec - JC_CFG_RACY_S;
+}
+
 /* A login whose files the index knows: the other users' rules are emptied
  * before the scan (config_cache.c says why that is safe).
  * -fanalyzer: the pruned texts are stored in L->f, freed by
@@ -360,6 +469,7 @@ int jc_cfg_use_index(struct jc_cfg_loader *L)
 {
 	struct jc_cfg_cached *c;
 	struct jc_cfg_hit hit;
+	bool found;
 	int rc = 0;
 
 	for (size_t i = 0; i < L->n; i++)
@@ -367,7 +477,14 @@ int jc_cfg_use_index(struct jc_cfg_loader *L)
 			return 0;
 	if (!(c = index_view(L)))
 		return 0;
-	if (jc_cfg_cache_lookup(L->cache_dir, L->n, c, L->only_user, &hit) == 1) {
+	/* an index drafted while a file was too new for config_quick.c to
+	 * use: once it is old enough, a full scan writes one it can */
+	found = jc_cfg_cache_lookup(L->cache_dir, L->n, c, L->only_user, &hit) == 1;
+	if (found && hit.racy && !racy(L)) {
+		jc_cfg_hit_free(&hit);
+		found = false;
+	}
+	if (found) {
 		L->cached = true;
 		for (size_t i = 0; i < L->n && rc == 0; i++) {
 			const struct jc_cfg_hit_file *h = &hit.files[i];
@@ -385,13 +502,35 @@ int jc_cfg_use_index(struct jc_cfg_loader *L)
 }
 JC_NO_ANALYZER_LEAK_CHECK_END
 
-/* After a full scan without an error: the next login may skip it. */
-void jc_cfg_store_index(const struct jc_cfg_loader *L)
+/* After a full scan without an error: drafted now, while every file's
+ * sections are known; written by jc_cfg_commit_index. */
+void jc_cfg_store_index(struct jc_cfg_loader *L)
 {
 	struct jc_cfg_cached *c;
 
 	if (L->incomplete || !(c = index_view(L)))
 		return;
-	jc_cfg_cache_store(L->cache_dir, L->n, c);
+	(void)jc_cfg_cache_draft(L->n, c, &L->dir, &L->draft);
 	free(c);
+}
+
+/* Can the index alone say "not jailed" for a user without a [user:] rule?
+ * Only when no rule but a [user:] one can jail anybody. */
+static bool rules_user_only(const struct jc_config *cfg)
+{
+	if (cfg->default_jail)
+		return false;
+	for (size_t i = 0; i < cfg->n_groups; i++)
+		if (cfg->groups[i].jail)
+			return false;
+	return true;
+}
+
+/* The whole load succeeded: the drafted index may be written. */
+void jc_cfg_commit_index(struct jc_cfg_loader *L, const struct jc_config *cfg)
+{
+	if (!L->draft.body)
+		return;
+	jc_cfg_cache_commit(L->cache_dir, L->f[0].path, &L->draft,
+			    racy(L) ? "racy" : rules_user_only(cfg) ? "yes" : "no");
 }

@@ -156,8 +156,10 @@ struct jc_cfg_ctx {
 /* ---- config_read.c: the drop-in directory ----------------------------- */
 
 /* Open DIR and admit it (root's, closed to others); *DFD -1 when DIR does
- * not exist. */
-int jc_cfg_open_dropin_dir(const char *dir, int *dfd, struct jc_err *err);
+ * not exist.  *ID (NULL: not wanted) records which (config_cache.c). */
+struct jc_cfg_dirid;
+int jc_cfg_open_dropin_dir(const char *dir, int *dfd, struct jc_cfg_dirid *id,
+			   struct jc_err *err);
 /* The *.conf names of DFD (not dotfiles), sorted in C order. */
 int jc_cfg_list_dropins(int dfd, const char *dir, char ***out, size_t *n,
 			struct jc_err *err);
@@ -256,6 +258,7 @@ struct jc_cfg_hit {
 		struct jc_cfg_range user;
 	} *files;
 	size_t n;
+	bool racy;		/* drafted too soon after a change ("Q racy") */
 };
 
 void jc_cfg_ident_of(const struct stat *st, struct jc_cfg_ident *id);
@@ -268,8 +271,42 @@ void jc_cfg_hit_free(struct jc_cfg_hit *hit);
  * emptied (the newlines kept: line numbers stay), as only_user_file would
  * leave the other users' rules. */
 int jc_cfg_prune(char **text, size_t *len, const struct jc_cfg_hit_file *h);
-/* Record the N files F, scanned without an error; best effort. */
-void jc_cfg_cache_store(const char *dir, size_t n, const struct jc_cfg_cached *f);
+/* The drop-in directory of a load as the index records it: absent, or
+ * its identity (a file added, removed or renamed in it changes its mtime
+ * and ctime).  SEEN: the load looked (a login's load always does). */
+struct jc_cfg_dirid {
+	bool seen, absent;
+	struct jc_cfg_ident id;
+	const char *path;
+};
+
+/* An index drafted after a full scan without an error, written only once
+ * the whole load has succeeded (jc_cfg_cache_commit): BODY is everything
+ * after the "Q" line -- the quick block (QUICK_LEN bytes: the directory,
+ * each file's identity, every [user:] name sorted) then each file's
+ * section ranges. */
+struct jc_cfg_draft {
+	char *body;
+	size_t len, quick_len, n_files, n_names;
+};
+
+/* Draft the index of the N files F, scanned without an error, and D. */
+int jc_cfg_cache_draft(size_t n, const struct jc_cfg_cached *f,
+		       const struct jc_cfg_dirid *d, struct jc_cfg_draft *out);
+/* Write DR as the index of MAIN_PATH in DIR, best effort.  VERDICT is
+ * what config_quick.c may conclude: "yes" (default none, no [group:] rule
+ * names a jail: no [user:] rule means not jailed), "no", or "racy" (a
+ * file changed too recently for its timestamps to tell a later change). */
+void jc_cfg_cache_commit(const char *dir, const char *main_path,
+			 const struct jc_cfg_draft *dr, const char *verdict);
+void jc_cfg_draft_free(struct jc_cfg_draft *dr);
+/* The index's file name in its directory (conf-HASH.idx). */
+void jc_cfg_index_name(const char *main_path, char *out, size_t size);
+#define JC_CFG_INDEX_MAGIC "pam_jail config index 3\n"
+/* Seconds a change must be old before the index vouches for the files
+ * by their timestamps (which the kernel takes from a coarse clock: two
+ * writes within one tick can leave the same mtime and ctime). */
+#define JC_CFG_RACY_S 2
 
 /* ---- one load, stage by stage (config_load.c drives them) ----------- */
 
@@ -295,6 +332,8 @@ struct jc_cfg_loader {
 	const char *only_user;	/* a login's load: see jc_config_load_for */
 	const char *cache_dir;	/* the section index's, or NULL */
 	bool cached;		/* the index matched: others' rules emptied */
+	struct jc_cfg_dirid dir;	/* the drop-in directory (config_read.c) */
+	struct jc_cfg_draft draft;	/* the index, until the load succeeds */
 };
 
 /* Stop (strict mode, out of memory) or record and go on. */
@@ -314,7 +353,8 @@ int jc_cfg_read_dropins(struct jc_cfg_loader *L, const char *dir);
  * the scan when the index knows the files; the index written after a
  * full scan without an error. */
 int jc_cfg_use_index(struct jc_cfg_loader *L);
-void jc_cfg_store_index(const struct jc_cfg_loader *L);
+void jc_cfg_store_index(struct jc_cfg_loader *L);
+void jc_cfg_commit_index(struct jc_cfg_loader *L, const struct jc_config *cfg);
 
 /* 2. config_scan.c scans each file (jc_scan_run); config_sections.c:
  * over all files, a section defined twice, and a login's own rule. */

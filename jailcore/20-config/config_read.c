@@ -118,7 +118,8 @@ JC_NO_ANALYZER_LEAK_CHECK_END
 
 /* Open DIR and admit it: root's, nobody else may add a file to it.  *DFD
  * is -1 when DIR does not exist (no drop-ins). */
-int jc_cfg_open_dropin_dir(const char *dir, int *dfd, struct jc_err *err)
+int jc_cfg_open_dropin_dir(const char *dir, int *dfd, struct jc_cfg_dirid *id,
+			   struct jc_err *err)
 {
 	struct stat st;
 	const char *why;
@@ -126,8 +127,12 @@ int jc_cfg_open_dropin_dir(const char *dir, int *dfd, struct jc_err *err)
 
 	*dfd = -1;
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0 && errno == ENOENT)
+	if (fd < 0 && errno == ENOENT) {
+		if (id)
+			*id = (struct jc_cfg_dirid){ .seen = true, .absent = true,
+						     .path = dir };
 		return 0;
+	}
 	if (fd < 0)
 		return jc_fail(err, errno, "%s: cannot open", dir);
 	if (fstat(fd, &st) < 0) {
@@ -135,6 +140,10 @@ int jc_cfg_open_dropin_dir(const char *dir, int *dfd, struct jc_err *err)
 	} else if ((why = jc_path_not_root_only(&st))) {
 		jc_fail(err, 0, "%s: %s", dir, why);
 	} else {
+		if (id) {
+			*id = (struct jc_cfg_dirid){ .seen = true, .path = dir };
+			jc_cfg_ident_of(&st, &id->id);
+		}
 		*dfd = fd;
 		return 0;
 	}
@@ -266,7 +275,8 @@ int jc_cfg_read_dropins(struct jc_cfg_loader *L, const char *dir)
 	size_t n = 0, i;
 	int dfd, rc = 0;
 
-	if (jc_cfg_open_dropin_dir(dir, &dfd, L->err) < 0 ||
+	/* the path is the loader's caller's (config_load.c: lives as long) */
+	if (jc_cfg_open_dropin_dir(dir, &dfd, &L->dir, L->err) < 0 ||
 	    (dfd >= 0 && jc_cfg_list_dropins(dfd, dir, &names, &n, L->err) < 0)) {
 		if (dfd >= 0)
 			close(dfd);
