@@ -56,6 +56,14 @@ int jc_identity_by_uid(uid_t uid, struct jc_identity *id, struct jc_err *err);
 int jc_identity_account(const char *name, struct jc_identity *id,
 			struct jc_err *err);
 int jc_identity_add_groups(struct jc_identity *id, struct jc_err *err);
+
+/* One NSS call FN(KEY) into ENT (account.c): JC_ID_FOUND with *BUF
+ * holding ENT's strings (free it), JC_ID_UNKNOWN (NSS answered "no such
+ * entry"), or -1 with *RC.  Any rc but 0 is a failure -- ENOENT included,
+ * which is what a dead sssd or nslcd gives while `files` gives 0. */
+typedef int (*jc_nss_fn)(const void *key, void *ent, char *buf, size_t size,
+			 void **res);
+int jc_nss_lookup(jc_nss_fn fn, const void *key, void *ent, char **buf, int *rc);
 void jc_identity_free(struct jc_identity *id);
 
 /* A group by name: JC_ID_FOUND with *gid (and *members, a NULL-terminated

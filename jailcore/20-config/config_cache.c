@@ -39,23 +39,6 @@
 #define MAGIC JC_CFG_INDEX_MAGIC
 #define IDX_MAX (8 * 1024 * 1024)
 
-void jc_cfg_ident_of(const struct stat *st, struct jc_cfg_ident *id)
-{
-	id->dev = (uint64_t)st->st_dev;
-	id->ino = (uint64_t)st->st_ino;
-	id->size = (int64_t)st->st_size;
-	id->mtime_s = (int64_t)st->st_mtim.tv_sec;
-	id->mtime_ns = (int64_t)st->st_mtim.tv_nsec;
-	id->ctime_s = (int64_t)st->st_ctim.tv_sec;
-	id->ctime_ns = (int64_t)st->st_ctim.tv_nsec;
-	id->valid = true;
-}
-
-void jc_cfg_index_name(const char *main_path, char *out, size_t size)
-{
-	snprintf(out, size, "conf-%016" PRIx64 ".idx", jc_fnv_str(main_path));
-}
-
 static char *read_index(const char *dir, const char *main_path)
 {
 	char name[64], *buf = NULL;

@@ -127,9 +127,6 @@ int jc_scan_line_at(const char *text, size_t off);
 /* The canonical (lower-case) name of key ID in a section of KIND. */
 const char *jc_scan_key_name(enum jc_sec_kind kind, int id);
 
-/* Copy S into BUF (SIZE > 4) for an error message: bytes outside printable
- * ASCII become '?', and a long S is cut with "...".  NULL prints as "". */
-const char *jc_vis(const char *s, char *buf, size_t size);
 
 /* ---- config_values.c: one value of a [jail:...] key ------------------ */
 

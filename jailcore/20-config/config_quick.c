@@ -40,9 +40,29 @@
 #include <unistd.h>
 
 #include "config_priv.h"
+#include "jailcore/90-support/hash.h"
 #include "jailcore/90-support/paths.h"
 
 #define QUICK_MAX (64 * 1024 * 1024)
+
+/* Shared with config_cache.c, here so that the module's door links no more
+ * of the config wing than this file (Makefile). */
+void jc_cfg_ident_of(const struct stat *st, struct jc_cfg_ident *id)
+{
+	id->dev = (uint64_t)st->st_dev;
+	id->ino = (uint64_t)st->st_ino;
+	id->size = (int64_t)st->st_size;
+	id->mtime_s = (int64_t)st->st_mtim.tv_sec;
+	id->mtime_ns = (int64_t)st->st_mtim.tv_nsec;
+	id->ctime_s = (int64_t)st->st_ctim.tv_sec;
+	id->ctime_ns = (int64_t)st->st_ctim.tv_nsec;
+	id->valid = true;
+}
+
+void jc_cfg_index_name(const char *main_path, char *out, size_t size)
+{
+	snprintf(out, size, "conf-%016" PRIx64 ".idx", jc_fnv_str(main_path));
+}
 
 /* The index of MAIN_PATH in DIR, mapped read-only (*LEN bytes). */
 static char *map_index(const char *dir, const char *main_path, size_t *len)

@@ -74,20 +74,6 @@ const char *jc_scan_key_name(enum jc_sec_kind kind, int id)
 	return id >= 0 && id < t.count ? t.names[id] : "?";
 }
 
-const char *jc_vis(const char *s, char *buf, size_t size)
-{
-	size_t i = 0;
-
-	if (!s)
-		s = "";
-	for (; *s && i + 1 < size; s++, i++)
-		buf[i] = (*s >= 0x20 && *s < 0x7f) ? *s : '?';
-	buf[i] = '\0';
-	if (*s && size > 4)	/* cut: say so */
-		memcpy(buf + size - 4, "...", 4);
-	return buf;
-}
-
 /* iniparser uses isspace() in the C locale; spell that set out so a
  * caller's locale cannot change what we see. */
 static bool is_sp(char c)

@@ -238,7 +238,7 @@ sleep 3	# older than JC_CFG_RACY_S (2 s): the next login's index vouches
 "$DRIVER" -s jailtest bob true	# the full load, which writes that index
 rig_syslog_mark
 is "$("$DRIVER" -s jailtest bob hostname 2>&1)" rig "bob, whom no rule names, is not jailed"
-like "$(rig_syslog_grep 'user bob not jailed')" 'default is none \(config index\)' \
+like "$(rig_syslog_grep 'user bob: not jailed')" 'default is none \(config index\)' \
 	"... decided from the config index, without loading the config"
 printf '[user:bob]\njail = web\n' >>"$dropins/10-x.conf"
 is "$("$DRIVER" -s jailtest bob hostname 2>&1)" bob \
