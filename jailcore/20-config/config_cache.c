@@ -80,15 +80,15 @@ static bool same_ident(const struct jc_cfg_ident *a, const struct jc_cfg_ident *
 /* One "F ..." line: the identity, the counts and the path. */
 static bool parse_file_line(char *line, struct jc_cfg_ident *id,
 			    struct jc_cfg_hit_file *h, size_t *n_users,
-			    const char **path)
+			    size_t *ublen, const char **path)
 {
 	int off = 0;
 
 	if (sscanf(line, "F %" SCNu64 " %" SCNu64 " %" SCNd64 " %" SCNd64 " %"
-		   SCNd64 " %" SCNd64 " %" SCNd64 " %d %zu %zu %zu %n", &id->dev,
-		   &id->ino, &id->size, &id->mtime_s, &id->mtime_ns,
+		   SCNd64 " %" SCNd64 " %" SCNd64 " %d %zu %zu %zu %zu %n",
+		   &id->dev, &id->ino, &id->size, &id->mtime_s, &id->mtime_ns,
 		   &id->ctime_s, &id->ctime_ns, &h->lines, &h->secs, &h->n,
-		   n_users, &off) != 11 || off == 0)
+		   n_users, ublen, &off) != 12 || off == 0)
 		return false;
 	id->valid = true;
 	*path = line + off;
@@ -100,8 +100,9 @@ static bool parse_range(const char *line, char tag, int lines,
 {
 	char t;
 
-	return sscanf(line, "%c %d %d", &t, &r->from, &r->to) == 3 && t == tag &&
-	       r->from >= 1 && r->to > r->from && r->to <= lines + 1;
+	return sscanf(line, "%c %d %d %zu %zu", &t, &r->from, &r->to, &r->bfrom,
+		      &r->bto) == 5 && t == tag && r->from >= 1 &&
+	       r->to > r->from && r->to <= lines + 1 && r->bfrom < r->bto;
 }
 
 /* The next line of *P (up to END), NUL-terminated in place. */
@@ -119,21 +120,18 @@ static char *next_line(char **p, char *end)
 	return line;
 }
 
-/* USER's "U FROM TO USER" among the N lines at *P: found by its name, the
- * other lines only skipped (10,000 users are 10,000 lines). */
-static bool find_user(char **p, char *end, size_t n, int lines,
+/* USER's "U FROM TO BFROM BTO USER" in the block of *P (UBLEN bytes): found
+ * by its name, the block skipped whole (10,000 users are 10,000 lines). */
+static bool find_user(char **p, char *end, size_t ublen, int lines,
 		      const char *user, struct jc_cfg_hit_file *h)
 {
 	char *block = *p, pat[300];
 	size_t plen;
 
-	for (size_t k = 0; k < n; k++) {
-		char *nl = memchr(*p, '\n', (size_t)(end - *p));
-
-		if (!nl || (*p)[0] != 'U')
-			return false;
-		*p = nl + 1;
-	}
+	if (ublen > (size_t)(end - block) ||
+	    (ublen && (block[0] != 'U' || block[ublen - 1] != '\n')))
+		return false;
+	*p = block + ublen;
 	plen = (size_t)snprintf(pat, sizeof(pat), " %s\n", user);
 	h->has_user = false;
 	for (char *q = block; plen < sizeof(pat) &&
@@ -190,10 +188,10 @@ int jc_cfg_cache_lookup(const char *dir, size_t n, const struct jc_cfg_cached *f
 		struct jc_cfg_hit_file *h = &hit->files[i];
 		struct jc_cfg_ident id;
 		const char *path;
-		size_t n_users;
+		size_t n_users, ublen;
 
 		if (!(line = next_line(&p, end)) ||
-		    !parse_file_line(line, &id, h, &n_users, &path) ||
+		    !parse_file_line(line, &id, h, &n_users, &ublen, &path) ||
 		    strcmp(path, f[i].path) != 0 || !same_ident(&id, &f[i].id) ||
 		    h->lines != f[i].lines || n_users > h->secs ||
 		    h->n > (size_t)h->lines ||
@@ -205,7 +203,7 @@ int jc_cfg_cache_lookup(const char *dir, size_t n, const struct jc_cfg_cached *f
 			    !parse_range(line, 'K', h->lines, &h->keep[k]) ||
 			    (k && h->keep[k].from < h->keep[k - 1].to))
 				goto miss;
-		if (!find_user(&p, end, n_users, h->lines, user, h))
+		if (!find_user(&p, end, ublen, h->lines, user, h))
 			goto miss;
 	}
 	if (!(line = next_line(&p, end)) || strcmp(line, "end") != 0)
@@ -225,37 +223,73 @@ void jc_cfg_hit_free(struct jc_cfg_hit *hit)
 	memset(hit, 0, sizeof(*hit));
 }
 
-static bool in_range(const struct jc_cfg_range *r, int line)
+/* The ranges a login keeps of a file, in order: H's kept ones and the
+ * user's own rule, merged. */
+static size_t kept_ranges(const struct jc_cfg_hit_file *h, struct jc_cfg_range *out)
 {
-	return r->from <= line && line < r->to;
+	size_t n = 0, k = 0;
+	bool user = h->has_user;
+
+	while (k < h->n || user) {
+		if (user && (k == h->n || h->user.from < h->keep[k].from)) {
+			out[n++] = h->user;
+			user = false;
+		} else {
+			out[n++] = h->keep[k++];
+		}
+	}
+	return n;
+}
+
+/* Do R's byte offsets fit TEXT (LEN bytes, LINES lines), one after the
+ * other, each starting a line? */
+static bool ranges_fit(const struct jc_cfg_range *r, size_t n, const char *text,
+		       size_t len, int lines)
+{
+	for (size_t i = 0; i < n; i++)
+		if (r[i].bto > len || (i && (r[i].from < r[i - 1].to ||
+					     r[i].bfrom < r[i - 1].bto)) ||
+		    (r[i].bfrom && text[r[i].bfrom - 1] != '\n') ||
+		    (r[i].to <= lines && text[r[i].bto - 1] != '\n'))
+			return false;
+	return true;
 }
 
 int jc_cfg_prune(char **text, size_t *len, const struct jc_cfg_hit_file *h)
 {
-	const char *p = *text, *end = *text + *len;
-	char *out = malloc(*len + 1), *o = out;
-	size_t r = 0;
+	struct jc_cfg_range *r = calloc(h->n + 2, sizeof(*r));
+	size_t n, nl = 0, want = (size_t)h->lines - 1;
 	int line = 1;
+	char *out, *o;
 
-	if (!out)
+	if (!r)
 		return -1;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+	n = kept_ranges(h, r);
+	if (h->lines < 1 || !ranges_fit(r, n, *text, *len, h->lines)) {
+		free(r);
+		return 1;
+	}
+	/* at most: every kept byte, and a newline for each other line */
+	if (!(o = out = malloc(*len + 1))) {
+		free(r);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t skip = (size_t)(r[i].from - line);
 
-		while (r < h->n && h->keep[r].to <= line)
-			r++;
-		if ((r < h->n && in_range(&h->keep[r], line)) ||
-		    (h->has_user && in_range(&h->user, line))) {
-			memcpy(o, p, n);
-			o += n;
-		}
-		if (nl)
-			*o++ = '\n';
-		p += n + (nl != NULL);
-		line++;
+		memset(o, '\n', skip);
+		o += skip;
+		memcpy(o, *text + r[i].bfrom, r[i].bto - r[i].bfrom);
+		o += r[i].bto - r[i].bfrom;
+		nl += skip + (size_t)(r[i].to - r[i].from) - (r[i].to > h->lines);
+		line = r[i].to;
+	}
+	if (nl < want) {
+		memset(o, '\n', want - nl);
+		o += want - nl;
 	}
 	*o = '\0';
+	free(r);
 	free(*text);
 	*text = out;
 	*len = (size_t)(o - out);
@@ -266,41 +300,71 @@ int jc_cfg_prune(char **text, size_t *len, const struct jc_cfg_hit_file *h)
  * preamble and every other section: what all logins keep); then each
  * [user:] section's range and user.  A section runs to the next one's
  * header, the last one to the end of the file. */
-static void write_file(FILE *fp, const struct jc_cfg_cached *f)
+/* The byte offset of the start of every line of F: OFF[k] for line k
+ * (from 1), OFF[lines + 1] its length. */
+static size_t *line_offsets(const struct jc_cfg_cached *f)
+{
+	size_t *off = calloc((size_t)f->lines + 2, sizeof(*off)), k = 1;
+
+	if (!off)
+		return NULL;
+	off[1] = 0;
+	for (size_t i = 0; i < f->len && k <= (size_t)f->lines; i++)
+		if (f->text[i] == '\n')
+			off[++k] = i + 1;
+	off[f->lines + 1] = f->len;
+	return off;
+}
+
+/* F's identity; the line ranges outside its [user:] sections (the
+ * preamble and every other section: what all logins keep); then each
+ * [user:] section's range and user.  A section runs to the next one's
+ * header, the last one to the end of the file; every range is given in
+ * lines and in bytes. */
+static int write_file(FILE *fp, const struct jc_cfg_cached *f)
 {
 	const struct jc_scan *sc = f->sc;
-	size_t n_users = 0, n_keep = 0;
+	size_t n_users = 0, n_keep = 0, ublen = 0, *off = line_offsets(f);
 	int from = 1;
 
+	if (!off)
+		return -1;
 #define SEC_END(k) ((k) + 1 < sc->n_secs ? sc->secs[(k) + 1].line : f->lines + 1)
+#define U_ARGS(k) sc->secs[k].line, (int)SEC_END(k), off[sc->secs[k].line], \
+		  off[SEC_END(k)], sc->secs[k].name
 	for (size_t k = 0; k < sc->n_secs; k++) {
 		if (sc->secs[k].kind != JC_SEC_USER)
 			continue;
 		n_users++;
 		n_keep += sc->secs[k].line > from;
 		from = SEC_END(k);
+		ublen += (size_t)snprintf(NULL, 0, "U %d %d %zu %zu %s\n", U_ARGS(k));
 	}
 	n_keep += from <= f->lines;
 	fprintf(fp, "F %" PRIu64 " %" PRIu64 " %" PRId64 " %" PRId64 " %" PRId64
-		" %" PRId64 " %" PRId64 " %d %zu %zu %zu %s\n", f->id.dev,
+		" %" PRId64 " %" PRId64 " %d %zu %zu %zu %zu %s\n", f->id.dev,
 		f->id.ino, f->id.size, f->id.mtime_s, f->id.mtime_ns,
 		f->id.ctime_s, f->id.ctime_ns, f->lines, sc->n_secs, n_keep,
-		n_users, f->path);
+		n_users, ublen, f->path);
 	from = 1;
 	for (size_t k = 0; k < sc->n_secs; k++) {
 		if (sc->secs[k].kind != JC_SEC_USER)
 			continue;
 		if (sc->secs[k].line > from)
-			fprintf(fp, "K %d %d\n", from, sc->secs[k].line);
+			fprintf(fp, "K %d %d %zu %zu\n", from, sc->secs[k].line,
+				off[from], off[sc->secs[k].line]);
 		from = SEC_END(k);
 	}
 	if (from <= f->lines)
-		fprintf(fp, "K %d %d\n", from, f->lines + 1);
+		fprintf(fp, "K %d %d %zu %zu\n", from, f->lines + 1, off[from],
+			off[f->lines + 1]);
 	for (size_t k = 0; k < sc->n_secs; k++)
 		if (sc->secs[k].kind == JC_SEC_USER)
-			fprintf(fp, "U %d %d %s\n", sc->secs[k].line,
-				(int)SEC_END(k), sc->secs[k].name);
+			fprintf(fp, "U %d %d %zu %zu %s\n", U_ARGS(k));
+#undef U_ARGS
 #undef SEC_END
+	free(off);
+	return 0;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -364,9 +428,9 @@ int jc_cfg_cache_draft(size_t n, const struct jc_cfg_cached *f,
 	if (write_quick(fp, n, f, d, &out->n_names) == 0 &&
 	    (quick = ftell(fp)) >= 0) {
 		out->quick_len = (size_t)quick;
-		for (size_t i = 0; i < n; i++)
-			write_file(fp, &f[i]);
 		rc = 0;
+		for (size_t i = 0; i < n && rc == 0; i++)
+			rc = write_file(fp, &f[i]);
 	}
 	if (fclose(fp) != 0)
 		rc = -1;
@@ -425,7 +489,9 @@ static struct jc_cfg_cached *index_view(const struct jc_cfg_loader *L)
 		c[i] = (struct jc_cfg_cached){ .path = L->f[i].path,
 					       .id = L->f[i].id,
 					       .lines = L->f[i].lines,
-					       .sc = &L->f[i].sc };
+					       .sc = &L->f[i].sc,
+					       .text = L->f[i].text,
+					       .len = L->f[i].len };
 	return c;
 }
 
@@ -474,6 +540,8 @@ int jc_cfg_use_index(struct jc_cfg_loader *L)
 			size_t drop = h->users - h->has_user;
 
 			/* the main file must keep a section (scan_files) */
+			/* a range that does not fit: that file is scanned
+			 * whole (prune leaves it) */
 			if (drop && !(i == 0 && drop == h->secs) &&
 			    jc_cfg_prune(&L->f[i].text, &L->f[i].len, h) < 0)
 				rc = jc_fail(L->err, ENOMEM, "%s: loading", L->f[i].path);

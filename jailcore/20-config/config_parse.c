@@ -44,14 +44,78 @@ static int ini_error_cb(const char *fmt, ...)
 	return 0;
 }
 
+/* A run of empty lines, squeezed to one (squeeze). */
+struct squeezed {
+	int at;		/* the line of the output the run ends before */
+	int dropped;	/* lines dropped there */
+};
+
+/* TEXT with every run of empty lines cut to one: iniparser reads a login's
+ * pruned text (config_cache.c), mostly empty lines, one fgets each.  One
+ * is kept, so a '\' continued into the run still ends there.  *RUNS
+ * (malloc'd, *N) maps the output's lines back for messages; NULL
+ * and 0 when nothing was cut (*OUT is then NULL too). */
+static int squeeze(const char *text, size_t len, char **out, size_t *olen,
+		   struct squeezed **runs, size_t *n)
+{
+	size_t o = 0, cap = 0;
+	int line = 1, run = 0;
+
+	*out = NULL;
+	*runs = NULL;
+	*n = 0;
+	if (!memmem(text, len, "\n\n\n", 3))
+		return 0;
+	if (!(*out = malloc(len + 1)))
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		bool empty_line = text[i] == '\n' && (i == 0 || text[i - 1] == '\n');
+
+		run = empty_line ? run + 1 : 0;
+		if (run > 1) {
+			if (!*n || (*runs)[*n - 1].at != line) {
+				if (*n == cap) {
+					struct squeezed *r = realloc(*runs,
+						(cap = cap ? 2 * cap : 16) * sizeof(*r));
+
+					if (!r)
+						return -1;
+					*runs = r;
+				}
+				(*runs)[(*n)++] = (struct squeezed){ line, 0 };
+			}
+			(*runs)[*n - 1].dropped++;
+			continue;
+		}
+		line += text[i] == '\n';
+		(*out)[o++] = text[i];
+	}
+	(*out)[o] = '\0';
+	*olen = o;
+	return 0;
+}
+
+/* The line of TEXT that line LINE of its squeezed copy was. */
+static int unsqueezed(int line, const struct squeezed *runs, size_t n)
+{
+	int add = 0;
+
+	for (size_t i = 0; i < n && runs[i].at <= line; i++)
+		add += runs[i].dropped;
+	return line + add;
+}
+
 /* The scanner refuses everything iniparser would complain about, so this
  * is a backstop; still give the line iniparser names ("... (N)"). */
-static int ini_fail(const char *path, int line_offset, struct jc_err *err)
+static int ini_fail(const char *path, int line_offset,
+		    const struct squeezed *runs, size_t n_runs, struct jc_err *err)
 {
 	const char *paren = strrchr(ini_msg, '(');
-	int line = paren ? atoi(paren + 1) + line_offset : 0;
+	int line = paren ? atoi(paren + 1) : 0;
 	char v[120];
 
+	if (line > 0)
+		line = unsqueezed(line, runs, n_runs) + line_offset;
 	if (line > 0 && strstr(ini_msg, "syntax error"))
 		return jc_fail(err, 0, "%s:%d: syntax error (iniparser)", path,
 			       line);
@@ -80,19 +144,13 @@ static int write_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
-/* iniparser 4.1 can only load a named file: hand it the very bytes we
- * scanned through an anonymous memfd, so nothing can change in between.
- * FIRST_LINE: the line of TEXT's first line in the file, for messages. */
-static int ini_load_chunk(const char *text, size_t len, const char *path,
-			  int first_line, dictionary **out, struct jc_err *err)
+/* ini_load_chunk's part past the memfd FD (closed here). */
+static int ini_load_fd(int fd, const char *text, size_t len, const char *path,
+		       int first_line, const struct squeezed *runs, size_t n_runs,
+		       dictionary **out, struct jc_err *err)
 {
 	char fdpath[64];
-	int fd;
 
-	*out = NULL;
-	fd = memfd_create("pam_jail.conf", MFD_CLOEXEC);
-	if (fd < 0)
-		return jc_fail(err, errno, "%s: memfd_create", path);
 	if (write_all(fd, text, len) < 0) {
 		jc_fail(err, errno, "%s: writing memfd", path);
 		close(fd);
@@ -114,7 +172,35 @@ static int ini_load_chunk(const char *text, size_t len, const char *path,
 	if (*out)
 		iniparser_freedict(*out);
 	*out = NULL;
-	return ini_fail(path, first_line - 1, err);
+	return ini_fail(path, first_line - 1, runs, n_runs, err);
+}
+
+/* iniparser 4.1 can only load a named file: hand it the very bytes we
+ * scanned through an anonymous memfd, so nothing can change in between.
+ * FIRST_LINE: the line of TEXT's first line in the file, for messages. */
+static int ini_load_chunk(const char *text, size_t len, const char *path,
+			  int first_line, dictionary **out, struct jc_err *err)
+{
+	struct squeezed *runs;
+	char *sq;
+	size_t n_runs, sq_len = 0;
+	int fd, rc;
+
+	*out = NULL;
+	if (squeeze(text, len, &sq, &sq_len, &runs, &n_runs) < 0) {
+		free(sq);
+		free(runs);
+		return jc_fail(err, ENOMEM, "%s: loading", path);
+	}
+	fd = memfd_create("pam_jail.conf", MFD_CLOEXEC);
+	if (fd < 0)
+		rc = jc_fail(err, errno, "%s: memfd_create", path);
+	else
+		rc = ini_load_fd(fd, sq ? sq : text, sq ? sq_len : len, path,
+				 first_line, runs, n_runs, out, err);
+	free(sq);
+	free(runs);
+	return rc;
 }
 
 /* Byte offset in TEXT of the start of LINE (1-based), from FROM, which

@@ -236,10 +236,13 @@ struct jc_cfg_cached {
 	struct jc_cfg_ident id;
 	int lines;			/* physical lines: '\n's + 1 */
 	const struct jc_scan *sc;	/* its scan (store only) */
+	const char *text;		/* its bytes (store only) */
+	size_t len;
 };
 
 struct jc_cfg_range {
 	int from, to;			/* physical lines [from, to) */
+	size_t bfrom, bto;		/* the same, in bytes */
 };
 
 /* A lookup that matched, per file: the line ranges every login keeps
@@ -266,7 +269,9 @@ int jc_cfg_cache_lookup(const char *dir, size_t n, const struct jc_cfg_cached *f
 void jc_cfg_hit_free(struct jc_cfg_hit *hit);
 /* *TEXT with every line outside H's kept ranges and the user's own rule
  * emptied (the newlines kept: line numbers stay), as only_user_file would
- * leave the other users' rules. */
+ * leave the other users' rules.  The ranges' byte offsets say where: the
+ * other users' rules are never looked at.  1 (TEXT untouched) when they
+ * do not fit TEXT, -1 out of memory. */
 int jc_cfg_prune(char **text, size_t *len, const struct jc_cfg_hit_file *h);
 /* The drop-in directory of a load as the index records it: absent, or
  * its identity (a file added, removed or renamed in it changes its mtime

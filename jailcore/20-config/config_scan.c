@@ -4,7 +4,9 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -431,14 +433,34 @@ static int feed(struct scanner *s, const char *p, size_t n, int lineno)
 	return classify(s, s->buf, end);
 }
 
+/* The '\n's among 8 bytes: a byte of X ^ '\n'... is 0 exactly where W
+ * holds one; the sum below sets a byte's high bit only for a zero byte
+ * (no carry crosses bytes: each is at most 0x7f + 0x7f); the multiply
+ * adds the eight 0-or-1 bytes into the top one (no popcnt needed). */
+static unsigned newlines8(uint64_t w)
+{
+	const uint64_t low7 = 0x7f7f7f7f7f7f7f7fULL;
+	uint64_t x = w ^ 0x0a0a0a0a0a0a0a0aULL;
+	uint64_t zero = ~(((x & low7) + low7) | x | low7) >> 7;
+
+	return (unsigned)((zero * 0x0101010101010101ULL) >> 56);
+}
+
 int jc_scan_line_at(const char *text, size_t off)
 {
-	int line = 1;
+	size_t line = 1, i = 0;
 
-	for (const char *p = text, *end = text + off;
-	     (p = memchr(p, '\n', (size_t)(end - p))); p++)
-		line++;
-	return line;
+	/* eight bytes at a time: a memchr call per line cost more on a
+	 * file of 10,000 short rules (bench/cfgprof) */
+	for (; i + 8 <= off; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, text + i, sizeof(w));
+		line += newlines8(w);
+	}
+	for (; i < off; i++)
+		line += text[i] == '\n';
+	return line > INT_MAX ? INT_MAX : (int)line;
 }
 
 /* ---- collect mode ------------------------------------------------------ */
@@ -515,6 +537,14 @@ static int scan_lines(struct scanner *s, const char *text, size_t len)
 		return jc_fail(s->err, 0, "%s:%d: NUL byte", s->path,
 			       jc_scan_line_at(text, (size_t)(nul - text)));
 	while (pos < len) {
+		/* a run of empty lines outside a continued line is nothing to
+		 * iniparser: skipped at a byte each (a login's pruned text is
+		 * mostly those, config_cache.c) */
+		if (text[pos] == '\n' && !s->pending && !s->discard) {
+			pos++;
+			lineno++;
+			continue;
+		}
 		nl = memchr(text + pos, '\n', len - pos);
 		n = nl ? (size_t)(nl - (text + pos)) : len - pos;
 		rc = s->errs ? feed_collect(s, text + pos, n, ++lineno)

@@ -5,6 +5,7 @@
  * is not root's 0600 file, or not one, is ignored (TAP).  Everything lives
  * in a temporary directory: the index dir too, never /run/pam_jail. */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,6 +100,62 @@ static int lookup(const char *user, struct jc_cfg_hit *hit)
 	return jc_cfg_cache_lookup(cache, 1, &f, user, hit);
 }
 
+/* The file as a login of USER scans it with the index: other users'
+ * [user:] sections emptied line by line (the newlines kept), computed here
+ * the slow way from the text itself. */
+static char *blanked_for(const char *text, const char *user)
+{
+	char *out = strdup(text), head[300];
+	bool drop = false;
+	size_t o = 0;
+
+	snprintf(head, sizeof(head), "[user:%s]", user);
+	for (const char *p = text; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+
+		if (p[0] == '[')
+			drop = strncmp(p, "[user:", 6) == 0 &&
+			       !(n == strlen(head) && strncmp(p, head, n) == 0);
+		if (!drop) {
+			memcpy(out + o, p, n);
+			o += n;
+		}
+		if (nl)
+			out[o++] = '\n';
+		p += n + (nl != NULL);
+	}
+	out[o] = '\0';
+	return out;
+}
+
+static void test_prune(const char *user)
+{
+	struct jc_cfg_hit hit;
+	char *text = NULL, *want;
+	size_t len = 0, cap = 0;
+	FILE *fp = fopen(conf, "r");
+	int rc = -2;
+
+	if (!fp || getdelim(&text, &cap, '\0', fp) < 0 || lookup(user, &hit) != 1) {
+		TAP_OK(0, "prune for %s: cannot set up", user);
+		if (fp)
+			fclose(fp);
+		free(text);
+		return;
+	}
+	fclose(fp);
+	want = blanked_for(text, user);
+	len = strlen(text);
+	rc = jc_cfg_prune(&text, &len, &hit.files[0]);
+	TAP_OK(rc == 0 && len == strlen(want) && strcmp(text, want) == 0,
+	       "pruned by byte offsets, %s's text is the file with the other "
+	       "users' rules emptied line by line", user);
+	jc_cfg_hit_free(&hit);
+	free(text);
+	free(want);
+}
+
 static void test_same_result(void)
 {
 	char plain[600], first[600], again[600], other[600], other_plain[600];
@@ -127,6 +184,10 @@ static void test_same_result(void)
 	TAP_OK(lookup("nobody", &hit) == 1 && !hit.files[0].has_user,
 	       "a user with no rule of their own: every [user:] section emptied");
 	jc_cfg_hit_free(&hit);
+	test_prune("alice");
+	test_prune("u0");
+	test_prune("u499");
+	test_prune("nobody");
 }
 
 static void test_edit(void)
