@@ -120,37 +120,58 @@ static char *next_line(char **p, char *end)
 	return line;
 }
 
-/* USER's "U FROM TO BFROM BTO USER" in the block of *P (UBLEN bytes): found
- * by its name, the block skipped whole (10,000 users are 10,000 lines). */
+/* Compare the name that ends line [LINE, EOL) (its last field: a name
+ * holds no blank, config_scan.c) with USER (ULEN bytes), as strcmp would
+ * order them; *NAME gets its start.  2 when the line has no blank. */
+static int cmp_last_field(const char *line, const char *eol, const char *user,
+			  size_t ulen, const char **name)
+{
+	const char *sp = memrchr(line, ' ', (size_t)(eol - line));
+	size_t len;
+	int c;
+
+	if (!sp)
+		return 2;
+	*name = sp + 1;
+	len = (size_t)(eol - *name);
+	c = memcmp(*name, user, len < ulen ? len : ulen);
+	return c ? (c < 0 ? -1 : 1) : len < ulen ? -1 : len > ulen;
+}
+
+/* USER's "U FROM TO BFROM BTO USER" in the block of *P (UBLEN bytes, its
+ * lines sorted by name: config_cache.c's write_file), bisected by byte
+ * offset; the block skipped whole (10,000 users are 10,000 lines). */
 static bool find_user(char **p, char *end, size_t ublen, int lines,
 		      const char *user, struct jc_cfg_hit_file *h)
 {
-	char *block = *p, pat[300];
-	size_t plen;
+	char *a = *p, *b = *p + ublen;
+	size_t ulen = strlen(user);
 
-	if (ublen > (size_t)(end - block) ||
-	    (ublen && (block[0] != 'U' || block[ublen - 1] != '\n')))
+	if (ublen > (size_t)(end - a) ||
+	    (ublen && (a[0] != 'U' || b[-1] != '\n')))
 		return false;
-	*p = block + ublen;
-	plen = (size_t)snprintf(pat, sizeof(pat), " %s\n", user);
+	*p = b;
 	h->has_user = false;
-	for (char *q = block; plen < sizeof(pat) &&
-	     (q = memmem(q, (size_t)(*p - q), pat, plen)); q += plen) {
-		char *ls = q;
+	while (a < b) {
+		char *mid = a + (b - a) / 2, *eol;
+		const char *name;
+		int c;
 
-		while (ls > block && ls[-1] != '\n')
-			ls--;
-		/* the name is the line's last field: no blank in a name */
-		if (memchr(ls, ' ', (size_t)(q - ls)) && q[plen - 1] == '\n') {
-			char *line = ls;
-
-			q[plen - 1] = '\0';
-			if (!parse_range(line, 'U', lines, &h->user) ||
-			    strcmp(q + 1, user) != 0)
-				return false;
-			h->has_user = true;
-			break;
+		while (mid > a && mid[-1] != '\n')
+			mid--;
+		eol = memchr(mid, '\n', (size_t)(b - mid));
+		c = eol ? cmp_last_field(mid, eol, user, ulen, &name) : 2;
+		if (c == 2)
+			return false;
+		if (c == 0) {
+			*eol = '\0';
+			h->has_user = parse_range(mid, 'U', lines, &h->user);
+			return h->has_user;
 		}
+		if (c < 0)
+			a = eol + 1;
+		else
+			b = mid;
 	}
 	return true;
 }
@@ -190,10 +211,13 @@ int jc_cfg_cache_lookup(const char *dir, size_t n, const struct jc_cfg_cached *f
 		const char *path;
 		size_t n_users, ublen;
 
+		/* F[i].lines < 0: not counted; the same identity is the
+		 * same bytes */
 		if (!(line = next_line(&p, end)) ||
 		    !parse_file_line(line, &id, h, &n_users, &ublen, &path) ||
 		    strcmp(path, f[i].path) != 0 || !same_ident(&id, &f[i].id) ||
-		    h->lines != f[i].lines || n_users > h->secs ||
+		    (f[i].lines >= 0 && h->lines != f[i].lines) || h->lines < 1 ||
+		    n_users > h->secs ||
 		    h->n > (size_t)h->lines ||
 		    !(h->keep = calloc(h->n + 1, sizeof(*h->keep))))
 			goto miss;
@@ -296,10 +320,6 @@ int jc_cfg_prune(char **text, size_t *len, const struct jc_cfg_hit_file *h)
 	return 0;
 }
 
-/* F's identity; the line ranges outside its [user:] sections (the
- * preamble and every other section: what all logins keep); then each
- * [user:] section's range and user.  A section runs to the next one's
- * header, the last one to the end of the file. */
 /* The byte offset of the start of every line of F: OFF[k] for line k
  * (from 1), OFF[lines + 1] its length. */
 static size_t *line_offsets(const struct jc_cfg_cached *f)
@@ -316,6 +336,12 @@ static size_t *line_offsets(const struct jc_cfg_cached *f)
 	return off;
 }
 
+static int cmp_sec_name(const void *a, const void *b)
+{
+	return strcmp((*(const struct jc_scan_sec *const *)a)->name,
+		      (*(const struct jc_scan_sec *const *)b)->name);
+}
+
 /* F's identity; the line ranges outside its [user:] sections (the
  * preamble and every other section: what all logins keep); then each
  * [user:] section's range and user.  A section runs to the next one's
@@ -325,6 +351,7 @@ static int write_file(FILE *fp, const struct jc_cfg_cached *f)
 {
 	const struct jc_scan *sc = f->sc;
 	size_t n_users = 0, n_keep = 0, ublen = 0, *off = line_offsets(f);
+	const struct jc_scan_sec **by_name;
 	int from = 1;
 
 	if (!off)
@@ -358,11 +385,24 @@ static int write_file(FILE *fp, const struct jc_cfg_cached *f)
 	if (from <= f->lines)
 		fprintf(fp, "K %d %d %zu %zu\n", from, f->lines + 1, off[from],
 			off[f->lines + 1]);
+	if (!(by_name = calloc(n_users + 1, sizeof(*by_name)))) {
+		free(off);
+		return -1;
+	}
+	n_users = 0;
 	for (size_t k = 0; k < sc->n_secs; k++)
 		if (sc->secs[k].kind == JC_SEC_USER)
-			fprintf(fp, "U %d %d %zu %zu %s\n", U_ARGS(k));
+			by_name[n_users++] = &sc->secs[k];
+	/* sorted by name: a login bisects them (find_user) */
+	qsort(by_name, n_users, sizeof(*by_name), cmp_sec_name);
+	for (size_t u = 0; u < n_users; u++) {
+		size_t k = (size_t)(by_name[u] - sc->secs);
+
+		fprintf(fp, "U %d %d %zu %zu %s\n", U_ARGS(k));
+	}
 #undef U_ARGS
 #undef SEC_END
+	free(by_name);
 	free(off);
 	return 0;
 }
@@ -514,7 +554,25 @@ static bool racy(const struct jc_cfg_loader *L)
  * -fanalyzer: the pruned texts are stored in L->f, freed by
  * loader_free (config_load.c). */
 JC_NO_ANALYZER_LEAK_CHECK_BEGIN
+/* The line counts jc_cfg_read_file left to the index. */
+static void count_lines(struct jc_cfg_loader *L)
+{
+	for (size_t i = 0; i < L->n; i++)
+		if (L->f[i].lines < 0 && L->f[i].text)
+			L->f[i].lines = jc_scan_line_at(L->f[i].text, L->f[i].len);
+}
+
+static int use_index(struct jc_cfg_loader *L);
+
 int jc_cfg_use_index(struct jc_cfg_loader *L)
+{
+	int rc = use_index(L);
+
+	count_lines(L);		/* a miss: counted now */
+	return rc;
+}
+
+static int use_index(struct jc_cfg_loader *L)
 {
 	struct jc_cfg_cached *c;
 	struct jc_cfg_hit hit;
@@ -535,6 +593,8 @@ int jc_cfg_use_index(struct jc_cfg_loader *L)
 	}
 	if (found) {
 		L->cached = true;
+		for (size_t i = 0; i < L->n; i++)
+			L->f[i].lines = hit.files[i].lines;
 		for (size_t i = 0; i < L->n && rc == 0; i++) {
 			const struct jc_cfg_hit_file *h = &hit.files[i];
 			size_t drop = h->users - h->has_user;

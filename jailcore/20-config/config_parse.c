@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <iniparser/iniparser.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,16 +51,40 @@ struct squeezed {
 	int dropped;	/* lines dropped there */
 };
 
+/* Past the '\n's from I in TEXT (LEN bytes), eight at a time. */
+static size_t run_end(const char *text, size_t i, size_t len)
+{
+	uint64_t w;
+
+	while (i + 8 <= len && (memcpy(&w, text + i, 8), w == 0x0a0a0a0a0a0a0a0aULL))
+		i += 8;
+	while (i < len && text[i] == '\n')
+		i++;
+	return i;
+}
+
+static int add_run(struct squeezed **runs, size_t *n, int at, int dropped)
+{
+	struct squeezed *r = realloc(*runs, (*n + 1) * sizeof(*r));
+
+	if (!r)
+		return -1;
+	*runs = r;
+	r[(*n)++] = (struct squeezed){ at, dropped };
+	return 0;
+}
+
 /* TEXT with every run of empty lines cut to one: iniparser reads a login's
  * pruned text (config_cache.c), mostly empty lines, one fgets each.  One
  * is kept, so a '\' continued into the run still ends there.  *RUNS
- * (malloc'd, *N) maps the output's lines back for messages; NULL
- * and 0 when nothing was cut (*OUT is then NULL too). */
+ * (malloc'd, *N) maps the output's lines back for messages; *OUT is NULL
+ * when nothing was cut. */
 static int squeeze(const char *text, size_t len, char **out, size_t *olen,
 		   struct squeezed **runs, size_t *n)
 {
-	size_t o = 0, cap = 0;
-	int line = 1, run = 0;
+	const char *q;
+	size_t i = 0, o = 0;
+	int line = 1;
 
 	*out = NULL;
 	*runs = NULL;
@@ -68,28 +93,18 @@ static int squeeze(const char *text, size_t len, char **out, size_t *olen,
 		return 0;
 	if (!(*out = malloc(len + 1)))
 		return -1;
-	for (size_t i = 0; i < len; i++) {
-		bool empty_line = text[i] == '\n' && (i == 0 || text[i - 1] == '\n');
+	while ((q = memmem(text + i, len - i, "\n\n\n", 3))) {
+		size_t keep = (size_t)(q - text) + 2, end = run_end(text, keep, len);
 
-		run = empty_line ? run + 1 : 0;
-		if (run > 1) {
-			if (!*n || (*runs)[*n - 1].at != line) {
-				if (*n == cap) {
-					struct squeezed *r = realloc(*runs,
-						(cap = cap ? 2 * cap : 16) * sizeof(*r));
-
-					if (!r)
-						return -1;
-					*runs = r;
-				}
-				(*runs)[(*n)++] = (struct squeezed){ line, 0 };
-			}
-			(*runs)[*n - 1].dropped++;
-			continue;
-		}
-		line += text[i] == '\n';
-		(*out)[o++] = text[i];
+		memcpy(*out + o, text + i, keep - i);
+		o += keep - i;
+		line += jc_scan_line_at(text + i, keep - i) - 1;
+		if (add_run(runs, n, line, (int)(end - keep)) < 0)
+			return -1;
+		i = end;
 	}
+	memcpy(*out + o, text + i, len - i);
+	o += len - i;
 	(*out)[o] = '\0';
 	*olen = o;
 	return 0;

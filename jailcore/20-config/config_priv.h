@@ -317,7 +317,8 @@ struct jc_cfg_file {
 	char *path;		/* for messages; the model keeps a copy */
 	char *text;
 	size_t len;
-	int lines;		/* physical: '\n's + 1 */
+	int lines;		/* physical: '\n's + 1 (a login's load: -1
+				   until jc_cfg_use_index knows) */
 	struct jc_cfg_ident id;	/* for the section index (config_cache.c) */
 	struct jc_scan sc;
 	struct jc_ini ini;

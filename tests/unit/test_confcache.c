@@ -184,6 +184,25 @@ static void test_same_result(void)
 	TAP_OK(lookup("nobody", &hit) == 1 && !hit.files[0].has_user,
 	       "a user with no rule of their own: every [user:] section emptied");
 	jc_cfg_hit_free(&hit);
+	{
+		int found = 0, bad = 0;
+		char u[16];
+
+		for (int i = 0; i < 500; i++) {
+			snprintf(u, sizeof(u), "u%d", i);
+			if (lookup(u, &hit) == 1 && hit.files[0].has_user &&
+			    hit.files[0].user.from == 8 + 3 * i)
+				found++;
+			jc_cfg_hit_free(&hit);
+			snprintf(u, sizeof(u), "u%dx", i);
+			if (lookup(u, &hit) != 1 || hit.files[0].has_user)
+				bad++;
+			jc_cfg_hit_free(&hit);
+		}
+		TAP_OK(found == 500 && bad == 0, "each of 500 users' rules is found "
+		       "in the index by its name, at its line (%d), and no other "
+		       "name is (%d)", found, bad);
+	}
 	test_prune("alice");
 	test_prune("u0");
 	test_prune("u499");
