@@ -248,7 +248,8 @@ struct jc_cfg_range {
 /* A lookup that matched, per file: the line ranges every login keeps
  * (outside all [user:] sections) and the range of the user's own rule. */
 struct jc_cfg_hit {
-	char *buf;
+	char *buf;		/* the index, mapped (LEN bytes) */
+	size_t len;
 	struct jc_cfg_hit_file {
 		int lines;
 		size_t secs, users;	/* all sections, [user:] sections */
