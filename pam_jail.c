@@ -31,7 +31,9 @@
 #include "jailcore/20-config/config.h"
 #include "jailcore/90-support/log.h"
 
-typedef int (*entry_fn)(pam_handle_t *, int, int, const char **);
+typedef int (*close_fn)(pam_handle_t *, int, int, const char **);
+typedef int (*open_fn)(pam_handle_t *, int, int, const char **,
+		       struct jc_identity *);
 
 static const char *item_str(pam_handle_t *pamh, int item)
 {
@@ -67,7 +69,7 @@ static void door_log(pam_handle_t *pamh, int prio, const char *fmt, ...)
  * pam_set_data cleanup lives in it, and pam_end calls that after libpam
  * has unloaded this door).  From the door's own directory: the path the
  * administrator's PAM stack named, root's like the stack itself. */
-static entry_fn core_entry(pam_handle_t *pamh, const char *name)
+static void *core_entry(pam_handle_t *pamh, const char *name)
 {
 	char path[PATH_MAX];
 	const char *slash;
@@ -89,26 +91,20 @@ static entry_fn core_entry(pam_handle_t *pamh, const char *name)
 			 dlerror() ? dlerror() : "no error text");
 		return NULL;
 	}
-	return (entry_fn)fn;
-}
-
-static int to_core(pam_handle_t *pamh, const char *name, int flags, int argc,
-		   const char **argv)
-{
-	entry_fn fn = core_entry(pamh, name);
-
-	return fn ? fn(pamh, flags, argc, argv) : PAM_SESSION_ERR;
+	return fn;
 }
 
 /* Is the user one the config index vouches no rule jails?  False on
- * anything else: the core decides (and reports) those. */
-static bool quick_unjailed(pam_handle_t *pamh, int argc, const char **argv)
+ * anything else: the core decides (and reports) those.  *HAVE: ID holds
+ * the account (the core's to use and free). */
+static bool quick_unjailed(pam_handle_t *pamh, int argc, const char **argv,
+			   struct jc_identity *id, bool *have)
 {
 	const char *conf = JC_DEFAULT_CONF, *user = NULL;
-	struct jc_identity id;
 	struct jc_err err = { 0 };
-	bool debug = false, yes;
+	bool debug = false;
 
+	*have = false;
 	for (int i = 0; i < argc; i++) {
 		if (strncmp(argv[i], "conf=", 5) == 0 && argv[i][5])
 			conf = argv[i] + 5;
@@ -118,34 +114,47 @@ static bool quick_unjailed(pam_handle_t *pamh, int argc, const char **argv)
 			return false;	/* the core names the bad argument */
 	}
 	if (pam_get_user(pamh, &user, NULL) != PAM_SUCCESS || !user || !*user ||
-	    jc_identity_account(user, &id, &err) != JC_ID_FOUND)
+	    jc_identity_account(user, id, &err) != JC_ID_FOUND)
 		return false;
-	yes = jc_config_quick_unjailed(conf, id.pw.pw_name);
-	if (yes && debug)
+	if (!jc_config_quick_unjailed(conf, id->pw.pw_name)) {
+		*have = true;
+		return false;
+	}
+	if (debug)
 		door_log(pamh, LOG_DEBUG, "not jailed (%s): no rule matches and "
-			 "default is none (config index)", id.pw.pw_name);
-	jc_identity_free(&id);
-	return yes;
+			 "default is none (config index)", id->pw.pw_name);
+	jc_identity_free(id);
+	return true;
 }
 
 PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 				   const char **argv)
 {
+	struct jc_identity id;
 	const void *data = NULL;
+	bool have = false;
+	open_fn open_core;
 
 	/* a session already on this handle is the core's business */
 	if ((pam_get_data(pamh, DATA_KEY, &data) != PAM_SUCCESS || !data) &&
-	    quick_unjailed(pamh, argc, argv))
+	    quick_unjailed(pamh, argc, argv, &id, &have))
 		return PAM_IGNORE;
-	return to_core(pamh, "jc_pam_open_session", flags, argc, argv);
+	if (!(open_core = (open_fn)core_entry(pamh, "jc_pam_open_session"))) {
+		if (have)
+			jc_identity_free(&id);
+		return PAM_SESSION_ERR;
+	}
+	return open_core(pamh, flags, argc, argv, have ? &id : NULL);
 }
 
 PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc,
 				    const char **argv)
 {
 	const void *data = NULL;
+	close_fn close_core;
 
 	if (pam_get_data(pamh, DATA_KEY, &data) != PAM_SUCCESS || !data)
 		return PAM_IGNORE;	/* this session was not jailed */
-	return to_core(pamh, "jc_pam_close_session", flags, argc, argv);
+	close_core = (close_fn)core_entry(pamh, "jc_pam_close_session");
+	return close_core ? close_core(pamh, flags, argc, argv) : PAM_SESSION_ERR;
 }

@@ -173,18 +173,26 @@ static void audit_fields(struct session *s, pam_handle_t *pamh,
 }
 
 /* Account -> config -> plan.  USER is PAM_USER as typed; everything after
- * the lookup uses the canonical name NSS returns (identity.h), which
- * *CANON gets for the audit line.  Returns PAM_SUCCESS with *plan when the
- * user is jailed, PAM_IGNORE when not, PAM_SESSION_ERR after logging why. */
+ * the lookup uses the canonical name NSS returns (identity.h).  *GIVEN:
+ * the door's lookup of that account, taken (set to NULL) when not NULL.
+ * Returns PAM_SUCCESS with *plan when the user is jailed, PAM_IGNORE when
+ * not, PAM_SESSION_ERR after logging why. */
 static int plan_session(struct session *s, const char *svc,
 			const struct args *a, const char *user, const char *tty,
-			struct jc_plan **plan)
+			struct jc_identity **given, struct jc_plan **plan)
 {
 	struct jc_config *cfg = NULL;
 	struct jc_identity id;
 	struct jc_err err = { 0 };
-	int rc = jc_identity_by_name(user, &id, &err);
+	int rc;
 
+	if (*given) {	/* the door's lookup of USER: only the groups are new */
+		id = **given;
+		*given = NULL;
+		rc = jc_identity_add_groups(&id, &err) < 0 ? -1 : JC_ID_FOUND;
+	} else {
+		rc = jc_identity_by_name(user, &id, &err);
+	}
 	if (rc != JC_ID_FOUND) {
 		LOG(s, LOG_ERR, svc, "%s", err.msg);
 		return PAM_SESSION_ERR;
@@ -229,8 +237,8 @@ static int set_runtime_dir(pam_handle_t *pamh, const char *dir)
 	return pam_putenv(pamh, env) == PAM_SUCCESS ? 0 : -1;
 }
 
-int jc_pam_open_session(pam_handle_t *pamh, int flags, int argc,
-			const char **argv)
+static int open_session(pam_handle_t *pamh, int flags, int argc,
+			const char **argv, struct jc_identity **given)
 {
 	const char *svc = item_str(pamh, PAM_SERVICE), *user = NULL, *bad;
 	const char *sd_session;
@@ -274,7 +282,7 @@ int jc_pam_open_session(pam_handle_t *pamh, int flags, int argc,
 		rc = PAM_SESSION_ERR;
 		goto out;
 	}
-	rc = plan_session(s, svc, &a, user, item_str(pamh, PAM_TTY), &plan);
+	rc = plan_session(s, svc, &a, user, item_str(pamh, PAM_TTY), given, &plan);
 	if (rc != PAM_SUCCESS)
 		goto out;
 	if (svc && strcmp(svc, "systemd-user") == 0) {
@@ -318,6 +326,18 @@ int jc_pam_open_session(pam_handle_t *pamh, int flags, int argc,
 out:
 	jc_plan_free(plan);
 	session_free(s);
+	return rc;
+}
+
+/* The door's account ID (NULL: none) is used or freed here. */
+int jc_pam_open_session(pam_handle_t *pamh, int flags, int argc,
+			const char **argv, struct jc_identity *id)
+{
+	struct jc_identity *given = id;
+	int rc = open_session(pamh, flags, argc, argv, &given);
+
+	if (given)
+		jc_identity_free(given);
 	return rc;
 }
 
