@@ -16,13 +16,13 @@
 
 /* What a failed lookup of a path means to the caller: an optional mount
  * point that is not there is skipped, a real failure is not. */
-static enum jc_err_kind lookup_kind(int errnum)
+static enum jc_err_kind lookup_kind(int e)
 {
-	if (errnum == ENOENT)
+	if (e == ENOENT)
 		return JC_ERR_NOT_FOUND;
-	if (errnum == ENOTDIR)
+	if (e == ENOTDIR)
 		return JC_ERR_NOT_DIR;
-	return errnum == ENOMEM ? JC_ERR_NOMEM : JC_ERR_SYS;
+	return e == ENOMEM ? JC_ERR_NOMEM : JC_ERR_SYS;
 }
 
 static int openat2_path(int dirfd, const char *path, unsigned long long resolve)
