@@ -210,7 +210,9 @@ int jc_config_load_dir(const char *path, const char *dir,
  * does not fit SIZE. */
 int jc_config_dropin_dir(const char *path, char *buf, size_t size);
 
-/* Errors collected by jc_config_check, in the order found. */
+/* Errors collected by jc_config_check, in the order found.  Each carries
+ * the file it is about in path and its line (0: the file as a whole), so
+ * a reader sorts or groups them without parsing the message. */
 #define JC_ERRS_MAX 200
 struct jc_errs {
 	struct jc_err *v;

@@ -97,7 +97,8 @@ int jc_scan_text(const char *text, size_t len, const char *path,
 
 /* Errors found so far, for jc_config_check's collect mode: record *ERR
  * (then cleared) in ERRS and return 1 to go on; 0 when ERRS is NULL (stop
- * at this error) or the error was running out of memory. */
+ * at this error) or the error was running out of memory (kind
+ * JC_ERR_NOMEM, also set here when ERRS cannot grow). */
 int jc_errs_collect(struct jc_errs *errs, struct jc_err *err);
 
 /* How jc_scan_run scans one file. */
