@@ -11,9 +11,11 @@
 static void set_msg(struct jc_err *err, int errnum, const char *prefix,
 		    const char *fmt, va_list ap)
 {
-	size_t n = (size_t)snprintf(err->msg, sizeof(err->msg), "%s", prefix);
+	size_t n = 0;
 	int m;
 
+	if (*prefix)
+		n = (size_t)snprintf(err->msg, sizeof(err->msg), "%s", prefix);
 	if (n >= sizeof(err->msg))
 		return;
 	m = vsnprintf(err->msg + n, sizeof(err->msg) - n, fmt, ap);
@@ -31,10 +33,16 @@ static enum jc_err_kind kind_of(int errnum)
 	return errnum ? JC_ERR_SYS : JC_ERR_REFUSED;
 }
 
-/* A path longer than the field is cut: it is for callers that compare
- * or show it, the message keeps the whole. */
-static void set_path(struct jc_err *err, const char *path)
+/* Everything a setter records.  A path longer than the field is cut: it
+ * is for callers that compare or show it, the message keeps the whole. */
+static void record(struct jc_err *err, enum jc_err_kind kind, int errnum,
+		   const char *path, int line, const char *prefix,
+		   const char *fmt, va_list ap)
 {
+	set_msg(err, errnum, prefix, fmt, ap);
+	err->kind = kind;
+	err->errnum = errnum;
+	err->line = line;
 	snprintf(err->path, sizeof(err->path), "%s", path ? path : "");
 }
 
@@ -45,12 +53,8 @@ void jc_err_set(struct jc_err *err, int errnum, const char *fmt, ...)
 	if (!err)
 		return;
 	va_start(ap, fmt);
-	set_msg(err, errnum, "", fmt, ap);
+	record(err, kind_of(errnum), errnum, NULL, 0, "", fmt, ap);
 	va_end(ap);
-	err->kind = kind_of(errnum);
-	err->errnum = errnum;
-	err->line = 0;
-	err->path[0] = '\0';
 }
 
 void jc_err_set_path(struct jc_err *err, enum jc_err_kind kind, int errnum,
@@ -61,12 +65,8 @@ void jc_err_set_path(struct jc_err *err, enum jc_err_kind kind, int errnum,
 	if (!err)
 		return;
 	va_start(ap, fmt);
-	set_msg(err, errnum, "", fmt, ap);
+	record(err, kind, errnum, path, 0, "", fmt, ap);
 	va_end(ap);
-	err->kind = kind;
-	err->errnum = errnum;
-	err->line = 0;
-	set_path(err, path);
 }
 
 void jc_err_set_conf(struct jc_err *err, int errnum, const char *file,
@@ -82,12 +82,9 @@ void jc_err_set_conf(struct jc_err *err, int errnum, const char *file,
 	else
 		snprintf(where, sizeof(where), "%s: ", file);
 	va_start(ap, fmt);
-	set_msg(err, errnum, where, fmt, ap);
+	record(err, errnum ? kind_of(errnum) : JC_ERR_CONFIG, errnum, file,
+	       line > 0 ? line : 0, where, fmt, ap);
 	va_end(ap);
-	err->kind = errnum ? kind_of(errnum) : JC_ERR_CONFIG;
-	err->errnum = errnum;
-	err->line = line > 0 ? line : 0;
-	set_path(err, file);
 }
 
 void jc_err_prefix(struct jc_err *err, const char *fmt, ...)
