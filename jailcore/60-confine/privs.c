@@ -81,10 +81,7 @@ int jc_privs_drop(const cap_value_t *keep, size_t n, unsigned long long ambient,
 		mask |= 1ULL << keep[i];
 	if (drop_bounding(ambient, err) < 0)
 		return -1;
-	/* one prctl: libcap 2.66's cap_reset_ambient first asks the kernel
-	 * about each of the 41 capabilities in turn (82 system calls a
-	 * session, caller and jail's pid 1) */
-	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
+	if (cap_reset_ambient() < 0)
 		return jc_fail(err, errno, "clear ambient capabilities");
 	/* SETPCAP stays effective until the securebits are locked */
 	if (set_sets(mask | setpcap, ambient, err) < 0 ||
