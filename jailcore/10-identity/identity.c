@@ -165,6 +165,10 @@ int jc_group_by_name(const char *name, gid_t *gid, char ***members,
 		return JC_ID_UNKNOWN;
 	}
 	*gid = gr.gr_gid;
+	/* JC_ID_FOUND spelled out: jc_nss_lookup is in another file
+	 * (account.c), and scan-build cannot see that it returns nothing
+	 * else here -- it took a third value for a leak of *MEMBERS */
+	rc = JC_ID_FOUND;
 	if (members && !(*members = copy_members(gr.gr_mem)))
 		rc = jc_fail(err, ENOMEM, "members of group %s", shown);
 	free(buf);
