@@ -63,50 +63,68 @@ static size_t run_end(const char *text, size_t i, size_t len)
 	return i;
 }
 
-static int add_run(struct squeezed **runs, size_t *n, int at, int dropped)
-{
-	struct squeezed *r = realloc(*runs, (*n + 1) * sizeof(*r));
-
-	if (!r)
-		return -1;
-	*runs = r;
-	r[(*n)++] = (struct squeezed){ at, dropped };
-	return 0;
-}
-
 /* TEXT with every run of empty lines cut to one: iniparser reads a login's
  * pruned text (config_cache.c), mostly empty lines, one fgets each.  One
  * is kept, so a '\' continued into the run still ends there.  *RUNS
- * (malloc'd, *N) maps the output's lines back for messages; *OUT is NULL
- * when nothing was cut. */
+ * (malloc'd, *N) maps the output's lines back for messages; both stay
+ * NULL when nothing was cut, or on failure (-1). */
+/* The runs of empty lines squeeze cuts: the "\n\n\n"s that start one. */
+static size_t count_runs(const char *text, size_t len)
+{
+	size_t n = 0, i = 0;
+	const char *q;
+
+	while ((q = memmem(text + i, len - i, "\n\n\n", 3))) {
+		n++;
+		i = run_end(text, (size_t)(q - text) + 2, len);
+	}
+	return n;
+}
+
 static int squeeze(const char *text, size_t len, char **out, size_t *olen,
 		   struct squeezed **runs, size_t *n)
 {
-	const char *q;
-	size_t i = 0, o = 0;
+	size_t i = 0, o = 0, nr = count_runs(text, len);
+	struct squeezed *rv;
+	char *buf;
 	int line = 1;
 
 	*out = NULL;
 	*runs = NULL;
 	*n = 0;
-	if (!memmem(text, len, "\n\n\n", 3))
+	if (nr == 0)
 		return 0;
-	if (!(*out = malloc(len + 1)))
+	buf = malloc(len + 1);
+	rv = calloc(nr, sizeof(*rv));
+	if (!buf || !rv) {
+		free(buf);
+		free(rv);
 		return -1;
-	while ((q = memmem(text + i, len - i, "\n\n\n", 3))) {
-		size_t keep = (size_t)(q - text) + 2, end = run_end(text, keep, len);
+	}
+	for (size_t k = 0; k < nr; k++) {
+		const char *q = memmem(text + i, len - i, "\n\n\n", 3);
+		size_t keep, end;
 
-		memcpy(*out + o, text + i, keep - i);
+		if (!q) {	/* count_runs found as many: never */
+			nr = k;
+			break;
+		}
+		keep = (size_t)(q - text) + 2;
+		end = run_end(text, keep, len);
+
+		memcpy(buf + o, text + i, keep - i);
 		o += keep - i;
 		line += jc_scan_line_at(text + i, keep - i) - 1;
-		if (add_run(runs, n, line, (int)(end - keep)) < 0)
-			return -1;
+		rv[k] = (struct squeezed){ line, (int)(end - keep) };
 		i = end;
 	}
-	memcpy(*out + o, text + i, len - i);
+	memcpy(buf + o, text + i, len - i);
 	o += len - i;
-	(*out)[o] = '\0';
+	buf[o] = '\0';
+	*out = buf;
 	*olen = o;
+	*runs = rv;
+	*n = nr;
 	return 0;
 }
 
@@ -202,11 +220,8 @@ static int ini_load_chunk(const char *text, size_t len, const char *path,
 	int fd, rc;
 
 	*out = NULL;
-	if (squeeze(text, len, &sq, &sq_len, &runs, &n_runs) < 0) {
-		free(sq);
-		free(runs);
+	if (squeeze(text, len, &sq, &sq_len, &runs, &n_runs) < 0)
 		return jc_fail_conf(err, ENOMEM, path, 0, "loading");
-	}
 	fd = memfd_create("pam_jail.conf", MFD_CLOEXEC);
 	if (fd < 0)
 		rc = jc_fail_conf(err, errno, path, 0, "memfd_create");
