@@ -6,6 +6,7 @@
 
 #include <poll.h>
 #include <sys/inotify.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
@@ -165,9 +166,49 @@ static void p_become_gid(int argc, char **argv)
 	escaped("became gid %ld", id);
 }
 
+/* E11: hold ptys until /dev/ptmx refuses, at most MOST (default 64: a
+ * rig whose devpts had no max could otherwise spend the machine's global
+ * kernel.pty.max); write the count to FILE, then keep them until FILE is
+ * removed (at most 60 s) so the test can try another user's login
+ * meanwhile.  The verdict is the test's (did that login get a pty?): this
+ * line only says where the devpts stopped the taking. */
+static void p_hold_ptys(int argc, char **argv)
+{
+	const char *file = argc > 0 ? argv[0] : "/tmp/ptys-held";
+	int most = argc > 1 ? atoi(argv[1]) : 64, n = 0, e = 0, fd;
+	char count[32];
+	struct stat st;
+
+	if (most < 1 || most > 256)
+		fail("MOST must be 1 to 256");
+	for (; n < most; n++) {
+		int m = open("/dev/ptmx", O_RDWR | O_NOCTTY);
+
+		if (m < 0) {
+			e = errno;
+			break;
+		}
+		/* unlocked: a pty as sshd would hand it out */
+		if (unlockpt(m) < 0)
+			fail("unlockpt: %s", en(errno));
+	}
+	snprintf(count, sizeof(count), "%d\n", n);
+	unlink(file);
+	fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+
+	if (fd < 0 || write(fd, count, strlen(count)) < 0)
+		fail("write %s: %s", file, en(errno));
+	close(fd);
+	for (int i = 0; i < 600 && stat(file, &st) == 0; i++)
+		usleep(100000);
+	if (!e)
+		escaped("held %d ptys: no limit met", n);
+	blocked(e, "after %d ptys", n);
+}
+
 const struct attempt edges_attempts[] = {
 	{ "become_uid", p_become_uid },	{ "become_gid", p_become_gid },
 	{ "log_pass", p_log_pass },	{ "log_forge", p_log_forge },
-	{ "steal_tty", p_steal_tty },
+	{ "steal_tty", p_steal_tty },	{ "hold_ptys", p_hold_ptys },
 	{ NULL, NULL },
 };
