@@ -465,6 +465,10 @@ like "$o" "^note: jail rootbox: allow_root: the jailed root is uid 0: it spends 
 	"check flags what a jailed root still spends (E12: uid 0's own budgets)"
 like "$o" '^note: jail rootbox: root_ids: the jailed root can become these ids' \
 	"check flags the ids of root_ids (E12)"
+like "$("$JAILCTL" show root 2>&1)" '^root_ids +4300-4399	# \[jail:rootbox\] at line [0-9]+$' \
+	"show prints the ids a jailed root may become (E12: root_ids)"
+like "$("$JAILCTL" show alice 2>&1)" '^root_ids +-	# allow_root = no$' \
+	"show: (control) no root_ids for a jail without allow_root"
 like "$o" '^note: jail rootbox: allow_root with share = session: ' "check flags share = session with allow_root (E6)"
 like "$o" '^note: jail web: devpts = host: a jailed user can hold every pty' "check flags devpts = host (E11)"
 like "$o" '^note: jail team: a root without %u .*runtime dirs and log rates are per user' \
