@@ -197,19 +197,11 @@ jail = team
 
 [user:erin]
 jail = team
-
-[jail:capped]
-root = $RIG_JAILS/%u
-bind_ro = /usr /bin /lib /lib64 /sbin
-bind_rw = %h
-tmpfs = /tmp
-network = none
-devpts = private
-pty_max = 4
-
-[user:carol]
-jail = capped
 EOF
+{
+	rig_jail_stanza capped 'devpts = private' 'pty_max = 4'
+	rig_rules capped user:carol
+} | rig_conf_add
 rig_pam_stacks
 mount -o remount,suid /srv	# as on a host: the jail must not rely on nosuid
 usermod -s /bin/sh root	# the root jail has no bash; sshd reads pw_shell outside
