@@ -57,7 +57,12 @@
 # (b) a jailed user in its own jail has no other tenant: its jail is its.
 # (c) a co-tenant is a jailed user (row 1) whose jail holds another
 #     user too: everything of row 1 applies; what is new is the other
-#     tenant, E7 and E8.
+#     tenant, E7 and E8.  Not in this file (Debian 12's shadow login does
+#     not reopen its tty; this file runs on 12): with devpts = private a
+#     co-tenant holding the jail's pty N gets the shell of a util-linux
+#     login (Debian 13) on the host's pts/N, which reopens /dev/pts/N by
+#     name inside -- reproduced by hand, open; README and jailctl check
+#     (tested below) say so; devpts = host, the default, is not affected.
 # (d) a later session joins the same jail (setns): it is the same user
 #     with the same rights, so it can reach nothing the earlier could not;
 #     40-shared.sh shows that it joins and that a jail built with another
@@ -466,6 +471,14 @@ like "$o" '^note: jail web: devpts = host: a jailed user can hold every pty' "ch
 like "$o" '^note: jail team: a root without %u .*runtime dirs and log rates are per user' \
 	"check flags a team jail's shared parts (E7, E8)"
 unlike "$o" '^note: jail rootbox: devpts = host' "check: (control) no devpts note where the devpts is private"
+# a team jail with a private devpts: util-linux login (Debian 13) reopens
+# its host pty by name, /dev/pts/N, the jail's own pty N there
+sed 's/^persist = yes$/devpts = private/' "$RIG_CONF" >"$RIG_DIR/teampriv.conf"
+like "$("$JAILCTL" --conf "$RIG_DIR/teampriv.conf" check 2>&1)" \
+	'^note: jail team: devpts = private in a team jail: util-linux login .* reopens /dev/pts/N' \
+	"check flags devpts = private in a team jail (login's reopen by name)"
+unlike "$o" '^note: jail (team|rootbox|capped): devpts = private in a team jail' \
+	"check: (control) no such note for a team jail on the host's devpts, a root jail, a jail per user"
 
 
 check "after every attempt no jail process is left" rig_jail_procs_gone 10
