@@ -363,7 +363,10 @@ entered() { # ADMIN_COMMAND_LINE: run on a fresh pty, as an admin's shell would
 		diag "admin: $(cat "$RIG_DIR/admin.out")"
 	wait "$t"
 	tty=$(cat "$RIG_DIR/admin.tty")
-	sed -E "s#(terminal )$tty([; ])#\1ADMIN-TTY\2#" "$RIG_DIR/thief.out"
+	sed -Ei "s#(terminal )$tty([; ])#\1ADMIN-TTY\2#" "$RIG_DIR/thief.out"
+	# what the thief got, for the log (stderr: not the verdict's text)
+	diag "the admin on $tty ran: $1" "the thief: $(cat "$RIG_DIR/thief.out")" >&2
+	cat "$RIG_DIR/thief.out"
 }
 rig_ssh alice 'sleep 300' >/dev/null 2>&1 &
 holder=$!
