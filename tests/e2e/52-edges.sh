@@ -18,7 +18,7 @@
 # jailed user       H1-H14 E3   H13 K3 K4    P1-P8 T1-T3  E8 (rate,    E3 E11 (a)   (b)          W1-W3 I1-I9
 #                   E9 (init)
 #                                                         tagged)
-# co-tenant of a    (c)         (c)          (c)          E8           (c)          E7 E8        (c)
+# co-tenant of a    (c)         (c)          (c)          E8           (c)          E7 E8 E14    (c)
 #  team jail
 # later session of  (d)         (d)          (d)          (d)          (d)          (d)          (d)
 #  the same user
@@ -57,12 +57,12 @@
 # (b) a jailed user in its own jail has no other tenant: its jail is its.
 # (c) a co-tenant is a jailed user (row 1) whose jail holds another
 #     user too: everything of row 1 applies; what is new is the other
-#     tenant, E7 and E8.  Not in this file (Debian 12's shadow login does
-#     not reopen its tty; this file runs on 12): with devpts = private a
-#     co-tenant holding the jail's pty N gets the shell of a util-linux
-#     login (Debian 13) on the host's pts/N, which reopens /dev/pts/N by
-#     name inside -- reproduced by hand, open; README and jailctl check
-#     (tested below) say so; devpts = host, the default, is not affected.
+#     tenant, E7 and E8, and E14 (53-login-reopen.sh, Debian 13 only:
+#     Debian 12's shadow login does not reopen its tty): with devpts =
+#     private a co-tenant holding the jail's pty N gets the shell of a
+#     util-linux login on the host's pts/N, which reopens /dev/pts/N by
+#     name inside -- open; README and jailctl check (tested below) say
+#     so; devpts = host, the default, is not affected.
 # (d) a later session joins the same jail (setns): it is the same user
 #     with the same rights, so it can reach nothing the earlier could not;
 #     40-shared.sh shows that it joins and that a jail built with another
