@@ -226,7 +226,7 @@ is "$(jailed alice cat /etc/passwd)" "$(printf '%s\n' "$o" | sed -n 's/^passwd  
 	"show's passwd lines are the session's /etc/passwd"
 is "$(jailed alice cat /etc/group)" "$(printf '%s\n' "$o" | sed -n 's/^group  *//p')" \
 	"show's group lines are the session's /etc/group"
-for k in network hostname allow_root root_caps seccomp seccomp_deny share devpts \
+for k in network hostname allow_root root_caps root_ids seccomp seccomp_deny share devpts \
 	rlimit_core pids_max; do
 	like "$o" "^$k " "show prints $k"
 done
