@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "jailcore/20-config/config_priv.h"
+#include "jailcore/90-support/cleanup.h"
 
 #define NSS_BUF_START 16384
 #define MAX_GROUPS 65536		/* the kernel's NGROUPS_MAX */
@@ -178,32 +179,29 @@ void jc_identity_free(struct jc_identity *id)
 
 void jc_group_members_free(char **members)
 {
-	for (size_t i = 0; members && members[i]; i++)
-		free(members[i]);
-	free(members);
+	jc_strv_freep(&members);
 }
 
 static char **copy_members(char *const *mem)
 {
+	cleanup_strv char **v = NULL;
 	size_t n = 0;
-	char **v;
 
 	while (mem && mem[n])
 		n++;
 	v = calloc(n + 1, sizeof(*v));
 	for (size_t i = 0; v && i < n; i++)
-		if (!(v[i] = strdup(mem[i]))) {
-			jc_group_members_free(v);
+		if (!(v[i] = strdup(mem[i])))
 			return NULL;
-		}
-	return v;
+	return steal_ptr(&v);
 }
 
 int jc_group_by_name(const char *name, gid_t *gid, char ***members,
 		     struct jc_err *err)
 {
+	cleanup_free char *buf = NULL;
 	struct group gr;
-	char *buf, shown[80];
+	char shown[80];
 	int e = 0, rc = nss_lookup(gr_by_name, name, &gr, &buf, &e);
 
 	jc_vis(name, shown, sizeof(shown));
@@ -217,7 +215,6 @@ int jc_group_by_name(const char *name, gid_t *gid, char ***members,
 	*gid = gr.gr_gid;
 	if (members && !(*members = copy_members(gr.gr_mem)))
 		rc = jc_fail(err, ENOMEM, "members of group %s", shown);
-	free(buf);
 	return rc;
 }
 
@@ -255,7 +252,8 @@ static bool listed(char *const *members, const char *user)
 static int rule_member(const struct jc_config *cfg, const struct jc_rule *r,
 		       const struct jc_identity *id, struct jc_err *err)
 {
-	char **mem = NULL, rn[80];
+	cleanup_strv char **mem = NULL;
+	char rn[80];
 	gid_t gid;
 	int rc = jc_group_by_name(r->name, &gid, &mem, err);
 
@@ -265,9 +263,7 @@ static int rule_member(const struct jc_config *cfg, const struct jc_rule *r,
 				   "jail, and cannot be resolved",
 				   jc_vis(r->name, rn, sizeof(rn)),
 				   r->file ? r->file : cfg->path, r->line);
-	rc = has_gid(id, gid) || listed(mem, id->pw.pw_name);
-	jc_group_members_free(mem);
-	return rc;
+	return has_gid(id, gid) || listed(mem, id->pw.pw_name);
 }
 
 enum { RULE_UNASKED, RULE_MEMBER, RULE_NOT_MEMBER, RULE_UNKNOWN };
@@ -340,18 +336,19 @@ static int match_names(const struct jc_config *cfg, const struct jc_identity *id
 int jc_identity_match(const struct jc_config *cfg, const struct jc_identity *id,
 		      struct jc_match *m, struct jc_err *err)
 {
+	cleanup_free const char **names = NULL;
+	cleanup_free int *state = NULL;
 	struct names nm = { 0 };
-	int *state = NULL, rc = -1;
+	int rc;
 
 	if (!cfg || !id || !m || !id->pw.pw_name)
 		return jc_fail(err, EINVAL, "jc_identity_match");
 	memset(m, 0, sizeof(*m));
-	nm.v = calloc(id->n_groups + cfg->n_groups + 1, sizeof(*nm.v));
+	names = calloc(id->n_groups + cfg->n_groups + 1, sizeof(*names));
 	state = calloc(cfg->n_groups + 1, sizeof(*state));
-	if (!nm.v || !state) {
-		jc_fail(err, ENOMEM, "matching %s", id->pw.pw_name);
-		goto done;
-	}
+	if (!names || !state)
+		return jc_fail(err, ENOMEM, "matching %s", id->pw.pw_name);
+	nm.v = names;
 	for (size_t i = 0; i < id->n_groups; i++)
 		if (id->names[i])
 			nm.v[nm.n++] = id->names[i];
@@ -360,8 +357,5 @@ int jc_identity_match(const struct jc_config *cfg, const struct jc_identity *id,
 		rc = match_names(cfg, id, &nm, m, err);
 	} while (rc == 0 && !m->by_user &&
 		 (rc = settle_pass(cfg, id, &nm, state, m, err)) == 1);
-done:
-	free(state);
-	free(nm.v);
 	return rc;
 }
