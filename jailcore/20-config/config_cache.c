@@ -32,6 +32,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "jailcore/90-support/cleanup.h"
 #include "jailcore/90-support/hash.h"
 #include "jailcore/90-support/paths.h"
 
@@ -57,32 +58,24 @@ static void index_name(const char *main_path, char *out, size_t size)
 
 static char *read_index(const char *dir, const char *main_path)
 {
-	char name[64], *buf = NULL;
-	struct stat st;
-	ssize_t n;
 	/* reading makes nothing: no index without its directory */
-	int dfd = jc_path_private_dir(AT_FDCWD, dir, dir, false, NULL), fd = -1;
+	cleanup_fd int dfd = jc_path_private_dir(AT_FDCWD, dir, dir, false, NULL);
+	cleanup_fd int fd = -1;
+	cleanup_free char *buf = NULL;
+	char name[64];
+	struct stat st;
 
 	if (dfd < 0)
 		return NULL;
 	index_name(main_path, name, sizeof(name));
 	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-	close(dfd);
-	if (fd < 0)
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    st.st_uid != 0 || (st.st_mode & 07777) != 0600 || st.st_size <= 0 ||
+	    st.st_size > IDX_MAX || !(buf = malloc((size_t)st.st_size + 1)) ||
+	    read(fd, buf, (size_t)st.st_size) != st.st_size)
 		return NULL;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == 0 &&
-	    (st.st_mode & 07777) == 0600 && st.st_size > 0 &&
-	    st.st_size <= IDX_MAX && (buf = malloc((size_t)st.st_size + 1))) {
-		n = read(fd, buf, (size_t)st.st_size);
-		if (n != st.st_size) {
-			free(buf);
-			buf = NULL;
-		} else {
-			buf[n] = '\0';
-		}
-	}
-	close(fd);
-	return buf;
+	buf[st.st_size] = '\0';
+	return steal_ptr(&buf);
 }
 
 static bool same_ident(const struct jc_cfg_ident *a, const struct jc_cfg_ident *b)
@@ -305,10 +298,10 @@ static void write_file(FILE *fp, const struct jc_cfg_cached *f)
 
 void jc_cfg_cache_store(const char *dir, size_t n, const struct jc_cfg_cached *f)
 {
+	cleanup_fd int dfd = -1;
+	cleanup_file FILE *fp = NULL;
 	char name[64], tmp[96];
-	int dfd, fd;
 	bool ok;
-	FILE *fp;
 
 	for (size_t i = 0; i < n; i++)
 		if (!f[i].id.valid || !f[i].sc || strchr(f[i].path, '\n'))
@@ -317,24 +310,19 @@ void jc_cfg_cache_store(const char *dir, size_t n, const struct jc_cfg_cached *f
 		return;
 	index_name(f[0].path, name, sizeof(name));
 	snprintf(tmp, sizeof(tmp), ".%s.%d", name, (int)getpid());
-	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		    0600);
-	if (fd < 0 || !(fp = fdopen(fd, "w"))) {
-		if (fd >= 0)
-			close(fd);
-		close(dfd);
+	fp = jc_fdopen_owned(openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL |
+				    O_NOFOLLOW | O_CLOEXEC, 0600), "w");
+	if (!fp)
 		return;
-	}
 	fputs(MAGIC, fp);
 	for (size_t i = 0; i < n; i++)
 		write_file(fp, &f[i]);
 	fputs("end\n", fp);
 	/* fchmod: the umask of the caller may have taken bits off */
-	ok = fflush(fp) == 0 && fchmod(fd, 0600) == 0;
-	ok = fclose(fp) == 0 && ok;
+	ok = fflush(fp) == 0 && fchmod(fileno(fp), 0600) == 0;
+	ok = fclose(steal_ptr(&fp)) == 0 && ok;	/* a full disk shows here */
 	if (!ok || renameat(dfd, tmp, dfd, name) < 0)
 		(void)unlinkat(dfd, tmp, 0);
-	close(dfd);
 }
 
 /* ---- a login's load (config_load.c) ---------------------------------- */
@@ -358,7 +346,7 @@ static struct jc_cfg_cached *index_view(const struct jc_cfg_loader *L)
 JC_NO_ANALYZER_LEAK_CHECK_BEGIN
 int jc_cfg_use_index(struct jc_cfg_loader *L)
 {
-	struct jc_cfg_cached *c;
+	cleanup_free struct jc_cfg_cached *c = NULL;
 	struct jc_cfg_hit hit;
 	int rc = 0;
 
@@ -380,7 +368,6 @@ int jc_cfg_use_index(struct jc_cfg_loader *L)
 		}
 		jc_cfg_hit_free(&hit);
 	}
-	free(c);
 	return rc;
 }
 JC_NO_ANALYZER_LEAK_CHECK_END
@@ -388,10 +375,9 @@ JC_NO_ANALYZER_LEAK_CHECK_END
 /* After a full scan without an error: the next login may skip it. */
 void jc_cfg_store_index(const struct jc_cfg_loader *L)
 {
-	struct jc_cfg_cached *c;
+	cleanup_free struct jc_cfg_cached *c = NULL;
 
 	if (L->incomplete || !(c = index_view(L)))
 		return;
 	jc_cfg_cache_store(L->cache_dir, L->n, c);
-	free(c);
 }

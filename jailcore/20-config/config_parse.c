@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "config_priv.h"
+#include "jailcore/90-support/cleanup.h"
 
 /* iniparser reports through one global callback and would otherwise write
  * to stderr (which, inside sshd, may be the client's connection).  Keep
@@ -86,18 +87,15 @@ static int write_all(int fd, const char *p, size_t len)
 static int ini_load_chunk(const char *text, size_t len, const char *path,
 			  int first_line, dictionary **out, struct jc_err *err)
 {
+	cleanup_fd int fd = -1;
 	char fdpath[64];
-	int fd;
 
 	*out = NULL;
 	fd = memfd_create("pam_jail.conf", MFD_CLOEXEC);
 	if (fd < 0)
 		return jc_fail(err, errno, "%s: memfd_create", path);
-	if (write_all(fd, text, len) < 0) {
-		jc_fail(err, errno, "%s: writing memfd", path);
-		close(fd);
-		return -1;
-	}
+	if (write_all(fd, text, len) < 0)
+		return jc_fail(err, errno, "%s: writing memfd", path);
 	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
 	ini_msg_set = 0;
 	ini_msg[0] = '\0';
@@ -107,7 +105,6 @@ static int ini_load_chunk(const char *text, size_t len, const char *path,
 	 * after pam_end: point it back at iniparser's default (NULL means
 	 * that in 4.1 and 4.2; there is no getter to restore another). */
 	iniparser_set_error_callback(NULL);
-	close(fd);
 	/* On memory failure iniparser may return a partial dictionary. */
 	if (*out && !ini_msg_set)
 		return 0;
@@ -204,18 +201,15 @@ static char *blanked(const struct jc_cfg_file *f, size_t *len)
 
 static int ini_file(struct jc_cfg_loader *L, struct jc_cfg_file *f)
 {
-	char *blank = NULL;
+	cleanup_free char *blank = NULL;
 	size_t len = f->len;
-	int rc;
 
 	if (f->sc.n_secs == 0)
 		return 0;	/* nothing left to look up (a login's load) */
 	if (f->sc.n_blank && !(blank = blanked(f, &len)))
 		return jc_fail(L->err, ENOMEM, "%s: loading", f->path);
-	rc = jc_cfg_ini_load(blank ? blank : f->text, len, &f->sc, f->path,
-			     &f->ini, L->err);
-	free(blank);
-	return rc;
+	return jc_cfg_ini_load(blank ? blank : f->text, len, &f->sc, f->path,
+			       &f->ini, L->err);
 }
 
 int jc_cfg_parse_files(struct jc_cfg_loader *L)

@@ -77,6 +77,8 @@ int jc_nameidx_find(const struct jc_nameidx *idx, const char *key, size_t *a,
 int jc_nameidx_add(struct jc_nameidx *idx, const char *key, size_t a,
 		   size_t b);
 void jc_nameidx_free(struct jc_nameidx *idx);
+/* `cleanup_nameidx struct jc_nameidx idx = { 0 };` (90-support/cleanup.h) */
+#define cleanup_nameidx __attribute__((cleanup(jc_nameidx_free)))
 
 struct jc_scan {
 	struct jc_scan_sec *secs;

@@ -36,6 +36,7 @@
 #ifndef JAILCORE_CLEANUP_H
 #define JAILCORE_CLEANUP_H
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,6 +78,17 @@ static inline void jc_fclosep(FILE **f)
 	}
 }
 
+static inline void jc_closedirp(DIR **d)
+{
+	if (*d) {
+		int saved = errno;
+
+		(void)closedir(*d);
+		*d = NULL;
+		errno = saved;
+	}
+}
+
 /* A NULL-terminated vector of heap strings, each and the vector freed. */
 static inline void jc_strv_freep(char ***v)
 {
@@ -95,6 +107,7 @@ static inline void jc_strv_freep(char ***v)
 #define cleanup_free __attribute__((cleanup(jc_freep)))
 #define cleanup_file __attribute__((cleanup(jc_fclosep)))
 #define cleanup_strv __attribute__((cleanup(jc_strv_freep)))
+#define cleanup_dir __attribute__((cleanup(jc_closedirp)))
 
 /* Take what *fd holds and leave -1: the caller now owns it. */
 static inline int steal_fd(int *fd)
@@ -113,5 +126,27 @@ static inline int steal_fd(int *fd)
 		*(pp) = NULL;                                                \
 		steal_ptr_v_;                                                \
 	})
+
+/* fdopendir(3) and fdopen(3) owning FD from the call on: when they fail,
+ * FD is closed (errno kept), so the caller holds exactly one thing either
+ * way.  FD < 0 (a failed open or dup passed straight in) gives NULL with
+ * that call's errno. */
+static inline DIR *jc_fdopendir_owned(int fd)
+{
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+
+	if (!d)
+		jc_closep(&fd);
+	return d;
+}
+
+static inline FILE *jc_fdopen_owned(int fd, const char *mode)
+{
+	FILE *f = fd >= 0 ? fdopen(fd, mode) : NULL;
+
+	if (!f)
+		jc_closep(&fd);
+	return f;
+}
 
 #endif
