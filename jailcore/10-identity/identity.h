@@ -50,6 +50,9 @@ int jc_identity_by_name(const char *name, struct jc_identity *id,
 			struct jc_err *err);
 int jc_identity_by_uid(uid_t uid, struct jc_identity *id, struct jc_err *err);
 void jc_identity_free(struct jc_identity *id);
+/* `cleanup_identity struct jc_identity id = { 0 };` frees it on every
+ * return (jailcore/90-support/cleanup.h). */
+#define cleanup_identity __attribute__((cleanup(jc_identity_free)))
 
 /* A group by name: JC_ID_FOUND with *gid (and *members, a NULL-terminated
  * malloc'ed copy of gr_mem, when MEMBERS is not NULL), JC_ID_UNKNOWN, or
