@@ -61,7 +61,8 @@ $(MODULE): $(BUILD)/pam_jail.o $(BUILD)/libjailcore.a pam_jail.map
 # users send to /dev/log: the module's hardening, as a static PIE
 # (tests/e2e/52-edges.sh reads the flags back with readelf).
 INIT_HARDEN := $(filter-out -fPIC,$(HARDEN)) -fPIE
-$(INIT_BIN): jail-init.c jailcore/40-session/proto.c jailcore/40-session/proto.h
+$(INIT_BIN): jail-init.c jailcore/40-session/proto.c jailcore/40-session/proto.h \
+	    jailcore/90-support/cleanup.h
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 $(OPT) $(WARN) $(INIT_HARDEN) -D_GNU_SOURCE $(CFLAGS) \
 	    -static-pie -Wl,-z,relro,-z,now -o $@ jail-init.c jailcore/40-session/proto.c

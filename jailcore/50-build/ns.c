@@ -62,17 +62,16 @@ int jc_jail_ns_flags(const struct jc_plan *p)
  * can give the jail a veth and an address) instead of a fresh one. */
 static int join_netns(const struct jc_plan *p, struct jc_err *err)
 {
+	cleanup_fd int fd = -1;
 	char path[128];
-	int fd, rc = 0;
 
 	snprintf(path, sizeof(path), "/run/netns/%s", p->netns);
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return jc_fail(err, errno, "netns %s", path);
 	if (setns(fd, CLONE_NEWNET) < 0)
-		rc = jc_fail(err, errno, "setns %s", path);
-	close(fd);
-	return rc;
+		return jc_fail(err, errno, "setns %s", path);
+	return 0;
 }
 
 /* The jail's mnt, pid and net namespace inodes, read by its pid 1 before
