@@ -184,24 +184,25 @@ void jc_group_members_free(char **members)
 
 static char **copy_members(char *const *mem)
 {
-	cleanup_strv char **v = NULL;
 	size_t n = 0;
+	char **v;
 
 	while (mem && mem[n])
 		n++;
 	v = calloc(n + 1, sizeof(*v));
 	for (size_t i = 0; v && i < n; i++)
-		if (!(v[i] = strdup(mem[i])))
+		if (!(v[i] = strdup(mem[i]))) {
+			jc_group_members_free(v);
 			return NULL;
-	return steal_ptr(&v);
+		}
+	return v;
 }
 
 int jc_group_by_name(const char *name, gid_t *gid, char ***members,
 		     struct jc_err *err)
 {
-	cleanup_free char *buf = NULL;
 	struct group gr;
-	char shown[80];
+	char *buf, shown[80];
 	int e = 0, rc = nss_lookup(gr_by_name, name, &gr, &buf, &e);
 
 	jc_vis(name, shown, sizeof(shown));
@@ -215,6 +216,7 @@ int jc_group_by_name(const char *name, gid_t *gid, char ***members,
 	*gid = gr.gr_gid;
 	if (members && !(*members = copy_members(gr.gr_mem)))
 		rc = jc_fail(err, ENOMEM, "members of group %s", shown);
+	free(buf);
 	return rc;
 }
 
@@ -252,8 +254,7 @@ static bool listed(char *const *members, const char *user)
 static int rule_member(const struct jc_config *cfg, const struct jc_rule *r,
 		       const struct jc_identity *id, struct jc_err *err)
 {
-	cleanup_strv char **mem = NULL;
-	char rn[80];
+	char **mem = NULL, rn[80];
 	gid_t gid;
 	int rc = jc_group_by_name(r->name, &gid, &mem, err);
 
@@ -263,7 +264,9 @@ static int rule_member(const struct jc_config *cfg, const struct jc_rule *r,
 				   "jail, and cannot be resolved",
 				   jc_vis(r->name, rn, sizeof(rn)),
 				   r->file ? r->file : cfg->path, r->line);
-	return has_gid(id, gid) || listed(mem, id->pw.pw_name);
+	rc = has_gid(id, gid) || listed(mem, id->pw.pw_name);
+	jc_group_members_free(mem);
+	return rc;
 }
 
 enum { RULE_UNASKED, RULE_MEMBER, RULE_NOT_MEMBER, RULE_UNKNOWN };
