@@ -99,6 +99,11 @@ int out_json_begin(void);
 void out_check_end(const struct findings *f, const struct check_counts *c);
 int check_status(const struct findings *f);
 
+/* check: every config error ERRS holds, one finding each, sorted like a
+ * compiler's: the main file CONF first, then the drop-ins, each by line. */
+void report_config(const struct jc_errs *errs, const char *conf,
+		   struct findings *f);
+
 /* ---- jailctl_check.c: what breaks a session after the jail is built --- */
 
 /* Every per-login check beyond the mount points: the user's shell as the

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* jailctl_out.c - what jailctl says: check's findings (errors, warnings,
- * notes) as text or as one JSON document (`check --json`), and the one
- * JSON string escaper every --json output uses. */
+ * notes, the config's errors sorted by file:line) as text or as one JSON
+ * document (`check --json`), and the one JSON string escaper every --json
+ * output uses. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,4 +138,47 @@ void out_check_end(const struct findings *f, const struct check_counts *c)
 	       json_buf ? json_buf : "", json_n ? "\n  " : "");
 	free(json_buf);
 	json_buf = NULL;
+}
+
+/* ---- check: the config's errors ------------------------------------------ */
+
+/* One loader error, where it is and when it was found. */
+struct config_error {
+	const struct jc_err *e;	/* e->path: the file, e->line: 0 when none */
+	bool main;		/* in the main file */
+	size_t idx;		/* order found */
+};
+
+/* The main file first, then the drop-ins (their paths sort as they are
+ * read), each by line; the order found breaks ties. */
+static int cmp_config_error(const void *a, const void *b)
+{
+	const struct config_error *x = a, *y = b;
+	int c;
+
+	if (x->main != y->main)
+		return x->main ? -1 : 1;
+	c = strcmp(x->e->path, y->e->path);
+	if (!c && x->e->line != y->e->line)
+		c = x->e->line < y->e->line ? -1 : 1;
+	return c ? c : (x->idx < y->idx ? -1 : 1);
+}
+
+void report_config(const struct jc_errs *errs, const char *conf,
+		   struct findings *f)
+{
+	struct config_error *v = calloc(errs->n + 1, sizeof(*v));
+
+	for (size_t i = 0; v && i < errs->n; i++)
+		v[i] = (struct config_error){
+			.e = &errs->v[i], .idx = i,
+			.main = strcmp(errs->v[i].path, conf) == 0,
+		};
+	if (v)
+		qsort(v, errs->n, sizeof(*v), cmp_config_error);
+	for (size_t i = 0; i < errs->n; i++)
+		finding(f, "%s", v ? v[i].e->msg : errs->v[i].msg);
+	if (errs->dropped)
+		finding(f, "... and %zu more config errors", errs->dropped);
+	free(v);
 }

@@ -54,6 +54,13 @@ static void user_risks(const struct jc_jail *j)
 		risk(j, "a root without %u (a team jail when several users use it)",
 		     "its users share /tmp, IPC, the network namespace and the "
 		     "jail's limits; runtime dirs and log rates are per user");
+	/* util-linux login's child reopens its tty by name after
+	 * pam_open_session: /dev/pts/N of the jail's own devpts there */
+	if (!strstr(j->root, "%u") && j->private_devpts && !j->allow_root)
+		risk(j, "devpts = private in a team jail",
+		     "util-linux login (Debian 13's) on a host pty reopens "
+		     "/dev/pts/N inside: the jail's pty N, which another user "
+		     "of the jail may hold");
 }
 
 void check_risks(const struct jc_config *cfg)

@@ -104,6 +104,21 @@ static const char *caps_str(unsigned long long mask, char *buf, size_t size)
 	return o ? buf : "-";
 }
 
+/* root_ids as the config spells them: "N" or "N-M", blank-separated. */
+static const char *ids_str(const struct jc_id_range *r, size_t n, char *buf,
+			   size_t size)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && o < size; i++)
+		o += (size_t)(r[i].lo == r[i].hi ?
+			      snprintf(buf + o, size - o, "%s%u", i ? " " : "", r[i].lo) :
+			      snprintf(buf + o, size - o, "%s%u-%u", i ? " " : "",
+				       r[i].lo, r[i].hi));
+	return n ? buf : "- (none: only uid 0 and root's gid)";
+}
+
 static void show_paths(const struct show *s)
 {
 	const struct jc_plan *p = s->p;
@@ -159,6 +174,10 @@ static void show_privs(const struct show *s)
 	kv("root_caps", s->j->allow_root ? src(s, JC_K_ROOT_CAPS, b1, sizeof(b1)) :
 	   "allow_root = no", "%s", s->j->allow_root ?
 	   caps_str(p->root_caps, b2, sizeof(b2)) : "-");
+	/* the ids the id filter lets a jailed root become (seccomp_ids.c) */
+	kv("root_ids", s->j->allow_root ? src(s, JC_K_ROOT_IDS, b1, sizeof(b1)) :
+	   "allow_root = no", "%s", s->j->allow_root ?
+	   ids_str(p->root_ids, p->n_root_ids, b2, sizeof(b2)) : "-");
 	kv("seccomp", src(s, JC_K_SECCOMP, b1, sizeof(b1)), "%s",
 	   p->seccomp.mode == JC_SECCOMP_NONE ? "none" : "default");
 	kv("seccomp_deny", src(s, JC_K_SECCOMP_DENY, b1, sizeof(b1)), "%s",

@@ -376,12 +376,12 @@ void layout_check(const struct layout *l, int rootfd, const char *label,
 			continue;
 		if (jc_path_open_in(rootfd, l->root, e->path, &fd, &err) < 0) {
 			/* the module skips a missing or symlinked optional one */
-			if (!e->optional || (err.errnum != ENOENT &&
-					     err.errnum != ENOTDIR &&
-					     err.errnum != ELOOP))
+			if (!e->optional || (err.kind != JC_ERR_NOT_FOUND &&
+					     err.kind != JC_ERR_NOT_DIR &&
+					     err.kind != JC_ERR_UNSAFE_PATH))
 				finding(f, "%s: mount point: %s (for %s)", label,
 					err.msg, e->what);
-			else if (e->lost && err.errnum == ENOENT)
+			else if (e->lost && err.kind == JC_ERR_NOT_FOUND)
 				warning(f, "%s: no directory %s%s: %s (jailctl "
 					"create makes it)", label, l->root,
 					e->path, e->lost);

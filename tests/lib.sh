@@ -345,28 +345,39 @@ rig__jail_etc() {
 	chmod 644 "$etc"/*
 }
 
+# rig_jail_stanza NAME [LINE...]: the rig's usual [jail:NAME] section (a
+# tree per user under RIG_JAILS, the system directories read-only, the home
+# read-write, a /tmp of its own, no network), LINE... (more keys) after it,
+# then a blank line.  rig_rules JAIL RULE...: a "[RULE]" section naming
+# JAIL for each RULE (user:NAME, group:NAME).  Both print; rig_conf or
+# rig_conf_add writes.
+rig_jail_stanza() {
+	local name=$1
+	shift
+	printf '[jail:%s]\nroot = %s/%%u\nbind_ro = /usr /bin /lib /lib64 /sbin\n' \
+		"$name" "$RIG_JAILS"
+	printf '%s\n' 'bind_rw = %h' 'tmpfs = /tmp' 'network = none' 'hostname = %u' "$@"
+	printf '\n'
+}
+rig_rules() {
+	local jail=$1 rule
+	shift
+	for rule in "$@"; do printf '[%s]\njail = %s\n\n' "$rule" "$jail"; done
+}
+
 # rig_jail NAME USER...: a [jail:NAME] section (once) and, per user, a
 # jail tree and a [user:USER] rule.  Extra keys: write your own with
-# rig_conf / rig_conf_add.
+# rig_jail_stanza and rig_conf / rig_conf_add.
 rig_jail() {
 	local name=$1 user
 	shift
 	rig_assert_inside
 	if ! grep -qxF "[jail:$name]" "$RIG_CONF" 2>/dev/null; then
-		rig_conf_add <<-EOF
-			[jail:$name]
-			root = $RIG_JAILS/%u
-			bind_ro = /usr /bin /lib /lib64 /sbin
-			bind_rw = %h
-			tmpfs = /tmp
-			network = none
-			hostname = %u
-
-		EOF
+		rig_jail_stanza "$name" | rig_conf_add || return
 	fi
 	for user in "$@"; do
 		rig_jail_tree "$user" || return
-		printf '[user:%s]\njail = %s\n\n' "$user" "$name" | rig_conf_add || return
+		rig_rules "$name" "user:$user" | rig_conf_add || return
 	done
 }
 

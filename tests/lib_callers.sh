@@ -249,6 +249,65 @@ rig_pty() {
 	return "$rc"
 }
 
+# ---------------------------------------------------------- held sessions --
+
+# rig_hold USER FLAG [pty]: a session of USER over ssh (-tt with "pty")
+# that writes its tty to ~/tty.FLAG and stays open until ~/FLAG exists;
+# returns once it is up (false after 15 s).  rig_release USER FLAG ends
+# it and waits for its client; rig_held_tty USER FLAG: its tty as pts/N.
+# A caller that holds a session its own way sets RIG_HOLD_PIDS[USER.FLAG].
+declare -gA RIG_HOLD_PIDS=()
+rig_hold() {
+	local how=rig_ssh
+	[ "${3:-}" = pty ] && how=rig_ssh_pty
+	rm -f "/home/$1/$2" "/home/$1/held.$2" "/home/$1/tty.$2"
+	"$how" "$1" "tty > ~/tty.$2; touch ~/held.$2; while [ ! -e ~/$2 ]; do sleep 0.1; done" \
+		>/dev/null 2>&1 &
+	RIG_HOLD_PIDS[$1.$2]=$!
+	rig_wait 15 test -e "/home/$1/held.$2"
+}
+rig_release() {
+	local pid=${RIG_HOLD_PIDS[$1.$2]:-}
+	touch "/home/$1/$2"
+	unset "RIG_HOLD_PIDS[$1.$2]"
+	[ -z "$pid" ] || wait "$pid"
+}
+rig_held_tty() {
+	local t
+	t=$(cat "/home/$1/tty.$2" 2>/dev/null)
+	printf '%s\n' "${t#/dev/}"
+}
+
+# rig_open_probe FILE DIR PATH...: FILE (mode 644) becomes a python3
+# script that opens each PATH for reading and for writing (O_APPEND: it
+# never changes a byte) and lists DIR, one "HOW PATH ERRNO-NAME|ok" line
+# each.  rig_open_denied DIR PATH...: its output where everything is
+# EACCES.
+rig_open_probe() {
+	local file=$1 dir=$2 paths="" p
+	shift 2
+	for p in "$@"; do paths="$paths\"$p\", "; done
+	printf '%s\n' 'import errno, os' \
+		"for p in ($paths):" \
+		'    for how, fl in (("read", os.O_RDONLY), ("write", os.O_WRONLY | os.O_APPEND)):' \
+		'        try:' \
+		'            os.close(os.open(p, fl)); r = "ok"' \
+		'        except OSError as e:' \
+		'            r = errno.errorcode[e.errno]' \
+		'        print(how, p, r)' \
+		'try:' \
+		"    os.listdir(\"$dir\"); print(\"list $dir ok\")" \
+		'except OSError as e:' \
+		"    print(\"list $dir\", errno.errorcode[e.errno])" >"$file" &&
+		chmod 644 "$file"
+}
+rig_open_denied() {
+	local dir=$1 p
+	shift
+	for p in "$@"; do printf '%s\n' "read $p EACCES" "write $p EACCES"; done
+	printf '%s\n' "list $dir EACCES"
+}
+
 # ------------------------------------------------------------------- cron --
 
 # rig_cron_start: cron in the rig (logs to the rig's syslog).  Jobs run on

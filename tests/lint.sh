@@ -6,6 +6,10 @@
 #     why; zero findings, one line per file;
 #   - every source file has its SPDX-License-Identifier line
 #     (tests/tools/spdx.sh --check; without --check it adds the missing);
+#   - commit subjects from SUBJECTS_FROM on are at most 72 characters
+#     (git's own convention: `git log --oneline`, `git shortlog` and
+#     mail subjects cut there); the older history is left as it was
+#     written, since rewriting landed commits breaks every clone;
 #   - with ANALYZE=1 (.ci/run sets it): `make analyze`, scan-build and gcc
 #     -fanalyzer over jailcore, the module, jailctl and jail-init, zero
 #     reports (about 2 minutes on 2 cores).
@@ -55,6 +59,27 @@ lint_spdx() {
 	fi
 }
 
+# The first commit held to the 72-character rule; older subjects are kept
+# as they were written (rewriting published history breaks every clone).
+SUBJECTS_FROM=313e775
+
+lint_subjects() {
+	local long
+	if ! git rev-parse --is-inside-work-tree >/dev/null 2>&1 ||
+		! git cat-file -e "$SUBJECTS_FROM^{commit}" 2>/dev/null; then
+		diag "commit subjects not checked: no git history here"
+		return
+	fi
+	long=$(git log --format='%h %s' "$SUBJECTS_FROM..HEAD" |
+		awk '{ s = $0; sub(/^[^ ]+ /, "", s); if (length(s) > 72) print }')
+	if [ -z "$long" ]; then
+		ok "commit subjects since $SUBJECTS_FROM are at most 72 characters"
+	else
+		not_ok "commit subjects since $SUBJECTS_FROM are at most 72 characters" \
+			"longer ones:" "$long"
+	fi
+}
+
 lint_c() {
 	local out
 	if [ "${ANALYZE:-0}" != 1 ]; then
@@ -75,5 +100,6 @@ lint_c() {
 
 lint_shell
 lint_spdx
+lint_subjects
 lint_c
 done_testing

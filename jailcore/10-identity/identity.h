@@ -46,8 +46,10 @@ enum { JC_ID_FOUND = 0, JC_ID_UNKNOWN = 1 };
 /* Look up the account NAME (as typed) and all its groups.  Returns
  * JC_ID_FOUND, JC_ID_UNKNOWN (NSS says: no such user; err says so too), or
  * -1 when a lookup failed (err names it).  Free with jc_identity_free. */
+JC_MUST_CHECK JC_NONNULL(2)
 int jc_identity_by_name(const char *name, struct jc_identity *id,
 			struct jc_err *err);
+JC_MUST_CHECK JC_NONNULL(2)
 int jc_identity_by_uid(uid_t uid, struct jc_identity *id, struct jc_err *err);
 void jc_identity_free(struct jc_identity *id);
 /* `cleanup_identity struct jc_identity id = { 0 };` frees it on every
@@ -57,6 +59,7 @@ void jc_identity_free(struct jc_identity *id);
 /* A group by name: JC_ID_FOUND with *gid (and *members, a NULL-terminated
  * malloc'ed copy of gr_mem, when MEMBERS is not NULL), JC_ID_UNKNOWN, or
  * -1 with err naming the lookup. */
+JC_MUST_CHECK JC_NONNULL(1, 2)
 int jc_group_by_name(const char *name, gid_t *gid, char ***members,
 		     struct jc_err *err);
 void jc_group_members_free(char **members);
@@ -70,6 +73,7 @@ void jc_group_members_free(char **members);
  * user is refused, never let in unjailed.  An exemption (jail = none) that
  * cannot be resolved leaves a jailed user jailed (the safe side); m->notice
  * then says so.  uid 0 counts as jailed only by allow_root jails. */
+JC_MUST_CHECK
 int jc_identity_match(const struct jc_config *cfg, const struct jc_identity *id,
 		      struct jc_match *m, struct jc_err *err);
 

@@ -178,6 +178,7 @@ struct jc_config {
  * Every error names "FILE:LINE: reason" (or "FILE: reason" when no line
  * applies); the first error found ends the load.
  * On success *out holds a model the caller frees with jc_config_free(). */
+JC_MUST_CHECK
 int jc_config_load(const char *path, struct jc_config **out,
 		   struct jc_err *err);
 
@@ -189,15 +190,18 @@ int jc_config_load(const char *path, struct jc_config **out,
  * them without an error (the section index in /run/pam_jail,
  * config_cache.c) are not scanned again past their own user's rule, so a
  * config with 10,000 users costs a login about what a small one does. */
+JC_MUST_CHECK
 int jc_config_load_for(const char *path, const char *user,
 		       struct jc_config **out, struct jc_err *err);
 /* The same with the section index in CACHE_DIR (NULL: none); for tests. */
+JC_MUST_CHECK
 int jc_config_load_for_at(const char *path, const char *user,
 			  const char *cache_dir, struct jc_config **out,
 			  struct jc_err *err);
 
 /* As jc_config_load with the drop-in directory DIR: NULL is the default
  * (jc_config_dropin_dir), "" reads no drop-ins. */
+JC_MUST_CHECK
 int jc_config_load_dir(const char *path, const char *dir,
 		       struct jc_config **out, struct jc_err *err);
 
@@ -206,7 +210,9 @@ int jc_config_load_dir(const char *path, const char *dir,
  * does not fit SIZE. */
 int jc_config_dropin_dir(const char *path, char *buf, size_t size);
 
-/* Errors collected by jc_config_check, in the order found. */
+/* Errors collected by jc_config_check, in the order found.  Each carries
+ * the file it is about in path and its line (0: the file as a whole), so
+ * a reader sorts or groups them without parsing the message. */
 #define JC_ERRS_MAX 200
 struct jc_errs {
 	struct jc_err *v;
@@ -223,10 +229,12 @@ void jc_errs_free(struct jc_errs *e);
  * nothing was found (exactly when jc_config_load_dir succeeds), -1 with
  * ERRS filled and *out NULL otherwise.  What the module sees is
  * unchanged: it only ever calls jc_config_load. */
+JC_MUST_CHECK
 int jc_config_check(const char *path, const char *dir, struct jc_config **out,
 		    struct jc_errs *errs);
 
 /* jc_config_check on an in-memory text (no drop-ins; for tests). */
+JC_MUST_CHECK
 int jc_config_check_string(const char *text, const char *name,
 			   struct jc_config **out, struct jc_errs *errs);
 
@@ -237,6 +245,7 @@ const char *jc_config_where(const struct jc_config *cfg, const char *file,
 
 /* Same validation, from an in-memory text; NAME is used in messages.  No
  * ownership check (used by the unit tests and the fuzz target). */
+JC_MUST_CHECK
 int jc_config_parse_string(const char *text, const char *name,
 			   struct jc_config **out, struct jc_err *err);
 
@@ -275,6 +284,7 @@ struct jc_match {
  * names of every group the user is in (primary included).  Two matched
  * group rules naming different jails (none counts as a jail here) is an
  * error naming both lines.  uid 0 handling is the caller's (identity.c). */
+JC_MUST_CHECK
 int jc_config_match_groups(const struct jc_config *cfg, const char *user,
 			   const char *const *groups, size_t n_groups,
 			   struct jc_match *m, struct jc_err *err);
@@ -302,6 +312,7 @@ struct jc_tokens {
  * when S is not such a number, -2 when it is but does not fit. */
 int jc_cfg_number(const char *s, bool suffix, unsigned long long *out);
 
+JC_MUST_CHECK
 int jc_expand(const char *tmpl, const struct jc_tokens *t, char *out,
 	      size_t outsz, struct jc_err *err);
 

@@ -39,13 +39,14 @@ static int get_value(const struct jc_cfg_ctx *c,
 		*val = iniparser_getstring(c->ini->d[(size_t)(sec - c->sc->secs) /
 						     JC_INI_CHUNK], lookup, NULL);
 	if (!*val)
-		return jc_fail(c->err, 0, "%s:%d: internal error: iniparser lost '%s'",
-			       c->path, key->line, jc_scan_key_name(sec->kind, key->id));
+		return jc_fail_conf(c->err, 0, c->path, key->line,
+				    "internal error: iniparser lost '%s'",
+				    jc_scan_key_name(sec->kind, key->id));
 	for (p = *val; *p; p++)
 		if (((unsigned char)*p < 0x20 && *p != '\t') || *p == 0x7f)
-			return jc_fail(c->err, 0, "%s:%d: %s: control character in value",
-				       c->path, key->line,
-				       jc_scan_key_name(sec->kind, key->id));
+			return jc_fail_conf(c->err, 0, c->path, key->line,
+					    "%s: control character in value",
+					    jc_scan_key_name(sec->kind, key->id));
 	return 0;
 }
 
@@ -83,8 +84,9 @@ static int build_jail(const struct jc_cfg_ctx *c,
 		}
 	}
 	if (!j->root && !j->key_line[JC_K_ROOT]) {
-		jc_fail(c->err, 0, "%s:%d: [%s]: missing 'root = ...'",
-			c->path, sec->line, jc_vis(sec->text, v, sizeof(v)));
+		jc_fail_conf(c->err, 0, c->path, sec->line,
+			     "[%s]: missing 'root = ...'",
+			     jc_vis(sec->text, v, sizeof(v)));
 		if (!keep_going(c))
 			return -1;
 		bad = 1;
@@ -108,8 +110,8 @@ static int jail_ref(const struct jc_cfg_ctx *c,
 	if (!k || get_value(c, sec, k, &val) < 0)
 		return k ? -1 : 0;
 	if (!*val)
-		return jc_fail(c->err, 0, "%s:%d: %s: expected a jail name or none",
-			       c->path, k->line, k->name);
+		return jc_fail_conf(c->err, 0, c->path, k->line,
+				    "%s: expected a jail name or none", k->name);
 	if (strcasecmp(val, "none") == 0)
 		return 0;
 	return jc_cfg_strdup(c, val, jail);
@@ -121,8 +123,9 @@ static int build_rule(const struct jc_cfg_ctx *c,
 	char v[80];
 
 	if (sec->n_keys == 0)
-		return jc_fail(c->err, 0, "%s:%d: [%s]: missing 'jail = NAME' (or 'jail = none')",
-			       c->path, sec->line, jc_vis(sec->text, v, sizeof(v)));
+		return jc_fail_conf(c->err, 0, c->path, sec->line,
+				    "[%s]: missing 'jail = NAME' (or 'jail = none')",
+				    jc_vis(sec->text, v, sizeof(v)));
 	if (jc_cfg_strdup(c, sec->name, &r->name) < 0)
 		return -1;
 	return jail_ref(c, sec, &r->jail, &r->line);
@@ -137,7 +140,7 @@ int jc_cfg_alloc_model(const struct jc_cfg_ctx *c, const size_t n[4],
 	cfg->users = calloc(n[JC_SEC_USER] + 1, sizeof(*cfg->users));
 	cfg->groups = calloc(n[JC_SEC_GROUP] + 1, sizeof(*cfg->groups));
 	if (!cfg->jails || !cfg->users || !cfg->groups)
-		return jc_fail(c->err, ENOMEM, "%s: loading", c->path);
+		return jc_fail_conf(c->err, ENOMEM, c->path, 0, "loading");
 	return 0;
 }
 
@@ -177,8 +180,8 @@ static int check_ref(const struct jc_cfg_ctx *c, const struct jc_config *cfg,
 
 	if (!jail || jc_config_find_jail(cfg, jail))
 		return 0;
-	return jc_fail(c->err, 0, "%s:%d: unknown jail '%s'", c->path, line,
-		       jc_vis(jail, v, sizeof(v)));
+	return jc_fail_conf(c->err, 0, c->path, line, "unknown jail '%s'",
+			    jc_vis(jail, v, sizeof(v)));
 }
 
 /* Every jail a rule or the default names must exist; checked in file
@@ -302,10 +305,11 @@ int jc_cfg_new_model(struct jc_cfg_loader *L, struct jc_config **out)
 	*out = cfg;
 	if (!cfg || !(cfg->path = strdup(L->f[0].path)) ||
 	    !(cfg->files = calloc(L->n, sizeof(char *))))
-		return jc_fail(L->err, ENOMEM, "%s: loading", c.path);
+		return jc_fail_conf(L->err, ENOMEM, c.path, 0, "loading");
 	for (size_t i = 0; i < L->n; i++) {
 		if (!(cfg->files[i] = strdup(L->f[i].path)))
-			return jc_fail(L->err, ENOMEM, "%s: loading", c.path);
+			return jc_fail_conf(L->err, ENOMEM, c.path, 0,
+					    "loading");
 		cfg->n_files++;
 		for (size_t k = 0; !L->f[i].dead && k < L->f[i].sc.n_secs; k++)
 			n[L->f[i].sc.secs[k].kind]++;

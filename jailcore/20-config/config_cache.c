@@ -364,7 +364,8 @@ int jc_cfg_use_index(struct jc_cfg_loader *L)
 			/* the main file must keep a section (scan_files) */
 			if (drop && !(i == 0 && drop == h->secs) &&
 			    jc_cfg_prune(&L->f[i].text, &L->f[i].len, h) < 0)
-				rc = jc_fail(L->err, ENOMEM, "%s: loading", L->f[i].path);
+				rc = jc_fail_conf(L->err, ENOMEM, L->f[i].path,
+						  0, "loading");
 		}
 		jc_cfg_hit_free(&hit);
 	}

@@ -81,8 +81,9 @@ static int bad(const struct jc_cfg_ctx *c, int line, const char *key,
 {
 	char v[80];
 
-	return jc_fail(c->err, 0, "%s:%d: %s: expected %s, got '%s'", c->path,
-		       line, key, want, jc_vis(val, v, sizeof(v)));
+	return jc_fail_conf(c->err, 0, c->path, line,
+			    "%s: expected %s, got '%s'", key, want,
+			    jc_vis(val, v, sizeof(v)));
 }
 
 /* pids.max and memory.max take a number or "max"; cpu.max "QUOTA PERIOD"
@@ -202,8 +203,9 @@ static int root_ids_value(const struct jc_cfg_ctx *c, int line,
 	snprintf(buf, sizeof(buf), "%s", val);
 	for (w = strtok_r(buf, " \t,", &save); w; w = strtok_r(NULL, " \t,", &save)) {
 		if (j->n_root_ids == JC_ROOT_IDS_MAX)
-			return jc_fail(c->err, 0, "%s:%d: root_ids: more than %d "
-				       "ranges", c->path, line, JC_ROOT_IDS_MAX);
+			return jc_fail_conf(c->err, 0, c->path, line,
+					    "root_ids: more than %d ranges",
+					    JC_ROOT_IDS_MAX);
 		if (id_range(w, &j->root_ids[j->n_root_ids++]) < 0)
 			return bad(c, line, "root_ids",
 				   "ids or ranges N-M from 0 to 4294967294", w);
@@ -244,31 +246,37 @@ int jc_cfg_limits_value(const struct jc_cfg_ctx *c, struct jc_jail *j, int id,
 int jc_cfg_limits_check(const struct jc_cfg_ctx *c, struct jc_jail *j)
 {
 	if (j->netns && j->network == JC_NET_HOST)
-		return jc_fail(c->err, 0, "%s:%d: netns and network = host "
-			       "(line %d) exclude each other", c->path,
-			       j->key_line[JC_K_NETNS], j->key_line[JC_K_NETWORK]);
+		return jc_fail_conf(c->err, 0, c->path, j->key_line[JC_K_NETNS],
+				    "netns and network = host "
+				    "(line %d) exclude each other",
+				    j->key_line[JC_K_NETWORK]);
 	/* uid 0 in the host's network namespace reaches the host's abstract
 	 * unix sockets, and daemons that trust SO_PEERCRED uid 0 obey it
 	 * (containerd-shim, CVE-2020-15257). */
 	if (j->allow_root && j->network == JC_NET_HOST)
-		return jc_fail(c->err, 0, "%s:%d: network = host is not allowed "
-			       "with allow_root = yes (a jailed root would talk "
-			       "to the host's abstract sockets as uid 0)", c->path,
-			       j->key_line[JC_K_NETWORK]);
+		return jc_fail_conf(c->err, 0, c->path,
+				    j->key_line[JC_K_NETWORK],
+				    "network = host is not allowed "
+				    "with allow_root = yes (a jailed root would talk "
+				    "to the host's abstract sockets as uid 0)");
 	if (j->allow_root && j->key_line[JC_K_DEVPTS] && !j->private_devpts)
-		return jc_fail(c->err, 0, "%s:%d: devpts = host is not allowed "
-			       "with allow_root = yes", c->path,
-			       j->key_line[JC_K_DEVPTS]);
+		return jc_fail_conf(c->err, 0, c->path,
+				    j->key_line[JC_K_DEVPTS],
+				    "devpts = host is not allowed "
+				    "with allow_root = yes");
 	if (j->pty_max && !j->private_devpts && !j->allow_root)
-		return jc_fail(c->err, 0, "%s:%d: pty_max needs devpts = private "
-			       "(the host's devpts is shared by every session)",
-			       c->path, j->key_line[JC_K_PTY_MAX]);
+		return jc_fail_conf(c->err, 0, c->path,
+				    j->key_line[JC_K_PTY_MAX],
+				    "pty_max needs devpts = private "
+				    "(the host's devpts is shared by every session)");
 	if (!j->allow_root && j->key_line[JC_K_ROOT_IDS])
-		return jc_fail(c->err, 0, "%s:%d: root_ids needs allow_root = yes",
-			       c->path, j->key_line[JC_K_ROOT_IDS]);
+		return jc_fail_conf(c->err, 0, c->path,
+				    j->key_line[JC_K_ROOT_IDS],
+				    "root_ids needs allow_root = yes");
 	if (j->persist && j->share == JC_SHARE_SESSION)
-		return jc_fail(c->err, 0, "%s:%d: persist needs share = user",
-			       c->path, j->key_line[JC_K_PERSIST]);
+		return jc_fail_conf(c->err, 0, c->path,
+				    j->key_line[JC_K_PERSIST],
+				    "persist needs share = user");
 	j->private_devpts = j->private_devpts || j->allow_root;
 	return 0;
 }

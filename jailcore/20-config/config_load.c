@@ -42,13 +42,14 @@ static size_t errs_count(const struct jc_errs *e)
 	return e ? e->n + e->dropped : 0;
 }
 
+static int errs_push(struct jc_errs *e, struct jc_err *err);
+
 /* The error that ended collecting (out of memory) is reported too. */
 static void errs_final(struct jc_errs *e, struct jc_err *err)
 {
 	if (!err->msg[0])
 		return;
-	err->errnum = 0;
-	if (!jc_errs_collect(e, err))
+	if (!errs_push(e, err))
 		e->dropped++;
 }
 
@@ -104,7 +105,8 @@ static int load(struct jc_cfg_loader *L, const char *path, const char *dir,
 
 	*out = NULL;
 	if (!dir && jc_config_dropin_dir(path, dbuf, sizeof(dbuf)) < 0)
-		return jc_fail(L->err, ENAMETOOLONG, "%s", path);
+		return jc_fail_path(L->err, JC_ERR_SYS, ENAMETOOLONG, path,
+				    "%s", path);
 	if (jc_cfg_read_file(L, AT_FDCWD, path, path) < 0 ||
 	    ((dir ? *dir : 1) && jc_cfg_read_dropins(L, dir ? dir : dbuf) < 0))
 		return -1;
@@ -187,7 +189,8 @@ static int parse_string(const char *text, const char *name,
 		f->text = strdup(text);
 	}
 	if (!f || !f->text)
-		jc_fail(err, ENOMEM, "%s: loading", name ? name : "(string)");
+		jc_fail_conf(err, ENOMEM, name ? name : "(string)", 0,
+			     "loading");
 	else
 		rc = run_passes(&L, errs_count(errs), out);
 	loader_free(&L);
@@ -221,13 +224,11 @@ int jc_config_check_string(const char *text, const char *name,
 /* -fanalyzer: the grown e->v is stored in *e, which the caller owns and
  * frees with jc_errs_free. */
 JC_NO_ANALYZER_LEAK_CHECK_BEGIN
-int jc_errs_collect(struct jc_errs *e, struct jc_err *err)
+static int errs_push(struct jc_errs *e, struct jc_err *err)
 {
 	struct jc_err *v;
 	size_t cap;
 
-	if (!e || !err || err->errnum == ENOMEM)
-		return 0;
 	if (e->n >= JC_ERRS_MAX) {
 		e->dropped++;
 	} else {
@@ -235,7 +236,7 @@ int jc_errs_collect(struct jc_errs *e, struct jc_err *err)
 			cap = e->cap ? e->cap * 2 : 16;
 			v = realloc(e->v, cap * sizeof(*v));
 			if (!v) {
-				err->errnum = ENOMEM;
+				err->kind = JC_ERR_NOMEM;
 				return 0;
 			}
 			e->v = v;
@@ -247,6 +248,15 @@ int jc_errs_collect(struct jc_errs *e, struct jc_err *err)
 	return 1;
 }
 JC_NO_ANALYZER_LEAK_CHECK_END
+
+/* Out of memory ends collecting: what is left cannot be trusted to be
+ * checked. */
+int jc_errs_collect(struct jc_errs *e, struct jc_err *err)
+{
+	if (!e || !err || err->kind == JC_ERR_NOMEM)
+		return 0;
+	return errs_push(e, err);
+}
 
 void jc_errs_free(struct jc_errs *e)
 {

@@ -46,15 +46,15 @@ static int group_conflict(const struct jc_config *cfg, const char *user,
 {
 	char u[80], an[80], bn[80], aj[80], bj[80], aw[160], bw[160];
 
-	return jc_fail(err, 0,
-		       "%s: user '%s' is in [group:%s] (%s, jail %s) and [group:%s] (%s, jail %s), which disagree",
-		       cfg->path, jc_vis(user, u, sizeof(u)),
-		       jc_vis(a->name, an, sizeof(an)),
-		       jc_config_where(cfg, a->file, a->line, aw, sizeof(aw)),
-		       a->jail ? jc_vis(a->jail, aj, sizeof(aj)) : "none",
-		       jc_vis(b->name, bn, sizeof(bn)),
-		       jc_config_where(cfg, b->file, b->line, bw, sizeof(bw)),
-		       b->jail ? jc_vis(b->jail, bj, sizeof(bj)) : "none");
+	return jc_fail_conf(err, 0, cfg->path, 0,
+			    "user '%s' is in [group:%s] (%s, jail %s) and [group:%s] (%s, jail %s), which disagree",
+			    jc_vis(user, u, sizeof(u)),
+			    jc_vis(a->name, an, sizeof(an)),
+			    jc_config_where(cfg, a->file, a->line, aw, sizeof(aw)),
+			    a->jail ? jc_vis(a->jail, aj, sizeof(aj)) : "none",
+			    jc_vis(b->name, bn, sizeof(bn)),
+			    jc_config_where(cfg, b->file, b->line, bw, sizeof(bw)),
+			    b->jail ? jc_vis(b->jail, bj, sizeof(bj)) : "none");
 }
 
 /* The one group rule that applies, or NULL.  Rules for groups the user is

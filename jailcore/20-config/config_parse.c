@@ -54,15 +54,15 @@ static int ini_fail(const char *path, int line_offset, struct jc_err *err)
 	char v[120];
 
 	if (line > 0 && strstr(ini_msg, "syntax error"))
-		return jc_fail(err, 0, "%s:%d: syntax error (iniparser)", path,
-			       line);
+		return jc_fail_conf(err, 0, path, line,
+				    "syntax error (iniparser)");
 	if (line > 0 && strstr(ini_msg, "too long"))
-		return jc_fail(err, 0, "%s:%d: line too long (iniparser)", path,
-			       line);
+		return jc_fail_conf(err, 0, path, line,
+				    "line too long (iniparser)");
 	ini_msg[strcspn(ini_msg, "\n")] = '\0';
-	return jc_fail(err, 0, "%s: %s", path,
-		       ini_msg_set ? jc_vis(ini_msg, v, sizeof(v))
-				   : "iniparser could not parse the file");
+	return jc_fail_conf(err, 0, path, 0, "%s",
+			    ini_msg_set ? jc_vis(ini_msg, v, sizeof(v))
+					: "iniparser could not parse the file");
 }
 
 static int write_all(int fd, const char *p, size_t len)
@@ -93,9 +93,9 @@ static int ini_load_chunk(const char *text, size_t len, const char *path,
 	*out = NULL;
 	fd = memfd_create("pam_jail.conf", MFD_CLOEXEC);
 	if (fd < 0)
-		return jc_fail(err, errno, "%s: memfd_create", path);
+		return jc_fail_conf(err, errno, path, 0, "memfd_create");
 	if (write_all(fd, text, len) < 0)
-		return jc_fail(err, errno, "%s: writing memfd", path);
+		return jc_fail_conf(err, errno, path, 0, "writing memfd");
 	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
 	ini_msg_set = 0;
 	ini_msg[0] = '\0';
@@ -143,7 +143,7 @@ int jc_cfg_ini_load(const char *text, size_t len, const struct jc_scan *sc,
 	out->n = 0;
 	out->d = calloc(chunks, sizeof(*out->d));
 	if (!out->d)
-		return jc_fail(err, ENOMEM, "%s: loading", path);
+		return jc_fail_conf(err, ENOMEM, path, 0, "loading");
 	for (size_t k = 0; k < chunks; k++) {
 		size_t next = sc->n_secs > (k + 1) * JC_INI_CHUNK ?
 			      (k + 1) * JC_INI_CHUNK : sc->n_secs;
@@ -207,7 +207,7 @@ static int ini_file(struct jc_cfg_loader *L, struct jc_cfg_file *f)
 	if (f->sc.n_secs == 0)
 		return 0;	/* nothing left to look up (a login's load) */
 	if (f->sc.n_blank && !(blank = blanked(f, &len)))
-		return jc_fail(L->err, ENOMEM, "%s: loading", f->path);
+		return jc_fail_conf(L->err, ENOMEM, f->path, 0, "loading");
 	return jc_cfg_ini_load(blank ? blank : f->text, len, &f->sc, f->path,
 			       &f->ini, L->err);
 }

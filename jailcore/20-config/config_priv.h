@@ -74,6 +74,7 @@ struct jc_nameidx {
 /* 1 and *A, *B when KEY (case-insensitively) is in IDX, else 0. */
 int jc_nameidx_find(const struct jc_nameidx *idx, const char *key, size_t *a,
 		    size_t *b);
+JC_MUST_CHECK
 int jc_nameidx_add(struct jc_nameidx *idx, const char *key, size_t a,
 		   size_t b);
 void jc_nameidx_free(struct jc_nameidx *idx);
@@ -94,12 +95,15 @@ struct jc_scan {
 
 /* Scan TEXT (LEN bytes, may hold NULs, which are refused).  PATH is used in
  * messages.  On error *SC is left empty. */
+JC_MUST_CHECK
 int jc_scan_text(const char *text, size_t len, const char *path,
 		 struct jc_scan *sc, struct jc_err *err);
 
 /* Errors found so far, for jc_config_check's collect mode: record *ERR
  * (then cleared) in ERRS and return 1 to go on; 0 when ERRS is NULL (stop
- * at this error) or the error was running out of memory. */
+ * at this error) or the error was running out of memory (kind
+ * JC_ERR_NOMEM, also set here when ERRS cannot grow). */
+JC_MUST_CHECK
 int jc_errs_collect(struct jc_errs *errs, struct jc_err *err);
 
 /* How jc_scan_run scans one file. */
@@ -112,6 +116,7 @@ struct jc_scan_opts {
  * in ERRS and in SC->blank, and scanning goes on: a refused section header
  * skips (and blanks) its keys up to the next good header; SC keeps what
  * was accepted, and -1 says that something was refused. */
+JC_MUST_CHECK
 int jc_scan_run(const char *text, size_t len, const char *path,
 		const struct jc_scan_opts *o, struct jc_scan *sc,
 		struct jc_err *err);
@@ -120,6 +125,7 @@ void jc_scan_free(struct jc_scan *sc);
 
 /* Add physical lines FIRST..LAST to SC's lines to blank (collect mode, and
  * the sections a login skips).  -1 when memory runs out. */
+JC_MUST_CHECK
 int jc_scan_blank(struct jc_scan *sc, int first, int last);
 
 /* The line number (from 1) of byte OFF of TEXT; of TEXT's end, its number
@@ -159,8 +165,10 @@ struct jc_cfg_ctx {
 
 /* Open DIR and admit it (root's, closed to others); *DFD -1 when DIR does
  * not exist. */
+JC_MUST_CHECK
 int jc_cfg_open_dropin_dir(const char *dir, int *dfd, struct jc_err *err);
 /* The *.conf names of DFD (not dotfiles), sorted in C order. */
+JC_MUST_CHECK
 int jc_cfg_list_dropins(int dfd, const char *dir, char ***out, size_t *n,
 			struct jc_err *err);
 
@@ -169,16 +177,19 @@ int jc_cfg_list_dropins(int dfd, const char *dir, char ***out, size_t *n,
 /* Parse TEXT, whose sections SC found, with iniparser, JC_INI_CHUNK
  * sections at a time (through memfds: iniparser 4.1 only reads named
  * files).  PATH is used in messages. */
+JC_MUST_CHECK
 int jc_cfg_ini_load(const char *text, size_t len, const struct jc_scan *sc,
 		    const char *path, struct jc_ini *out, struct jc_err *err);
 void jc_cfg_ini_free(struct jc_ini *ini);
 
 /* Room in CFG for N[kind] sections of each enum jc_sec_kind. */
+JC_MUST_CHECK
 int jc_cfg_alloc_model(const struct jc_cfg_ctx *c, const size_t n[4],
 		       struct jc_config *cfg);
 
 /* Build SEC (of FILE, a string CFG owns) into the next slot of CFG.  In
  * collect mode (C->errs) a failure is recorded and 0 returned. */
+JC_MUST_CHECK
 int jc_cfg_build_section(const struct jc_cfg_ctx *c,
 			 const struct jc_scan_sec *sec, struct jc_config *cfg,
 			 const char *file);
@@ -186,6 +197,7 @@ int jc_cfg_build_section(const struct jc_cfg_ctx *c,
 /* Check that the jails named by the rules and default of one file's scan
  * SC exist in CFG.  *U and *G: rules of CFG already checked (files
  * before this one). */
+JC_MUST_CHECK
 int jc_cfg_check_refs(const struct jc_cfg_ctx *c, const struct jc_scan *sc,
 		      const struct jc_config *cfg, size_t *u, size_t *g);
 
@@ -193,30 +205,38 @@ int jc_cfg_check_refs(const struct jc_cfg_ctx *c, const struct jc_scan *sc,
 
 /* Validate VAL (from line LINE) for key ID (enum jc_jail_key) and store it
  * in J. */
+JC_MUST_CHECK
 int jc_cfg_jail_value(const struct jc_cfg_ctx *c, struct jc_jail *j, int id,
 		      int line, const char *val);
 
 /* Rules between keys of one [jail:...], checked once all its keys are
  * in J (the seccomp keys for now). */
+JC_MUST_CHECK
 int jc_cfg_jail_check(const struct jc_cfg_ctx *c, struct jc_jail *j);
 /* config_limits.c: share, persist, netns, tmpfs_inodes, devpts, pty_max,
  * rlimit_*, pids_max, memory_max, cpu_max, limits_required. */
 void jc_cfg_limits_defaults(struct jc_jail *j);
+JC_MUST_CHECK
 int jc_cfg_limits_value(const struct jc_cfg_ctx *c, struct jc_jail *j, int id,
 			int line, const char *val);
+JC_MUST_CHECK
 int jc_cfg_limits_check(const struct jc_cfg_ctx *c, struct jc_jail *j);
 void jc_cfg_limits_free(struct jc_jail *j);
 /* LIST of capability names (JC_ROOT_CAPS_ALLOWED only) -> mask; on error
  * the offending word is copied to BAD. */
+JC_MUST_CHECK
 int jc_cfg_caps(const char *list, unsigned long long *mask, char *bad,
 		size_t badsz);
 
 /* Check a template's %-tokens at load time, so a typo is reported with its
  * line instead of failing somebody's login. */
+JC_MUST_CHECK
 int jc_cfg_check_tokens(const struct jc_cfg_ctx *c, const char *key, int line,
 			const char *tmpl);
 
+JC_MUST_CHECK
 int jc_cfg_strdup(const struct jc_cfg_ctx *c, const char *s, char **out);
+JC_MUST_CHECK
 int jc_cfg_yes_no(const char *val, bool *out);
 
 /* Does path P have a ".." component? */
@@ -263,12 +283,14 @@ struct jc_cfg_hit {
 void jc_cfg_ident_of(const struct stat *st, struct jc_cfg_ident *id);
 /* 1 with *HIT (for USER) when DIR holds an index of exactly the N files
  * F (paths, identities, line counts, in order), else 0. */
+JC_MUST_CHECK
 int jc_cfg_cache_lookup(const char *dir, size_t n, const struct jc_cfg_cached *f,
 			const char *user, struct jc_cfg_hit *hit);
 void jc_cfg_hit_free(struct jc_cfg_hit *hit);
 /* *TEXT with every line outside H's kept ranges and the user's own rule
  * emptied (the newlines kept: line numbers stay), as only_user_file would
  * leave the other users' rules. */
+JC_MUST_CHECK
 int jc_cfg_prune(char **text, size_t *len, const struct jc_cfg_hit_file *h);
 /* Record the N files F, scanned without an error; best effort. */
 void jc_cfg_cache_store(const char *dir, size_t n, const struct jc_cfg_cached *f);
@@ -300,6 +322,7 @@ struct jc_cfg_loader {
 };
 
 /* Stop (strict mode, out of memory) or record and go on. */
+JC_MUST_CHECK
 static inline int jc_cfg_keep_going(struct jc_cfg_loader *L)
 {
 	return jc_errs_collect(L->errs, L->err);
@@ -308,28 +331,37 @@ static inline int jc_cfg_keep_going(struct jc_cfg_loader *L)
 /* 1. config_read.c: NAME relative to DIRFD (or AT_FDCWD), shown as PATH
  * in messages, appended to L; and the drop-ins of DIR. */
 struct jc_cfg_file *jc_cfg_add_file(struct jc_cfg_loader *L, const char *path);
+JC_MUST_CHECK
 int jc_cfg_read_file(struct jc_cfg_loader *L, int dirfd, const char *name,
 		     const char *path);
+JC_MUST_CHECK
 int jc_cfg_read_dropins(struct jc_cfg_loader *L, const char *dir);
 
 /* (a login's load) config_cache.c: the other users' rules emptied before
  * the scan when the index knows the files; the index written after a
  * full scan without an error. */
+JC_MUST_CHECK
 int jc_cfg_use_index(struct jc_cfg_loader *L);
 void jc_cfg_store_index(const struct jc_cfg_loader *L);
 
 /* 2. config_scan.c scans each file (jc_scan_run); config_sections.c:
  * over all files, a section defined twice, and a login's own rule. */
+JC_MUST_CHECK
 int jc_cfg_scan_files(struct jc_cfg_loader *L);
+JC_MUST_CHECK
 int jc_cfg_check_dups(struct jc_cfg_loader *L);
+JC_MUST_CHECK
 int jc_cfg_only_user(struct jc_cfg_loader *L);
 
 /* 3. config_parse.c: iniparser over each file's accepted lines. */
+JC_MUST_CHECK
 int jc_cfg_parse_files(struct jc_cfg_loader *L);
 
 /* 4. config_build.c: the model, each value validated by config_values.c
  * and config_limits.c, then the jail references. */
+JC_MUST_CHECK
 int jc_cfg_new_model(struct jc_cfg_loader *L, struct jc_config **out);
+JC_MUST_CHECK
 int jc_cfg_build_model(struct jc_cfg_loader *L, struct jc_config *cfg);
 
 #endif

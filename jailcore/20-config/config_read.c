@@ -72,27 +72,27 @@ int jc_cfg_list_dropins(int dfd, const char *dir, char ***out, size_t *n,
 
 	*n = 0;
 	if (!v || !d)
-		return jc_fail(err, v ? errno : ENOMEM, "%s: reading", dir);
+		return jc_fail_conf(err, v ? errno : ENOMEM, dir, 0, "reading");
 	while ((errno = 0, de = readdir(d))) {
 		if (!is_dropin_name(de->d_name))
 			continue;
 		if (k == DROPIN_MAX)
-			return jc_fail(err, 0, "%s: more than %d drop-in files",
-				       dir, DROPIN_MAX);
+			return jc_fail_conf(err, 0, dir, 0,
+					    "more than %d drop-in files", DROPIN_MAX);
 		if (k + 1 == cap) {
 			char **more = realloc(v, 2 * cap * sizeof(*v));
 
 			if (!more)
-				return jc_fail(err, ENOMEM, "%s: reading", dir);
+				return jc_fail_conf(err, ENOMEM, dir, 0, "reading");
 			v = more;
 			cap *= 2;
 		}
 		if (!(v[k] = strdup(de->d_name)))
-			return jc_fail(err, ENOMEM, "%s: reading", dir);
+			return jc_fail_conf(err, ENOMEM, dir, 0, "reading");
 		v[++k] = NULL;
 	}
 	if (errno)
-		return jc_fail(err, errno, "%s: readdir", dir);
+		return jc_fail_conf(err, errno, dir, 0, "readdir");
 	qsort(v, k, sizeof(*v), cmp_names);
 	*n = k;
 	*out = steal_ptr(&v);
@@ -113,11 +113,11 @@ int jc_cfg_open_dropin_dir(const char *dir, int *dfd, struct jc_err *err)
 	if (fd < 0 && errno == ENOENT)
 		return 0;
 	if (fd < 0)
-		return jc_fail(err, errno, "%s: cannot open", dir);
+		return jc_fail_conf(err, errno, dir, 0, "cannot open");
 	if (fstat(fd, &st) < 0)
-		return jc_fail(err, errno, "%s: fstat", dir);
+		return jc_fail_conf(err, errno, dir, 0, "fstat");
 	if ((why = jc_path_not_root_only(&st)))
-		return jc_fail(err, 0, "%s: %s", dir, why);
+		return jc_fail_conf(err, 0, dir, 0, "%s", why);
 	*dfd = steal_fd(&fd);
 	return 0;
 }
@@ -134,13 +134,13 @@ static int check_conf_fd(int fd, const char *path, struct jc_cfg_ident *id,
 	const char *why;
 
 	if (fstat(fd, &st) < 0)
-		return jc_fail(err, errno, "%s: fstat", path);
+		return jc_fail_conf(err, errno, path, 0, "fstat");
 	if (!S_ISREG(st.st_mode))
-		return jc_fail(err, 0, "%s: not a regular file", path);
+		return jc_fail_conf(err, 0, path, 0, "not a regular file");
 	if ((why = jc_path_not_root_only(&st)))
-		return jc_fail(err, 0, "%s: %s", path, why);
+		return jc_fail_conf(err, 0, path, 0, "%s", why);
 	if (st.st_size > CONF_MAX)
-		return jc_fail(err, 0, "%s: larger than 1 MiB", path);
+		return jc_fail_conf(err, 0, path, 0, "larger than 1 MiB");
 	jc_cfg_ident_of(&st, id);
 	return 0;
 }
@@ -157,7 +157,7 @@ static int read_all(int fd, const char *path, char **buf, size_t *len,
 	*len = 0;
 	*buf = malloc(CONF_MAX + 1);
 	if (!*buf)
-		return jc_fail(err, ENOMEM, "%s: reading", path);
+		return jc_fail_conf(err, ENOMEM, path, 0, "reading");
 	do {
 		n = read(fd, *buf + *len, CONF_MAX + 1 - *len);
 		if (n > 0)
@@ -165,9 +165,9 @@ static int read_all(int fd, const char *path, char **buf, size_t *len,
 	} while ((n > 0 && *len <= CONF_MAX) || (n < 0 && errno == EINTR));
 	if (n < 0 || *len > CONF_MAX) {
 		if (n < 0)
-			jc_fail(err, errno, "%s: read", path);
+			jc_fail_conf(err, errno, path, 0, "read");
 		else
-			jc_fail(err, 0, "%s: larger than 1 MiB", path);
+			jc_fail_conf(err, 0, path, 0, "larger than 1 MiB");
 		free(*buf);
 		*buf = NULL;
 		return -1;
@@ -219,12 +219,12 @@ int jc_cfg_read_file(struct jc_cfg_loader *L, int dirfd, const char *name,
 	int rc;
 
 	if (!f)
-		return jc_fail(L->err, ENOMEM, "%s: loading", path);
+		return jc_fail_conf(L->err, ENOMEM, path, 0, "loading");
 	/* O_NONBLOCK: a FIFO in the config's place must not hang the login;
 	 * fstat then refuses it. */
 	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
-		rc = jc_fail(L->err, errno, "%s: cannot open", path);
+		rc = jc_fail_conf(L->err, errno, path, 0, "cannot open");
 	else
 		rc = check_conf_fd(fd, path, &f->id, L->err);
 	if (rc == 0)
@@ -255,7 +255,8 @@ int jc_cfg_read_dropins(struct jc_cfg_loader *L, const char *dir)
 	for (i = 0; i < n && rc == 0; i++) {
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
 				     names[i]) >= sizeof(path))
-			rc = jc_fail(L->err, ENAMETOOLONG, "%s", dir);
+			rc = jc_fail_path(L->err, JC_ERR_SYS, ENAMETOOLONG,
+					  dir, "%s", dir);
 		else
 			rc = jc_cfg_read_file(L, dfd, names[i], path);
 	}

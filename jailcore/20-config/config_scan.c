@@ -173,7 +173,7 @@ struct scanner {
 
 static int oom(struct scanner *s)
 {
-	return jc_fail(s->err, ENOMEM, "%s: scanning", s->path);
+	return jc_fail_conf(s->err, ENOMEM, s->path, 0, "scanning");
 }
 
 /* Make room for one more element; returns the (maybe moved) array, or
@@ -216,8 +216,8 @@ static int parse_kind(struct scanner *s, const char *text,
 		*name = text + strlen(pre[i].prefix);
 		return 0;
 	}
-	return jc_fail(s->err, 0, "%s:%d: unknown section [%s]", s->path,
-		       s->start, jc_vis(text, v, sizeof(v)));
+	return jc_fail_conf(s->err, 0, s->path, s->start,
+			    "unknown section [%s]", jc_vis(text, v, sizeof(v)));
 }
 
 static int check_sec_name(struct scanner *s, enum jc_sec_kind kind,
@@ -236,8 +236,9 @@ static int check_sec_name(struct scanner *s, enum jc_sec_kind kind,
 				  : account_name_problem(name);
 	if (!why)
 		return 0;
-	return jc_fail(s->err, 0, "%s:%d: [%s]: invalid %s name: %s", s->path,
-		       s->start, jc_vis(text, v, sizeof(v)), what[kind], why);
+	return jc_fail_conf(s->err, 0, s->path, s->start,
+			    "[%s]: invalid %s name: %s",
+			    jc_vis(text, v, sizeof(v)), what[kind], why);
 }
 
 /* iniparser lower-cases section names, so two headers equal but for case
@@ -253,14 +254,14 @@ static int check_dup_sec(struct scanner *s, const struct jc_scan_sec *new)
 		return 0;
 	old = &s->sc->secs[i];
 	if (strcmp(old->name, new->name) == 0)
-		return jc_fail(s->err, 0,
-			       "%s:%d: duplicate section [%s] (first at line %d)",
-			       s->path, new->line,
-			       jc_vis(new->text, v1, sizeof(v1)), old->line);
-	return jc_fail(s->err, 0,
-		       "%s:%d: [%s] and [%s] (line %d) differ only in case; iniparser cannot tell them apart",
-		       s->path, new->line, jc_vis(new->text, v1, sizeof(v1)),
-		       jc_vis(old->text, v2, sizeof(v2)), old->line);
+		return jc_fail_conf(s->err, 0, s->path, new->line,
+				    "duplicate section [%s] (first at line %d)",
+				    jc_vis(new->text, v1, sizeof(v1)),
+				    old->line);
+	return jc_fail_conf(s->err, 0, s->path, new->line,
+			    "[%s] and [%s] (line %d) differ only in case; iniparser cannot tell them apart",
+			    jc_vis(new->text, v1, sizeof(v1)),
+			    jc_vis(old->text, v2, sizeof(v2)), old->line);
 }
 
 /* TEXT is ours: stored in the scan, or freed. */
@@ -306,12 +307,12 @@ static int on_section(struct scanner *s, const char *line, size_t n)
 	char *text;
 
 	if (memchr(in, ']', len))
-		return jc_fail(s->err, 0, "%s:%d: malformed section header",
-			       s->path, s->start);
+		return jc_fail_conf(s->err, 0, s->path, s->start,
+				    "malformed section header");
 	strip(&in, &len);
 	if (len == 0)
-		return jc_fail(s->err, 0, "%s:%d: empty section name",
-			       s->path, s->start);
+		return jc_fail_conf(s->err, 0, s->path, s->start,
+				    "empty section name");
 	text = strndup(in, len);
 	if (!text)
 		return oom(s);
@@ -336,18 +337,18 @@ static int check_key(struct scanner *s, const struct jc_scan_sec *sec,
 	size_t i;
 
 	if (id < 0)
-		return jc_fail(s->err, 0, "%s:%d: unknown key '%s' in [%s]",
-			       s->path, s->start, jc_vis(name, v1, sizeof(v1)),
-			       jc_vis(sec->text, v2, sizeof(v2)));
+		return jc_fail_conf(s->err, 0, s->path, s->start,
+				    "unknown key '%s' in [%s]",
+				    jc_vis(name, v1, sizeof(v1)),
+				    jc_vis(sec->text, v2, sizeof(v2)));
 	/* iniparser would keep only the last value: refuse instead. */
 	for (i = 0; i < sec->n_keys; i++)
 		if (sec->keys[i].id == id)
-			return jc_fail(s->err, 0,
-				       "%s:%d: duplicate key '%s' in [%s] (first at line %d)",
-				       s->path, s->start,
-				       jc_vis(name, v1, sizeof(v1)),
-				       jc_vis(sec->text, v2, sizeof(v2)),
-				       sec->keys[i].line);
+			return jc_fail_conf(s->err, 0, s->path, s->start,
+					    "duplicate key '%s' in [%s] (first at line %d)",
+					    jc_vis(name, v1, sizeof(v1)),
+					    jc_vis(sec->text, v2, sizeof(v2)),
+					    sec->keys[i].line);
 	return 0;
 }
 
@@ -365,8 +366,9 @@ static int on_key(struct scanner *s, const char *line, size_t eq)
 	if (!name)
 		return oom(s);
 	if (s->sc->n_secs == 0)
-		return jc_fail(s->err, 0, "%s:%d: key '%s' outside any section",
-			       s->path, s->start, jc_vis(name, v, sizeof(v)));
+		return jc_fail_conf(s->err, 0, s->path, s->start,
+				    "key '%s' outside any section",
+				    jc_vis(name, v, sizeof(v)));
 	sec = &s->sc->secs[s->sc->n_secs - 1];
 	key.id = find_key_id(sec->kind, name);
 	if (check_key(s, sec, name, key.id) < 0)
@@ -401,9 +403,8 @@ static int classify(struct scanner *s, const char *line, size_t n)
 		return refuse_lines(s, s->start, s->cur);
 	eq = memchr(line, '=', n);
 	if (!eq || eq == line)
-		return jc_fail(s->err, 0,
-			       "%s:%d: syntax error: expected [section], key = value or a comment",
-			       s->path, s->start);
+		return jc_fail_conf(s->err, 0, s->path, s->start,
+				    "syntax error: expected [section], key = value or a comment");
 	return on_key(s, line, (size_t)(eq - line));
 }
 
@@ -420,9 +421,9 @@ static int feed(struct scanner *s, const char *p, size_t n, int lineno)
 		s->start = lineno;
 	s->too_long = s->last + n > JC_SCAN_LINE_MAX;
 	if (s->too_long)
-		return jc_fail(s->err, 0,
-			       "%s:%d: line too long (iniparser takes at most %d characters)",
-			       s->path, lineno, JC_SCAN_LINE_MAX);
+		return jc_fail_conf(s->err, 0, s->path, lineno,
+				    "line too long (iniparser takes at most %d characters)",
+				    JC_SCAN_LINE_MAX);
 	memcpy(s->buf + s->last, p, n);
 	end = s->last + n;
 	while (end && is_sp(s->buf[end - 1]))
@@ -518,8 +519,9 @@ static int scan_lines(struct scanner *s, const char *text, size_t len)
 	int lineno = 0, rc;
 
 	if (nul)
-		return jc_fail(s->err, 0, "%s:%d: NUL byte", s->path,
-			       jc_scan_line_at(text, (size_t)(nul - text)));
+		return jc_fail_conf(s->err, 0, s->path,
+				    jc_scan_line_at(text, (size_t)(nul - text)),
+				    "NUL byte");
 	while (pos < len) {
 		nl = memchr(text + pos, '\n', len - pos);
 		n = nl ? (size_t)(nl - (text + pos)) : len - pos;
@@ -531,9 +533,8 @@ static int scan_lines(struct scanner *s, const char *text, size_t len)
 	}
 	/* iniparser silently drops a logical line still open at EOF. */
 	if (s->pending) {
-		jc_fail(s->err, 0,
-			"%s:%d: '\\' at the end of the last line continues into nothing",
-			s->path, s->start);
+		jc_fail_conf(s->err, 0, s->path, s->start,
+			     "'\\' at the end of the last line continues into nothing");
 		if (!jc_errs_collect(s->errs, s->err) ||
 		    refuse_lines(s, s->start, lineno) < 0)
 			return -1;
@@ -552,14 +553,15 @@ int jc_scan_run(const char *text, size_t len, const char *path,
 	memset(sc, 0, sizeof(*sc));
 	s = calloc(1, sizeof(*s));
 	if (!s)
-		return jc_fail(err, ENOMEM, "%s: scanning", path);
+		return jc_fail_conf(err, ENOMEM, path, 0, "scanning");
 	s->path = path;
 	s->sc = sc;
 	s->err = err;
 	s->errs = o->errs;
 	rc = scan_lines(s, text, len);
 	if (rc == 0 && sc->n_secs == 0 && !o->allow_empty)
-		rc = jc_fail(err, 0, "%s: no sections (empty config?)", path);
+		rc = jc_fail_conf(err, 0, path, 0,
+				  "no sections (empty config?)");
 	if (o->errs) {
 		/* keep what was accepted; say whether anything was not */
 		if (rc < 0 && jc_errs_collect(o->errs, err))

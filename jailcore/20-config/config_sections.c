@@ -24,7 +24,7 @@ int jc_cfg_scan_files(struct jc_cfg_loader *L)
 		if (jc_scan_run(f->text, f->len, f->path, &o, &f->sc, L->err) == 0)
 			continue;
 		/* collect mode: errors recorded, the rest of SC is usable */
-		if (!L->errs || L->err->errnum == ENOMEM)
+		if (!L->errs || L->err->kind == JC_ERR_NOMEM)
 			return -1;
 	}
 	return 0;
@@ -50,7 +50,8 @@ static int index_file(struct jc_nameidx *idx, const struct jc_cfg_loader *L, siz
 {
 	for (size_t k = 0; k < L->f[i].sc.n_secs; k++)
 		if (jc_nameidx_add(idx, L->f[i].sc.secs[k].text, i, k) < 0)
-			return jc_fail(L->err, ENOMEM, "%s: loading", L->f[i].path);
+			return jc_fail_conf(L->err, ENOMEM, L->f[i].path, 0,
+					    "loading");
 	return 0;
 }
 
@@ -60,10 +61,12 @@ static void report_dup(struct jc_cfg_loader *L, size_t i, const struct jc_scan_s
 	char v1[80], v2[80];
 	bool other = strcmp(old->text, sec->text) != 0;
 
-	jc_fail(L->err, 0, "%s:%d: [%s] is already defined at %s:%d%s%s%s",
-		L->f[i].path, sec->line, jc_vis(sec->text, v1, sizeof(v1)), where,
-		old->line, other ? " (as [" : "",
-		other ? jc_vis(old->text, v2, sizeof(v2)) : "", other ? "])" : "");
+	jc_fail_conf(L->err, 0, L->f[i].path, sec->line,
+		     "[%s] is already defined at %s:%d%s%s%s",
+		     jc_vis(sec->text, v1, sizeof(v1)), where, old->line,
+		     other ? " (as [" : "",
+		     other ? jc_vis(old->text, v2, sizeof(v2)) : "",
+		     other ? "])" : "");
 }
 
 int jc_cfg_check_dups(struct jc_cfg_loader *L)
@@ -134,6 +137,7 @@ int jc_cfg_only_user(struct jc_cfg_loader *L)
 {
 	for (size_t i = 0; i < L->n; i++)
 		if (!L->f[i].dead && only_user_file(L, &L->f[i]) < 0)
-			return jc_fail(L->err, ENOMEM, "%s: loading", L->f[i].path);
+			return jc_fail_conf(L->err, ENOMEM, L->f[i].path, 0,
+					    "loading");
 	return 0;
 }

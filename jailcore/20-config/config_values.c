@@ -26,7 +26,7 @@
 int jc_cfg_strdup(const struct jc_cfg_ctx *c, const char *s, char **out)
 {
 	*out = strdup(s);
-	return *out ? 0 : jc_fail(c->err, ENOMEM, "%s: loading", c->path);
+	return *out ? 0 : jc_fail_conf(c->err, ENOMEM, c->path, 0, "loading");
 }
 
 /* Catch a bad %-token at load time rather than at somebody's login. */
@@ -37,12 +37,12 @@ int jc_cfg_check_tokens(const struct jc_cfg_ctx *c, const char *key, int line,
 
 	for (; (t = strchr(t, '%')); t += 2) {
 		if (t[1] == '\0')
-			return jc_fail(c->err, 0, "%s:%d: %s: trailing '%%'",
-				       c->path, line, key);
+			return jc_fail_conf(c->err, 0, c->path, line,
+					    "%s: trailing '%%'", key);
 		if (!strchr("uUGhj%", t[1]))
-			return jc_fail(c->err, 0, "%s:%d: %s: unknown token %%%s",
-				       c->path, line, key,
-				       jc_vis((char[]){ t[1], 0 }, tok, sizeof(tok)));
+			return jc_fail_conf(c->err, 0, c->path, line,
+					    "%s: unknown token %%%s", key,
+					    jc_vis((char[]){ t[1], 0 }, tok, sizeof(tok)));
 	}
 	return 0;
 }
@@ -68,15 +68,17 @@ static int check_path(const struct jc_cfg_ctx *c, const char *key,
 	char v[80];
 
 	if (p[0] != '/' && strncmp(p, "%h", 2) != 0)
-		return jc_fail(c->err, 0,
-			       "%s:%d: %s: '%s' must start with '/' or %%h",
-			       c->path, line, key, jc_vis(p, v, sizeof(v)));
+		return jc_fail_conf(c->err, 0, c->path, line,
+				    "%s: '%s' must start with '/' or %%h", key,
+				    jc_vis(p, v, sizeof(v)));
 	if (p[0] == '%' && p[2] != '\0' && p[2] != '/')
-		return jc_fail(c->err, 0, "%s:%d: %s: '%s': %%h must be followed by '/'",
-			       c->path, line, key, jc_vis(p, v, sizeof(v)));
+		return jc_fail_conf(c->err, 0, c->path, line,
+				    "%s: '%s': %%h must be followed by '/'",
+				    key, jc_vis(p, v, sizeof(v)));
 	if (jc_cfg_has_dotdot(p))
-		return jc_fail(c->err, 0, "%s:%d: %s: '%s' has a '..' component",
-			       c->path, line, key, jc_vis(p, v, sizeof(v)));
+		return jc_fail_conf(c->err, 0, c->path, line,
+				    "%s: '%s' has a '..' component", key,
+				    jc_vis(p, v, sizeof(v)));
 	return jc_cfg_check_tokens(c, key, line, p);
 }
 
@@ -94,7 +96,7 @@ static int next_word(const struct jc_cfg_ctx *c, const char **p,
 		return 0;
 	*word = strndup(*p, n);
 	*p += n;
-	return *word ? 0 : jc_fail(c->err, ENOMEM, "%s: loading", c->path);
+	return *word ? 0 : jc_fail_conf(c->err, ENOMEM, c->path, 0, "loading");
 }
 
 /* Split "SRC[:DST]" in place; DST defaults to SRC. */
@@ -111,9 +113,9 @@ static int split_bind(const struct jc_cfg_ctx *c, const char *key,
 	*dst = colon + 1;
 	if (strchr(*dst, ':') || !*word || !**dst) {
 		*colon = ':';
-		return jc_fail(c->err, 0,
-			       "%s:%d: %s: '%s': expected SRC or SRC:DST",
-			       c->path, line, key, jc_vis(word, v, sizeof(v)));
+		return jc_fail_conf(c->err, 0, c->path, line,
+				    "%s: '%s': expected SRC or SRC:DST", key,
+				    jc_vis(word, v, sizeof(v)));
 	}
 	return 0;
 }
@@ -130,7 +132,7 @@ static int add_bind(const struct jc_cfg_ctx *c, const char *key, int line,
 		return -1;
 	b = realloc(*arr, (*n + 1) * sizeof(**arr));
 	if (!b)
-		return jc_fail(c->err, ENOMEM, "%s: loading", c->path);
+		return jc_fail_conf(c->err, ENOMEM, c->path, 0, "loading");
 	*arr = b;
 	b[*n].src = NULL;
 	b[*n].dst = NULL;
@@ -173,7 +175,8 @@ static int parse_tmpfs(const struct jc_cfg_ctx *c, int line,
 		if (check_path(c, "tmpfs", line, word) == 0) {
 			arr = realloc(j->tmpfs, (j->n_tmpfs + 1) * sizeof(*arr));
 			if (!arr)
-				jc_fail(c->err, ENOMEM, "%s: loading", c->path);
+				jc_fail_conf(c->err, ENOMEM, c->path, 0,
+					     "loading");
 		}
 		if (!arr) {
 			free(word);
@@ -193,13 +196,13 @@ static int parse_size(const struct jc_cfg_ctx *c, int line,
 	int rc = jc_cfg_number(val, true, out);
 
 	if (rc == -1)
-		return jc_fail(c->err, 0,
-			       "%s:%d: tmpfs_size: expected a number with optional K, M, G or T suffix, got '%s'",
-			       c->path, line, jc_vis(val, v, sizeof(v)));
+		return jc_fail_conf(c->err, 0, c->path, line,
+				    "tmpfs_size: expected a number with optional K, M, G or T suffix, got '%s'",
+				    jc_vis(val, v, sizeof(v)));
 	if (rc < 0 || *out < TMPFS_MIN || *out > TMPFS_MAX)
-		return jc_fail(c->err, 0,
-			       "%s:%d: tmpfs_size: '%s' is out of range (64K to 64G)",
-			       c->path, line, jc_vis(val, v, sizeof(v)));
+		return jc_fail_conf(c->err, 0, c->path, line,
+				    "tmpfs_size: '%s' is out of range (64K to 64G)",
+				    jc_vis(val, v, sizeof(v)));
 	return 0;
 }
 
@@ -213,9 +216,9 @@ static int parse_network(const struct jc_cfg_ctx *c, int line,
 	else if (strcasecmp(val, "host") == 0)
 		*out = JC_NET_HOST;
 	else
-		return jc_fail(c->err, 0,
-			       "%s:%d: network: expected none or host, got '%s'",
-			       c->path, line, jc_vis(val, v, sizeof(v)));
+		return jc_fail_conf(c->err, 0, c->path, line,
+				    "network: expected none or host, got '%s'",
+				    jc_vis(val, v, sizeof(v)));
 	return 0;
 }
 
@@ -227,20 +230,21 @@ static int parse_allow_root(const struct jc_cfg_ctx *c, int line,
 	*out = false;
 	if (jc_cfg_yes_no(val, out) == 0)
 		return 0;
-	return jc_fail(c->err, 0, "%s:%d: allow_root: expected yes or no, got '%s'",
-		       c->path, line, jc_vis(val, v, sizeof(v)));
+	return jc_fail_conf(c->err, 0, c->path, line,
+			    "allow_root: expected yes or no, got '%s'",
+			    jc_vis(val, v, sizeof(v)));
 }
 
 static int parse_hostname(const struct jc_cfg_ctx *c, int line,
 			  const char *val, char **out)
 {
 	if (!*val)
-		return jc_fail(c->err, 0, "%s:%d: hostname: empty value",
-			       c->path, line);
+		return jc_fail_conf(c->err, 0, c->path, line,
+				    "hostname: empty value");
 	if (strlen(val) > HOSTNAME_TMPL_MAX)
-		return jc_fail(c->err, 0,
-			       "%s:%d: hostname: longer than %d characters",
-			       c->path, line, HOSTNAME_TMPL_MAX);
+		return jc_fail_conf(c->err, 0, c->path, line,
+				    "hostname: longer than %d characters",
+				    HOSTNAME_TMPL_MAX);
 	if (jc_cfg_check_tokens(c, "hostname", line, val) < 0)
 		return -1;
 	return jc_cfg_strdup(c, val, out);
@@ -256,9 +260,9 @@ static int parse_seccomp(const struct jc_cfg_ctx *c, int line,
 	else if (strcasecmp(val, "none") == 0)
 		*out = JC_SECCOMP_NONE;
 	else
-		return jc_fail(c->err, 0,
-			       "%s:%d: seccomp: expected default or none, got '%s'",
-			       c->path, line, jc_vis(val, v, sizeof(v)));
+		return jc_fail_conf(c->err, 0, c->path, line,
+				    "seccomp: expected default or none, got '%s'",
+				    jc_vis(val, v, sizeof(v)));
 	return 0;
 }
 
@@ -281,15 +285,16 @@ static int check_syscall(const struct jc_cfg_ctx *c, const char *key,
 	char v[80];
 
 	if (jc_seccomp_check_name(name) < 0)
-		return jc_fail(c->err, 0, "%s:%d: %s: unknown system call '%s'",
-			       c->path, line, key, jc_vis(name, v, sizeof(v)));
+		return jc_fail_conf(c->err, 0, c->path, line,
+				    "%s: unknown system call '%s'", key,
+				    jc_vis(name, v, sizeof(v)));
 	if (allow && !jc_seccomp_default_find(name))
-		return jc_fail(c->err, 0,
-			       "%s:%d: %s: '%s' is not in the default denylist",
-			       c->path, line, key, name);
+		return jc_fail_conf(c->err, 0, c->path, line,
+				    "%s: '%s' is not in the default denylist",
+				    key, name);
 	if (in_words(seen, n_seen, name))
-		return jc_fail(c->err, 0, "%s:%d: %s: '%s' listed twice",
-			       c->path, line, key, name);
+		return jc_fail_conf(c->err, 0, c->path, line,
+				    "%s: '%s' listed twice", key, name);
 	return 0;
 }
 
@@ -308,7 +313,8 @@ static int parse_syscalls(const struct jc_cfg_ctx *c, const char *key,
 		if (check_syscall(c, key, line, word, *arr, *n) == 0) {
 			w = realloc(*arr, (*n + 1) * sizeof(*w));
 			if (!w)
-				jc_fail(c->err, ENOMEM, "%s: loading", c->path);
+				jc_fail_conf(c->err, ENOMEM, c->path, 0,
+					     "loading");
 		}
 		if (!w) {
 			free(word);
@@ -353,13 +359,14 @@ static int parse_root_caps(const struct jc_cfg_ctx *c, int line,
 	char bad[64], v[80];
 
 	if (strlen(val) >= 512)
-		return jc_fail(c->err, 0, "%s:%d: root_caps: list too long",
-			       c->path, line);
+		return jc_fail_conf(c->err, 0, c->path, line,
+				    "root_caps: list too long");
 	if (jc_cfg_caps(val, mask, bad, sizeof(bad)) < 0)
-		return jc_fail(c->err, 0, "%s:%d: root_caps: '%s' is not a "
-			       "capability a jailed root may keep (allowed: %s)",
-			       c->path, line, jc_vis(bad, v, sizeof(v)),
-			       JC_ROOT_CAPS_ALLOWED);
+		return jc_fail_conf(c->err, 0, c->path, line,
+				    "root_caps: '%s' is not a "
+				    "capability a jailed root may keep (allowed: %s)",
+				    jc_vis(bad, v, sizeof(v)),
+				    JC_ROOT_CAPS_ALLOWED);
 	return 0;
 }
 
@@ -378,19 +385,21 @@ static int check_root_jail(const struct jc_cfg_ctx *c, struct jc_jail *j)
 	char bad[64];
 
 	if (!j->allow_root && j->key_line[JC_K_ROOT_CAPS])
-		return jc_fail(c->err, 0, "%s:%d: root_caps needs allow_root = yes",
-			       c->path, j->key_line[JC_K_ROOT_CAPS]);
+		return jc_fail_conf(c->err, 0, c->path,
+				    j->key_line[JC_K_ROOT_CAPS],
+				    "root_caps needs allow_root = yes");
 	if (!j->allow_root)
 		return 0;
 	for (int k = 0; k < 2; k++)
 		for (size_t i = 0; i < n[k]; i++)
 			if (under_etc(b[k][i].src) || under_etc(b[k][i].dst))
-				return jc_fail(c->err, 0, "%s:%d: %s: the host's /etc "
-					       "must not be bound into a jail with "
-					       "allow_root = yes (it keeps its own /etc)",
-					       c->path, j->key_line[k ? JC_K_BIND_RW :
-								   JC_K_BIND_RO],
-					       k ? "bind_rw" : "bind_ro");
+				return jc_fail_conf(c->err, 0, c->path,
+						    j->key_line[k ? JC_K_BIND_RW :
+								    JC_K_BIND_RO],
+						    "%s: the host's /etc "
+						    "must not be bound into a jail with "
+						    "allow_root = yes (it keeps its own /etc)",
+						    k ? "bind_rw" : "bind_ro");
 	return j->key_line[JC_K_ROOT_CAPS] ? 0 :
 	       jc_cfg_caps(JC_ROOT_CAPS_DEFAULT, &j->root_caps, bad, sizeof(bad));
 }
@@ -413,16 +422,16 @@ static int check_seccomp_keys(const struct jc_cfg_ctx *c, const struct jc_jail *
 	size_t i;
 
 	if (s->mode == JC_SECCOMP_NONE && (s->n_deny || s->n_allow))
-		return jc_fail(c->err, 0,
-			       "%s:%d: %s has no effect with seccomp = none (line %d)",
-			       c->path, s->n_deny ? deny : allow,
-			       s->n_deny ? "seccomp_deny" : "seccomp_allow",
-			       j->key_line[JC_K_SECCOMP]);
+		return jc_fail_conf(c->err, 0, c->path,
+				    s->n_deny ? deny : allow,
+				    "%s has no effect with seccomp = none (line %d)",
+				    s->n_deny ? "seccomp_deny" : "seccomp_allow",
+				    j->key_line[JC_K_SECCOMP]);
 	for (i = 0; i < s->n_deny; i++)
 		if (in_words(s->allow, s->n_allow, s->deny[i]))
-			return jc_fail(c->err, 0,
-				       "%s:%d: seccomp_deny: '%s' is also in seccomp_allow (line %d)",
-				       c->path, deny, s->deny[i], allow);
+			return jc_fail_conf(c->err, 0, c->path, deny,
+					    "seccomp_deny: '%s' is also in seccomp_allow (line %d)",
+					    s->deny[i], allow);
 	return 0;
 }
 

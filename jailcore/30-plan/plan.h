@@ -91,6 +91,7 @@ enum jc_plan_result {
  * its groups).  TTY is PAM_TTY (may be NULL, "ssh", "pts/3",
  * "/dev/tty1").  Returns JC_PLAN_JAILED with *out set, JC_PLAN_NOT_JAILED
  * (with *out set, only jail/why filled), or -1 with err. */
+JC_MUST_CHECK JC_NONNULL(1, 2, 4)
 int jc_plan_for_user(const struct jc_config *cfg, const struct jc_identity *id,
 		     const char *tty, struct jc_plan **out,
 		     struct jc_err *err);

@@ -17,12 +17,14 @@
  * plan (share = user) or build it, enter it, apply the session's limits,
  * drop the caller's privileges to JC_CALLER_KEEP, install the filter.
  * *joined tells which. */
+JC_MUST_CHECK JC_NONNULL(1, 2, 3, 4)
 int jc_session_open(const struct jc_plan *plan, const char *init_path,
 		    struct jc_jail_handle *h, bool *joined, struct jc_err *err);
 
 /* jailctl enter: join the running jail of PLAN as a session (never build
  * one), enter it and harden the calling process exactly as a login's
  * caller is hardened; it then forks and setuids like login. */
+JC_MUST_CHECK JC_NONNULL(1, 2)
 int jc_session_enter_running(const struct jc_plan *plan,
 			     struct jc_jail_handle *h, struct jc_err *err);
 
@@ -36,6 +38,7 @@ int jc_session_enter_running(const struct jc_plan *plan,
  * until every zombie of its namespace is reaped -- waiting for init itself
  * would deadlock against the caller.  So the caller's view of the jail's
  * /proc tells when everything but unreaped zombies is gone. */
+JC_NONNULL(1)
 int jc_jail_release(struct jc_jail_handle *h, int timeout_ms,
 		    struct jc_err *err);
 

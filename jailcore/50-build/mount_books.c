@@ -81,7 +81,7 @@ int jm_books_prepare(const struct jc_plan *p, struct jc_clones *c,
 		if (p->own_etc)
 			continue;
 		if (jc_path_open_host(books[i].host, 0, &fd, err) < 0) {
-			if (err->errnum == ENOENT)
+			if (err->kind == JC_ERR_NOT_FOUND)
 				continue;
 			return -1;
 		}

@@ -166,7 +166,8 @@ static int mask_dir(int root, const char *root_name, const char *dir,
 	if (!dir[0])
 		return 0;
 	if (jc_path_open_in(root, root_name, dir, &target, err) < 0)
-		return err->errnum == ENOENT || err->errnum == ENOTDIR ? 0 : -1;
+		return err->kind == JC_ERR_NOT_FOUND ||
+		       err->kind == JC_ERR_NOT_DIR ? 0 : -1;
 	if (fstat(target, &st) < 0 || !S_ISDIR(st.st_mode))
 		return 0;
 	if (jm_new_tmpfs("0755", 4096, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |

@@ -59,7 +59,7 @@ static int mask_one(int root, const char *path, struct jc_err *err)
 	struct stat st;
 
 	if (jc_path_open_in(root, "", path, &target, err) < 0)
-		return err->errnum == ENOENT ? 0 : -1;
+		return err->kind == JC_ERR_NOT_FOUND ? 0 : -1;
 	if (fstat(target, &st) < 0)
 		return jc_fail(err, errno, "stat %s", path);
 	if (S_ISDIR(st.st_mode)) {
@@ -82,7 +82,7 @@ static int readonly_one(int root, const char *path, struct jc_err *err)
 	cleanup_fd int tree = -1;
 
 	if (jc_path_open_in(root, "", path, &target, err) < 0)
-		return err->errnum == ENOENT ? 0 : -1;
+		return err->kind == JC_ERR_NOT_FOUND ? 0 : -1;
 	if (jm_clone_tree(target, "", MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
 		       MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, path, &tree, err) < 0)
 		return -1;

@@ -165,7 +165,7 @@ int jm_bind_file_over(int dir, const char *name, int root,
 	struct stat st;
 
 	if (jc_path_open_in(root, root_name, dst, &target, err) < 0)
-		return optional && err->errnum == ENOENT ? 0 : -1;
+		return optional && err->kind == JC_ERR_NOT_FOUND ? 0 : -1;
 	if (fstat(target, &st) < 0 || !S_ISREG(st.st_mode)) {
 		if (optional)
 			return 0;
@@ -194,8 +194,9 @@ int jm_optional_tmpfs(int root, const char *root_name, const char *dir,
 
 	*out = -1;
 	if (jc_path_open_in(root, root_name, dir, &target, err) < 0)
-		return err->errnum == ENOENT || err->errnum == ENOTDIR ||
-		       err->errnum == ELOOP ? 0 : -1;
+		return err->kind == JC_ERR_NOT_FOUND ||
+		       err->kind == JC_ERR_NOT_DIR ||
+		       err->kind == JC_ERR_UNSAFE_PATH ? 0 : -1;
 	if (fstat(target, &st) < 0 || !S_ISDIR(st.st_mode))
 		return 0;
 	jc_closep(&target);

@@ -65,6 +65,7 @@ void jc_jail_handle_close(struct jc_jail_handle *h);
  * (root-owned) under the compiled filter BPF, CTL its listening control socket (-1: nobody may join),
  * and this session registered with it (h->conn).  The caller is not
  * changed. */
+JC_MUST_CHECK JC_NONNULL(1, 2, 5)
 int jc_jail_build(const struct jc_plan *plan, const char *init_path, int ctl,
 		  const struct jc_bpf *bpf, struct jc_jail_handle *h,
 		  struct jc_err *err);
@@ -72,6 +73,7 @@ int jc_jail_build(const struct jc_plan *plan, const char *init_path, int ctl,
 /* Move the calling process into every namespace of the jail: its root and
  * cwd become the jail's "/", and its future children are born in the
  * jail's pid namespace. */
+JC_MUST_CHECK JC_NONNULL(1)
 int jc_jail_enter(struct jc_jail_handle *h, struct jc_err *err);
 
 #endif

@@ -72,11 +72,13 @@ int jc_seccomp_check_name(const char *name);
  * nothing and returns 0.  no_new_privs must already be set (jc_privs_drop
  * does it): the filter is not what should set it behind the caller's back.
  * Only the calling thread is filtered (no TSYNC): see seccomp.c. */
+JC_MUST_CHECK
 int jc_seccomp_install(const struct jc_seccomp_spec *spec, struct jc_err *err);
 
 /* Write the filter SPEC describes, as libseccomp's pseudo-code (PFC), to
  * FD; nothing is installed.  Mode none writes nothing.  For jailctl and
  * for reading what the filter really checks on each ABI. */
+JC_MUST_CHECK
 int jc_seccomp_export(const struct jc_seccomp_spec *spec, int fd,
 		      struct jc_err *err);
 
@@ -90,8 +92,10 @@ struct jc_bpf {
 
 /* Compile SPEC once; jc_seccomp_load_bpf installs it on the calling
  * thread (no_new_privs must be set).  Free with jc_bpf_free. */
+JC_MUST_CHECK JC_NONNULL(2)
 int jc_seccomp_compile(const struct jc_seccomp_spec *spec, struct jc_bpf *out,
 		       struct jc_err *err);
+JC_MUST_CHECK JC_NONNULL(1)
 int jc_seccomp_load_bpf(const struct jc_bpf *b, struct jc_err *err);
 void jc_bpf_free(struct jc_bpf *b);
 

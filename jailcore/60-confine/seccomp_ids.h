@@ -29,6 +29,7 @@ struct jc_id_range {
 
 /* Build the program for the N ranges R (N <= JC_ID_RANGES_MAX).  Free
  * with jc_bpf_free; load with jc_seccomp_load_bpf. */
+JC_MUST_CHECK JC_NONNULL(3)
 int jc_seccomp_ids_compile(const struct jc_id_range *r, size_t n,
 			   struct jc_bpf *out, struct jc_err *err);
 

@@ -16,6 +16,17 @@
 
 #define MAX_SYMLINKS 40
 
+/* What a failed lookup of a path means to the caller: an optional mount
+ * point that is not there is skipped, a real failure is not. */
+static enum jc_err_kind lookup_kind(int e)
+{
+	if (e == ENOENT)
+		return JC_ERR_NOT_FOUND;
+	if (e == ENOTDIR)
+		return JC_ERR_NOT_DIR;
+	return e == ENOMEM ? JC_ERR_NOMEM : JC_ERR_SYS;
+}
+
 static int openat2_path(int dirfd, const char *path, unsigned long long resolve)
 {
 	struct open_how how = {
@@ -67,7 +78,8 @@ static int check_owner(const struct stat *st, const char *path,
 {
 	const char *why = jc_path_not_root_only(st);
 
-	return why ? jc_fail(err, 0, "%s: %s is %s", path, what, why) : 0;
+	return why ? jc_fail_path(err, JC_ERR_UNSAFE_PATH, 0, path,
+				  "%s: %s is %s", path, what, why) : 0;
 }
 
 struct walk {
@@ -103,11 +115,13 @@ static int walk_follow(struct walk *w, const char *name, int linkfd,
 	ssize_t n;
 
 	if (!trusted(&w->dirst) || lst->st_uid != 0)
-		return jc_fail(err, 0, "%s: symlink '%s' is in a directory not "
-			       "controlled by root; refusing to follow it",
-			       w->path, name);
+		return jc_fail_path(err, JC_ERR_UNSAFE_PATH, 0, w->path,
+				    "%s: symlink '%s' is in a directory not "
+				    "controlled by root; refusing to follow it",
+				    w->path, name);
 	if (++w->links > MAX_SYMLINKS)
-		return jc_fail(err, ELOOP, "%s", w->path);
+		return jc_fail_path(err, JC_ERR_UNSAFE_PATH, ELOOP, w->path,
+				    "%s", w->path);
 	n = readlinkat(linkfd, "", target, sizeof(target) - 1);
 	if (n < 0)
 		return jc_fail(err, errno, "%s: readlink %s", w->path, name);
@@ -147,7 +161,8 @@ static int walk_step(struct walk *w, const char *name, struct jc_err *err)
 		return 0;
 	fd = openat(w->dirfd, name, O_PATH | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
-		return jc_fail(err, errno, "%s: component '%s'", w->path, name);
+		return jc_fail_path(err, lookup_kind(errno), errno, w->path,
+				    "%s: component '%s'", w->path, name);
 	if (fstat(fd, &st) < 0)
 		return jc_fail(err, errno, "%s: stat '%s'", w->path, name);
 	if (S_ISLNK(st.st_mode))
@@ -177,8 +192,9 @@ int jc_path_open_host(const char *path, int flags, int *out,
 	int more;
 
 	if (!path || path[0] != '/')
-		return jc_fail(err, 0, "%s: not an absolute path",
-			       path ? path : "(null)");
+		return jc_fail_path(err, JC_ERR_UNSAFE_PATH, 0, path,
+				    "%s: not an absolute path",
+				    path ? path : "(null)");
 	if (strlen(path) >= sizeof(w.rest))
 		return jc_fail(err, ENAMETOOLONG, "%s", path);
 	strcpy(w.rest, path);
@@ -186,14 +202,15 @@ int jc_path_open_host(const char *path, int flags, int *out,
 		return -1;
 	while ((more = next_component(&w, name, sizeof(name))) > 0) {
 		if (strcmp(name, "..") == 0)
-			return jc_fail(err, 0, "%s: '..' is not allowed", path);
+			return jc_fail_path(err, JC_ERR_UNSAFE_PATH, 0, path,
+					    "%s: '..' is not allowed", path);
 		if (walk_step(&w, name, err) < 0)
 			return -1;
 	}
 	if (more < 0)
 		return jc_fail(err, ENAMETOOLONG, "%s", path);
 	if ((flags & JC_ADMIT_DIR) && !S_ISDIR(w.dirst.st_mode))
-		return jc_fail(err, ENOTDIR, "%s", path);
+		return jc_fail_path(err, JC_ERR_NOT_DIR, ENOTDIR, path, "%s", path);
 	*out = steal_fd(&w.dirfd);
 	return 0;
 }
@@ -209,16 +226,15 @@ int jc_path_open_in(int rootfd, const char *root_name, const char *path,
 	struct stat st;
 
 	if (fd < 0 && errno != ELOOP)
-		return jc_fail(err, errno, "%s%s", root_name, path);
+		return jc_fail_path(err, lookup_kind(errno), errno, path,
+				    "%s%s", root_name, path);
 	/* With O_PATH|O_NOFOLLOW a trailing symlink is opened as itself
 	 * rather than failing: refuse it here. */
 	if (fd < 0 || (fstat(fd, &st) == 0 && S_ISLNK(st.st_mode))) {
-		jc_fail(err, 0, "%s%s: a component is a symlink; mount "
-			"points must be real directories or files",
-			root_name, path);
-		if (err)
-			err->errnum = ELOOP;	/* for callers that skip it */
-		return -1;
+		return jc_fail_path(err, JC_ERR_UNSAFE_PATH, 0, path,
+				    "%s%s: a component is a symlink; mount "
+				    "points must be real directories or files",
+				    root_name, path);
 	}
 	*out = steal_fd(&fd);
 	return 0;

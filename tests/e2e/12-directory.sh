@@ -55,45 +55,13 @@ rig_user rita 7001
 rig_group lsecret lena
 for u in alice s1 dave ol1 ol2 dora nina lena rita; do rig_jail_tree "$u"; done
 
-CONF_GROUPS='[global]
-default = none
-
-[jail:web]
-root = /srv/jails/%u
-bind_ro = /usr /bin /lib /lib64 /sbin
-bind_rw = %h
-tmpfs = /tmp
-network = none
-hostname = %u
-persist = yes
-
-[user:alice]
-jail = web
-
-[user:lena]
-jail = web
-
-[user:rita]
-jail = web
-
-[user:dora]
-jail = web
-
-[user:bob]
-jail = none
-
-[group:students]
-jail = web
-
-[group:g300]
-jail = web
-
-[group:outer]
-jail = web
-
-[group:webusers]
-jail = web
-'
+CONF_GROUPS=$(
+	printf '[global]\ndefault = none\n\n'
+	rig_jail_stanza web 'persist = yes'
+	rig_rules web user:alice user:lena user:rita user:dora
+	rig_rules none user:bob
+	rig_rules web group:students group:g300 group:outer group:webusers
+)$'\n'
 printf '%s' "$CONF_GROUPS" | rig_conf
 rig_pam_examples
 rig_sshd_up "sshd starts"
@@ -131,13 +99,6 @@ agree() {
 	is "$got" "${want/jail:web/jail:${user,,}}" "$3"
 	is "$(shows "$user")" "$want" "... and jailctl show $user agrees"
 }
-hold() { # USER FLAG: a session that stays open until ~/FLAG appears
-	rm -f "/home/$1/$2" "/home/$1/held.$2"
-	rig_ssh "$1" "touch ~/held.$2; while [ ! -e ~/$2 ]; do sleep 0.1; done" \
-		>/dev/null 2>&1 &
-	rig_wait 15 test -e "/home/$1/held.$2"
-}
-release() { touch "/home/$1/$2"; }
 
 # ---- directory users, big groups, nesting, case --------------------------
 rig_syslog_mark
@@ -227,8 +188,8 @@ kill -USR2 "$DIR_SSSD_PID"
 rig_wait 20 sh -c 'getent group webusers >/dev/null'
 
 # ---- a running jail follows the accounts ----------------------------------
-hold alice A || not_ok "alice's session holds her jail"
-hold lena L || not_ok "lena's session holds her jail"
+rig_hold alice A || not_ok "alice's session holds her jail"
+rig_hold lena L || not_ok "lena's session holds her jail"
 is "$(t_ssh alice 'id -Gn')" "alice secret" "alice has secret while it is hers"
 is "$(t_ssh lena 'id -Gn')" "lena lsecret" "lena has lsecret while it is hers"
 printf 'dn: cn=secret,ou=dir,%s\nchangetype: modify\ndelete: memberUid\nmemberUid: alice\n' "$DIR_BASE" | dir_modify
@@ -249,8 +210,8 @@ is "$(cat /home/lena/cron.groups 2>&1)" lena "lena's cron job (in her running ja
 for u in alice lena; do crontab -u "$u" -r; done
 
 # recreated accounts: same name, new uid
-hold rita R || not_ok "rita's session holds her jail"
-hold dora D || not_ok "dora's session holds her jail"
+rig_hold rita R || not_ok "rita's session holds her jail"
+rig_hold dora D || not_ok "dora's session holds her jail"
 userdel rita && useradd -m -u 7002 -s /bin/bash rita 2>/dev/null && dir_home rita
 {
 	printf 'dn: uid=dora,ou=dir,%s\nchangetype: delete\n\n' "$DIR_BASE"
@@ -264,7 +225,7 @@ is "$(where rita)" refused "rita recreated with uid 7002 (local): her login does
 like "$(rig_syslog_grep 'pam_jail\(sshd:session\): .*rita')" \
 	'runs for user rita with uid 7001, and rita is now uid 7002.*jailctl stop' "... one line names the uids and jailctl stop"
 is "$(where dora)" refused "dora recreated with uid 5306 (directory): her login does not join the old jail"
-for u in alice:A lena:L rita:R dora:D; do release "${u%%:*}" "${u##*:}"; done
+for u in alice:A lena:L rita:R dora:D; do rig_release "${u%%:*}" "${u##*:}"; done
 for u in alice lena rita dora; do "$JAILCTL" stop "$u" >/dev/null 2>&1; done
 is "$(where rita)" jail:rita "after jailctl stop, the new rita gets a jail of her own"
 "$JAILCTL" stop rita >/dev/null 2>&1

@@ -37,46 +37,12 @@ rig_pam_examples
 alice_uid=$(id -u alice)
 rig_sshd_up "sshd starts with the example sshd stack"
 
-# hold USER FLAG [pty]: a session of USER over ssh (-tt with "pty") that
-# writes its tty to ~/tty.FLAG and stays open until ~/FLAG exists.
-# release USER FLAG: end it and wait for the client.
-hold() {
-	local how=rig_ssh
-	[ "${3:-}" = pty ] && how=rig_ssh_pty
-	rm -f "/home/$1/$2" "/home/$1/held.$2" "/home/$1/tty.$2"
-	"$how" "$1" "tty > ~/tty.$2; touch ~/held.$2; while [ ! -e ~/$2 ]; do sleep 0.1; done" \
-		>/dev/null 2>&1 &
-	HOLD_PID=$!
-	rig_wait 15 test -e "/home/$1/held.$2"
-}
-release() {
-	touch "/home/$1/$2"
-	wait "$HOLD_PID"
-}
-# ttyline USER FLAG: the held session's tty without /dev/ (pts/N).
-ttyline() {
-	local t
-	t=$(cat "/home/$1/tty.$2" 2>/dev/null)
-	printf '%s\n' "${t#/dev/}"
-}
-# A probe run by the jailed user: open each book for reading and for
-# appending, and list /var/log; one "HOW PATH ERRNO-NAME|ok" line each.
-printf '%s\n' 'import errno, os' \
-	'for p in ("/var/log/wtmp", "/var/run/utmp", "/var/log/lastlog"):' \
-	'    for how, fl in (("read", os.O_RDONLY), ("write", os.O_WRONLY | os.O_APPEND)):' \
-	'        try:' \
-	'            os.close(os.open(p, fl)); r = "ok"' \
-	'        except OSError as e:' \
-	'            r = errno.errorcode[e.errno]' \
-	'        print(how, p, r)' \
-	'try:' \
-	'    os.listdir("/var/log"); print("list /var/log ok")' \
-	'except OSError as e:' \
-	'    print("list /var/log", errno.errorcode[e.errno])' >/home/alice/books.py
-chmod 644 /home/alice/books.py
-probe_expected=$(printf '%s\n' "read /var/log/wtmp EACCES" "write /var/log/wtmp EACCES" \
-	"read /var/run/utmp EACCES" "write /var/run/utmp EACCES" \
-	"read /var/log/lastlog EACCES" "write /var/log/lastlog EACCES" "list /var/log EACCES")
+# The held sessions are rig_hold's (rig_release, rig_held_tty).  A probe
+# run by the jailed user: open each book for reading and for appending, and
+# list /var/log; one "HOW PATH ERRNO-NAME|ok" line each.
+BOOKS=(/var/log/wtmp /var/run/utmp /var/log/lastlog)
+rig_open_probe /home/alice/books.py /var/log "${BOOKS[@]}"
+probe_expected=$(rig_open_denied /var/log "${BOOKS[@]}")
 
 # --- controls: the books are there and readable to an unjailed user ---------
 check "(control) an unjailed user can read the rig's /var/log/wtmp (mode 664)" \
@@ -89,8 +55,8 @@ is "$(rig_ssh bob 'python3 ~alice/books.py' 2>&1)" \
 
 # --- a jailed ssh -tt login ------------------------------------------------
 rig_syslog_mark
-hold alice S pty || not_ok "a jailed ssh -tt session stays open"
-line=$(ttyline alice S)
+rig_hold alice S pty || not_ok "a jailed ssh -tt session stays open"
+line=$(rig_held_tty alice S)
 like "$line" '^pts/[0-9]+$' "the held ssh -tt session has a pty ($line)"
 like "$(who)" "^alice +$line +.*\(127\.0\.0\.1\)$" \
 	"during a jailed ssh -tt session the host's who lists alice on $line from 127.0.0.1"
@@ -115,7 +81,7 @@ is "$(rig_ssh alice 'ls /var/log 2>&1; echo "rc=$?"' 2>&1)" \
 	"inside the jail ls /var/log fails: Permission denied"
 is "$(stat -c %s /var/log/wtmp)" "$wtmp_size" "(control) the attempts left the host's wtmp unchanged"
 
-release alice S
+rig_release alice S
 check "after the ssh logout the host's who no longer lists alice" \
 	rig_wait 10 sh -c "! who | grep -q '^alice '"
 sleep 1.1	# last says "still running" for a logout in the current second
@@ -130,17 +96,18 @@ login_held() { # USER FLAG
 	rm -f "/home/$1/$2" "/home/$1/held.$2"
 	rig_login "$1" "$(rig_pass "$1")" "tty > ~/tty.$2; who > ~/who.$2 2>&1; last > ~/last.$2 2>&1; touch ~/held.$2; while [ ! -e ~/$2 ]; do sleep 0.1; done" \
 		>"$RIG_DIR/login.$1" 2>&1 &
-	HOLD_PID=$!
+	# shellcheck disable=SC2034 # read by rig_release (lib_callers.sh)
+	RIG_HOLD_PIDS[$1.$2]=$!
 	rig_wait 20 test -e "/home/$1/held.$2"
 }
 login_held bob B || not_ok "an unjailed login(1) session stays open" "$(cat "$RIG_DIR/login.bob")"
-bline=$(ttyline bob B)
+bline=$(rig_held_tty bob B)
 like "$(who)" "^bob +$bline " "(control) during an unjailed login(1) session who lists bob on $bline"
-release bob B
+rig_release bob B
 
 rig_syslog_mark
 login_held alice L || not_ok "a jailed login(1) session stays open" "$(cat "$RIG_DIR/login.alice")"
-line=$(ttyline alice L)
+line=$(rig_held_tty alice L)
 like "$line" '^pts/[0-9]+$' "the held login(1) session has a pty ($line)"
 rec=$(utmpdump /run/utmp 2>/dev/null | grep -E "^\[7\] .*\[alice +\] \[$line +\]")
 like "$rec" '^\[7\]' "during a jailed login(1) session the host's utmp holds alice's USER_PROCESS record on $line"
@@ -157,7 +124,7 @@ like "$(lastlog -u alice)" "^alice +$line " "the host's lastlog has alice's logi
 is "$(cat /home/alice/who.L)" "" "inside the login session who shows nothing"
 like "$(cat /home/alice/last.L)" '^last: cannot open /var/log/wtmp: Permission denied$' \
 	"inside the login session last cannot open wtmp (EACCES) and shows no login"
-release alice L
+rig_release alice L
 sleep 1.1
 like "$(last alice | head -n 1)" "^alice +$line .* - [0-9]{2}:[0-9]{2} +\([0-9:+]+\)$" \
 	"the host's wtmp has the logout (pam_lastlog's close, written from the jail): last shows it closed"
@@ -285,7 +252,7 @@ else
 fi
 
 rig_syslog_mark
-hold alice J || not_ok "a session holds the jail"
+rig_hold alice J || not_ok "a session holds the jail"
 held=$(rig_syslog_grep 'jail opened: user=alice ' | sed -E 's/.*jail opened: //')
 order="" bad="" joined=""
 for i in $(seq 10); do
@@ -307,7 +274,7 @@ else
 	not_ok "MODULE BUG: 10 joining sessions: the 'jail joined:' and 'jail closed:' lines name the running jail (init, mnt, pid, net namespaces: the session's own)" \
 		"the holder's jail opened: $(ns_of "$held")" "$bad" "(0: the value was not read)"
 fi
-release alice J
+rig_release alice J
 check "no jail process is left" rig_jail_procs_gone
 
 # --- lines from inside the jail: tagged, and rate-limited ------------------

@@ -45,44 +45,14 @@ check "(control) an unjailed user can read $DB" runuser -u bob -- sh -c "cat '$D
 
 # A probe run by the jailed user: open each database for reading and for
 # writing, and list /var/lib; one "HOW PATH ERRNO-NAME|ok" line each.
-printf '%s\n' 'import errno, os' \
-	"for p in (\"$DB\", \"$LL\"):" \
-	'    for how, fl in (("read", os.O_RDONLY), ("write", os.O_WRONLY)):' \
-	'        try:' \
-	'            os.close(os.open(p, fl)); r = "ok"' \
-	'        except OSError as e:' \
-	'            r = errno.errorcode[e.errno]' \
-	'        print(how, p, r)' \
-	'try:' \
-	'    os.listdir("/var/lib"); print("list /var/lib ok")' \
-	'except OSError as e:' \
-	'    print("list /var/lib", errno.errorcode[e.errno])' >/home/alice/dbs.py
-chmod 644 /home/alice/dbs.py
+rig_open_probe /home/alice/dbs.py /var/lib "$DB" "$LL"
 cp /home/alice/dbs.py /home/bob/dbs.py	# homes are 0700 on Debian 13
-probe_expected=$(printf '%s\n' "read $DB EACCES" "write $DB EACCES" \
-	"read $LL EACCES" "write $LL EACCES" "list /var/lib EACCES")
+probe_expected=$(rig_open_denied /var/lib "$DB" "$LL")
 is "$(rig_ssh bob 'python3 ~/dbs.py' 2>&1 | grep -E '^(read|list) ')" \
 	"$(printf '%s\n' "read $DB ok" "read $LL ok" "list /var/lib ok")" \
 	"(control) for an unjailed user the probe reads both databases and lists /var/lib"
 
-# hold USER FLAG: an ssh -tt session of USER that writes its tty to
-# ~/tty.FLAG and stays open until ~/FLAG exists.  release USER FLAG.
-hold() {
-	rm -f "/home/$1/$2" "/home/$1/held.$2" "/home/$1/tty.$2"
-	rig_ssh_pty "$1" "tty > ~/tty.$2; touch ~/held.$2; while [ ! -e ~/$2 ]; do sleep 0.1; done" \
-		>/dev/null 2>&1 &
-	HOLD_PID=$!
-	rig_wait 15 test -e "/home/$1/held.$2"
-}
-release() {
-	touch "/home/$1/$2"
-	wait "$HOLD_PID"
-}
-ttyline() {
-	local t
-	t=$(cat "/home/$1/tty.$2" 2>/dev/null)
-	printf '%s\n' "${t#/dev/}"
-}
+# The held ssh -tt sessions are rig_hold's (rig_release, rig_held_tty).
 # last_of USER TTY: the host's newest wtmpdb line for USER on TTY.
 last_of() {
 	wtmpdb last "$1" 2>/dev/null | grep -E "^$1 +$2 " | head -n 1
@@ -95,8 +65,8 @@ WRONG='update_logout: Updated wrong number of rows'
 
 # --- a jailed ssh -tt login --------------------------------------------------
 rig_syslog_mark
-hold alice S || not_ok "a jailed ssh -tt session stays open"
-line=$(ttyline alice S)
+rig_hold alice S pty || not_ok "a jailed ssh -tt session stays open"
+line=$(rig_held_tty alice S)
 like "$line" '^pts/[0-9]+$' "the held ssh -tt session has a pty ($line)"
 like "$(last_of alice "$line")" "still logged in" \
 	"ssh -tt: the host's wtmpdb last shows alice on $line, still logged in (sshd-session's record)"
@@ -104,7 +74,7 @@ is "$(rig_ssh alice "python3 ~/dbs.py" 2>&1)" "$probe_expected" \
 	"inside the jail wtmp.db and lastlog2.db cannot be opened for reading or writing, nor /var/lib listed (EACCES)"
 out=$(rig_ssh alice 'wtmpdb last 2>&1; echo "rc=$?"' 2>&1)
 unlike "$out" "alice +$line|pts/" "inside the jail wtmpdb last shows no login"
-release alice S
+rig_release alice S
 check "ssh -tt: after the logout the host's wtmpdb has it closed" \
 	rig_wait 10 logged_out alice "$line"
 is "$(rig_syslog_grep "$WRONG" 1)" "" "ssh -tt: no pam_wtmpdb '$WRONG' at close"
@@ -115,7 +85,7 @@ like "$(lastlog2 -u alice 2>&1)" "^alice +(ssh|$line|pts/[0-9]+) " \
 rig_syslog_mark
 out=$(rig_login alice "$(rig_pass alice)" "tty > ~/tty.L; wtmpdb last > ~/last.L 2>&1; true")
 is "$?" 0 "login: a jailed login(1) session runs and ends" || diag "$out"
-line=$(ttyline alice L)
+line=$(rig_held_tty alice L)
 like "$line" '^pts/[0-9]+$' "the login(1) session had a pty ($line)"
 check "login: the host's wtmpdb has the login with its logout" \
 	rig_wait 10 logged_out alice "$line"
@@ -130,7 +100,7 @@ like "$(lastlog2 -u alice 2>&1)" "^alice +$line " \
 rig_syslog_mark
 out=$(rig_pty "su - alice -c 'tty > ~/tty.U'")
 is "$?" 0 "su - alice on a pty: runs and ends" || diag "$out"
-line=$(ttyline alice U)
+line=$(rig_held_tty alice U)
 check "su -: the host's wtmpdb has the session with its logout" \
 	rig_wait 10 logged_out alice "$line"
 is "$(rig_syslog_grep "$WRONG" 1)" "" "su -: no pam_wtmpdb '$WRONG' at close"

@@ -18,7 +18,7 @@
 # jailed user       H1-H14 E3   H13 K3 K4    P1-P8 T1-T3  E8 (rate,    E3 E11 (a)   (b)          W1-W3 I1-I9
 #                   E9 (init)
 #                                                         tagged)
-# co-tenant of a    (c)         (c)          (c)          E8           (c)          E7 E8        (c)
+# co-tenant of a    (c)         (c)          (c)          E8           (c)          E7 E8 E14    (c)
 #  team jail
 # later session of  (d)         (d)          (d)          (d)          (d)          (d)          (d)
 #  the same user
@@ -27,7 +27,7 @@
 #  share=session
 # process left in   (h)         (h)          E10 (i)      (h)          (h)          (h)          (h)
 #  a shared jail
-# admin who enters  -           -            E10 (i)      -            -            -            -
+# admin who enters  -           -            E10 E13 (i)  -            -            -            -
 #  (jailctl enter,
 #  su -, runuser)
 #
@@ -42,19 +42,27 @@
 #     exempts uid 0 from RLIMIT_NPROC: pids_max is the bound), inotify
 #     instances and watches, mqueue bytes (no per-jail control; the admin
 #     can seccomp_deny inotify_init inotify_init1 mq_open); jailctl check
-#     notes it.  E11: pty exhaustion with devpts = host -- open, no
-#     attempt: the user's ptys are in the host's initial devpts instance,
-#     which has no per-user/per-jail/per-cgroup count (kernel.pty.max is
-#     global; kernel.pty.reserve only holds the initial instance's ptys
-#     back from OTHER instances); a private instance behind the jail's
-#     /dev/ptmx with the host's /dev/pts is unsafe (ptsname() names
-#     /dev/pts/N: another session's pty).  The admin's caps: devpts =
-#     private + pty_max, or pids_max x rlimit_nofile below kernel.pty.max
-#     (README "Security model"); jailctl check flags it.
+#     notes it.  E11: pty exhaustion with devpts = host -- open (its
+#     attempt is the control: a jailed user holds every pty of the rig's
+#     devpts, capped at 12 so the machine's stay free, and a host user's
+#     ssh -t gets none): the user's ptys are in the host's devpts
+#     instance, which has no per-user/per-jail/per-cgroup count
+#     (kernel.pty.max is global; kernel.pty.reserve only holds the
+#     initial instance's ptys back from OTHER instances); a private
+#     instance behind the jail's /dev/ptmx with the host's /dev/pts is
+#     unsafe (ptsname() names /dev/pts/N: another session's pty).  The
+#     admin's caps: devpts = private + pty_max (E11's blocked attempt),
+#     or pids_max x rlimit_nofile below kernel.pty.max (README "Security
+#     model"); jailctl check flags it.
 # (b) a jailed user in its own jail has no other tenant: its jail is its.
 # (c) a co-tenant is a jailed user (row 1) whose jail holds another
 #     user too: everything of row 1 applies; what is new is the other
-#     tenant, E7 and E8.
+#     tenant, E7 and E8, and E14 (53-login-reopen.sh, Debian 13 only:
+#     Debian 12's shadow login does not reopen its tty): with devpts =
+#     private a co-tenant holding the jail's pty N gets the shell of a
+#     util-linux login on the host's pts/N, which reopens /dev/pts/N by
+#     name inside -- open; README and jailctl check (tested below) say
+#     so; devpts = host, the default, is not affected.
 # (d) a later session joins the same jail (setns): it is the same user
 #     with the same rights, so it can reach nothing the earlier could not;
 #     40-shared.sh shows that it joins and that a jail built with another
@@ -68,8 +76,10 @@
 # (h) a process left behind is the jailed user of row 1, older.
 # (i) E10: jailctl enter gives the command a pty of its own.  su and
 #     runuser from an admin's terminal hand that terminal to the jail (the
-#     E10 control); the module cannot give su a pty: README tells admins
-#     to use `su --pty` / `runuser --pty` or `jailctl enter`.
+#     E10 and E13 controls); the module cannot give su a pty (it runs in
+#     su's pam_open_session, before su forks the shell, and su hands the
+#     shell its own fds 0-2): README tells admins to use `su --pty` /
+#     `runuser --pty` (E13) or `jailctl enter`.
 # -   the administrator is not an attacker; what enters with it is its
 #     terminal, the column where the left-behind process can reach it.
 #
@@ -89,9 +99,13 @@
 #                                           stack protector, fortify
 # E10  left-behind process takes the fd of  its own pty, hung up when   su - alice: the admin's terminal
 #      `jailctl enter`'s command            the command ends           is kept after su returns
-# E11  user holds every host pty            OPEN, see (a); check flags -
+# E11  user holds every pty /dev/ptmx       devpts = private +         devpts = host (the default): OPEN,
+#      gives; a host user's ssh -t          pty_max = 4: 4 held, the   every pty held, ssh -t gets none;
+#                                           host user gets a pty       see (a); check flags it
 # E12  root setresuid/setresgid to 4242,   EPERM (id filter)          the same to ids of root_ids: through
 #      65534, 1 (ids it does not own)
+# E13  the same thief against su --pty -    su's inner pty, hung up    plain su - / runuser -l -c: the
+#      and runuser --pty -l (-c CMD)        when the command ends      admin's terminal is kept
 # mountinfo shows the bind sources' paths inside their file systems (the
 # kernel prints a mount's root dentry); it names what the admin bound, gives
 # no access, and masking it would break findmnt/df in the jail: left.
@@ -134,6 +148,7 @@ rig_user alice
 rig_user bob		# never jailed: the host user
 rig_user dave
 rig_user erin
+rig_user carol	# devpts = private, pty_max = 4 (E11)
 install -d -m 755 "$E"
 install -d -m 700 -o 0 -g 0 /srv/rootjails
 RB=/srv/rootjails/rootbox
@@ -150,6 +165,8 @@ printf 'root:x:0:\ntty:x:5:\n' >"$RB/etc/group"
 install -m 755 -o 0 -g 0 "$PROBE" "$RB/probe"
 rig_jail web alice
 install -m 755 -o 0 -g 0 "$PROBE" /srv/jails/alice/probe
+rig_jail_tree carol
+install -m 755 -o 0 -g 0 "$PROBE" /srv/jails/carol/probe
 # the team jail: one tree, two users, a small inode budget per tmpfs
 TEAM=/srv/jails/team
 install -d -m 755 -o 0 -g 0 /srv/jails "$TEAM"
@@ -186,6 +203,10 @@ jail = team
 [user:erin]
 jail = team
 EOF
+{
+	rig_jail_stanza capped 'devpts = private' 'pty_max = 4'
+	rig_rules capped user:carol
+} | rig_conf_add
 rig_pam_stacks
 mount -o remount,suid /srv	# as on a host: the jail must not rely on nosuid
 usermod -s /bin/sh root	# the root jail has no bash; sshd reads pw_shell outside
@@ -326,31 +347,88 @@ if [ "$HAVE_ROOT" = 1 ]; then
 		"E6 control: the session's own caller (sshd's monitor, pid 0 too) is still relayed verbatim"
 fi
 
-# ==== E10: a process left in a shared jail, an administrator who enters ========
+# ==== E10, E13: a process left in a shared jail, an administrator who enters ==
 # alice's jail stays up with a session that waits; her left-behind thief
 # waits for the entered command's pid (which it writes to the jail's /tmp).
+# The admin's own terminal is named ADMIN-TTY in what the thief reports.
 JAILCTL=${JAILCTL:-$BUILD/jailctl}
 entered() { # ADMIN_COMMAND_LINE: run on a fresh pty, as an admin's shell would
+	local t tty
 	rig_ssh alice 'rm -f /tmp/entered' >/dev/null 2>&1
 	rig_ssh alice '/probe steal_tty /tmp/entered' >"$RIG_DIR/thief.out" 2>&1 &
-	local t=$!
+	t=$!
 	rig_wait 10 pgrep -x probe >/dev/null
-	rig_pty "$1; sleep 3" >"$RIG_DIR/admin.out" 2>&1 || diag "admin: $(cat "$RIG_DIR/admin.out")"
+	# sleep: the admin's terminal outlives the command, as an admin's shell
+	rig_pty "tty >$RIG_DIR/admin.tty; $1; sleep 2" >"$RIG_DIR/admin.out" 2>&1 ||
+		diag "admin: $(cat "$RIG_DIR/admin.out")"
 	wait "$t"
+	tty=$(cat "$RIG_DIR/admin.tty")
+	sed -Ei "s#(terminal )$tty([; ])#\1ADMIN-TTY\2#" "$RIG_DIR/thief.out"
+	# what the thief got, for the log (stderr: not the verdict's text)
+	diag "the admin on $tty ran: $1" "the thief: $(cat "$RIG_DIR/thief.out")" >&2
 	cat "$RIG_DIR/thief.out"
 }
 rig_ssh alice 'sleep 300' >/dev/null 2>&1 &
 holder=$!
 # shellcheck disable=SC2016 # $$ is the entered shell's
-like "$(entered "$JAILCTL enter alice -- sh -c 'echo \$\$ > /tmp/entered; sleep 3'")" \
-	'^steal_tty: blocked \(took pid [0-9]+.s terminal /dev/pts/[0-9]+; hung up when the command ended\)$' \
+CMD='echo $$ > /tmp/entered; sleep 2'
+OWN='^steal_tty: blocked \(took pid [0-9]+.s terminal /dev/pts/[0-9]+; hung up when the command ended\)$'
+KEPT='^steal_tty: ESCAPED kept pid [0-9]+.s terminal ADMIN-TTY after the command ended$'
+like "$(entered "$JAILCTL enter alice -- sh -c '$CMD'")" "$OWN" \
 	"E10 [left-behind process, admin's tty] jailctl enter: the stolen terminal is the entry's own pty, hung up after"
-# shellcheck disable=SC2016
-like "$(entered "echo 'echo \$\$ > /tmp/entered; sleep 3' | su - alice")" \
-	'^steal_tty: ESCAPED kept pid [0-9]+.s terminal /dev/pts/[0-9]+ after the command ended$' \
+like "$(entered "echo '$CMD' | su - alice")" "$KEPT" \
 	"E10 control: su - alice shares the admin's terminal, which the thief keeps"
+# E13: what README tells admins who use su/runuser (util-linux 2.38 has
+# --pty: su's parent, outside the jail, keeps the master; the command gets
+# a pty of its own, made after pam_open_session, in the jail's devpts)
+like "$(entered "su --pty - alice -c '$CMD'")" "$OWN" \
+	"E13 [admin who enters, host ttys] su --pty - alice -c: the thief gets su's inner pty, hung up after"
+like "$(entered "runuser --pty -l alice -c '$CMD'")" "$OWN" \
+	"E13 runuser --pty -l alice -c: the thief gets runuser's inner pty, hung up after"
+like "$(entered "su - alice -c '$CMD'")" "$KEPT" \
+	"E13 control: plain su - alice -c from the same pty hands the thief the admin's terminal"
+like "$(entered "runuser -l alice -c '$CMD'")" "$KEPT" \
+	"E13 control: plain runuser -l alice -c hands it over too"
 check "alice's jail stops (its holder's sleep with it)" "$JAILCTL" stop alice
 wait "$holder" 2>/dev/null
+
+# ==== E11: a jailed user holds every pty =====================================
+# The rig's devpts is an instance of its own (isolate.sh's fresh_dev),
+# standing in for the host's: capped at PTYS here, so the attempt spends a
+# dozen of the machine's ptys (kernel.pty.max is global), not all of them.
+# alice (devpts = host, the default) and carol (devpts = private,
+# pty_max = 4) each hold what /dev/ptmx gives them; meanwhile bob, a host
+# user, logs in with ssh -t.
+PTYS=12
+held() { # USER: USER's probe takes ptys until refused; bob logs in meanwhile
+	local f=/home/$1/.ptys-held h
+	rm -f "$f"
+	rig_ssh "$1" "/probe hold_ptys $f 64" >"$RIG_DIR/hold.out" 2>&1 &
+	h=$!
+	rig_wait 15 test -s "$f" || diag "$1's probe wrote no count: $(cat "$RIG_DIR/hold.out")"
+	printf 'held=%s\n' "$(cat "$f" 2>/dev/null)"
+	rig_ssh_pty bob tty 2>&1
+	rm -f "$f"
+	wait "$h"
+	cat "$RIG_DIR/hold.out"
+}
+mount -o "remount,max=$PTYS" /dev/pts
+if [ "$(findmnt -n -o OPTIONS /dev/pts | grep -o "max=[0-9]*")" != "max=$PTYS" ]; then
+	skip "the rig's devpts takes no max= on remount" "E11: pty exhaustion"
+else
+	free=$((PTYS - $(find /dev/pts -name '[0-9]*' | wc -l)))
+	like "$(held carol)" '^held=4
+/dev/pts/[0-9]+
+hold_ptys: blocked ENOSPC \(after 4 ptys\)$' \
+		"E11 [jailed user, per-uid budgets] devpts = private, pty_max = 4: carol holds 4, bob's ssh -t gets a pty"
+	like "$(held alice)" "^held=$free
+PTY allocation request failed on channel 0
+not a tty
+hold_ptys: blocked ENOSPC \\(after $free ptys\\)\$" \
+		"E11 control (OPEN with the default devpts = host): alice holds all $free free ptys, bob's ssh -t gets none"
+	like "$(rig_ssh_pty bob tty 2>&1)" '^/dev/pts/[0-9]+$' "E11 once alice lets go, bob's ssh -t gets a pty again"
+fi
+mount -o remount,max=1048576 /dev/pts	# the kernel's default (NR_UNIX98_PTY_MAX)
 
 # ==== E7, E8: two tenants of a team jail ======================================
 rig_ssh dave 'true' >/dev/null 2>&1	# builds the persistent jail
@@ -387,11 +465,23 @@ like "$o" "^note: jail rootbox: allow_root: the jailed root is uid 0: it spends 
 	"check flags what a jailed root still spends (E12: uid 0's own budgets)"
 like "$o" '^note: jail rootbox: root_ids: the jailed root can become these ids' \
 	"check flags the ids of root_ids (E12)"
+like "$("$JAILCTL" show root 2>&1)" '^root_ids +4300-4399	# \[jail:rootbox\] at line [0-9]+$' \
+	"show prints the ids a jailed root may become (E12: root_ids)"
+like "$("$JAILCTL" show alice 2>&1)" '^root_ids +-	# allow_root = no$' \
+	"show: (control) no root_ids for a jail without allow_root"
 like "$o" '^note: jail rootbox: allow_root with share = session: ' "check flags share = session with allow_root (E6)"
 like "$o" '^note: jail web: devpts = host: a jailed user can hold every pty' "check flags devpts = host (E11)"
 like "$o" '^note: jail team: a root without %u .*runtime dirs and log rates are per user' \
 	"check flags a team jail's shared parts (E7, E8)"
 unlike "$o" '^note: jail rootbox: devpts = host' "check: (control) no devpts note where the devpts is private"
+# a team jail with a private devpts: util-linux login (Debian 13) reopens
+# its host pty by name, /dev/pts/N, the jail's own pty N there
+sed 's/^persist = yes$/devpts = private/' "$RIG_CONF" >"$RIG_DIR/teampriv.conf"
+like "$("$JAILCTL" --conf "$RIG_DIR/teampriv.conf" check 2>&1)" \
+	'^note: jail team: devpts = private in a team jail: util-linux login .* reopens /dev/pts/N' \
+	"check flags devpts = private in a team jail (login's reopen by name)"
+unlike "$o" '^note: jail (team|rootbox|capped): devpts = private in a team jail' \
+	"check: (control) no such note for a team jail on the host's devpts, a root jail, a jail per user"
 
 
 check "after every attempt no jail process is left" rig_jail_procs_gone 10

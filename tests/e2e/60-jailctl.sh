@@ -103,6 +103,13 @@ put "$RIG_DIR/bad.d/10-more.conf" <<-'EOF'
 	[user:alice]
 	jail = none
 EOF
+# found while this file is scanned, before 10-more.conf's mistake (found
+# across files once all are scanned): sorted by file, it still comes after
+put "$RIG_DIR/bad.d/20-late.conf" <<-'EOF'
+	[user:carol]
+	colour = blue
+	jail = web
+EOF
 o=$(out ctl --conf "$bad" --dropin-dir "$RIG_DIR/bad.d" check --pamdir "$good")
 like "$o" 'rc=1' "check exits 1 on a bad config"
 for want in \
@@ -117,15 +124,18 @@ for want in \
 	"bad.conf:14: syntax error" \
 	"bad.conf:15: unknown section \[bogus\]" \
 	"bad.conf:18: \[user:bob\]: missing 'jail = NAME'" \
-	"10-more.conf:2: \[user:alice\] is already defined at $bad:16"; do
+	"10-more.conf:2: \[user:alice\] is already defined at $bad:16" \
+	"20-late.conf:2: unknown key 'colour' in \[user:carol\]"; do
 	like "$o" "$want" "check reports: $want"
 done
-is "$(printf '%s\n' "$o" | grep -c '^/run/rig/bad')" 12 \
-	"all 12 mistakes in one run, nothing reported twice"
+is "$(printf '%s\n' "$o" | grep -c '^/run/rig/bad')" 13 \
+	"all 13 mistakes in one run, nothing reported twice"
 like "$(printf '%s\n' "$o" | grep '^/run/rig/bad' | head -1)" 'bad.conf:2:' \
 	"sorted like a compiler's: main file first, by line"
-like "$(printf '%s\n' "$o" | grep '^/run/rig/bad' | tail -1)" '10-more.conf:2:' \
-	"... then the drop-in"
+like "$(printf '%s\n' "$o" | grep '^/run/rig/bad' | tail -2 | head -1)" '10-more.conf:2:' \
+	"... then the drop-ins, each by its name ..."
+like "$(printf '%s\n' "$o" | grep '^/run/rig/bad' | tail -1)" '20-late.conf:2:' \
+	"... whatever the order they were found in"
 # the module sees the same config and fails on the first error
 printf 'session required pam_permit.so\nsession required %s conf=%s init=%s\n' \
 	"$MODULE" "$bad" "$INIT" | rig_pam_service badconf
@@ -216,7 +226,7 @@ is "$(jailed alice cat /etc/passwd)" "$(printf '%s\n' "$o" | sed -n 's/^passwd  
 	"show's passwd lines are the session's /etc/passwd"
 is "$(jailed alice cat /etc/group)" "$(printf '%s\n' "$o" | sed -n 's/^group  *//p')" \
 	"show's group lines are the session's /etc/group"
-for k in network hostname allow_root root_caps seccomp seccomp_deny share devpts \
+for k in network hostname allow_root root_caps root_ids seccomp seccomp_deny share devpts \
 	rlimit_core pids_max; do
 	like "$o" "^$k " "show prints $k"
 done

@@ -6,6 +6,7 @@
 
 #include <poll.h>
 #include <sys/inotify.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
@@ -165,9 +166,107 @@ static void p_become_gid(int argc, char **argv)
 	escaped("became gid %ld", id);
 }
 
+/* E11: hold ptys until /dev/ptmx refuses, at most MOST (default 64: a
+ * rig whose devpts had no max could otherwise spend the machine's global
+ * kernel.pty.max); write the count to FILE, then keep them until FILE is
+ * removed (at most 60 s) so the test can try another user's login
+ * meanwhile.  The verdict is the test's (did that login get a pty?): this
+ * line only says where the devpts stopped the taking. */
+static void p_hold_ptys(int argc, char **argv)
+{
+	const char *file = argc > 0 ? argv[0] : "/tmp/ptys-held";
+	int most = argc > 1 ? atoi(argv[1]) : 64, n = 0, e = 0, fd;
+	char count[32];
+	struct stat st;
+
+	if (most < 1 || most > 256)
+		fail("MOST must be 1 to 256");
+	for (; n < most; n++) {
+		int m = open("/dev/ptmx", O_RDWR | O_NOCTTY);
+
+		if (m < 0) {
+			e = errno;
+			break;
+		}
+		/* unlocked: a pty as sshd would hand it out */
+		if (unlockpt(m) < 0)
+			fail("unlockpt: %s", en(errno));
+	}
+	snprintf(count, sizeof(count), "%d\n", n);
+	unlink(file);
+	fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+
+	if (fd < 0 || write(fd, count, strlen(count)) < 0)
+		fail("write %s: %s", file, en(errno));
+	close(fd);
+	for (int i = 0; i < 600 && stat(file, &st) == 0; i++)
+		usleep(100000);
+	if (!e)
+		escaped("held %d ptys: no limit met", n);
+	blocked(e, "after %d ptys", n);
+}
+
+/* A co-tenant against a login(1) on a host pty: hold N ptys of the jail's
+ * devpts (FILE gets the count when they are held) and wait for a session
+ * to come up on one of them -- util-linux login reopens its tty by name,
+ * /dev/pts/K, inside the jail.  On the first bytes from a pty, type CMD
+ * into it (the other user's shell runs it) and report what came.  Ends
+ * when FILE is removed (at most 30 s). */
+static void p_take_pty(int argc, char **argv)
+{
+	const char *file = argc > 0 ? argv[0] : "/tmp/ptys-held";
+	int n = argc > 1 ? atoi(argv[1]) : 8, fd;
+	const char *cmd = argc > 2 ? argv[2] : "exit";
+	struct pollfd p[32];
+	char buf[256], said[64] = "", count[32];
+	struct stat st;
+	int got = -1;
+
+	if (n < 1 || n > 32)
+		fail("N must be 1 to 32");
+	for (int i = 0; i < n; i++) {
+		p[i] = (struct pollfd){ .fd = open("/dev/ptmx", O_RDWR | O_NOCTTY),
+					.events = POLLIN };
+		if (p[i].fd < 0 || unlockpt(p[i].fd) < 0)
+			fail("pty %d: %s", i, en(errno));
+	}
+	snprintf(count, sizeof(count), "%d\n", n);
+	unlink(file);
+	fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0 || write(fd, count, strlen(count)) < 0)
+		fail("write %s: %s", file, en(errno));
+	close(fd);
+	for (int t = 0; t < 300 && stat(file, &st) == 0; t++) {
+		if (poll(p, (nfds_t)n, 100) <= 0)
+			continue;
+		for (int i = 0; i < n; i++) {
+			ssize_t r;
+
+			if (!(p[i].revents & POLLIN) ||
+			    (r = read(p[i].fd, buf, sizeof(buf) - 1)) <= 0)
+				continue;
+			if (got < 0) {
+				got = i;
+				buf[r] = '\0';
+				for (ssize_t k = 0, o = 0; k < r && o < 40; k++)
+					if (buf[k] >= ' ' && buf[k] < 127)
+						said[o++] = buf[k];
+				if (write(p[i].fd, cmd, strlen(cmd)) < 0 ||
+				    write(p[i].fd, "\n", 1) < 0)
+					fail("typing into pty %d: %s", i, en(errno));
+			}
+		}
+	}
+	if (got >= 0)
+		escaped("another session came up on our pty %d, it said '%s'; "
+			"we typed into it", got, said);
+	blocked(0, "no session came to our %d ptys", n);
+}
+
 const struct attempt edges_attempts[] = {
 	{ "become_uid", p_become_uid },	{ "become_gid", p_become_gid },
 	{ "log_pass", p_log_pass },	{ "log_forge", p_log_forge },
-	{ "steal_tty", p_steal_tty },
+	{ "steal_tty", p_steal_tty },	{ "hold_ptys", p_hold_ptys },
+	{ "take_pty", p_take_pty },
 	{ NULL, NULL },
 };
