@@ -288,7 +288,10 @@ static void read_entry(const struct jc_reg *r, struct jc_reg_entry *e)
 int jc_reg_list(struct jc_reg_entry **out, size_t *n, struct jc_err *err)
 {
 	cleanup_dir DIR *dir = opendir(JC_RUN_DIR);
+	/* the caller gets all or nothing: its failure path frees nothing */
+	cleanup_free struct jc_reg_entry *v = NULL;
 	struct dirent *d;
+	size_t k = 0;
 
 	*out = NULL;
 	*n = 0;
@@ -300,15 +303,17 @@ int jc_reg_list(struct jc_reg_entry **out, size_t *n, struct jc_err *err)
 
 		if (d->d_name[0] == '.' || open_entry(d->d_name, &r) < 0)
 			continue;
-		more = realloc(*out, (*n + 1) * sizeof(**out));
+		more = realloc(v, (k + 1) * sizeof(*v));
 		if (!more) {
 			jc_reg_unlock(&r);
 			return jc_fail(err, ENOMEM, "listing jails");
 		}
-		*out = more;
-		read_entry(&r, &(*out)[(*n)++]);
+		v = more;
+		read_entry(&r, &v[k++]);
 		jc_reg_unlock(&r);
 	}
+	*out = steal_ptr(&v);
+	*n = k;
 	return 0;
 }
 
