@@ -28,10 +28,17 @@
  *   - Never in a function that leaves by _exit() or exec, or whose frame
  *     is shared with a child (a fork or clone child, the CLONE_VM|
  *     CLONE_VFORK hop in ns.c): those paths must not run the releases
- *     (they skip them, or would run them in the wrong process).  Never on
- *     an fd that must outlive the function (passed to the jail, kept
- *     across exec): those are stolen or held by a struct with its own
- *     close function.
+ *     (they skip them, or would run them in the wrong process).  What
+ *     such a child calls and returns from may use them: the releases run
+ *     in the child, on its own copies of the fds (ns.c's init_setup and
+ *     the mount code).  Never on an fd that must outlive the function
+ *     (passed to the jail, kept across exec): those are stolen or held
+ *     by a struct with its own close function.
+ *   - Where the order of closing matters, close by hand with jc_closep()
+ *     (session.c's identity_join: a file open for writing makes the
+ *     read-only remount after it fail with EBUSY).
+ * gcc -fanalyzer follows the attribute; clang's analyzer does not (the
+ * Makefile's analyze target says what that means for it).
  */
 #ifndef JAILCORE_CLEANUP_H
 #define JAILCORE_CLEANUP_H
