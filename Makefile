@@ -32,6 +32,7 @@ UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 MODULE    := $(BUILD)/pam_jail.so
+CORE      := $(BUILD)/pam_jail-core.so
 INIT_BIN  := $(BUILD)/jail-init
 DRIVER    := $(BUILD)/tests/pamdriver
 JAILCTL   := $(BUILD)/jailctl
@@ -43,7 +44,7 @@ MANPAGES  := docs/pam_jail.8 docs/pam_jail.conf.5 docs/jailctl.8
 
 all: $(MODULE) $(INIT_BIN) $(DRIVER) $(UNIT_BIN) $(JAILCTL)
 
-$(BUILD)/%.o: %.c $(wildcard jailcore/*/*.h)
+$(BUILD)/%.o: %.c $(wildcard jailcore/*/*.h) pam_jail.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -51,10 +52,17 @@ $(BUILD)/libjailcore.a: $(CORE_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-# Only pam_sm_* are exported (pam_jail.map); jailcore is linked in whole.
-$(MODULE): $(BUILD)/pam_jail.o $(BUILD)/libjailcore.a pam_jail.map
+# The door (pam_jail.c): only pam_sm_* are exported (pam_jail.map), and
+# it links libc and libpam only -- the linker takes from libjailcore.a just
+# the few objects it calls (account, config index, log); a login it cannot
+# answer loads the core next to it, which has everything.
+$(MODULE): $(BUILD)/pam_jail.o $(BUILD)/libjailcore.a pam_jail.map $(CORE)
 	$(CC) -shared -o $@ $(BUILD)/pam_jail.o $(BUILD)/libjailcore.a \
-	    -Wl,--version-script=pam_jail.map $(ALL_LDFLAGS) -lpam $(LIBS)
+	    -Wl,--version-script=pam_jail.map $(ALL_LDFLAGS) -lpam
+
+$(CORE): $(BUILD)/pam_jail_core.o $(BUILD)/libjailcore.a pam_jail_core.map
+	$(CC) -shared -o $@ $(BUILD)/pam_jail_core.o $(BUILD)/libjailcore.a \
+	    -Wl,--version-script=pam_jail_core.map $(ALL_LDFLAGS) -lpam $(LIBS)
 
 # pid 1 of every jail: static, libc only, so it can be exec'd from an fd
 # after the pivot whatever the jail tree holds.  It parses what jailed
@@ -109,10 +117,11 @@ CONFDIR   = $(DESTDIR)$(SYSCONFDIR)/security
 # systemd hosts: jailed users get no user manager (README, "systemd hosts")
 UNITDROPIN = $(DESTDIR)$(PREFIX)/lib/systemd/system/user@.service.d
 
-install: $(MODULE) $(INIT_BIN) $(JAILCTL)
+install: $(MODULE) $(CORE) $(INIT_BIN) $(JAILCTL)
 	install -d $(DESTDIR)$(PAMDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(SBINDIR) \
 	    $(CONFDIR) $(CONFDIR)/pam_jail.d $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
 	install -m 0644 $(MODULE) $(DESTDIR)$(PAMDIR)/pam_jail.so
+	install -m 0644 $(CORE) $(DESTDIR)$(PAMDIR)/pam_jail-core.so
 	install -m 0755 $(INIT_BIN) $(DESTDIR)$(LIBEXECDIR)/jail-init
 	install -m 0755 $(JAILCTL) $(DESTDIR)$(SBINDIR)/jailctl
 	install -m 0644 docs/pam_jail.conf.5 $(DESTDIR)$(MANDIR)/man5/pam_jail.conf.5
@@ -124,7 +133,8 @@ install: $(MODULE) $(INIT_BIN) $(JAILCTL)
 
 # The config goes only while it is still the untouched example.
 uninstall:
-	rm -f $(DESTDIR)$(PAMDIR)/pam_jail.so $(DESTDIR)$(LIBEXECDIR)/jail-init \
+	rm -f $(DESTDIR)$(PAMDIR)/pam_jail.so $(DESTDIR)$(PAMDIR)/pam_jail-core.so \
+	    $(DESTDIR)$(LIBEXECDIR)/jail-init \
 	    $(DESTDIR)$(SBINDIR)/jailctl $(DESTDIR)$(MANDIR)/man5/pam_jail.conf.5 \
 	    $(DESTDIR)$(MANDIR)/man8/pam_jail.8 $(DESTDIR)$(MANDIR)/man8/jailctl.8 \
 	    $(UNITDROPIN)/pam_jail.conf
@@ -161,7 +171,7 @@ demo: deps
 # variable (jailcore/90-support/cleanup.h) for a leak; gcc lowers the
 # attribute to a try/finally, which -fanalyzer follows.
 ANALYZE_DIR := $(BUILD)-analyze
-ANALYZE_SRC := $(CORE_SRC) pam_jail.c $(CTL_OBJ:$(BUILD)/%.o=%.c) jail-init.c
+ANALYZE_SRC := $(CORE_SRC) pam_jail.c pam_jail_core.c $(CTL_OBJ:$(BUILD)/%.o=%.c) jail-init.c
 analyze:
 	rm -rf $(ANALYZE_DIR)
 	scan-build --status-bugs -disable-checker unix.Malloc \

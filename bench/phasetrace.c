@@ -57,7 +57,8 @@ enum fn {
 	F_SECCOMP_INIT, F_SECCOMP_LOAD, F_CAP_SET_PROC, F_CAP_DROP_BOUND,
 	F_PIDFD_SEND_SIGNAL, F_OPEN_TREE, F_MOVE_MOUNT, F_MOUNT_SETATTR,
 	F_FSOPEN, F_FSCONFIG, F_FSMOUNT, F_SYSCALL, F_UMOUNT2, F_EXECVEAT,
-	F_MOUNT, F_WAITPID, F_PIDFD_OPEN, F_CLONE, F_SECCOMP_EXPORT_BPF, F_N
+	F_MOUNT, F_WAITPID, F_PIDFD_OPEN, F_CLONE, F_SECCOMP_EXPORT_BPF,
+	F_DLOPEN, F_N
 };
 
 static const char *const fn_name[F_N] = {
@@ -67,7 +68,7 @@ static const char *const fn_name[F_N] = {
 	"cap_drop_bound", "pidfd_send_signal", "open_tree", "move_mount",
 	"mount_setattr", "fsopen", "fsconfig", "fsmount", "syscall", "umount2",
 	"execveat", "mount", "waitpid", "pidfd_open", "clone",
-	"seccomp_export_bpf",
+	"seccomp_export_bpf", "dlopen",
 };
 
 static struct buffer *buf;
@@ -189,6 +190,10 @@ WRAP(pid_t, waitpid, F_WAITPID, 0, (pid_t p, int *s, int o), (p, s, o))
 WRAP(int, pidfd_open, F_PIDFD_OPEN, 0, (pid_t p, unsigned int f), (p, f))
 WRAP(int, seccomp_export_bpf, F_SECCOMP_EXPORT_BPF, 0, (scmp_filter_ctx c, int fd),
      (c, fd))
+
+/* The module's door (pam_jail.c) loads its core, pam_jail-core.so, with
+ * dlopen for every login it cannot answer alone. */
+WRAP(void *, dlopen, F_DLOPEN, 0, (const char *f, int fl), (f, fl))
 
 /* The jail's pid 1 (ns.c): the caller is suspended (CLONE_VFORK) for the
  * whole build, so this one span is the build. */

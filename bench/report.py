@@ -504,7 +504,7 @@ def phase_rows(by):
         inside = [e for e in evs if e[0] == 1 and o0 <= e[3] <= o1]
         clones = [e for e in inside if e[1] == "clone"]
         setns = [e for e in inside if e[1] == "setns"]
-        for fn in ("getpwnam_r", "iniparser_load", "getgrouplist"):
+        for fn in ("getpwnam_r", "iniparser_load", "getgrouplist", "dlopen"):
             span["open: " + fn] = sum(e[4] - e[3] for e in inside if e[1] == fn)
         walks = [e for e in inside if e[1] == "syscall" and e[2] == 437]
         span["open: openat2 calls"] = sum(e[4] - e[3] for e in walks)
@@ -569,8 +569,10 @@ if ph:
         ops = ("pam_start", "pam_open_session", "pam_close_session", "pam_end")
         S = sum(g(rows, k) for k in ops) - sum(g(prow, k) for k in ops)
         parts = [
-            ("loading pam_jail.so and its libraries (pam_start, jailed - plain)",
+            ("loading pam_jail.so, the door (pam_start, jailed - plain)",
              g(rows, "pam_start") - g(prow, "pam_start")),
+            ("loading its core pam_jail-core.so and its libraries (dlopen, in open_session)",
+             g(rows, "open: dlopen")),
             ("before pid 1 is cloned: passwd, config, plan, NSS groups, admission walks, tree clones, filter",
              g(rows, "open: until pid 1 is cloned")),
             ("  of which getgrouplist (NSS)", g(rows, "open: getgrouplist")),
@@ -597,17 +599,24 @@ if ph:
         sec = g(rows, "open: seccomp filter compiled by libseccomp (once per login)")
         build_ = g(rows, "open: build (clone of pid 1 .. its exec; caller suspended)")
         why["1/2"] = why["1/3"] = (
-            "traced: loading the module %s, before the clone of pid 1 %s (NSS groups %s, "
-            "the filter's compile %s, passwd, config, admission walks, tree clones), the build "
+            "traced: loading the module %s (the door) + %s (its core and libraries), before "
+            "the clone of pid 1 %s (the core's load, NSS groups %s, passwd %s, "
+            "the filter's compile %s, config, admission walks, tree clones), the build "
             "%s, entering + dropping + the caller's filter %s; the floor %s has none of the "
-            "first, second or last" % (ms(ld), ms(pre), ms(g(rows, "open: getgrouplist")),
+            "first, second or last" % (ms(ld), ms(g(rows, "open: dlopen")), ms(pre),
+                                       ms(g(rows, "open: getgrouplist")),
+                                       ms(g(rows, "open: getpwnam_r")),
                                        ms(sec), ms(build_), ms(ent), ms(F)))
         if lrow:
-            why["1u"] = ("traced, user not jailed: loading the module %s, getpwnam_r %s, the "
-                        "config %s, getgrouplist (NSS: libnss_systemd probes userdb paths) %s" % (
-                            ms(g(lrow, "pam_start") - g(prow, "pam_start")),
-                            ms(g(lrow, "open: getpwnam_r")), ms(g(lrow, "open: iniparser_load")),
-                            ms(g(lrow, "open: getgrouplist"))))
+            lo = g(lrow, "pam_open_session") - g(prow, "pam_open_session")
+            why["1u"] = ("traced, user not jailed: loading the door %s, open_session %s over "
+                         "the plain stack's, of which getpwnam_r %s (the canonical name), the "
+                         "config index and its stat()s the rest; the config read %s, "
+                         "getgrouplist %s, the core's load %s (none is expected when the index "
+                         "vouches)" % (
+                             ms(g(lrow, "pam_start") - g(prow, "pam_start")), ms(lo),
+                             ms(g(lrow, "open: getpwnam_r")), ms(g(lrow, "open: iniparser_load")),
+                             ms(g(lrow, "open: getgrouplist")), ms(g(lrow, "open: dlopen"))))
         build = g(rows, "open: build (clone of pid 1 .. its exec; caller suspended)")
         w("The floor (bench/floor.c, as the issue defines it) has no seccomp "
           "filter, no PAM, no config and no exec of a pid 1.  Compiling the "

@@ -51,6 +51,21 @@ int jc_identity_by_name(const char *name, struct jc_identity *id,
 			struct jc_err *err);
 JC_MUST_CHECK JC_NONNULL(2)
 int jc_identity_by_uid(uid_t uid, struct jc_identity *id, struct jc_err *err);
+/* jc_identity_by_name in two steps, for the module, which asks for the
+ * groups only when the config may jail the user (config.h,
+ * jc_config_quick_unjailed): the account alone (same returns; n_groups
+ * 0), then its groups (0, or -1 with err and ID freed). */
+int jc_identity_account(const char *name, struct jc_identity *id,
+			struct jc_err *err);
+int jc_identity_add_groups(struct jc_identity *id, struct jc_err *err);
+
+/* One NSS call FN(KEY) into ENT (account.c): JC_ID_FOUND with *BUF
+ * holding ENT's strings (free it), JC_ID_UNKNOWN (NSS answered "no such
+ * entry"), or -1 with *RC.  Any rc but 0 is a failure -- ENOENT included,
+ * which is what a dead sssd or nslcd gives while `files` gives 0. */
+typedef int (*jc_nss_fn)(const void *key, void *ent, char *buf, size_t size,
+			 void **res);
+int jc_nss_lookup(jc_nss_fn fn, const void *key, void *ent, char **buf, int *rc);
 void jc_identity_free(struct jc_identity *id);
 /* `cleanup_identity struct jc_identity id = { 0 };` frees it on every
  * return (jailcore/90-support/cleanup.h). */

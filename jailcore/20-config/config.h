@@ -193,6 +193,17 @@ int jc_config_load(const char *path, struct jc_config **out,
 JC_MUST_CHECK
 int jc_config_load_for(const char *path, const char *user,
 		       struct jc_config **out, struct jc_err *err);
+/* A login's first question, before the account's groups and the config:
+ * 1 when the section index vouches that USER (the canonical name) is
+ * jailed by no rule -- the config says default = none, no [group:] rule
+ * names a jail, USER has no [user:] rule, and every file and the drop-in
+ * directory are, by stat(), exactly as the successful load that wrote the
+ * index found them (config_quick.c).  0 means "cannot tell": do the full
+ * load (jc_config_load_for), which decides and fails closed. */
+int jc_config_quick_unjailed(const char *path, const char *user);
+int jc_config_quick_unjailed_at(const char *path, const char *user,
+				const char *cache_dir);
+
 /* The same with the section index in CACHE_DIR (NULL: none); for tests. */
 JC_MUST_CHECK
 int jc_config_load_for_at(const char *path, const char *user,

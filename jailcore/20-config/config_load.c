@@ -80,6 +80,8 @@ static int run_passes(struct jc_cfg_loader *L, size_t before,
 		return -1;
 	if (errs_count(L->errs) > before)
 		return -1;
+	if (login)
+		jc_cfg_commit_index(L, cfg);			/* index */
 	*out = steal_ptr(&cfg);
 	return 0;
 }
@@ -93,6 +95,7 @@ static void loader_free(struct jc_cfg_loader *L)
 		jc_cfg_ini_free(&L->f[i].ini);
 	}
 	free(L->f);
+	jc_cfg_draft_free(&L->draft);
 }
 
 /* Read PATH and the drop-ins of DIR (NULL: the default, "": none), then

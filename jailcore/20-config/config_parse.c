@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <iniparser/iniparser.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,14 +46,110 @@ static int ini_error_cb(const char *fmt, ...)
 	return 0;
 }
 
+/* A run of empty lines, squeezed to one (squeeze). */
+struct squeezed {
+	int at;		/* the line of the output the run ends before */
+	int dropped;	/* lines dropped there */
+};
+
+/* Past the '\n's from I in TEXT (LEN bytes), eight at a time. */
+static size_t run_end(const char *text, size_t i, size_t len)
+{
+	uint64_t w;
+
+	while (i + 8 <= len && (memcpy(&w, text + i, 8), w == 0x0a0a0a0a0a0a0a0aULL))
+		i += 8;
+	while (i < len && text[i] == '\n')
+		i++;
+	return i;
+}
+
+/* TEXT with every run of empty lines cut to one: iniparser reads a login's
+ * pruned text (config_cache.c), mostly empty lines, one fgets each.  One
+ * is kept, so a '\' continued into the run still ends there.  *RUNS
+ * (malloc'd, *N) maps the output's lines back for messages; both stay
+ * NULL when nothing was cut, or on failure (-1). */
+/* The runs of empty lines squeeze cuts: the "\n\n\n"s that start one. */
+static size_t count_runs(const char *text, size_t len)
+{
+	size_t n = 0, i = 0;
+	const char *q;
+
+	while ((q = memmem(text + i, len - i, "\n\n\n", 3))) {
+		n++;
+		i = run_end(text, (size_t)(q - text) + 2, len);
+	}
+	return n;
+}
+
+static int squeeze(const char *text, size_t len, char **out, size_t *olen,
+		   struct squeezed **runs, size_t *n)
+{
+	size_t i = 0, o = 0, nr = count_runs(text, len);
+	struct squeezed *rv;
+	char *buf;
+	int line = 1;
+
+	*out = NULL;
+	*runs = NULL;
+	*n = 0;
+	if (nr == 0)
+		return 0;
+	buf = malloc(len + 1);
+	rv = calloc(nr, sizeof(*rv));
+	if (!buf || !rv) {
+		free(buf);
+		free(rv);
+		return -1;
+	}
+	for (size_t k = 0; k < nr; k++) {
+		const char *q = memmem(text + i, len - i, "\n\n\n", 3);
+		size_t keep, end;
+
+		if (!q) {	/* count_runs found as many: never */
+			nr = k;
+			break;
+		}
+		keep = (size_t)(q - text) + 2;
+		end = run_end(text, keep, len);
+
+		memcpy(buf + o, text + i, keep - i);
+		o += keep - i;
+		line += jc_scan_line_at(text + i, keep - i) - 1;
+		rv[k] = (struct squeezed){ line, (int)(end - keep) };
+		i = end;
+	}
+	memcpy(buf + o, text + i, len - i);
+	o += len - i;
+	buf[o] = '\0';
+	*out = buf;
+	*olen = o;
+	*runs = rv;
+	*n = nr;
+	return 0;
+}
+
+/* The line of TEXT that line LINE of its squeezed copy was. */
+static int unsqueezed(int line, const struct squeezed *runs, size_t n)
+{
+	int add = 0;
+
+	for (size_t i = 0; i < n && runs[i].at <= line; i++)
+		add += runs[i].dropped;
+	return line + add;
+}
+
 /* The scanner refuses everything iniparser would complain about, so this
  * is a backstop; still give the line iniparser names ("... (N)"). */
-static int ini_fail(const char *path, int line_offset, struct jc_err *err)
+static int ini_fail(const char *path, int line_offset,
+		    const struct squeezed *runs, size_t n_runs, struct jc_err *err)
 {
 	const char *paren = strrchr(ini_msg, '(');
-	int line = paren ? atoi(paren + 1) + line_offset : 0;
+	int line = paren ? atoi(paren + 1) : 0;
 	char v[120];
 
+	if (line > 0)
+		line = unsqueezed(line, runs, n_runs) + line_offset;
 	if (line > 0 && strstr(ini_msg, "syntax error"))
 		return jc_fail_conf(err, 0, path, line,
 				    "syntax error (iniparser)");
@@ -81,19 +178,13 @@ static int write_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
-/* iniparser 4.1 can only load a named file: hand it the very bytes we
- * scanned through an anonymous memfd, so nothing can change in between.
- * FIRST_LINE: the line of TEXT's first line in the file, for messages. */
-static int ini_load_chunk(const char *text, size_t len, const char *path,
-			  int first_line, dictionary **out, struct jc_err *err)
+/* ini_load_chunk's part past the memfd FD (the caller's to close). */
+static int ini_load_fd(int fd, const char *text, size_t len, const char *path,
+		       int first_line, const struct squeezed *runs, size_t n_runs,
+		       dictionary **out, struct jc_err *err)
 {
-	cleanup_fd int fd = -1;
 	char fdpath[64];
 
-	*out = NULL;
-	fd = memfd_create("pam_jail.conf", MFD_CLOEXEC);
-	if (fd < 0)
-		return jc_fail_conf(err, errno, path, 0, "memfd_create");
 	if (write_all(fd, text, len) < 0)
 		return jc_fail_conf(err, errno, path, 0, "writing memfd");
 	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
@@ -111,7 +202,28 @@ static int ini_load_chunk(const char *text, size_t len, const char *path,
 	if (*out)
 		iniparser_freedict(*out);
 	*out = NULL;
-	return ini_fail(path, first_line - 1, err);
+	return ini_fail(path, first_line - 1, runs, n_runs, err);
+}
+
+/* iniparser 4.1 can only load a named file: hand it the very bytes we
+ * scanned through an anonymous memfd, so nothing can change in between.
+ * FIRST_LINE: the line of TEXT's first line in the file, for messages. */
+static int ini_load_chunk(const char *text, size_t len, const char *path,
+			  int first_line, dictionary **out, struct jc_err *err)
+{
+	cleanup_free struct squeezed *runs = NULL;
+	cleanup_free char *sq = NULL;
+	cleanup_fd int fd = -1;
+	size_t n_runs, sq_len = 0;
+
+	*out = NULL;
+	if (squeeze(text, len, &sq, &sq_len, &runs, &n_runs) < 0)
+		return jc_fail_conf(err, ENOMEM, path, 0, "loading");
+	fd = memfd_create("pam_jail.conf", MFD_CLOEXEC);
+	if (fd < 0)
+		return jc_fail_conf(err, errno, path, 0, "memfd_create");
+	return ini_load_fd(fd, sq ? sq : text, sq ? sq_len : len, path,
+			   first_line, runs, n_runs, out, err);
 }
 
 /* Byte offset in TEXT of the start of LINE (1-based), from FROM, which

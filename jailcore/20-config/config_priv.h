@@ -135,9 +135,6 @@ int jc_scan_line_at(const char *text, size_t off);
 /* The canonical (lower-case) name of key ID in a section of KIND. */
 const char *jc_scan_key_name(enum jc_sec_kind kind, int id);
 
-/* Copy S into BUF (SIZE > 4) for an error message: bytes outside printable
- * ASCII become '?', and a long S is cut with "...".  NULL prints as "". */
-const char *jc_vis(const char *s, char *buf, size_t size);
 
 /* ---- config_values.c: one value of a [jail:...] key ------------------ */
 
@@ -164,9 +161,11 @@ struct jc_cfg_ctx {
 /* ---- config_read.c: the drop-in directory ----------------------------- */
 
 /* Open DIR and admit it (root's, closed to others); *DFD -1 when DIR does
- * not exist. */
+ * not exist.  *ID (NULL: not wanted) records which (config_cache.c). */
+struct jc_cfg_dirid;
 JC_MUST_CHECK
-int jc_cfg_open_dropin_dir(const char *dir, int *dfd, struct jc_err *err);
+int jc_cfg_open_dropin_dir(const char *dir, int *dfd, struct jc_cfg_dirid *id,
+			   struct jc_err *err);
 /* The *.conf names of DFD (not dotfiles), sorted in C order. */
 JC_MUST_CHECK
 int jc_cfg_list_dropins(int dfd, const char *dir, char ***out, size_t *n,
@@ -259,16 +258,20 @@ struct jc_cfg_cached {
 	struct jc_cfg_ident id;
 	int lines;			/* physical lines: '\n's + 1 */
 	const struct jc_scan *sc;	/* its scan (store only) */
+	const char *text;		/* its bytes (store only) */
+	size_t len;
 };
 
 struct jc_cfg_range {
 	int from, to;			/* physical lines [from, to) */
+	size_t bfrom, bto;		/* the same, in bytes */
 };
 
 /* A lookup that matched, per file: the line ranges every login keeps
  * (outside all [user:] sections) and the range of the user's own rule. */
 struct jc_cfg_hit {
-	char *buf;
+	char *buf;		/* the index, mapped (LEN bytes) */
+	size_t len;
 	struct jc_cfg_hit_file {
 		int lines;
 		size_t secs, users;	/* all sections, [user:] sections */
@@ -278,6 +281,7 @@ struct jc_cfg_hit {
 		struct jc_cfg_range user;
 	} *files;
 	size_t n;
+	bool racy;		/* drafted too soon after a change ("Q racy") */
 };
 
 void jc_cfg_ident_of(const struct stat *st, struct jc_cfg_ident *id);
@@ -289,11 +293,52 @@ int jc_cfg_cache_lookup(const char *dir, size_t n, const struct jc_cfg_cached *f
 void jc_cfg_hit_free(struct jc_cfg_hit *hit);
 /* *TEXT with every line outside H's kept ranges and the user's own rule
  * emptied (the newlines kept: line numbers stay), as only_user_file would
- * leave the other users' rules. */
+ * leave the other users' rules.  The ranges' byte offsets say where: the
+ * other users' rules are never looked at.  1 (TEXT untouched) when they
+ * do not fit TEXT, -1 out of memory. */
 JC_MUST_CHECK
 int jc_cfg_prune(char **text, size_t *len, const struct jc_cfg_hit_file *h);
-/* Record the N files F, scanned without an error; best effort. */
-void jc_cfg_cache_store(const char *dir, size_t n, const struct jc_cfg_cached *f);
+/* The drop-in directory of a load as the index records it: absent, or
+ * its identity (a file added, removed or renamed in it changes its mtime
+ * and ctime).  SEEN: the load looked (a login's load always does). */
+struct jc_cfg_dirid {
+	bool seen, absent;
+	struct jc_cfg_ident id;
+	const char *path;
+};
+
+/* An index drafted after a full scan without an error, written only once
+ * the whole load has succeeded (jc_cfg_cache_commit): BODY is everything
+ * after the "Q" line -- the quick block (QUICK_LEN bytes: the directory,
+ * each file's identity, every [user:] name sorted) then each file's
+ * section ranges. */
+struct jc_cfg_draft {
+	char *body;
+	size_t len, quick_len, n_files, n_names;
+};
+
+/* Draft the index of the N files F, scanned without an error, and D. */
+int jc_cfg_cache_draft(size_t n, const struct jc_cfg_cached *f,
+		       const struct jc_cfg_dirid *d, struct jc_cfg_draft *out);
+/* Write DR as the index of MAIN_PATH in DIR, best effort.  VERDICT is
+ * what config_quick.c may conclude: "yes" (default none, no [group:] rule
+ * names a jail: no [user:] rule means not jailed), "no", or "racy" (a
+ * file changed too recently for its timestamps to tell a later change). */
+void jc_cfg_cache_commit(const char *dir, const char *main_path,
+			 const struct jc_cfg_draft *dr, const char *verdict);
+void jc_cfg_draft_free(struct jc_cfg_draft *dr);
+/* The index of MAIN_PATH in DIR (root's, 0600, at most MAX bytes),
+ * mmap'ed MAP_PRIVATE with PROT (*LEN bytes); NULL when there is none
+ * (config_quick.c). */
+char *jc_cfg_map_index(const char *dir, const char *main_path, int prot,
+		       size_t max, size_t *len);
+/* The index's file name in its directory (conf-HASH.idx). */
+void jc_cfg_index_name(const char *main_path, char *out, size_t size);
+#define JC_CFG_INDEX_MAGIC "pam_jail config index 3\n"
+/* Seconds a change must be old before the index vouches for the files
+ * by their timestamps (which the kernel takes from a coarse clock: two
+ * writes within one tick can leave the same mtime and ctime). */
+#define JC_CFG_RACY_S 2
 
 /* ---- one load, stage by stage (config_load.c drives them) ----------- */
 
@@ -302,7 +347,8 @@ struct jc_cfg_file {
 	char *path;		/* for messages; the model keeps a copy */
 	char *text;
 	size_t len;
-	int lines;		/* physical: '\n's + 1 */
+	int lines;		/* physical: '\n's + 1 (a login's load: -1
+				   until jc_cfg_use_index knows) */
 	struct jc_cfg_ident id;	/* for the section index (config_cache.c) */
 	struct jc_scan sc;
 	struct jc_ini ini;
@@ -319,6 +365,8 @@ struct jc_cfg_loader {
 	const char *only_user;	/* a login's load: see jc_config_load_for */
 	const char *cache_dir;	/* the section index's, or NULL */
 	bool cached;		/* the index matched: others' rules emptied */
+	struct jc_cfg_dirid dir;	/* the drop-in directory (config_read.c) */
+	struct jc_cfg_draft draft;	/* the index, until the load succeeds */
 };
 
 /* Stop (strict mode, out of memory) or record and go on. */
@@ -342,7 +390,8 @@ int jc_cfg_read_dropins(struct jc_cfg_loader *L, const char *dir);
  * full scan without an error. */
 JC_MUST_CHECK
 int jc_cfg_use_index(struct jc_cfg_loader *L);
-void jc_cfg_store_index(const struct jc_cfg_loader *L);
+void jc_cfg_store_index(struct jc_cfg_loader *L);
+void jc_cfg_commit_index(struct jc_cfg_loader *L, const struct jc_config *cfg);
 
 /* 2. config_scan.c scans each file (jc_scan_run); config_sections.c:
  * over all files, a section defined twice, and a login's own rule. */

@@ -114,3 +114,17 @@ void jc_err_clear(struct jc_err *err)
 		err->msg[0] = '\0';
 	}
 }
+
+const char *jc_vis(const char *s, char *buf, size_t size)
+{
+	size_t i = 0;
+
+	if (!s)
+		s = "";
+	for (; *s && i + 1 < size; s++, i++)
+		buf[i] = (*s >= 0x20 && *s < 0x7f) ? *s : '?';
+	buf[i] = '\0';
+	if (*s && size > 4)	/* cut: say so */
+		memcpy(buf + size - 4, "...", 4);
+	return buf;
+}

@@ -88,6 +88,10 @@ void jc_err_prefix(struct jc_err *err, const char *fmt, ...)
 /* No failure recorded: kind JC_ERR_NONE, empty message and path. */
 void jc_err_clear(struct jc_err *err);
 
+/* Copy S into BUF (SIZE > 4) for an error message: bytes outside printable
+ * ASCII become '?', and a long S is cut with "...".  NULL prints as "". */
+const char *jc_vis(const char *s, char *buf, size_t size);
+
 /* gcc 12's -fanalyzer loses track of memory owned through a struct the
  * caller passed in, or through an array of pointers, and reports leaks
  * that are not there (`make analyze`).  Wrap only a function whose report

@@ -36,6 +36,7 @@ res=$(mk install DESTDIR="$d" 2>&1)
 is "$?" 0 "make install DESTDIR=... succeeds" || diag "$res"
 is "$(files)" "$(printf '%s\n' \
 	"etc/security/pam_jail.conf 644" \
+	"lib/$multiarch/security/pam_jail-core.so 644" \
 	"lib/$multiarch/security/pam_jail.so 644" \
 	"usr/lib/systemd/system/user@.service.d/pam_jail.conf 644" \
 	"usr/libexec/pam_jail/jail-init 755" \
@@ -43,7 +44,7 @@ is "$(files)" "$(printf '%s\n' \
 	"usr/share/man/man5/pam_jail.conf.5 644" \
 	"usr/share/man/man8/jailctl.8 644" \
 	"usr/share/man/man8/pam_jail.8 644")" \
-	"exactly the module, jail-init, jailctl, the example config, the user@.service drop-in and three man pages, with their modes"
+	"exactly the module and its core, jail-init, jailctl, the example config, the user@.service drop-in and three man pages, with their modes"
 like "$(dirs)" '^etc/security/pam_jail.d 755$' "an empty drop-in directory, 0755"
 is "$(find "$d" ! -user root -o ! -group root)" "" "everything root:root"
 cmp -s "$top/conf/pam_jail.conf" "$d/etc/security/pam_jail.conf"

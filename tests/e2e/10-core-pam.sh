@@ -232,4 +232,27 @@ check_fails "... and the jail's /tmp tmpfs does not propagate to the host's $RIG
 umount --lazy "$RIG_JAILS/alice/tmp" 2>/dev/null
 mount --make-rprivate /
 
+# --- a user no rule names: the config index and stat()s decide -----------
+# (config_quick.c): no config file read, no group lookup -- and a drop-in
+# an admin adds or edits in place is obeyed by the very next login.
+dropins=$(dirname "$RIG_CONF")/pam_jail.d
+install -d -m 755 -o 0 -g 0 "$dropins"
+printf '[user:zed]\njail = web\n' >"$dropins/10-x.conf"
+chmod 644 "$dropins/10-x.conf"
+rig_jail_tree bob
+stack debug
+sleep 3	# older than JC_CFG_RACY_S (2 s): the next login's index vouches
+"$DRIVER" -s jailtest bob true	# the full load, which writes that index
+rig_syslog_mark
+is "$("$DRIVER" -s jailtest bob hostname 2>&1)" rig "bob, whom no rule names, is not jailed"
+like "$(rig_syslog_grep 'user bob: not jailed')" 'default is none \(config index\)' \
+	"... decided from the config index, without loading the config"
+printf '[user:bob]\njail = web\n' >>"$dropins/10-x.conf"
+is "$("$DRIVER" -s jailtest bob hostname 2>&1)" bob \
+	"a rule appended in place to a drop-in jails bob's very next login"
+printf '[user:zed]\njail = web\n' >"$dropins/10-x.conf"
+is "$("$DRIVER" -s jailtest bob hostname 2>&1)" rig "... and its removal frees the next one"
+rm -r "$dropins"
+stack
+
 done_testing

@@ -3,7 +3,7 @@
 # 30-failclosed.sh - a broken setup refuses the session, over the real
 # callers (sshd, login, su) with Debian's stacks and pam_jail last and
 # `required`: an unparsable config, a group-writable jail root, a missing
-# bind source, and pam_jail.so itself missing.  For each: the ssh command
+# bind source, pam_jail.so itself missing, and its core missing.  For each: the ssh command
 # does not run (exit 254), local port forwarding is refused, login and su
 # refuse, syslog has exactly one line giving the reason per refused
 # session, and nothing is left behind.  Then `optional` with a broken
@@ -187,6 +187,20 @@ for s in sshd login su runuser; do
 done
 REASON=libpam
 refused_everywhere "pam_jail.so missing"
+rig_pam_stacks
+
+# --- 4b. its core, pam_jail-core.so, missing --------------------------------
+# The door (pam_jail.so) loads pam_jail-core.so from its own directory for
+# every login the config index cannot answer alone: without it, refused.
+install -d -m 755 /run/rig/door
+install -m 644 "$MODULE" /run/rig/door/pam_jail.so
+rig_pam_plain
+for s in sshd login su runuser; do
+	printf 'session required /run/rig/door/pam_jail.so conf=%s init=%s\n' \
+		"$RIG_CONF" "$INIT" >>"/etc/pam.d/$s"
+done
+REASON='cannot load /run/rig/door/pam_jail-core\.so'
+refused_everywhere "pam_jail-core.so missing"
 rig_pam_stacks
 
 is "$(rig_ssh alice hostname 2>&1)" alice "the restored setup jails alice again"

@@ -13,8 +13,9 @@
  *   FAULT=FUNC:COUNT:ERRNO:ROLE  make call number COUNT of FUNC (as
  *                           traced) in ROLE return -1 with ERRNO
  *
- * Only calls whose return address lies in pam_jail.so count, so sshd's or
- * login's own calls are never touched.  Counters are per process and
+ * Only calls whose return address lies in pam_jail.so or its core,
+ * pam_jail-core.so, count, so sshd's or login's own calls are never
+ * touched.  Counters are per process and
  * inherited across fork, exactly as in the trace.
  */
 #define _GNU_SOURCE
@@ -65,8 +66,10 @@ static int from_module(void *ret)
 {
 	Dl_info info;
 
+	/* the module is a door and its core (pam_jail.c, pam_jail_core.c) */
 	return dladdr(ret, &info) && info.dli_fname &&
-	       strstr(info.dli_fname, "pam_jail.so");
+	       (strstr(info.dli_fname, "pam_jail.so") ||
+		strstr(info.dli_fname, "pam_jail-core.so"));
 }
 
 /* The trace file is opened once, at load: after the caller's setns its

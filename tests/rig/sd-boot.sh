@@ -130,12 +130,15 @@ sd_user() {
 }
 
 # sd_install_pam_jail MODULE INIT JAILCTL: the built files where `make
-# install` puts them, root-owned (the user@.service drop-in included), and
+# install` puts them (the module's core, pam_jail-core.so, from next to
+# MODULE), root-owned (the user@.service drop-in included), and
 # an empty drop-in directory.
 sd_install_pam_jail() {
 	install -d -m 755 -o 0 -g 0 "$SD_ROOT$SD_PAMDIR" "$(dirname "$SD_ROOT$SD_INIT_PATH")" \
 		"$SD_ROOT/etc/security/pam_jail.d" || return
 	install -m 644 -o 0 -g 0 "$1" "$SD_ROOT$SD_PAMDIR/pam_jail.so" &&
+		install -m 644 -o 0 -g 0 "$(dirname "$1")/pam_jail-core.so" \
+			"$SD_ROOT$SD_PAMDIR/pam_jail-core.so" &&
 		install -m 755 -o 0 -g 0 "$2" "$SD_ROOT$SD_INIT_PATH" &&
 		install -m 755 -o 0 -g 0 "$3" "$SD_ROOT$SD_JAILCTL_PATH" &&
 		install -D -m 644 -o 0 -g 0 "$RIG_TOP/conf/systemd/user@.service.d/pam_jail.conf" \

@@ -476,6 +476,27 @@ static void test_ini_callback(void)
 		printf("#   stderr: '%s'\n", got);
 }
 
+/* config_parse.c hands iniparser a run of empty lines cut to one (a
+ * login's pruned text is mostly those): a '\' continued into the run must
+ * still end there, and the keys after it keep their values. */
+static void test_blank_runs(void)
+{
+	struct jc_config *cfg = NULL;
+	struct jc_err e = { 0 };
+	const struct jc_jail *j;
+	int rc = jc_config_parse_string("[jail:a]\nroot = /x\nbind_ro = /usr \\\n"
+					"\n\n\n\n\ntmpfs = /tmp\n\n\n\n[user:u]\n"
+					"jail = a\n", NAME, &cfg, &e);
+
+	j = rc == 0 ? jc_config_find_jail(cfg, "a") : NULL;
+	TAP_OK(j && j->n_bind_ro == 1 && strcmp(j->bind_ro[0].src, "/usr") == 0 &&
+	       j->n_tmpfs == 1 && strcmp(j->tmpfs[0], "/tmp") == 0 &&
+	       cfg->n_users == 1 && cfg->users[0].line == 14,
+	       "a continued line ending in a run of empty lines: the same values "
+	       "and lines as without the run cut (%s)", rc ? e.msg : "loaded");
+	jc_config_free(cfg);
+}
+
 int main(void)
 {
 	if (!mkdtemp(tmpdir)) {
@@ -493,6 +514,7 @@ int main(void)
 	test_long_lines();
 	test_garbage();
 	test_ini_callback();
+	test_blank_runs();
 	cleanup();
 	return TAP_DONE();
 }
