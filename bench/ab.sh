@@ -6,7 +6,7 @@
 # allows.  Not part of `make bench` or `make check`.
 #
 #   bench/ab.sh /tmp/old-build          # NEW_BUILD defaults to ./build
-#   AB_RUNS=150 AB_PARTS="core join counts" bench/ab.sh /tmp/old-build
+#   AB_RUNS=150 AB_PARTS="core join counts phases" bench/ab.sh /tmp/old-build
 #
 # Each build directory holds pam_jail.so, pam_jail-core.so and jail-init
 # (`make` output; the door loads the core from its own directory).  Runs
@@ -90,6 +90,20 @@ if 'old-none' in have and 'new-none' in have:
 EOF
 }
 
+# settle NAME...: pambench -b options, an untimed pause before each sample.
+# A jail's namespaces are torn down after its session is timed (the
+# kernel's cleanup_net and the mount tree run on the 2 cores meanwhile),
+# and without the pause that lands on whichever variant comes next in the
+# round: measured, the second of two identical modules came out 0.25-0.7
+# ms slower than the first, whichever was second.
+# Fills the array SETTLE.
+settle() {
+	local n
+	SETTLE=()
+	[ "${AB_SETTLE:-0.05}" != 0 ] || return 0
+	for n in "$@"; do SETTLE+=(-b "$n=sleep ${AB_SETTLE:-0.05}"); done
+}
+
 bwrap="/usr/bin/bwrap --unshare-ipc --unshare-pid --unshare-uts --unshare-cgroup --unshare-net"
 for s in $BINDS; do bwrap="$bwrap --ro-bind $s $s"; done
 bwrap="$bwrap --bind /home/bn /home/bn --tmpfs /tmp --dev /dev --proc /proc --hostname bn /bin/true"
@@ -99,7 +113,9 @@ for part in $PARTS; do
 	core)
 		rm -f "$AB_OUT/core.tsv"
 		log "core: $RUNS rounds"
-		"$PB" -n "$RUNS" -w 5 -o "$AB_OUT/core.tsv" fork=fork plain=pam:ab-plain:bn \
+		settle fork plain old-none new-none floor true bwrap
+		"$PB" -n "$RUNS" -w 5 -o "$AB_OUT/core.tsv" "${SETTLE[@]}" \
+			fork=fork plain=pam:ab-plain:bn \
 			old-none=pam:ab-old:bn new-none=pam:ab-new:bn \
 			floor=floor:/srv/jails/bn,/home/bn,bn,none,min true=exec:/bin/true \
 			"bwrap=exec:$bwrap" >&2 || die "core"
@@ -111,7 +127,9 @@ for part in $PARTS; do
 		holder=$!
 		sleep 2
 		log "join: $RUNS rounds"
-		"$PB" -n "$RUNS" -w 5 -o "$AB_OUT/join.tsv" plain=pam:ab-plain:bs \
+		settle plain old-join new-join old-none new-none
+		"$PB" -n "$RUNS" -w 5 -o "$AB_OUT/join.tsv" "${SETTLE[@]}" \
+			plain=pam:ab-plain:bs \
 			old-join=pam:ab-old:bs new-join=pam:ab-new:bs \
 			old-none=pam:ab-old:bn new-none=pam:ab-new:bn >&2 || die "join"
 		kill "$holder"
@@ -133,6 +151,39 @@ for part in $PARTS; do
 					"$(awk -F, '/page-faults/ { printf "%.1f", $1 / 20 }' "$AB_OUT/perf-$w-$u.txt")"
 				[ "$u" = bn ] || { kill "$holder"; wait "$holder" 2>/dev/null; }
 			done
+		done
+		;;
+	phases)
+		# bench/phasetrace.so: a few spans of the session, old and new
+		for w in old new; do
+			PHASETRACE_OUT=$AB_OUT/phases-$w.tsv LD_PRELOAD=$BENCH_BIN/phasetrace.so \
+				"$PB" -n "${AB_PHASE_RUNS:-60}" -w 3 "$w=pam:ab-$w:bn" >/dev/null 2>&1
+			python3 - "$AB_OUT/phases-$w.tsv" "$w" <<'PY'
+import sys, statistics as st, collections
+by = collections.defaultdict(list)
+for l in open(sys.argv[1]):
+    s, r, fn, a, t0, t1 = l.split('\t')
+    by[s].append((int(r), fn, int(a), int(t0), int(t1)))
+sp = collections.defaultdict(list)
+for ev in by.values():
+    ev.sort(key=lambda e: e[3])
+    one = lambda fn: [e for e in ev if e[0] == 1 and e[1] == fn]
+    if not one('pam_open_session') or not one('pam_close_session'):
+        continue
+    o, c = one('pam_open_session')[0], one('pam_close_session')[0]
+    sp['open_session'].append(o[4] - o[3])
+    sp['close_session'].append(c[4] - c[3])
+    for fn in ('dlopen', 'getgrouplist', 'getpwnam_r', 'iniparser_load'):
+        sp['open: ' + fn].append(sum(e[4] - e[3] for e in one(fn) if o[3] <= e[3] <= o[4]))
+    cl = [e for e in one('clone') if o[3] <= e[3] <= o[4]]
+    if cl:
+        sp['open: until the clone'].append(cl[0][3] - o[3])
+        sp['open: the build (clone .. exec)'].append(cl[0][4] - cl[0][3])
+        sp['open: after the build'].append(o[4] - cl[0][4])
+    sp['close: LEAVE .. answer'].append(sum(e[4] - e[3] for e in one('poll') if e[2] == 5000 and c[3] <= e[3] <= c[4]))
+for k, v in sp.items():
+    print(f'{sys.argv[2]:4s} {k:34s} median {st.median(v) / 1e6:7.3f} ms  (n={len(v)})')
+PY
 		done
 		;;
 	esac
