@@ -57,8 +57,9 @@ rig_sshd_up "sshd starts"
 
 # attempt HOLDER DEVPTS RULE...: HOLDER (ssh) holds 8 ptys of the jail's
 # devpts; erin logs in with login(1) on a pty of the rig's (the host's)
-# devpts.  Prints HOLDER's probe line, erin's transcript, what the
-# typing left and the module's refusal, if any.
+# devpts.  Prints ONE line (like's grep -E would read a pattern of several
+# lines as alternatives): HOLDER's probe line; erin's tty; what the typing
+# left; the module's refusal, if any.
 attempt() {
 	local holder=$1 f p
 	shift
@@ -76,28 +77,27 @@ attempt() {
 	sleep 0.5
 	rm -f "$f"
 	wait "$p"
-	cat "$RIG_DIR/take.out"
-	grep -o 'erin-on=/dev/pts/[0-9]*' "$RIG_DIR/login.out" || echo "erin-on=(none)"
-	printf 'taken=%s\n' "$(rig_ssh "$holder" 'cat /tmp/taken 2>/dev/null')"
-	printf 'refused=%s\n' "$(tail -n "+$RIG_SYSLOG_FROM" "$RIG_SYSLOG" |
-		grep -o 'has a private devpts and runs for user [a-z]*: not letting [a-z]* in' | head -n 1)"
+	{
+		grep -m 1 '^take_pty:' "$RIG_DIR/take.out" || echo "take_pty: (no line)"
+		grep -o -m 1 'erin-on=/dev/pts/[0-9]*' "$RIG_DIR/login.out" || echo "erin-on=(none)"
+		printf 'taken=%s\n' "$(rig_ssh "$holder" 'cat /tmp/taken 2>/dev/null')"
+		printf 'refused=%s\n' "$(tail -n "+$RIG_SYSLOG_FROM" "$RIG_SYSLOG" |
+			grep -o 'has a private devpts and runs for user [a-z]*: not letting [a-z]* in' |
+			head -n 1)"
+	} | paste -sd ';'
 }
 
-like "$(attempt dave host user:dave user:erin)" '^take_pty: blocked \(no session came to our 8 ptys\)
-erin-on=/dev/pts/[0-9]+
-taken=
-refused=$' "E14 [co-tenant, other tenants] devpts = host: erin's login(1) keeps its own pty, dave's 8 see nothing"
-like "$(attempt dave private user:dave user:erin)" '^take_pty: blocked \(no session came to our 8 ptys\)
-erin-on=\(none\)
-taken=
-refused=has a private devpts and runs for user dave: not letting erin in$' \
+like "$(attempt dave host user:dave user:erin)" \
+	'^take_pty: blocked \(no session came to our 8 ptys\);erin-on=/dev/pts/[0-9]+;taken=;refused=$' \
+	"E14 [co-tenant, other tenants] devpts = host: erin's login(1) keeps its own pty, dave's 8 see nothing"
+like "$(attempt dave private user:dave user:erin)" \
+	'^take_pty: blocked \(no session came to our 8 ptys\);erin-on=\(none\);taken=;refused=has a private devpts and runs for user dave: not letting erin in$' \
 	"E14 [co-tenant, other tenants] devpts = private: erin's login(1) into dave's running jail is refused, dave's 8 ptys see nothing"
 like "$("$JAILCTL" check 2>&1)" "jail team: devpts = private, and a second \[user:\] rule \(line [0-9]+\) names it: .*use devpts = host, or a root with %u" \
 	"E14 jailctl check: devpts = private in a jail two [user:] rules name is an error"
-like "$(attempt erin private user:erin)" "^take_pty: ESCAPED another session came up on our pty [0-9]+, it said '.*erin@team.*'; we typed into it
-erin-on=\\(none\\)
-taken=erin
-refused=\$" "E14 control (the same jail, erin's alone: allowed): her login(1) reopens /dev/pts/N into the pty her own ssh session holds -- a co-tenant's, were the jail shared"
+like "$(attempt erin private user:erin)" \
+	"^take_pty: ESCAPED another session came up on our pty [0-9]+, it said '.*erin@team.*'; we typed into it;erin-on=\\(none\\);taken=erin;refused=\$" \
+	"E14 control (the same jail, erin's alone: allowed): her login(1) reopens /dev/pts/N into the pty her own ssh session holds -- a co-tenant's, were the jail shared"
 unlike "$("$JAILCTL" check 2>&1)" 'jail team: devpts = private' \
 	"E14 jailctl check: (control) no error for a private devpts in a jail of one user"
 "$JAILCTL" stop team >/dev/null 2>&1
