@@ -41,6 +41,7 @@
 #include <unistd.h>
 
 #include "jailcore/40-session/proto.h"
+#include "jailcore/90-support/cleanup.h"
 
 /* Lines from inside the jail: a burst of LOG_BURST, then LOG_RATE a
  * second, per sending uid; a user must not be able to flood the host's
@@ -254,7 +255,7 @@ static int relay(void)
 			     .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
 	struct cmsghdr *cm;
 	struct ucred cr = { .pid = -1, .uid = (uid_t)-1 };
-	int pidfd = -1;
+	cleanup_fd int pidfd = -1;
 	ssize_t n = recvmsg(JC_INIT_LOG_IN, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
 
 	if (n < 0)
@@ -266,11 +267,8 @@ static int relay(void)
 			memcpy(&cr, CMSG_DATA(cm), sizeof(cr));
 		else if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_PIDFD)
 			memcpy(&pidfd, CMSG_DATA(cm), sizeof(pidfd));
-	if (n == 0) {		/* an empty datagram: nothing to relay */
-		if (pidfd >= 0)
-			close(pidfd);
+	if (n == 0)		/* an empty datagram: nothing to relay */
 		return 1;
-	}
 	/* pid 0: the sender is outside this pid namespace.  Verbatim only for
 	 * a session's own privileged caller (sshd's monitor, login, su),
 	 * which lives in the jail's mount namespace but not its pid
@@ -281,8 +279,6 @@ static int relay(void)
 		send_line(buf, (size_t)n);
 	else
 		relay_jailed(buf, &cr, bucket_of(cr.uid));
-	if (pidfd >= 0)
-		close(pidfd);
 	return 1;
 }
 
@@ -343,9 +339,7 @@ static void end_session(unsigned i, enum jc_msg_type why)
 	if (!n_sessions && !persist) {
 		/* no new session may join a jail that is ending: a connect
 		 * now is refused, and the login builds a new jail */
-		if (ctl_fd >= 0)
-			close(ctl_fd);
-		ctl_fd = -1;
+		jc_closep(&ctl_fd);
 		drain_log();
 	}
 	if (why)
@@ -366,37 +360,34 @@ static ssize_t read_msg(int conn, struct jc_msg *m, int *fd)
  * STOP or INFO.  Returns 1 when init must exit. */
 static int accept_one(void)
 {
+	cleanup_fd int conn = accept4(ctl_fd, NULL, NULL, SOCK_CLOEXEC);
+	cleanup_fd int fd = -1;		/* a passed fd, whatever the message */
+	cleanup_fd int self = -1;
 	struct jc_msg m;
 	struct pollfd p;
-	int conn = accept4(ctl_fd, NULL, NULL, SOCK_CLOEXEC), fd, self;
 
 	if (conn < 0)
 		return 0;
 	p = (struct pollfd){ .fd = conn, .events = POLLIN };
 	if (poll(&p, 1, 2000) <= 0 || read_msg(conn, &m, &fd) != sizeof(m))
-		goto drop;
+		return 0;
 	if (m.type == JC_MSG_STOP) {
 		reply(conn, JC_MSG_LAST, -1);
 		return 1;
 	}
 	if (m.type == JC_MSG_INFO) {
 		reply(conn, JC_MSG_OK, -1);
-		goto drop;
+		return 0;
 	}
 	if (m.type != JC_MSG_JOIN || fd < 0 || add_session(conn, fd) < 0) {
 		reply(conn, JC_MSG_FULL, -1);
-		if (fd >= 0)
-			close(fd);
-		goto drop;
+		return 0;
 	}
+	(void)steal_fd(&fd);	/* the session's now, with conn */
 	/* the joiner enters the jail's namespaces through this pidfd */
 	self = (int)syscall(SYS_pidfd_open, getpid(), 0);
 	reply(conn, JC_MSG_OK, self);
-	if (self >= 0)
-		close(self);
-	return 0;
-drop:
-	close(conn);
+	(void)steal_fd(&conn);
 	return 0;
 }
 
@@ -410,16 +401,14 @@ static int check_sessions(const struct pollfd *pfd, const unsigned *idx,
 	for (unsigned k = 0; k < count; k++) {
 		unsigned i = idx[k];
 		struct jc_msg m;
-		int fd;
 
 		if (pfd[2 * k].revents & POLLIN) {	/* the caller died */
 			end_session(i, 0);
 			ended++;
 		} else if (pfd[2 * k + 1].revents & (POLLIN | POLLHUP | POLLERR)) {
+			cleanup_fd int fd = -1;	/* none is expected */
 			ssize_t n = read_msg(sessions[i].conn, &m, &fd);
 
-			if (fd >= 0)
-				close(fd);
 			if (n == sizeof(m) && m.type == JC_MSG_STOP)
 				return 1;
 			if (n <= 0 || (n == sizeof(m) && m.type == JC_MSG_LEAVE)) {

@@ -29,6 +29,7 @@
 #include "pam_jail.h"
 #include "jailcore/10-identity/identity.h"
 #include "jailcore/20-config/config.h"
+#include "jailcore/90-support/cleanup.h"
 #include "jailcore/90-support/log.h"
 
 typedef int (*close_fn)(pam_handle_t *, int, int, const char **);
@@ -51,8 +52,8 @@ static void door_log(pam_handle_t *pamh, int prio, const char *fmt, ...)
 
 static void door_log(pam_handle_t *pamh, int prio, const char *fmt, ...)
 {
+	cleanup_fd int fd = jc_log_open();
 	char msg[600], user[80];
-	int fd = jc_log_open();
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -61,8 +62,6 @@ static void door_log(pam_handle_t *pamh, int prio, const char *fmt, ...)
 	jc_log(fd, prio, program_invocation_short_name,
 	       "pam_jail(%s:session): user %s: %s", item_str(pamh, PAM_SERVICE),
 	       jc_vis(item_str(pamh, PAM_USER), user, sizeof(user)), msg);
-	if (fd >= 0)
-		close(fd);
 }
 
 /* The core's entry NAME, loaded once (never unloaded: a jailed session's

@@ -29,6 +29,7 @@
 #include "jailcore/50-build/ns.h"
 #include "jailcore/40-session/session.h"
 #include "jailcore/30-plan/plan.h"
+#include "jailcore/90-support/cleanup.h"
 
 #include "pam_jail.h"
 
@@ -77,10 +78,16 @@ static void session_free(struct session *s)
 	if (!s)
 		return;
 	jc_jail_handle_close(&s->jail);
-	if (s->logfd >= 0)
-		close(s->logfd);
+	jc_closep(&s->logfd);
 	free(s);
 }
+
+static void session_freep(struct session **s)
+{
+	session_free(*s);
+	*s = NULL;
+}
+#define cleanup_session __attribute__((cleanup(session_freep)))
 
 /* pam_end: only release our fds.  The jail is ended by close_session, or
  * by jail-init itself when the caller dies; a forked child calling pam_end
@@ -181,8 +188,8 @@ static int plan_session(struct session *s, const char *svc,
 			const struct args *a, const char *user, const char *tty,
 			struct jc_identity **given, struct jc_plan **plan)
 {
-	struct jc_config *cfg = NULL;
-	struct jc_identity id;
+	cleanup_config struct jc_config *cfg = NULL;
+	cleanup_identity struct jc_identity id = { 0 };
 	struct jc_err err = { 0 };
 	int rc;
 
@@ -199,14 +206,11 @@ static int plan_session(struct session *s, const char *svc,
 	}
 	if (jc_config_load_for(a->conf, id.pw.pw_name, &cfg, &err) < 0) {
 		LOG(s, LOG_ERR, svc, "user %s: %s", id.pw.pw_name, err.msg);
-		jc_identity_free(&id);
 		return PAM_SESSION_ERR;
 	}
 	rc = jc_plan_for_user(cfg, &id, tty, plan, &err);
-	jc_config_free(cfg);
 	if (rc < 0) {
 		LOG(s, LOG_ERR, svc, "user %s: %s", id.pw.pw_name, err.msg);
-		jc_identity_free(&id);
 		return PAM_SESSION_ERR;
 	}
 	if ((*plan)->notice[0])
@@ -216,14 +220,10 @@ static int plan_session(struct session *s, const char *svc,
 		if (a->debug)
 			LOG(s, LOG_DEBUG, svc, "user %s not jailed: %s",
 			    id.pw.pw_name, (*plan)->why);
-		jc_plan_free(*plan);
-		*plan = NULL;
-		rc = PAM_IGNORE;
-	} else {
-		rc = PAM_SUCCESS;
+		jc_plan_freep(plan);
+		return PAM_IGNORE;
 	}
-	jc_identity_free(&id);
-	return rc;
+	return PAM_SUCCESS;
 }
 
 /* The jail's own runtime directory (session.c) for the session's
@@ -244,9 +244,9 @@ static int open_session(pam_handle_t *pamh, int flags, int argc,
 	const char *sd_session;
 	const void *data = NULL;
 	struct session *prev;
-	struct jc_plan *plan = NULL;
+	cleanup_plan struct jc_plan *plan = NULL;
+	cleanup_session struct session *s = NULL;
 	struct jc_err err = { 0 };
-	struct session *s;
 	bool joined;
 	struct args a;
 	int rc;
@@ -274,24 +274,21 @@ static int open_session(pam_handle_t *pamh, int flags, int argc,
 		return PAM_BUF_ERR;
 	if (parse_args(argc, argv, &a, &bad) < 0) {
 		LOG(s, LOG_ERR, svc, "unknown module argument '%s'", bad);
-		rc = PAM_SESSION_ERR;
-		goto out;
+		return PAM_SESSION_ERR;
 	}
 	if (pam_get_user(pamh, &user, NULL) != PAM_SUCCESS || !user || !*user) {
 		LOG(s, LOG_ERR, svc, "%s", "cannot determine the user");
-		rc = PAM_SESSION_ERR;
-		goto out;
+		return PAM_SESSION_ERR;
 	}
 	rc = plan_session(s, svc, &a, user, item_str(pamh, PAM_TTY), given, &plan);
 	if (rc != PAM_SUCCESS)
-		goto out;
+		return rc;
 	if (svc && strcmp(svc, "systemd-user") == 0) {
 		/* user@UID.service: the user's systemd manager would run
 		 * outside the jail and start units from the user's home */
 		LOG(s, LOG_NOTICE, svc, "user %s is jailed (jail %s): no systemd "
 		    "user manager outside the jail", plan->user, plan->jail);
-		rc = PAM_SESSION_ERR;
-		goto out;
+		return PAM_SESSION_ERR;
 	}
 	(void)session_log_fd(s);	/* before the jail: see there */
 	sd_session = pam_getenv(pamh, "XDG_SESSION_ID");
@@ -300,8 +297,7 @@ static int open_session(pam_handle_t *pamh, int flags, int argc,
 	if (jc_session_open(plan, a.init, &s->jail, &joined, &err) < 0) {
 		LOG(s, LOG_ERR, svc, "user %s jail %s: %s", plan->user,
 		    plan->jail, err.msg);
-		rc = PAM_SESSION_ERR;
-		goto out;
+		return PAM_SESSION_ERR;
 	}
 	if (s->jail.notice[0])
 		LOG(s, LOG_NOTICE, svc, "%s", s->jail.notice);
@@ -309,8 +305,7 @@ static int open_session(pam_handle_t *pamh, int flags, int argc,
 		LOG(s, LOG_ERR, svc, "user %s jail %s: pam_putenv XDG_RUNTIME_DIR",
 		    plan->user, plan->jail);
 		jc_jail_release(&s->jail, 1000, NULL);
-		rc = PAM_SESSION_ERR;
-		goto out;
+		return PAM_SESSION_ERR;
 	}
 	audit_fields(s, pamh, plan->user, plan);
 	LOG(s, LOG_INFO, svc, "jail %s: %s", joined ? "joined" : "opened",
@@ -319,14 +314,10 @@ static int open_session(pam_handle_t *pamh, int flags, int argc,
 		/* unreachable in practice; the session must not go on
 		 * without a way to end the jail */
 		jc_jail_release(&s->jail, 1000, NULL);
-		rc = PAM_SESSION_ERR;
-		goto out;
+		return PAM_SESSION_ERR;
 	}
-	s = NULL;
-out:
-	jc_plan_free(plan);
-	session_free(s);
-	return rc;
+	s = NULL;	/* PAM's now: session_cleanup at pam_end */
+	return PAM_SUCCESS;
 }
 
 /* The door's account ID (NULL: none) is used or freed here. */

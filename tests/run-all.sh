@@ -14,8 +14,9 @@
 #      tree built inside it once first
 #   5. tests/pkg/run.sh (on the host: it builds the Debian package and
 #      installs it in clean Debian 12 and 13 rootfs)
-#   6. with BUILD_ASAN set: the unit tests and the asan-capable PAM-level
-#      tests (tests/e2e/*-pam*.sh) again, against $BUILD_ASAN
+#   6. with BUILD_ASAN set: the unit tests, the asan-capable PAM-level
+#      tests (tests/e2e/*-pam*.sh) and the fault walk (35-faults.sh: every
+#      failure path, leak-checked) again, against $BUILD_ASAN
 #   7. the host snapshot taken at the start still matches
 # `run-all.sh --selftest [FILE...]` instead proves each e2e file can fail
 # (see selftest below).
@@ -264,13 +265,19 @@ main() {
 		skip_file tests/pkg/run.sh "needs root (it builds and enters rootfs)"
 	fi
 	if [ -n "${BUILD_ASAN:-}" ]; then
-		run_units "$BUILD_ASAN"
-		mapfile -t asan_e2e < <(of_release 12 tests/e2e/*-pam*.sh)
-		# LeakSanitizer cannot work in a jailed caller: its /proc is
-		# the jail's, where /proc/self does not exist, and its
-		# stop-the-world tracer hangs there.  Leaks are checked by the
-		# unit tests above; here ASan and UBSan still abort on errors.
-		ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
+		# LeakSanitizer on: a leak fails the process that has it.
+		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 run_units "$BUILD_ASAN"
+		mapfile -t asan_e2e < <(of_release 12 tests/e2e/*-pam*.sh \
+			tests/e2e/35-faults.sh)
+		# Leaks are checked here too, in every PAM caller that stays
+		# out of the jail: not jailed, or refused before entering (most
+		# of the fault walk's 400 failing steps; a leak there aborts the
+		# driver, exit 134).  One that entered cannot run LSan's exit
+		# check (its children are born in the jail's pid namespace,
+		# dead after close_session): pamdriver skips it only then
+		# (tests/pamdriver.c, __lsan_is_turned_off), as 10-core-pam
+		# does for its jailed pamtester run.
+		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		MODULE=$BUILD_ASAN/pam_jail.so INIT=$BUILD_ASAN/jail-init \
 			DRIVER=$BUILD_ASAN/tests/pamdriver run_e2e " (asan)" "${asan_e2e[@]}"

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "jailcore/20-config/config_priv.h"
+#include "jailcore/90-support/cleanup.h"
 
 #define MAX_GROUPS 65536		/* the kernel's NGROUPS_MAX */
 
@@ -128,9 +129,7 @@ int jc_identity_by_uid(uid_t uid, struct jc_identity *id, struct jc_err *err)
 
 void jc_group_members_free(char **members)
 {
-	for (size_t i = 0; members && members[i]; i++)
-		free(members[i]);
-	free(members);
+	jc_strv_freep(&members);
 }
 
 static char **copy_members(char *const *mem)
@@ -294,18 +293,19 @@ static int match_names(const struct jc_config *cfg, const struct jc_identity *id
 int jc_identity_match(const struct jc_config *cfg, const struct jc_identity *id,
 		      struct jc_match *m, struct jc_err *err)
 {
+	cleanup_free const char **names = NULL;
+	cleanup_free int *state = NULL;
 	struct names nm = { 0 };
-	int *state = NULL, rc = -1;
+	int rc;
 
 	if (!cfg || !id || !m || !id->pw.pw_name)
 		return jc_fail(err, EINVAL, "jc_identity_match");
 	memset(m, 0, sizeof(*m));
-	nm.v = calloc(id->n_groups + cfg->n_groups + 1, sizeof(*nm.v));
+	names = calloc(id->n_groups + cfg->n_groups + 1, sizeof(*names));
 	state = calloc(cfg->n_groups + 1, sizeof(*state));
-	if (!nm.v || !state) {
-		jc_fail(err, ENOMEM, "matching %s", id->pw.pw_name);
-		goto done;
-	}
+	if (!names || !state)
+		return jc_fail(err, ENOMEM, "matching %s", id->pw.pw_name);
+	nm.v = names;
 	for (size_t i = 0; i < id->n_groups; i++)
 		if (id->names[i])
 			nm.v[nm.n++] = id->names[i];
@@ -314,8 +314,5 @@ int jc_identity_match(const struct jc_config *cfg, const struct jc_identity *id,
 		rc = match_names(cfg, id, &nm, m, err);
 	} while (rc == 0 && !m->by_user &&
 		 (rc = settle_pass(cfg, id, &nm, state, m, err)) == 1);
-done:
-	free(state);
-	free(nm.v);
 	return rc;
 }

@@ -67,6 +67,9 @@ typedef int (*jc_nss_fn)(const void *key, void *ent, char *buf, size_t size,
 			 void **res);
 int jc_nss_lookup(jc_nss_fn fn, const void *key, void *ent, char **buf, int *rc);
 void jc_identity_free(struct jc_identity *id);
+/* `cleanup_identity struct jc_identity id = { 0 };` frees it on every
+ * return (jailcore/90-support/cleanup.h). */
+#define cleanup_identity __attribute__((cleanup(jc_identity_free)))
 
 /* A group by name: JC_ID_FOUND with *gid (and *members, a NULL-terminated
  * malloc'ed copy of gr_mem, when MEMBERS is not NULL), JC_ID_UNKNOWN, or

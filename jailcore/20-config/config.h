@@ -262,8 +262,18 @@ int jc_config_parse_string(const char *text, const char *name,
 
 void jc_config_free(struct jc_config *cfg);
 
+/* `cleanup_config struct jc_config *cfg = NULL;` frees it on every return
+ * (jailcore/90-support/cleanup.h). */
+static inline void jc_config_freep(struct jc_config **cfg)
+{
+	jc_config_free(*cfg);
+	*cfg = NULL;
+}
+#define cleanup_config __attribute__((cleanup(jc_config_freep)))
+
 /* Free N strings and the vector holding them (NULL entries and a NULL
- * vector are fine): the one free of jailcore's string vectors. */
+ * vector are fine): the one free of jailcore's counted string vectors
+ * (NULL-terminated ones: jc_strv_freep, cleanup.h). */
 void jc_cfg_free_names(char **v, size_t n);
 
 const struct jc_jail *jc_config_find_jail(const struct jc_config *cfg,

@@ -34,6 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "jailcore/90-support/cleanup.h"
 #include "jailcore/90-support/hash.h"
 #include "jailcore/90-support/paths.h"
 
@@ -42,31 +43,11 @@
 
 /* The index, mapped copy-on-write (the lookup ends its lines in place):
  * at 10,000 users it is a third of a megabyte, of which a login touches
- * a few pages.  A new index is renamed into place, so these bytes never
- * change under the mapping. */
+ * a few pages. */
 static char *map_index_rw(const char *dir, const char *main_path, size_t *len)
 {
-	char name[64];
-	struct stat st;
-	void *m = MAP_FAILED;
-	/* reading makes nothing: no index without its directory */
-	int dfd = jc_path_private_dir(AT_FDCWD, dir, dir, false, NULL), fd = -1;
-
-	if (dfd < 0)
-		return NULL;
-	jc_cfg_index_name(main_path, name, sizeof(name));
-	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-	close(dfd);
-	if (fd < 0)
-		return NULL;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == 0 &&
-	    (st.st_mode & 07777) == 0600 && st.st_size > 0 &&
-	    st.st_size <= IDX_MAX) {
-		*len = (size_t)st.st_size;
-		m = mmap(NULL, *len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-	}
-	close(fd);
-	return m == MAP_FAILED ? NULL : m;
+	return jc_cfg_map_index(dir, main_path, PROT_READ | PROT_WRITE, IDX_MAX,
+				len);
 }
 
 static bool same_ident(const struct jc_cfg_ident *a, const struct jc_cfg_ident *b)
@@ -283,7 +264,7 @@ static bool ranges_fit(const struct jc_cfg_range *r, size_t n, const char *text,
 
 int jc_cfg_prune(char **text, size_t *len, const struct jc_cfg_hit_file *h)
 {
-	struct jc_cfg_range *r = calloc(h->n + 2, sizeof(*r));
+	cleanup_free struct jc_cfg_range *r = calloc(h->n + 2, sizeof(*r));
 	size_t n, nl = 0, want = (size_t)h->lines - 1;
 	int line = 1;
 	char *out, *o;
@@ -291,15 +272,11 @@ int jc_cfg_prune(char **text, size_t *len, const struct jc_cfg_hit_file *h)
 	if (!r)
 		return -1;
 	n = kept_ranges(h, r);
-	if (h->lines < 1 || !ranges_fit(r, n, *text, *len, h->lines)) {
-		free(r);
+	if (h->lines < 1 || !ranges_fit(r, n, *text, *len, h->lines))
 		return 1;
-	}
 	/* at most: every kept byte, and a newline for each other line */
-	if (!(o = out = malloc(*len + 1))) {
-		free(r);
+	if (!(o = out = malloc(*len + 1)))
 		return -1;
-	}
 	for (size_t i = 0; i < n; i++) {
 		size_t skip = (size_t)(r[i].from - line);
 
@@ -315,7 +292,6 @@ int jc_cfg_prune(char **text, size_t *len, const struct jc_cfg_hit_file *h)
 		o += want - nl;
 	}
 	*o = '\0';
-	free(r);
 	free(*text);
 	*text = out;
 	*len = (size_t)(o - out);
@@ -352,8 +328,9 @@ static int cmp_sec_name(const void *a, const void *b)
 static int write_file(FILE *fp, const struct jc_cfg_cached *f)
 {
 	const struct jc_scan *sc = f->sc;
-	size_t n_users = 0, n_keep = 0, ublen = 0, *off = line_offsets(f);
-	const struct jc_scan_sec **by_name;
+	size_t n_users = 0, n_keep = 0, ublen = 0;
+	cleanup_free size_t *off = line_offsets(f);
+	cleanup_free const struct jc_scan_sec **by_name = NULL;
 	int from = 1;
 
 	if (!off)
@@ -387,10 +364,8 @@ static int write_file(FILE *fp, const struct jc_cfg_cached *f)
 	if (from <= f->lines)
 		fprintf(fp, "K %d %d %zu %zu\n", from, f->lines + 1, off[from],
 			off[f->lines + 1]);
-	if (!(by_name = calloc(n_users + 1, sizeof(*by_name)))) {
-		free(off);
+	if (!(by_name = calloc(n_users + 1, sizeof(*by_name))))
 		return -1;
-	}
 	n_users = 0;
 	for (size_t k = 0; k < sc->n_secs; k++)
 		if (sc->secs[k].kind == JC_SEC_USER)
@@ -404,8 +379,6 @@ static int write_file(FILE *fp, const struct jc_cfg_cached *f)
 	}
 #undef U_ARGS
 #undef SEC_END
-	free(by_name);
-	free(off);
 	return 0;
 }
 
@@ -427,7 +400,7 @@ static void write_ident(FILE *fp, char tag, const struct jc_cfg_ident *id,
 static int write_quick(FILE *fp, size_t n, const struct jc_cfg_cached *f,
 		       const struct jc_cfg_dirid *d, size_t *n_names)
 {
-	const char **names;
+	cleanup_free const char **names = NULL;
 	size_t k = 0, total = 0;
 
 	if (d->absent)
@@ -447,7 +420,6 @@ static int write_quick(FILE *fp, size_t n, const struct jc_cfg_cached *f,
 	qsort(names, k, sizeof(*names), cmp_str);
 	for (size_t i = 0; i < k; i++)
 		fprintf(fp, "%s\n", names[i]);
-	free(names);
 	*n_names = k;
 	return 0;
 }
@@ -491,34 +463,29 @@ void jc_cfg_draft_free(struct jc_cfg_draft *dr)
 void jc_cfg_cache_commit(const char *dir, const char *main_path,
 			 const struct jc_cfg_draft *dr, const char *verdict)
 {
+	cleanup_fd int dfd = -1;
+	cleanup_file FILE *fp = NULL;
 	char name[64], tmp[96];
-	int dfd, fd;
 	bool ok;
-	FILE *fp;
 
 	if (!dr->body ||
 	    (dfd = jc_path_private_dir(AT_FDCWD, dir, dir, true, NULL)) < 0)
 		return;
 	jc_cfg_index_name(main_path, name, sizeof(name));
 	snprintf(tmp, sizeof(tmp), ".%s.%d", name, (int)getpid());
-	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		    0600);
-	if (fd < 0 || !(fp = fdopen(fd, "w"))) {
-		if (fd >= 0)
-			close(fd);
-		close(dfd);
+	fp = jc_fdopen_owned(openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL |
+				    O_NOFOLLOW | O_CLOEXEC, 0600), "w");
+	if (!fp)
 		return;
-	}
 	fprintf(fp, "%sQ %s %zu %zu %zu\n", MAGIC, verdict, dr->n_files,
 		dr->n_names, dr->quick_len);
 	fwrite(dr->body, 1, dr->len, fp);
 	fputs("end\n", fp);
 	/* fchmod: the umask of the caller may have taken bits off */
-	ok = fflush(fp) == 0 && fchmod(fd, 0600) == 0;
-	ok = fclose(fp) == 0 && ok;
+	ok = fflush(fp) == 0 && fchmod(fileno(fp), 0600) == 0;
+	ok = fclose(steal_ptr(&fp)) == 0 && ok;	/* a full disk shows here */
 	if (!ok || renameat(dfd, tmp, dfd, name) < 0)
 		(void)unlinkat(dfd, tmp, 0);
-	close(dfd);
 }
 
 /* ---- a login's load (config_load.c) ---------------------------------- */
@@ -576,7 +543,7 @@ int jc_cfg_use_index(struct jc_cfg_loader *L)
 
 static int use_index(struct jc_cfg_loader *L)
 {
-	struct jc_cfg_cached *c;
+	cleanup_free struct jc_cfg_cached *c = NULL;
 	struct jc_cfg_hit hit;
 	bool found;
 	int rc = 0;
@@ -611,7 +578,6 @@ static int use_index(struct jc_cfg_loader *L)
 		}
 		jc_cfg_hit_free(&hit);
 	}
-	free(c);
 	return rc;
 }
 JC_NO_ANALYZER_LEAK_CHECK_END
@@ -620,12 +586,11 @@ JC_NO_ANALYZER_LEAK_CHECK_END
  * sections are known; written by jc_cfg_commit_index. */
 void jc_cfg_store_index(struct jc_cfg_loader *L)
 {
-	struct jc_cfg_cached *c;
+	cleanup_free struct jc_cfg_cached *c = NULL;
 
 	if (L->incomplete || !(c = index_view(L)))
 		return;
 	(void)jc_cfg_cache_draft(L->n, c, &L->dir, &L->draft);
-	free(c);
 }
 
 /* Can the index alone say "not jailed" for a user without a [user:] rule?

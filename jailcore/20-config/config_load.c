@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "config_priv.h"
+#include "jailcore/90-support/cleanup.h"
 
 /* ---- errors ------------------------------------------------------------ */
 
@@ -61,8 +62,7 @@ static int run_passes(struct jc_cfg_loader *L, size_t before,
 		      struct jc_config **out)
 {
 	bool login = L->only_user && L->cache_dir;
-	struct jc_config *cfg = NULL;
-	int rc = -1;
+	cleanup_config struct jc_config *cfg = NULL;
 
 	*out = NULL;
 	if (login && jc_cfg_use_index(L) < 0)			/* index */
@@ -77,17 +77,13 @@ static int run_passes(struct jc_cfg_loader *L, size_t before,
 		return -1;
 	if (jc_cfg_new_model(L, &cfg) < 0 ||			/* validate */
 	    jc_cfg_build_model(L, cfg) < 0)
-		goto done;
+		return -1;
 	if (errs_count(L->errs) > before)
-		goto done;
+		return -1;
 	if (login)
 		jc_cfg_commit_index(L, cfg);			/* index */
-	*out = cfg;
-	cfg = NULL;
-	rc = 0;
-done:
-	jc_config_free(cfg);
-	return rc;
+	*out = steal_ptr(&cfg);
+	return 0;
 }
 
 static void loader_free(struct jc_cfg_loader *L)

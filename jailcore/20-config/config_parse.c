@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "config_priv.h"
+#include "jailcore/90-support/cleanup.h"
 
 /* iniparser reports through one global callback and would otherwise write
  * to stderr (which, inside sshd, may be the client's connection).  Keep
@@ -177,18 +178,15 @@ static int write_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
-/* ini_load_chunk's part past the memfd FD (closed here). */
+/* ini_load_chunk's part past the memfd FD (the caller's to close). */
 static int ini_load_fd(int fd, const char *text, size_t len, const char *path,
 		       int first_line, const struct squeezed *runs, size_t n_runs,
 		       dictionary **out, struct jc_err *err)
 {
 	char fdpath[64];
 
-	if (write_all(fd, text, len) < 0) {
-		jc_fail_conf(err, errno, path, 0, "writing memfd");
-		close(fd);
-		return -1;
-	}
+	if (write_all(fd, text, len) < 0)
+		return jc_fail_conf(err, errno, path, 0, "writing memfd");
 	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
 	ini_msg_set = 0;
 	ini_msg[0] = '\0';
@@ -198,7 +196,6 @@ static int ini_load_fd(int fd, const char *text, size_t len, const char *path,
 	 * after pam_end: point it back at iniparser's default (NULL means
 	 * that in 4.1 and 4.2; there is no getter to restore another). */
 	iniparser_set_error_callback(NULL);
-	close(fd);
 	/* On memory failure iniparser may return a partial dictionary. */
 	if (*out && !ini_msg_set)
 		return 0;
@@ -214,23 +211,19 @@ static int ini_load_fd(int fd, const char *text, size_t len, const char *path,
 static int ini_load_chunk(const char *text, size_t len, const char *path,
 			  int first_line, dictionary **out, struct jc_err *err)
 {
-	struct squeezed *runs;
-	char *sq;
+	cleanup_free struct squeezed *runs = NULL;
+	cleanup_free char *sq = NULL;
+	cleanup_fd int fd = -1;
 	size_t n_runs, sq_len = 0;
-	int fd, rc;
 
 	*out = NULL;
 	if (squeeze(text, len, &sq, &sq_len, &runs, &n_runs) < 0)
 		return jc_fail_conf(err, ENOMEM, path, 0, "loading");
 	fd = memfd_create("pam_jail.conf", MFD_CLOEXEC);
 	if (fd < 0)
-		rc = jc_fail_conf(err, errno, path, 0, "memfd_create");
-	else
-		rc = ini_load_fd(fd, sq ? sq : text, sq ? sq_len : len, path,
-				 first_line, runs, n_runs, out, err);
-	free(sq);
-	free(runs);
-	return rc;
+		return jc_fail_conf(err, errno, path, 0, "memfd_create");
+	return ini_load_fd(fd, sq ? sq : text, sq ? sq_len : len, path,
+			   first_line, runs, n_runs, out, err);
 }
 
 /* Byte offset in TEXT of the start of LINE (1-based), from FROM, which
@@ -320,18 +313,15 @@ static char *blanked(const struct jc_cfg_file *f, size_t *len)
 
 static int ini_file(struct jc_cfg_loader *L, struct jc_cfg_file *f)
 {
-	char *blank = NULL;
+	cleanup_free char *blank = NULL;
 	size_t len = f->len;
-	int rc;
 
 	if (f->sc.n_secs == 0)
 		return 0;	/* nothing left to look up (a login's load) */
 	if (f->sc.n_blank && !(blank = blanked(f, &len)))
 		return jc_fail_conf(L->err, ENOMEM, f->path, 0, "loading");
-	rc = jc_cfg_ini_load(blank ? blank : f->text, len, &f->sc, f->path,
-			     &f->ini, L->err);
-	free(blank);
-	return rc;
+	return jc_cfg_ini_load(blank ? blank : f->text, len, &f->sc, f->path,
+			       &f->ini, L->err);
 }
 
 int jc_cfg_parse_files(struct jc_cfg_loader *L)

@@ -78,6 +78,8 @@ JC_MUST_CHECK
 int jc_nameidx_add(struct jc_nameidx *idx, const char *key, size_t a,
 		   size_t b);
 void jc_nameidx_free(struct jc_nameidx *idx);
+/* `cleanup_nameidx struct jc_nameidx idx = { 0 };` (90-support/cleanup.h) */
+#define cleanup_nameidx __attribute__((cleanup(jc_nameidx_free)))
 
 struct jc_scan {
 	struct jc_scan_sec *secs;
@@ -325,6 +327,11 @@ int jc_cfg_cache_draft(size_t n, const struct jc_cfg_cached *f,
 void jc_cfg_cache_commit(const char *dir, const char *main_path,
 			 const struct jc_cfg_draft *dr, const char *verdict);
 void jc_cfg_draft_free(struct jc_cfg_draft *dr);
+/* The index of MAIN_PATH in DIR (root's, 0600, at most MAX bytes),
+ * mmap'ed MAP_PRIVATE with PROT (*LEN bytes); NULL when there is none
+ * (config_quick.c). */
+char *jc_cfg_map_index(const char *dir, const char *main_path, int prot,
+		       size_t max, size_t *len);
 /* The index's file name in its directory (conf-HASH.idx). */
 void jc_cfg_index_name(const char *main_path, char *out, size_t size);
 #define JC_CFG_INDEX_MAGIC "pam_jail config index 3\n"

@@ -40,6 +40,7 @@
 #include <unistd.h>
 
 #include "config_priv.h"
+#include "jailcore/90-support/cleanup.h"
 #include "jailcore/90-support/hash.h"
 #include "jailcore/90-support/paths.h"
 
@@ -64,30 +65,28 @@ void jc_cfg_index_name(const char *main_path, char *out, size_t size)
 	snprintf(out, size, "conf-%016" PRIx64 ".idx", jc_fnv_str(main_path));
 }
 
-/* The index of MAIN_PATH in DIR, mapped read-only (*LEN bytes). */
-static char *map_index(const char *dir, const char *main_path, size_t *len)
+char *jc_cfg_map_index(const char *dir, const char *main_path, int prot,
+		       size_t max, size_t *len)
 {
+	/* reading makes nothing: no index without its directory */
+	cleanup_fd int dfd = jc_path_private_dir(AT_FDCWD, dir, dir, false, NULL);
+	cleanup_fd int fd = -1;
 	char name[64];
 	struct stat st;
-	void *m = MAP_FAILED;
-	int dfd = jc_path_private_dir(AT_FDCWD, dir, dir, false, NULL), fd;
+	void *m;
 
 	if (dfd < 0)
 		return NULL;
 	jc_cfg_index_name(main_path, name, sizeof(name));
 	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-	close(dfd);
-	if (fd < 0)
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    st.st_uid != 0 || (st.st_mode & 07777) != 0600 || st.st_size <= 0 ||
+	    (size_t)st.st_size > max)
 		return NULL;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == 0 &&
-	    (st.st_mode & 07777) == 0600 && st.st_size > 0 &&
-	    st.st_size <= QUICK_MAX) {
-		*len = (size_t)st.st_size;
-		/* the writer renames a new index into place: this one's
-		 * bytes never change under the mapping */
-		m = mmap(NULL, *len, PROT_READ, MAP_PRIVATE, fd, 0);
-	}
-	close(fd);
+	*len = (size_t)st.st_size;
+	/* the writer renames a new index into place: this one's bytes never
+	 * change under the mapping */
+	m = mmap(NULL, *len, prot, MAP_PRIVATE, fd, 0);
 	return m == MAP_FAILED ? NULL : m;
 }
 
@@ -204,7 +203,7 @@ int jc_config_quick_unjailed_at(const char *path, const char *user,
 
 	if (!path || !user || !*user || !cache_dir || strchr(user, '\n'))
 		return 0;
-	if (!(m = map_index(cache_dir, path, &len)))
+	if (!(m = jc_cfg_map_index(cache_dir, path, PROT_READ, QUICK_MAX, &len)))
 		return 0;
 	rc = quick_verdict(m, m + len, path, user);
 	munmap(m, len);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "config_priv.h"
+#include "jailcore/90-support/cleanup.h"
 #include "jailcore/90-support/paths.h"
 
 #define DROPIN_MAX 100000	/* one file per customer, and then some */
@@ -56,63 +57,46 @@ void jc_cfg_free_names(char **v, size_t n)
 	free(v);
 }
 
-/* The drop-in names of the open directory DFD, sorted (strcmp).
+/* The drop-in names of the open directory DFD, sorted (strcmp).  V stays
+ * NULL-terminated while it grows, so its release frees what is in it.
  * -fanalyzer: the names go to *OUT, which the caller frees with
  * jc_cfg_free_names (an array of pointers, see err.h). */
 JC_NO_ANALYZER_LEAK_CHECK_BEGIN
 int jc_cfg_list_dropins(int dfd, const char *dir, char ***out, size_t *n,
 			struct jc_err *err)
 {
-	size_t cap = 64;
-	char **v = calloc(cap, sizeof(*v));
+	size_t cap = 64, k = 0;
+	cleanup_strv char **v = calloc(cap, sizeof(*v));
+	cleanup_dir DIR *d = jc_fdopendir_owned(dup(dfd));
 	struct dirent *de;
-	int fd = dup(dfd);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
 
 	*n = 0;
-	if (!v || !d) {
-		jc_fail_conf(err, v ? errno : ENOMEM, dir, 0, "reading");
-		goto fail;
-	}
+	if (!v || !d)
+		return jc_fail_conf(err, v ? errno : ENOMEM, dir, 0, "reading");
 	while ((errno = 0, de = readdir(d))) {
 		if (!is_dropin_name(de->d_name))
 			continue;
-		if (*n == DROPIN_MAX) {
-			jc_fail_conf(err, 0, dir, 0,
-				     "more than %d drop-in files", DROPIN_MAX);
-			goto fail;
-		}
-		if (*n + 1 == cap) {
+		if (k == DROPIN_MAX)
+			return jc_fail_conf(err, 0, dir, 0,
+					    "more than %d drop-in files", DROPIN_MAX);
+		if (k + 1 == cap) {
 			char **more = realloc(v, 2 * cap * sizeof(*v));
 
-			if (!more) {
-				jc_fail_conf(err, ENOMEM, dir, 0, "reading");
-				goto fail;
-			}
+			if (!more)
+				return jc_fail_conf(err, ENOMEM, dir, 0, "reading");
 			v = more;
 			cap *= 2;
 		}
-		if (!(v[(*n)++] = strdup(de->d_name))) {
-			jc_fail_conf(err, ENOMEM, dir, 0, "reading");
-			goto fail;
-		}
+		if (!(v[k] = strdup(de->d_name)))
+			return jc_fail_conf(err, ENOMEM, dir, 0, "reading");
+		v[++k] = NULL;
 	}
-	if (errno) {
-		jc_fail_conf(err, errno, dir, 0, "readdir");
-		goto fail;
-	}
-	closedir(d);
-	qsort(v, *n, sizeof(*v), cmp_names);
-	*out = v;
+	if (errno)
+		return jc_fail_conf(err, errno, dir, 0, "readdir");
+	qsort(v, k, sizeof(*v), cmp_names);
+	*n = k;
+	*out = steal_ptr(&v);
 	return 0;
-fail:
-	if (d)
-		closedir(d);
-	else if (fd >= 0)
-		close(fd);
-	jc_cfg_free_names(v, *n);
-	*n = 0;
-	return -1;
 }
 JC_NO_ANALYZER_LEAK_CHECK_END
 
@@ -121,9 +105,9 @@ JC_NO_ANALYZER_LEAK_CHECK_END
 int jc_cfg_open_dropin_dir(const char *dir, int *dfd, struct jc_cfg_dirid *id,
 			   struct jc_err *err)
 {
+	cleanup_fd int fd = -1;
 	struct stat st;
 	const char *why;
-	int fd;
 
 	*dfd = -1;
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NONBLOCK);
@@ -135,20 +119,16 @@ int jc_cfg_open_dropin_dir(const char *dir, int *dfd, struct jc_cfg_dirid *id,
 	}
 	if (fd < 0)
 		return jc_fail_conf(err, errno, dir, 0, "cannot open");
-	if (fstat(fd, &st) < 0) {
-		jc_fail_conf(err, errno, dir, 0, "fstat");
-	} else if ((why = jc_path_not_root_only(&st))) {
-		jc_fail_conf(err, 0, dir, 0, "%s", why);
-	} else {
-		if (id) {
-			*id = (struct jc_cfg_dirid){ .seen = true, .path = dir };
-			jc_cfg_ident_of(&st, &id->id);
-		}
-		*dfd = fd;
-		return 0;
+	if (fstat(fd, &st) < 0)
+		return jc_fail_conf(err, errno, dir, 0, "fstat");
+	if ((why = jc_path_not_root_only(&st)))
+		return jc_fail_conf(err, 0, dir, 0, "%s", why);
+	if (id) {
+		*id = (struct jc_cfg_dirid){ .seen = true, .path = dir };
+		jc_cfg_ident_of(&st, &id->id);
 	}
-	close(fd);
-	return -1;
+	*dfd = steal_fd(&fd);
+	return 0;
 }
 
 /* ---- the files of one load ------------------------------------------- */
@@ -244,7 +224,8 @@ int jc_cfg_read_file(struct jc_cfg_loader *L, int dirfd, const char *name,
 		     const char *path)
 {
 	struct jc_cfg_file *f = jc_cfg_add_file(L, path);
-	int fd, rc;
+	cleanup_fd int fd = -1;
+	int rc;
 
 	if (!f)
 		return jc_fail_conf(L->err, ENOMEM, path, 0, "loading");
@@ -262,8 +243,6 @@ int jc_cfg_read_file(struct jc_cfg_loader *L, int dirfd, const char *name,
 	if (rc == 0)
 		f->lines = L->only_user && L->cache_dir ? -1 :
 			   jc_scan_line_at(f->text, f->len);
-	if (fd >= 0)
-		close(fd);
 	if (rc == 0)
 		return 0;
 	f->dead = true;
@@ -274,15 +253,15 @@ JC_NO_ANALYZER_LEAK_CHECK_END
 
 int jc_cfg_read_dropins(struct jc_cfg_loader *L, const char *dir)
 {
-	char path[PATH_MAX], **names = NULL;
+	cleanup_strv char **names = NULL;
+	cleanup_fd int dfd = -1;
+	char path[PATH_MAX];
 	size_t n = 0, i;
-	int dfd, rc = 0;
+	int rc = 0;
 
 	/* the path is the loader's caller's (config_load.c: lives as long) */
 	if (jc_cfg_open_dropin_dir(dir, &dfd, &L->dir, L->err) < 0 ||
 	    (dfd >= 0 && jc_cfg_list_dropins(dfd, dir, &names, &n, L->err) < 0)) {
-		if (dfd >= 0)
-			close(dfd);
 		L->incomplete = true;
 		return jc_cfg_keep_going(L) ? 0 : -1;
 	}
@@ -294,8 +273,5 @@ int jc_cfg_read_dropins(struct jc_cfg_loader *L, const char *dir)
 		else
 			rc = jc_cfg_read_file(L, dfd, names[i], path);
 	}
-	jc_cfg_free_names(names, n);
-	if (dfd >= 0)
-		close(dfd);
 	return rc;
 }

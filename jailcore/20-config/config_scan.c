@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "config.h"
+#include "jailcore/90-support/cleanup.h"
 #include "jailcore/90-support/hash.h"
 
 /* Known keys per section kind, indexed by key id. */
@@ -251,8 +252,10 @@ static int check_dup_sec(struct scanner *s, const struct jc_scan_sec *new)
 			    jc_vis(old->text, v2, sizeof(v2)), old->line);
 }
 
+/* TEXT is ours: stored in the scan, or freed. */
 static int add_section(struct scanner *s, char *text)
 {
+	cleanup_free char *owned = text;
 	struct jc_scan_sec sec = { .text = text, .line = s->start };
 	struct jc_scan *sc = s->sc;
 	struct jc_scan_sec *secs;
@@ -260,22 +263,16 @@ static int add_section(struct scanner *s, char *text)
 	if (parse_kind(s, text, &sec.kind, &sec.name) < 0 ||
 	    check_sec_name(s, sec.kind, text, sec.name) < 0 ||
 	    check_dup_sec(s, &sec) < 0)
-		goto fail;
+		return -1;
 	secs = grow(sc->secs, &sc->cap_secs, sc->n_secs, sizeof(*secs));
-	if (!secs) {
-		oom(s);
-		goto fail;
-	}
+	if (!secs)
+		return oom(s);
 	sc->secs = secs;
-	if (jc_nameidx_add(&sc->names, text, 0, sc->n_secs) < 0) {
-		oom(s);
-		goto fail;
-	}
+	if (jc_nameidx_add(&sc->names, text, 0, sc->n_secs) < 0)
+		return oom(s);
+	sec.text = steal_ptr(&owned);
 	sc->secs[sc->n_secs++] = sec;
 	return 0;
-fail:
-	free(text);
-	return -1;
 }
 
 static void strip(const char **p, size_t *n)
@@ -347,35 +344,30 @@ static int check_key(struct scanner *s, const struct jc_scan_sec *sec,
  * the key being the text before the first '='. */
 static int on_key(struct scanner *s, const char *line, size_t eq)
 {
+	cleanup_free char *name = NULL;
 	struct jc_scan_sec *sec;
 	struct jc_scan_key key = { .line = s->start }, *keys;
 	char v[80];
 
 	strip(&line, &eq);
-	key.name = strndup(line, eq);
-	if (!key.name)
+	name = strndup(line, eq);
+	if (!name)
 		return oom(s);
-	if (s->sc->n_secs == 0) {
-		jc_fail_conf(s->err, 0, s->path, s->start,
-			     "key '%s' outside any section",
-			     jc_vis(key.name, v, sizeof(v)));
-		goto fail;
-	}
+	if (s->sc->n_secs == 0)
+		return jc_fail_conf(s->err, 0, s->path, s->start,
+				    "key '%s' outside any section",
+				    jc_vis(name, v, sizeof(v)));
 	sec = &s->sc->secs[s->sc->n_secs - 1];
-	key.id = find_key_id(sec->kind, key.name);
-	if (check_key(s, sec, key.name, key.id) < 0)
-		goto fail;
+	key.id = find_key_id(sec->kind, name);
+	if (check_key(s, sec, name, key.id) < 0)
+		return -1;
 	keys = grow(sec->keys, &sec->cap_keys, sec->n_keys, sizeof(*keys));
-	if (!keys) {
-		oom(s);
-		goto fail;
-	}
+	if (!keys)
+		return oom(s);
 	sec->keys = keys;
+	key.name = steal_ptr(&name);
 	sec->keys[sec->n_keys++] = key;
 	return 0;
-fail:
-	free(key.name);
-	return -1;
 }
 
 /* One logical line, NUL-terminated, trailing whitespace already gone. */
@@ -578,7 +570,7 @@ int jc_scan_run(const char *text, size_t len, const char *path,
 		const struct jc_scan_opts *o, struct jc_scan *sc,
 		struct jc_err *err)
 {
-	struct scanner *s;
+	cleanup_free struct scanner *s = NULL;
 	size_t before = o->errs ? o->errs->n + o->errs->dropped : 0;
 	int rc;
 
@@ -594,7 +586,6 @@ int jc_scan_run(const char *text, size_t len, const char *path,
 	if (rc == 0 && sc->n_secs == 0 && !o->allow_empty)
 		rc = jc_fail_conf(err, 0, path, 0,
 				  "no sections (empty config?)");
-	free(s);
 	if (o->errs) {
 		/* keep what was accepted; say whether anything was not */
 		if (rc < 0 && jc_errs_collect(o->errs, err))

@@ -71,11 +71,10 @@ static void report_dup(struct jc_cfg_loader *L, size_t i, const struct jc_scan_s
 
 int jc_cfg_check_dups(struct jc_cfg_loader *L)
 {
-	struct jc_nameidx idx = { 0 };
-	int rc = -1;
+	cleanup_nameidx struct jc_nameidx idx = { 0 };
 
 	if (L->n && index_file(&idx, L, 0) < 0)
-		goto out;
+		return -1;
 	for (size_t i = 1; i < L->n; i++) {
 		struct jc_scan *sc = &L->f[i].sc;
 
@@ -89,16 +88,13 @@ int jc_cfg_check_dups(struct jc_cfg_loader *L)
 			report_dup(L, i, &sc->secs[k], &L->f[fi].sc.secs[si],
 				   L->f[fi].path);
 			if (!jc_cfg_keep_going(L))
-				goto out;
+				return -1;
 			drop_section(sc, k);
 		}
 		if (index_file(&idx, L, i) < 0)
-			goto out;
+			return -1;
 	}
-	rc = 0;
-out:
-	jc_nameidx_free(&idx);
-	return rc;
+	return 0;
 }
 
 /* The [user:] sections of other users leave SC and their lines are

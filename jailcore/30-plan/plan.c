@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "jailcore/90-support/cleanup.h"
 #include "jailcore/90-support/hash.h"
 #include "jailcore/10-identity/identity.h"
 #include "jailcore/90-support/paths.h"
@@ -403,14 +404,14 @@ int jc_plan_for_user(const struct jc_config *cfg, const struct jc_identity *id,
 		     const char *tty, struct jc_plan **out, struct jc_err *err)
 {
 	const struct passwd *pw = &id->pw;
+	cleanup_plan struct jc_plan *p = plan_new(pw);
 	struct jc_match m;
-	struct jc_plan *p = plan_new(pw);
-	int rc = -1;
+	int rc;
 
 	if (!p)
 		return jc_fail(err, ENOMEM, "plan");
 	if (jc_identity_match(cfg, id, &m, err) < 0)
-		goto done;
+		return -1;
 	snprintf(p->why, sizeof(p->why), "%s", m.why);
 	snprintf(p->notice, sizeof(p->notice), "%s", m.notice);
 	if (m.jail)
@@ -424,12 +425,9 @@ int jc_plan_for_user(const struct jc_config *cfg, const struct jc_identity *id,
 	} else {
 		rc = plan_jail(p, cfg, m.jail, id, tty, err);
 	}
-done:
-	if (rc < 0) {
-		jc_plan_free(p);
+	if (rc < 0)
 		return -1;
-	}
-	*out = p;
+	*out = steal_ptr(&p);
 	return rc;
 }
 
@@ -438,10 +436,8 @@ void jc_plan_free(struct jc_plan *p)
 	if (!p)
 		return;
 	for (size_t i = 0; i < p->n_binds; i++)
-		if (p->binds[i].src_fd >= 0)
-			close(p->binds[i].src_fd);
-	if (p->root_fd >= 0)
-		close(p->root_fd);
+		jc_closep(&p->binds[i].src_fd);
+	jc_closep(&p->root_fd);
 	free(p->binds);
 	free(p->tmpfs);
 	jc_cfg_free_names(p->seccomp.deny, p->seccomp.n_deny);

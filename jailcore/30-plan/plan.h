@@ -98,4 +98,13 @@ int jc_plan_for_user(const struct jc_config *cfg, const struct jc_identity *id,
 
 void jc_plan_free(struct jc_plan *plan);
 
+/* `cleanup_plan struct jc_plan *p = NULL;` frees it on every return
+ * (jailcore/90-support/cleanup.h). */
+static inline void jc_plan_freep(struct jc_plan **plan)
+{
+	jc_plan_free(*plan);
+	*plan = NULL;
+}
+#define cleanup_plan __attribute__((cleanup(jc_plan_freep)))
+
 #endif

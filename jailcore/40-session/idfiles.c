@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "jailcore/90-support/cleanup.h"
+
 #define IDFILE_MAX (64u << 20)	/* as identity.h's NSS buffers */
 
 /* A growing text. */
@@ -227,7 +229,8 @@ static int lock_bounded(int fd)
 int jc_idfile_sync(int fd, const char *name, const char *mine,
 		   const char *user, uid_t uid, bool group, struct jc_err *err)
 {
-	char *have, *merged = NULL;
+	cleanup_free char *have = NULL;
+	cleanup_free char *merged = NULL;
 	int rc = 0;
 
 	if (lock_bounded(fd) < 0)
@@ -240,8 +243,6 @@ int jc_idfile_sync(int fd, const char *name, const char *mine,
 		 (ftruncate(fd, 0) < 0 ||
 		  pwrite(fd, merged, strlen(merged), 0) != (ssize_t)strlen(merged)))
 		rc = jc_fail(err, errno, "write the jail's %s", name);
-	free(have);
-	free(merged);
 	flock(fd, LOCK_UN);
 	return rc;
 }

@@ -2,6 +2,7 @@
 /* registry.c - see registry.h */
 #include "registry.h"
 
+#include "jailcore/90-support/cleanup.h"
 #include "jailcore/90-support/hash.h"
 #include "jailcore/90-support/paths.h"
 #include "proto.h"
@@ -45,8 +46,8 @@ static int lock_wait(int fd, int timeout_ms, struct jc_err *err)
 int jc_reg_lock(const struct jc_plan *p, struct jc_reg *r, int timeout_ms,
 		struct jc_err *err)
 {
+	cleanup_fd int top = -1;
 	char shown[200];
-	int top;
 
 	r->dirfd = r->lockfd = -1;
 	jc_reg_id(p, r->id, sizeof(r->id));
@@ -55,7 +56,6 @@ int jc_reg_lock(const struct jc_plan *p, struct jc_reg *r, int timeout_ms,
 		return -1;
 	snprintf(shown, sizeof(shown), JC_RUN_DIR "/%s", r->id);
 	r->dirfd = jc_path_private_dir(top, r->id, shown, true, err);
-	close(top);
 	if (r->dirfd < 0)
 		return -1;
 	r->lockfd = openat(r->dirfd, "lock", O_RDWR | O_CREAT | O_NOFOLLOW |
@@ -71,11 +71,8 @@ int jc_reg_lock(const struct jc_plan *p, struct jc_reg *r, int timeout_ms,
 
 void jc_reg_unlock(struct jc_reg *r)
 {
-	if (r->lockfd >= 0)
-		close(r->lockfd);	/* drops the flock */
-	if (r->dirfd >= 0)
-		close(r->dirfd);
-	r->lockfd = r->dirfd = -1;
+	jc_closep(&r->lockfd);	/* drops the flock */
+	jc_closep(&r->dirfd);
 }
 
 /* bind() and connect() take a path: reach the entry through its fd. */
@@ -89,17 +86,16 @@ static void ctl_addr(const struct jc_reg *r, struct sockaddr_un *sa)
 
 int jc_reg_connect(const struct jc_reg *r, int *sock, struct jc_err *err)
 {
+	cleanup_fd int s = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	struct sockaddr_un sa;
-	int s = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 
 	if (s < 0)
 		return jc_fail(err, errno, "socket");
 	ctl_addr(r, &sa);
 	if (connect(s, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
-		*sock = s;
+		*sock = steal_fd(&s);
 		return 0;
 	}
-	close(s);
 	/* no socket, or a socket nobody listens on: a jail that is gone */
 	if (errno == ENOENT || errno == ECONNREFUSED)
 		return 1;
@@ -108,8 +104,8 @@ int jc_reg_connect(const struct jc_reg *r, int *sock, struct jc_err *err)
 
 int jc_reg_listen(const struct jc_reg *r, int *sock, struct jc_err *err)
 {
+	cleanup_fd int s = -1;
 	struct sockaddr_un sa;
-	int s;
 
 	if (unlinkat(r->dirfd, "ctl", 0) < 0 && errno != ENOENT)
 		return jc_fail(err, errno, "remove stale " JC_RUN_DIR "/%s/ctl",
@@ -119,11 +115,9 @@ int jc_reg_listen(const struct jc_reg *r, int *sock, struct jc_err *err)
 	if (s < 0)
 		return jc_fail(err, errno, "socket");
 	ctl_addr(r, &sa);
-	if (bind(s, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(s, 64) < 0) {
-		close(s);
+	if (bind(s, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(s, 64) < 0)
 		return jc_fail(err, errno, "listen on " JC_RUN_DIR "/%s/ctl", r->id);
-	}
-	*sock = s;
+	*sock = steal_fd(&s);
 	return 0;
 }
 
@@ -151,17 +145,14 @@ static void set_field(struct jc_reg_entry *e, const char *key, const char *v)
 
 int jc_reg_read(const struct jc_reg *r, struct jc_reg_entry *e)
 {
+	cleanup_file FILE *f = jc_fdopen_owned(openat(r->dirfd, "info", O_RDONLY |
+						      O_NOFOLLOW | O_CLOEXEC), "r");
 	char line[PATH_MAX + 64];
-	int fd = openat(r->dirfd, "info", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
 
 	memset(e, 0, sizeof(*e));
 	snprintf(e->id, sizeof(e->id), "%s", r->id);
-	if (!f) {
-		if (fd >= 0)
-			close(fd);
+	if (!f)
 		return -1;
-	}
 	while (fgets(line, sizeof(line), f)) {
 		char *eq = strchr(line, '=');
 
@@ -171,7 +162,6 @@ int jc_reg_read(const struct jc_reg *r, struct jc_reg_entry *e)
 			set_field(e, line, eq + 1);
 		}
 	}
-	fclose(f);
 	return e->fingerprint[0] ? 0 : -1;
 }
 
@@ -179,20 +169,18 @@ int jc_reg_read(const struct jc_reg *r, struct jc_reg_entry *e)
 static int write_entry(const struct jc_reg *r, const struct jc_reg_entry *e,
 		       struct jc_err *err)
 {
-	FILE *f;
-	int fd = openat(r->dirfd, "info.new", O_WRONLY | O_CREAT | O_TRUNC |
-			O_NOFOLLOW | O_CLOEXEC, 0600);
+	cleanup_file FILE *f = jc_fdopen_owned(openat(r->dirfd, "info.new",
+						      O_WRONLY | O_CREAT | O_TRUNC |
+						      O_NOFOLLOW | O_CLOEXEC, 0600),
+					       "w");
 
-	if (fd < 0 || !(f = fdopen(fd, "w"))) {
-		if (fd >= 0)
-			close(fd);
+	if (!f)
 		return jc_fail(err, errno, "write " JC_RUN_DIR "/%s/info", r->id);
-	}
 	fprintf(f, "jail=%s\nroot=%s\ninit=%d\nusers=%s\nids=%s\nfingerprint=%s\n"
 		"persist=%s\ncreated=%lld\n", e->jail, e->root, (int)e->init,
 		e->users, e->ids, e->fingerprint, e->persist ? "yes" : "no",
 		e->created);
-	if (fclose(f) != 0 || renameat(r->dirfd, "info.new", r->dirfd, "info") < 0)
+	if (fclose(steal_ptr(&f)) != 0 || renameat(r->dirfd, "info.new", r->dirfd, "info") < 0)
 		return jc_fail(err, errno, "write " JC_RUN_DIR "/%s/info", r->id);
 	return 0;
 }
@@ -297,8 +285,8 @@ static int open_entry(const char *id, struct jc_reg *r)
 
 static void read_entry(const struct jc_reg *r, struct jc_reg_entry *e)
 {
+	cleanup_fd int sock = -1;
 	struct jc_msg m;
-	int sock;
 
 	(void)jc_reg_read(r, e);
 	if (jc_reg_connect(r, &sock, NULL) != 0)
@@ -308,13 +296,15 @@ static void read_entry(const struct jc_reg *r, struct jc_reg_entry *e)
 		e->alive = 1;
 		e->sessions = m.sessions;
 	}
-	close(sock);
 }
 
 int jc_reg_list(struct jc_reg_entry **out, size_t *n, struct jc_err *err)
 {
+	cleanup_dir DIR *dir = opendir(JC_RUN_DIR);
+	/* the caller gets all or nothing: its failure path frees nothing */
+	cleanup_free struct jc_reg_entry *v = NULL;
 	struct dirent *d;
-	DIR *dir = opendir(JC_RUN_DIR);
+	size_t k = 0;
 
 	*out = NULL;
 	*n = 0;
@@ -326,17 +316,17 @@ int jc_reg_list(struct jc_reg_entry **out, size_t *n, struct jc_err *err)
 
 		if (d->d_name[0] == '.' || open_entry(d->d_name, &r) < 0)
 			continue;
-		more = realloc(*out, (*n + 1) * sizeof(**out));
+		more = realloc(v, (k + 1) * sizeof(*v));
 		if (!more) {
 			jc_reg_unlock(&r);
-			closedir(dir);
 			return jc_fail(err, ENOMEM, "listing jails");
 		}
-		*out = more;
-		read_entry(&r, &(*out)[(*n)++]);
+		v = more;
+		read_entry(&r, &v[k++]);
 		jc_reg_unlock(&r);
 	}
-	closedir(dir);
+	*out = steal_ptr(&v);
+	*n = k;
 	return 0;
 }
 
@@ -346,7 +336,9 @@ int jc_reg_stop(const char *id, int timeout_ms, struct jc_err *err)
 	struct jc_msg m;
 	pid_t init;
 	struct jc_reg_entry e;
-	int sock, pidfd, rc;
+	cleanup_fd int sock = -1;
+	cleanup_fd int pidfd = -1;
+	int rc;
 
 	if (open_entry(id, &r) < 0)
 		return jc_fail(err, errno, "no jail %s in " JC_RUN_DIR, id);
@@ -361,12 +353,10 @@ int jc_reg_stop(const char *id, int timeout_ms, struct jc_err *err)
 	rc = jc_msg_send(sock, JC_MSG_STOP, -1) == 0 &&
 	     jc_msg_recv(sock, &m, NULL) == 0 ? 0 :
 	     jc_fail(err, errno, "jail %s did not answer STOP", id);
-	close(sock);
+	jc_closep(&sock);	/* done with it before the wait */
 	if (rc == 0 && pidfd >= 0 &&
 	    poll(&(struct pollfd){ .fd = pidfd, .events = POLLIN }, 1, timeout_ms) <= 0)
 		rc = jc_fail(err, ETIMEDOUT, "jail %s: init %d did not exit", id,
 			     (int)init);
-	if (pidfd >= 0)
-		close(pidfd);
 	return rc;
 }

@@ -91,7 +91,8 @@ JC_MUST_CHECK JC_NONNULL(1, 2)
 int jc_reg_check_identity(const struct jc_reg_entry *e,
 			  const struct jc_plan *plan, struct jc_err *err);
 
-/* Every entry under /run/pam_jail; *out is malloc'ed (free it). */
+/* Every entry under /run/pam_jail; *out is malloc'ed (free it).  On
+ * failure *out is NULL: nothing to free. */
 JC_MUST_CHECK JC_NONNULL(1, 2)
 int jc_reg_list(struct jc_reg_entry **out, size_t *n, struct jc_err *err);
 

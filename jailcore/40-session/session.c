@@ -33,6 +33,7 @@
 #include "jailcore/60-confine/seccomp.h"
 #include "jailcore/60-confine/seccomp_cache.h"
 #include "jailcore/60-confine/seccomp_ids.h"
+#include "jailcore/90-support/cleanup.h"
 
 #define LOCK_TIMEOUT_MS 30000
 
@@ -41,26 +42,23 @@
 static int join(const struct jc_plan *p, int sock, struct jc_jail_handle *h,
 		struct jc_err *err)
 {
+	cleanup_fd int self = pidfd_open(getpid(), 0);
+	cleanup_fd int fd = -1;
 	struct jc_msg m;
-	int self = pidfd_open(getpid(), 0), fd = -1, rc;
 
 	if (self < 0)
 		return jc_fail(err, errno, "pidfd_open self");
-	rc = jc_msg_send(sock, JC_MSG_JOIN, self);
-	close(self);
-	if (rc < 0 || jc_msg_recv(sock, &m, &fd) < 0) {
+	if (jc_msg_send(sock, JC_MSG_JOIN, self) < 0 ||
+	    jc_msg_recv(sock, &m, &fd) < 0) {
 		/* connected just as its last session left: it is ending */
 		jc_fail(err, errno, "joining the running jail %s", p->jail);
 		return 1;
 	}
-	if (m.type != JC_MSG_OK || fd < 0) {
-		if (fd >= 0)
-			close(fd);
+	if (m.type != JC_MSG_OK || fd < 0)
 		return jc_fail(err, 0, "the running jail %s refused the session%s",
 			       p->jail, m.type == JC_MSG_FULL ? " (too many sessions)" : "");
-	}
 	jc_jail_handle_init(h);
-	h->init_pidfd = fd;
+	h->init_pidfd = steal_fd(&fd);
 	h->conn = sock;
 	h->ns_flags = jc_jail_ns_flags(p);
 	h->mnt_ns = m.ns[0];
@@ -150,8 +148,9 @@ static int identity_join(const struct jc_plan *p, struct jc_err *err)
 		rc = fd < 0 ? jc_fail(err, errno, "open the jail's %s", files[i]) :
 		     jc_idfile_sync(fd, files[i], i ? p->group : p->passwd,
 				    p->user, p->uid, i == 1, err);
-		if (fd >= 0)
-			close(fd);
+		/* before the read-only remount, which a file open for
+		 * writing makes fail (EBUSY) */
+		jc_closep(&fd);
 		if (mount_setattr(AT_FDCWD, files[i], AT_SYMLINK_NOFOLLOW, &ro,
 				  sizeof(ro)) < 0 && rc == 0)
 			rc = jc_fail(err, errno, "mount_setattr %s", files[i]);
@@ -249,9 +248,10 @@ static bool is_mount_root(int dir, const char *name)
 static int make_runtime_dir(const struct jc_plan *p, struct jc_jail_handle *h,
 			    struct jc_err *err)
 {
+	cleanup_fd int top = -1;
+	cleanup_fd int fd = -1;
 	char name[16];
 	struct stat st;
-	int top, fd, rc = 0;
 
 	top = open("/run/user", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (top < 0)
@@ -259,28 +259,23 @@ static int make_runtime_dir(const struct jc_plan *p, struct jc_jail_handle *h,
 		       jc_fail(err, errno, "open the jail's /run/user");
 	snprintf(name, sizeof(name), "%u", (unsigned)p->uid);
 	if (mkdirat(top, name, 0700) < 0 && errno != EEXIST)
-		rc = jc_fail(err, errno, "mkdir the jail's /run/user/%s", name);
-	else if (!is_mount_root(top, name))	/* new, or left by a failed login */
-		rc = jc_mounts_runtime_tmpfs(p, top, name, err);
-	fd = rc ? -1 : openat(top, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-			      O_CLOEXEC);
-	if (rc == 0 && fd < 0)
-		rc = jc_fail(err, errno, "open the jail's /run/user/%s", name);
+		return jc_fail(err, errno, "mkdir the jail's /run/user/%s", name);
+	if (!is_mount_root(top, name) &&	/* new, or left by a failed login */
+	    jc_mounts_runtime_tmpfs(p, top, name, err) < 0)
+		return -1;
+	fd = openat(top, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return jc_fail(err, errno, "open the jail's /run/user/%s", name);
 	/* another session of the user made it, or a jailed root planted
 	 * something: only a directory of the user's own is taken */
-	if (rc == 0 && (fstat(fd, &st) < 0 || (st.st_uid != p->uid &&
-						st.st_uid != 0)))
-		rc = jc_fail(err, 0, "the jail's /run/user/%s is not %s's", name,
-			     p->user);
-	if (rc == 0 && st.st_uid != p->uid &&
+	if (fstat(fd, &st) < 0 || (st.st_uid != p->uid && st.st_uid != 0))
+		return jc_fail(err, 0, "the jail's /run/user/%s is not %s's", name,
+			       p->user);
+	if (st.st_uid != p->uid &&
 	    (fchown(fd, p->uid, p->gid) < 0 || fchmod(fd, 0700) < 0))
-		rc = jc_fail(err, errno, "chown the jail's /run/user/%s", name);
-	if (fd >= 0)
-		close(fd);
-	close(top);
-	if (rc == 0)
-		snprintf(h->runtime_dir, sizeof(h->runtime_dir), "/run/user/%s", name);
-	return rc;
+		return jc_fail(err, errno, "chown the jail's /run/user/%s", name);
+	snprintf(h->runtime_dir, sizeof(h->runtime_dir), "/run/user/%s", name);
+	return 0;
 }
 
 /* setns(CLONE_NEWNS) puts the caller at its new namespace's root mount.
@@ -373,8 +368,8 @@ int jc_session_enter_running(const struct jc_plan *p, struct jc_jail_handle *h,
 	if (rc == 0) {
 		h->init_pid = e.init;
 		h->own_cgroupns = cg.kind != JC_CG_OWN;
-	} else if (sock >= 0) {
-		close(sock);
+	} else {
+		jc_closep(&sock);
 	}
 	jc_reg_unlock(&r);
 	if (rc == 0) {
@@ -395,21 +390,18 @@ int jc_session_enter_running(const struct jc_plan *p, struct jc_jail_handle *h,
  * waiting for their parent outside the jail, see ns.h). */
 static bool only_zombies_left(int proc_fd)
 {
+	/* a DIR of its own: readdir must not move proc_fd's offset */
+	cleanup_dir DIR *dir = jc_fdopendir_owned(dup(proc_fd));
 	struct dirent *d;
 	bool alive = false;
-	DIR *dir;
-	int fd = dup(proc_fd);
 
-	if (fd < 0 || !(dir = fdopendir(fd))) {
-		if (fd >= 0)
-			close(fd);
+	if (!dir)
 		return false;
-	}
 	rewinddir(dir);
 	while (!alive && (d = readdir(dir))) {
 		char path[300], buf[512], *state;
+		cleanup_fd int sfd = -1;
 		ssize_t n;
-		int sfd;
 
 		if (d->d_name[0] < '1' || d->d_name[0] > '9' ||
 		    strcmp(d->d_name, "1") == 0)
@@ -419,12 +411,10 @@ static bool only_zombies_left(int proc_fd)
 		if (sfd < 0)
 			continue;	/* gone meanwhile */
 		n = read(sfd, buf, sizeof(buf) - 1);
-		close(sfd);
 		buf[n > 0 ? n : 0] = '\0';
 		state = strrchr(buf, ')');
 		alive = !state || (state[2] != 'Z' && state[2] != 'X');
 	}
-	closedir(dir);
 	return !alive;
 }
 

@@ -49,6 +49,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "jailcore/90-support/cleanup.h"
 #include "jailcore/90-support/paths.h"
 
 struct book {
@@ -74,7 +75,7 @@ int jm_books_prepare(const struct jc_plan *p, struct jc_clones *c,
 		     struct jc_err *err)
 {
 	for (int i = 0; i < JC_N_BOOKS; i++) {
-		int fd;
+		cleanup_fd int fd = -1;
 
 		c->books[i] = -1;
 		if (p->own_etc)
@@ -86,11 +87,8 @@ int jm_books_prepare(const struct jc_plan *p, struct jc_clones *c,
 		}
 		if (jm_clone_tree(fd, "", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
 				  MOUNT_ATTR_NOEXEC, books[i].host, &c->books[i],
-				  err) < 0) {
-			close(fd);
+				  err) < 0)
 			return -1;
-		}
-		close(fd);
 	}
 	return 0;
 }
@@ -98,14 +96,15 @@ int jm_books_prepare(const struct jc_plan *p, struct jc_clones *c,
 int jm_books_compose(const struct jc_plan *p, int root, struct jc_clones *c,
 		     struct jc_err *err)
 {
-	int dirfd = -1, rc = 0;
+	cleanup_fd int dirfd = -1;
 	const char *open_dir = NULL;
+	int rc = 0;
 
 	for (int i = 0; i < JC_N_BOOKS && rc == 0; i++) {
 		if (c->books[i] < 0)
 			continue;
 		if (!open_dir || strcmp(open_dir, books[i].dir) != 0) {
-			jm_close_fd(&dirfd);
+			jc_closep(&dirfd);
 			open_dir = books[i].dir;
 			/* a tree copied from a real system has var/run -> /run
 			 * (no books there then) */
@@ -117,6 +116,5 @@ int jm_books_compose(const struct jc_plan *p, int root, struct jc_clones *c,
 		if (rc == 0 && dirfd >= 0)
 			rc = jm_bind_into(dirfd, books[i].name, c->books[i], err);
 	}
-	jm_close_fd(&dirfd);
 	return rc;
 }

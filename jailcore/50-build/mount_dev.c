@@ -14,6 +14,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "jailcore/90-support/cleanup.h"
 #include "jailcore/90-support/paths.h"
 
 /* Files that must never be readable inside a jail even when the admin
@@ -71,8 +72,9 @@ static int dev_links(int dev, struct jc_err *err)
 static int private_devpts(gid_t tty_gid, unsigned long long max, int *out,
 			  struct jc_err *err)
 {
+	cleanup_fd int fs = -1;
 	char gid[16], mx[32];
-	int fs, m;
+	int m;
 
 	snprintf(gid, sizeof(gid), "%u", (unsigned)tty_gid);
 	snprintf(mx, sizeof(mx), "%llu", max);
@@ -83,12 +85,9 @@ static int private_devpts(gid_t tty_gid, unsigned long long max, int *out,
 	    fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0620", 0) < 0 ||
 	    fsconfig(fs, FSCONFIG_SET_STRING, "gid", gid, 0) < 0 ||
 	    (max && fsconfig(fs, FSCONFIG_SET_STRING, "max", mx, 0) < 0) ||
-	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
-		close(fs);
+	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
 		return jc_fail(err, errno, "fsconfig devpts");
-	}
 	m = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
-	close(fs);
 	if (m < 0)
 		return jc_fail(err, errno, "fsmount devpts");
 	*out = m;
@@ -98,7 +97,8 @@ static int private_devpts(gid_t tty_gid, unsigned long long max, int *out,
 static int dev_pts(const struct jc_plan *p, int dev, struct jc_clones *c,
 		   struct jc_err *err)
 {
-	int target, tree = c->pts, rc = 0;
+	cleanup_fd int target = -1;
+	cleanup_fd int own = -1;	/* a devpts of the jail's own */
 
 	if (mknodat(dev, "ptmx", S_IFCHR | 0666, makedev(5, 2)) < 0 ||
 	    fchmodat(dev, "ptmx", 0666, 0) < 0)
@@ -106,23 +106,20 @@ static int dev_pts(const struct jc_plan *p, int dev, struct jc_clones *c,
 	if (mkdirat(dev, "pts", 0755) < 0)
 		return jc_fail(err, errno, "mkdir /dev/pts");
 	if (p->private_devpts &&
-	    private_devpts(p->tty_gid, p->pty_max, &tree, err) < 0)
+	    private_devpts(p->tty_gid, p->pty_max, &own, err) < 0)
 		return -1;
 	target = openat(dev, "pts", O_PATH | O_CLOEXEC | O_NOFOLLOW | O_DIRECTORY);
 	if (target < 0)
-		rc = jc_fail(err, errno, "open /dev/pts");
-	else if (move_mount(tree, "", target, "", ATTACH_FLAGS) < 0)
-		rc = jc_fail(err, errno, "move_mount /dev/pts");
-	if (target >= 0)
-		close(target);
-	if (tree != c->pts)
-		close(tree);
-	return rc;
+		return jc_fail(err, errno, "open /dev/pts");
+	if (move_mount(own >= 0 ? own : c->pts, "", target, "", ATTACH_FLAGS) < 0)
+		return jc_fail(err, errno, "move_mount /dev/pts");
+	return 0;
 }
 
 static int dev_shm(int dev, struct jc_err *err)
 {
-	int m, target, rc = 0;
+	cleanup_fd int m = -1;
+	cleanup_fd int target = -1;
 
 	if (mkdirat(dev, "shm", 0755) < 0)
 		return jc_fail(err, errno, "mkdir /dev/shm");
@@ -131,13 +128,10 @@ static int dev_shm(int dev, struct jc_err *err)
 		return jc_err_wrap(err, "/dev/shm");
 	target = openat(dev, "shm", O_PATH | O_CLOEXEC | O_NOFOLLOW | O_DIRECTORY);
 	if (target < 0)
-		rc = jc_fail(err, errno, "open /dev/shm");
-	else if (move_mount(m, "", target, "", ATTACH_FLAGS) < 0)
-		rc = jc_fail(err, errno, "move_mount /dev/shm");
-	if (target >= 0)
-		close(target);
-	close(m);
-	return rc;
+		return jc_fail(err, errno, "open /dev/shm");
+	if (move_mount(m, "", target, "", ATTACH_FLAGS) < 0)
+		return jc_fail(err, errno, "move_mount /dev/shm");
+	return 0;
 }
 
 static int compose_dev_nodes(const struct jc_plan *p, int dev,
@@ -165,54 +159,58 @@ static int compose_dev_nodes(const struct jc_plan *p, int dev,
 static int mask_dir(int root, const char *root_name, const char *dir,
 		    struct jc_err *err)
 {
+	cleanup_fd int target = -1;
+	cleanup_fd int m = -1;
 	struct stat st;
-	int target, m, rc = 0;
 
 	if (!dir[0])
 		return 0;
 	if (jc_path_open_in(root, root_name, dir, &target, err) < 0)
 		return err->kind == JC_ERR_NOT_FOUND ||
 		       err->kind == JC_ERR_NOT_DIR ? 0 : -1;
-	if (fstat(target, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		close(target);
+	if (fstat(target, &st) < 0 || !S_ISDIR(st.st_mode))
 		return 0;
-	}
-	rc = jm_new_tmpfs("0755", 4096, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
-			  MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, &m, err);
-	if (rc == 0) {
-		if (move_mount(m, "", target, "", ATTACH_FLAGS) < 0)
-			rc = jc_fail(err, errno, "mask %s%s", root_name, dir);
-		close(m);
-	}
-	close(target);
-	return rc;
+	if (jm_new_tmpfs("0755", 4096, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+			 MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, &m, err) < 0)
+		return -1;
+	if (move_mount(m, "", target, "", ATTACH_FLAGS) < 0)
+		return jc_fail(err, errno, "mask %s%s", root_name, dir);
+	return 0;
+}
+
+static const char *const identity_tmp[] = { ".passwd", ".group", ".empty" };
+
+static int bind_identity(const struct jc_plan *p, int root, int dev,
+			 struct jc_err *err)
+{
+	const char *const *tmp = identity_tmp;
+
+	if (jm_write_file(dev, tmp[0], p->passwd, err) < 0 ||
+	    jm_write_file(dev, tmp[1], p->group, err) < 0 ||
+	    jm_make_file(dev, tmp[2], 0, err) < 0)
+		return -1;
+	if (jm_bind_file_over(dev, tmp[0], root, p->root, "/etc/passwd", false, err) < 0 ||
+	    jm_bind_file_over(dev, tmp[1], root, p->root, "/etc/group", false, err) < 0 ||
+	    jm_bind_file_over(dev, tmp[2], root, p->root, p->conf_path, true, err) < 0)
+		return -1;
+	for (size_t i = 0; i < sizeof(masked_files) / sizeof(*masked_files); i++)
+		if (jm_bind_file_over(dev, tmp[2], root, p->root, masked_files[i],
+				   true, err) < 0)
+			return -1;
+	return mask_dir(root, p->root, p->dropin_dir, err);
 }
 
 static int compose_identity(const struct jc_plan *p, int root, int dev,
 			    struct jc_err *err)
 {
-	static const char *const tmp[] = { ".passwd", ".group", ".empty" };
-	int rc = -1;
+	int rc;
 
 	if (p->own_etc)
 		return 0;	/* a jailed root's tree keeps its own /etc */
-
-	if (jm_write_file(dev, tmp[0], p->passwd, err) < 0 ||
-	    jm_write_file(dev, tmp[1], p->group, err) < 0 ||
-	    jm_make_file(dev, tmp[2], 0, err) < 0)
-		goto out;
-	if (jm_bind_file_over(dev, tmp[0], root, p->root, "/etc/passwd", false, err) < 0 ||
-	    jm_bind_file_over(dev, tmp[1], root, p->root, "/etc/group", false, err) < 0 ||
-	    jm_bind_file_over(dev, tmp[2], root, p->root, p->conf_path, true, err) < 0)
-		goto out;
-	for (size_t i = 0; i < sizeof(masked_files) / sizeof(*masked_files); i++)
-		if (jm_bind_file_over(dev, tmp[2], root, p->root, masked_files[i],
-				   true, err) < 0)
-			goto out;
-	rc = mask_dir(root, p->root, p->dropin_dir, err);
-out:
+	rc = bind_identity(p, root, dev, err);
+	/* the mounts keep the files; the names go, made or not */
 	for (size_t i = 0; i < 3; i++)
-		unlinkat(dev, tmp[i], 0);
+		unlinkat(dev, identity_tmp[i], 0);
 	return rc;
 }
 
@@ -224,7 +222,8 @@ out:
 static int dev_log(int dev, int *log_sock, struct jc_err *err)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0), one = 1;
+	cleanup_fd int s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int one = 1;
 
 	if (s < 0)
 		return jc_fail(err, errno, "socket /dev/log");
@@ -232,11 +231,9 @@ static int dev_log(int dev, int *log_sock, struct jc_err *err)
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "/proc/self/fd/%d/log", dev);
 	if (bind(s, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
 	    setsockopt(s, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0 ||
-	    fchmodat(dev, "log", 0666, 0) < 0) {
-		close(s);
+	    fchmodat(dev, "log", 0666, 0) < 0)
 		return jc_fail(err, errno, "bind /dev/log");
-	}
-	*log_sock = s;
+	*log_sock = steal_fd(&s);	/* jail-init's, passed on by ns.c */
 	return 0;
 }
 
@@ -244,7 +241,7 @@ int jm_dev_compose(const struct jc_plan *p, int root, struct jc_clones *c,
 		       int *log_sock, struct jc_err *err)
 {
 	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
-	int dev, rc = -1;
+	cleanup_fd int dev = -1;
 
 	/* no MOUNT_ATTR_NODEV: the bound device nodes must open */
 	if (jm_new_tmpfs("0755", 1ULL << 20, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC,
@@ -254,13 +251,8 @@ int jm_dev_compose(const struct jc_plan *p, int root, struct jc_clones *c,
 	    compose_dev_nodes(p, dev, c, err) < 0 ||
 	    dev_log(dev, log_sock, err) < 0 ||
 	    compose_identity(p, root, dev, err) < 0)
-		goto out;
-	if (mount_setattr(dev, "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0) {
-		jc_fail(err, errno, "mount_setattr /dev read-only");
-		goto out;
-	}
-	rc = 0;
-out:
-	close(dev);
-	return rc;
+		return -1;
+	if (mount_setattr(dev, "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0)
+		return jc_fail(err, errno, "mount_setattr /dev read-only");
+	return 0;
 }

@@ -17,7 +17,6 @@
 #define ATTACH_FLAGS (MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH)
 
 /* mount_util.c */
-void jm_close_fd(int *fd);
 /* mount_setattr(AT_RECURSIVE) of SET on the (cloned) tree at FD, and
  * MS_PRIVATE propagation. */
 JC_MUST_CHECK

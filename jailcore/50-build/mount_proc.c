@@ -10,27 +10,24 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "jailcore/90-support/cleanup.h"
 #include "jailcore/90-support/paths.h"
 
 static int mount_proc(int root, const char *root_name, struct jc_err *err)
 {
-	int fs, m, rc;
+	cleanup_fd int fs = -1;
+	cleanup_fd int m = -1;
 
 	fs = fsopen("proc", FSOPEN_CLOEXEC);
 	if (fs < 0)
 		return jc_fail(err, errno, "fsopen proc");
-	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
-		close(fs);
+	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
 		return jc_fail(err, errno, "fsconfig proc");
-	}
 	m = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
 		    MOUNT_ATTR_NOEXEC);
-	close(fs);
 	if (m < 0)
 		return jc_fail(err, errno, "fsmount proc");
-	rc = jm_attach(m, root, root_name, "/proc", err);
-	close(m);
-	return rc;
+	return jm_attach(m, root, root_name, "/proc", err);
 }
 
 /* Files and directories of /proc that leak host state or kernel
@@ -57,45 +54,41 @@ static const char *const proc_readonly[] = {
 
 static int mask_one(int root, const char *path, struct jc_err *err)
 {
+	cleanup_fd int target = -1;
+	cleanup_fd int tree = -1;
 	struct stat st;
-	int target, tree = -1, rc = 0;
 
 	if (jc_path_open_in(root, "", path, &target, err) < 0)
 		return err->kind == JC_ERR_NOT_FOUND ? 0 : -1;
-	if (fstat(target, &st) < 0) {
-		rc = jc_fail(err, errno, "stat %s", path);
-	} else if (S_ISDIR(st.st_mode)) {
-		rc = jm_new_tmpfs("0555", 4096, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
-			       MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, &tree, err);
+	if (fstat(target, &st) < 0)
+		return jc_fail(err, errno, "stat %s", path);
+	if (S_ISDIR(st.st_mode)) {
+		if (jm_new_tmpfs("0555", 4096, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+				 MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, &tree, err) < 0)
+			return -1;
 	} else {
 		tree = open_tree(root, "dev/null", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 		if (tree < 0)
-			rc = jc_fail(err, errno, "open_tree /dev/null");
+			return jc_fail(err, errno, "open_tree /dev/null");
 	}
-	if (rc == 0 && move_mount(tree, "", target, "", ATTACH_FLAGS) < 0)
-		rc = jc_fail(err, errno, "mask %s", path);
-	if (tree >= 0)
-		close(tree);
-	close(target);
-	return rc;
+	if (move_mount(tree, "", target, "", ATTACH_FLAGS) < 0)
+		return jc_fail(err, errno, "mask %s", path);
+	return 0;
 }
 
 static int readonly_one(int root, const char *path, struct jc_err *err)
 {
-	int target, tree, rc = 0;
+	cleanup_fd int target = -1;
+	cleanup_fd int tree = -1;
 
 	if (jc_path_open_in(root, "", path, &target, err) < 0)
 		return err->kind == JC_ERR_NOT_FOUND ? 0 : -1;
 	if (jm_clone_tree(target, "", MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
-		       MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, path, &tree, err) < 0) {
-		close(target);
+		       MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, path, &tree, err) < 0)
 		return -1;
-	}
 	if (move_mount(tree, "", target, "", ATTACH_FLAGS) < 0)
-		rc = jc_fail(err, errno, "read-only %s", path);
-	close(tree);
-	close(target);
-	return rc;
+		return jc_fail(err, errno, "read-only %s", path);
+	return 0;
 }
 
 static int mask_proc(int root, struct jc_err *err)

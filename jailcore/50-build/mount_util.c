@@ -11,14 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "jailcore/90-support/cleanup.h"
 #include "jailcore/90-support/paths.h"
-
-void jm_close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
-}
 
 /* Recursive on purpose: a plain MS_REMOUNT|MS_RDONLY leaves submounts of a
  * bind writable; mount_setattr(AT_RECURSIVE) covers them all.
@@ -40,30 +34,27 @@ int jm_set_attr(int fd, unsigned long long set, const char *what,
 int jm_clone_tree(int dirfd, const char *path, unsigned long long attr,
 		      const char *what, int *out, struct jc_err *err)
 {
-	int fd = open_tree(dirfd, path, CLONE_FLAGS |
-			   (path[0] ? 0 : AT_EMPTY_PATH));
+	cleanup_fd int fd = open_tree(dirfd, path, CLONE_FLAGS |
+				      (path[0] ? 0 : AT_EMPTY_PATH));
 
 	if (fd < 0)
 		return jc_fail(err, errno, "open_tree %s", what);
-	if (jm_set_attr(fd, attr, what, err) < 0) {
-		close(fd);
+	if (jm_set_attr(fd, attr, what, err) < 0)
 		return -1;
-	}
-	*out = fd;
+	*out = steal_fd(&fd);
 	return 0;
 }
 
 int jm_attach(int tree, int rootfd, const char *root_name,
 		  const char *dst, struct jc_err *err)
 {
-	int target, rc = 0;
+	cleanup_fd int target = -1;
 
 	if (jc_path_open_in(rootfd, root_name, dst, &target, err) < 0)
 		return jc_err_wrap(err, "mount point");
 	if (move_mount(tree, "", target, "", ATTACH_FLAGS) < 0)
-		rc = jc_fail(err, errno, "move_mount onto %s%s", root_name, dst);
-	close(target);
-	return rc;
+		return jc_fail(err, errno, "move_mount onto %s%s", root_name, dst);
+	return 0;
 }
 
 /* A tmpfs capped in bytes and (INODES != 0) in files. */
@@ -71,8 +62,9 @@ int jm_new_tmpfs_inodes(const char *mode, unsigned long long size,
 			    unsigned long long inodes, unsigned int attr,
 			    int *out, struct jc_err *err)
 {
+	cleanup_fd int fs = -1;
 	char sz[32], in[32];
-	int fs, m;
+	int m;
 
 	snprintf(sz, sizeof(sz), "%llu", size);
 	snprintf(in, sizeof(in), "%llu", inodes);
@@ -82,13 +74,9 @@ int jm_new_tmpfs_inodes(const char *mode, unsigned long long size,
 	if (fsconfig(fs, FSCONFIG_SET_STRING, "mode", mode, 0) < 0 ||
 	    fsconfig(fs, FSCONFIG_SET_STRING, "size", sz, 0) < 0 ||
 	    (inodes && fsconfig(fs, FSCONFIG_SET_STRING, "nr_inodes", in, 0) < 0) ||
-	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
-		jc_fail(err, errno, "fsconfig tmpfs");
-		close(fs);
-		return -1;
-	}
+	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return jc_fail(err, errno, "fsconfig tmpfs");
 	m = fsmount(fs, FSMOUNT_CLOEXEC, attr);
-	close(fs);
 	if (m < 0)
 		return jc_fail(err, errno, "fsmount tmpfs");
 	*out = m;
@@ -106,17 +94,14 @@ int jm_new_tmpfs(const char *mode, unsigned long long size,
 int jm_make_file(int dir, const char *name, mode_t mode,
 		     struct jc_err *err)
 {
-	int fd = openat(dir, name, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC |
-			O_NOFOLLOW, mode);
+	cleanup_fd int fd = openat(dir, name, O_CREAT | O_EXCL | O_WRONLY |
+				   O_CLOEXEC | O_NOFOLLOW, mode);
 
 	if (fd < 0)
 		return jc_fail(err, errno, "create mount point %s", name);
 	/* the caller's umask must not decide the jail's modes */
-	if (fchmod(fd, mode) < 0) {
-		close(fd);
+	if (fchmod(fd, mode) < 0)
 		return jc_fail(err, errno, "chmod %s", name);
-	}
-	close(fd);
 	return 0;
 }
 
@@ -126,8 +111,8 @@ int jm_make_file(int dir, const char *name, mode_t mode,
 int jm_bind_into(int dev, const char *name, int tree,
 			 struct jc_err *err)
 {
+	cleanup_fd int target = -1;
 	struct stat st;
-	int rc = 0, target;
 
 	if (fstat(tree, &st) < 0)
 		return jc_fail(err, errno, "stat the tree for %s", name);
@@ -141,17 +126,16 @@ int jm_bind_into(int dev, const char *name, int tree,
 	if (target < 0)
 		return jc_fail(err, errno, "open mount point %s", name);
 	if (move_mount(tree, "", target, "", ATTACH_FLAGS) < 0)
-		rc = jc_fail(err, errno, "move_mount onto %s", name);
-	close(target);
-	return rc;
+		return jc_fail(err, errno, "move_mount onto %s", name);
+	return 0;
 }
 
 int jm_write_file(int dir, const char *name, const char *text,
 		      struct jc_err *err)
 {
 	size_t len = strlen(text), off = 0;
-	int fd = openat(dir, name, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC |
-			O_NOFOLLOW, 0644);
+	cleanup_fd int fd = openat(dir, name, O_CREAT | O_EXCL | O_WRONLY |
+				   O_CLOEXEC | O_NOFOLLOW, 0644);
 
 	if (fd < 0)
 		return jc_fail(err, errno, "create %s", name);
@@ -160,17 +144,12 @@ int jm_write_file(int dir, const char *name, const char *text,
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0) {
-			close(fd);
+		if (n <= 0)
 			return jc_fail(err, n < 0 ? errno : EIO, "write %s", name);
-		}
 		off += (size_t)n;
 	}
-	if (fchmod(fd, 0644) < 0) {
-		close(fd);
+	if (fchmod(fd, 0644) < 0)
 		return jc_fail(err, errno, "chmod %s", name);
-	}
-	close(fd);
 	return 0;
 }
 
@@ -181,13 +160,13 @@ int jm_bind_file_over(int dir, const char *name, int root,
 			  const char *root_name, const char *dst, bool optional,
 			  struct jc_err *err)
 {
+	cleanup_fd int target = -1;
+	cleanup_fd int tree = -1;
 	struct stat st;
-	int target, tree, rc = 0;
 
 	if (jc_path_open_in(root, root_name, dst, &target, err) < 0)
 		return optional && err->kind == JC_ERR_NOT_FOUND ? 0 : -1;
 	if (fstat(target, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(target);
 		if (optional)
 			return 0;
 		return jc_fail(err, 0, "%s%s: mount point is not a regular file",
@@ -195,16 +174,13 @@ int jm_bind_file_over(int dir, const char *name, int root,
 	}
 	tree = open_tree(dir, name, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 	if (tree < 0)
-		rc = jc_fail(err, errno, "open_tree %s", name);
-	else if (jm_set_attr(tree, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
-			  MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, dst, err) < 0)
-		rc = -1;
-	else if (move_mount(tree, "", target, "", ATTACH_FLAGS) < 0)
-		rc = jc_fail(err, errno, "move_mount onto %s%s", root_name, dst);
-	if (tree >= 0)
-		close(tree);
-	close(target);
-	return rc;
+		return jc_fail(err, errno, "open_tree %s", name);
+	if (jm_set_attr(tree, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+			MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, dst, err) < 0)
+		return -1;
+	if (move_mount(tree, "", target, "", ATTACH_FLAGS) < 0)
+		return jc_fail(err, errno, "move_mount onto %s%s", root_name, dst);
+	return 0;
 }
 
 int jm_optional_tmpfs(int root, const char *root_name, const char *dir,
@@ -212,25 +188,22 @@ int jm_optional_tmpfs(int root, const char *root_name, const char *dir,
 		      unsigned long long inodes, unsigned int attr, int *out,
 		      struct jc_err *err)
 {
+	cleanup_fd int target = -1;
+	cleanup_fd int m = -1;
 	struct stat st;
-	int target, m;
 
 	*out = -1;
 	if (jc_path_open_in(root, root_name, dir, &target, err) < 0)
 		return err->kind == JC_ERR_NOT_FOUND ||
 		       err->kind == JC_ERR_NOT_DIR ||
 		       err->kind == JC_ERR_UNSAFE_PATH ? 0 : -1;
-	if (fstat(target, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		close(target);
+	if (fstat(target, &st) < 0 || !S_ISDIR(st.st_mode))
 		return 0;
-	}
-	close(target);
+	jc_closep(&target);
 	if (jm_new_tmpfs_inodes(mode, size, inodes, attr, &m, err) < 0)
 		return jc_err_wrap(err, "%s%s", root_name, dir);
-	if (jm_attach(m, root, root_name, dir, err) < 0) {
-		close(m);
+	if (jm_attach(m, root, root_name, dir, err) < 0)
 		return -1;
-	}
-	*out = m;
+	*out = steal_fd(&m);
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "mount_priv.h"
+#include "jailcore/90-support/cleanup.h"
 #include "jailcore/90-support/paths.h"
 
 static void clones_init(struct jc_clones *c)
@@ -28,25 +29,39 @@ static void clones_init(struct jc_clones *c)
 
 void jc_clones_close(struct jc_clones *c)
 {
-	jm_close_fd(&c->root);
-	jm_close_fd(&c->pts);
-	jm_close_fd(&c->tty);
+	jc_closep(&c->root);
+	jc_closep(&c->pts);
+	jc_closep(&c->tty);
 	for (int i = 0; i < JC_N_BOOKS; i++)
-		jm_close_fd(&c->books[i]);
+		jc_closep(&c->books[i]);
 	for (int i = 0; i < JC_N_DEV_NODES; i++)
-		jm_close_fd(&c->dev[i]);
+		jc_closep(&c->dev[i]);
 	for (size_t i = 0; i < c->n_binds; i++)
-		jm_close_fd(&c->binds[i]);
+		jc_closep(&c->binds[i]);
 	free(c->binds);
 	c->binds = NULL;
 	c->n_binds = 0;
 }
 
+#define SAFE_ATTRS (MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV)
+
+static int clone_binds(const struct jc_plan *p, struct jc_clones *c,
+		       struct jc_err *err)
+{
+	for (size_t i = 0; i < p->n_binds; i++) {
+		const struct jc_bind *b = &p->binds[i];
+
+		if (jm_clone_tree(b->src_fd, "", SAFE_ATTRS |
+				  (b->ro ? MOUNT_ATTR_RDONLY : 0), b->src,
+				  &c->binds[i], err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int jc_mounts_prepare(const struct jc_plan *p, struct jc_clones *c,
 		      struct jc_err *err)
 {
-	const unsigned long long safe = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
-
 	clones_init(c);
 	c->binds = calloc(p->n_binds + 1, sizeof(int));
 	if (!c->binds)
@@ -54,21 +69,13 @@ int jc_mounts_prepare(const struct jc_plan *p, struct jc_clones *c,
 	for (size_t i = 0; i < p->n_binds; i++)
 		c->binds[i] = -1;
 	c->n_binds = p->n_binds;
-	if (jm_clone_tree(p->root_fd, "", safe, p->root, &c->root, err) < 0)
-		goto fail;
-	for (size_t i = 0; i < p->n_binds; i++) {
-		const struct jc_bind *b = &p->binds[i];
-
-		if (jm_clone_tree(b->src_fd, "", safe | (b->ro ? MOUNT_ATTR_RDONLY : 0),
-			       b->src, &c->binds[i], err) < 0)
-			goto fail;
+	if (jm_clone_tree(p->root_fd, "", SAFE_ATTRS, p->root, &c->root, err) < 0 ||
+	    clone_binds(p, c, err) < 0 || jm_dev_prepare(p, c, err) < 0 ||
+	    jm_books_prepare(p, c, err) < 0) {
+		jc_clones_close(c);
+		return -1;
 	}
-	if (jm_dev_prepare(p, c, err) < 0 || jm_books_prepare(p, c, err) < 0)
-		goto fail;
 	return 0;
-fail:
-	jc_clones_close(c);
-	return -1;
 }
 
 /* The root is reopened here, in the new namespace, and must be the very
@@ -76,33 +83,30 @@ fail:
 static int attach_root(const struct jc_plan *p, struct jc_clones *c,
 		       struct jc_err *err)
 {
+	cleanup_fd int fd = -1;
 	struct stat a, b;
-	int fd, rc = 0;
 
 	if (jc_path_open_host(p->root, JC_ADMIT_ROOT_OWNED | JC_ADMIT_DIR, &fd,
 			      err) < 0)
 		return jc_err_wrap(err, "jail root");
 	if (fstat(fd, &a) < 0 || fstat(p->root_fd, &b) < 0 ||
 	    a.st_dev != b.st_dev || a.st_ino != b.st_ino)
-		rc = jc_fail(err, 0, "%s changed during setup", p->root);
-	else if (move_mount(c->root, "", fd, "", ATTACH_FLAGS) < 0)
-		rc = jc_fail(err, errno, "move_mount %s onto itself", p->root);
-	close(fd);
-	return rc;
+		return jc_fail(err, 0, "%s changed during setup", p->root);
+	if (move_mount(c->root, "", fd, "", ATTACH_FLAGS) < 0)
+		return jc_fail(err, errno, "move_mount %s onto itself", p->root);
+	return 0;
 }
 
 static int compose_tmpfs(const struct jc_plan *p, int root,
 			 struct jc_err *err)
 {
 	for (size_t i = 0; i < p->n_tmpfs; i++) {
-		int m, rc;
+		cleanup_fd int m = -1;
 
 		if (jm_new_tmpfs_inodes("1777", p->tmpfs_size, p->tmpfs_inodes,
 				     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, &m, err) < 0)
 			return jc_err_wrap(err, "tmpfs %s", p->tmpfs[i]);
-		rc = jm_attach(m, root, p->root, p->tmpfs[i], err);
-		close(m);
-		if (rc < 0)
+		if (jm_attach(m, root, p->root, p->tmpfs[i], err) < 0)
 			return -1;
 	}
 	return 0;
@@ -115,34 +119,28 @@ static int compose_tmpfs(const struct jc_plan *p, int root,
 static int compose_run_user(const struct jc_plan *p, int root,
 			    struct jc_err *err)
 {
-	int m;
+	cleanup_fd int m = -1;
 
-	if (jm_optional_tmpfs(root, p->root, "run/user", "0755", p->tmpfs_size,
-			      p->tmpfs_inodes, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
-			      &m, err) < 0)
-		return -1;
-	jm_close_fd(&m);
-	return 0;
+	return jm_optional_tmpfs(root, p->root, "run/user", "0755", p->tmpfs_size,
+				 p->tmpfs_inodes, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
+				 &m, err);
 }
 
 int jc_mounts_runtime_tmpfs(const struct jc_plan *p, int top,
 			    const char *name, struct jc_err *err)
 {
-	int m, target, rc = 0;
+	cleanup_fd int target = -1;
+	cleanup_fd int m = -1;
 
 	target = openat(top, name, O_PATH | O_CLOEXEC | O_NOFOLLOW | O_DIRECTORY);
 	if (target < 0)
 		return jc_fail(err, errno, "open the jail's /run/user/%s", name);
 	if (jm_new_tmpfs_inodes("0700", p->tmpfs_size, p->tmpfs_inodes,
-				MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, &m, err) < 0) {
-		close(target);
+				MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, &m, err) < 0)
 		return jc_err_wrap(err, "/run/user/%s", name);
-	}
 	if (move_mount(m, "", target, "", ATTACH_FLAGS) < 0)
-		rc = jc_fail(err, errno, "mount the jail's /run/user/%s", name);
-	close(m);
-	close(target);
-	return rc;
+		return jc_fail(err, errno, "mount the jail's /run/user/%s", name);
+	return 0;
 }
 
 int jc_mounts_compose(const struct jc_plan *p, struct jc_clones *c,

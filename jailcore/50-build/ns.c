@@ -25,6 +25,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "jailcore/90-support/cleanup.h"
 #include "jailcore/90-support/log.h"
 #include "mounts.h"
 #include "jailcore/90-support/paths.h"
@@ -61,17 +62,16 @@ int jc_jail_ns_flags(const struct jc_plan *p)
  * can give the jail a veth and an address) instead of a fresh one. */
 static int join_netns(const struct jc_plan *p, struct jc_err *err)
 {
+	cleanup_fd int fd = -1;
 	char path[128];
-	int fd, rc = 0;
 
 	snprintf(path, sizeof(path), "/run/netns/%s", p->netns);
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return jc_fail(err, errno, "netns %s", path);
 	if (setns(fd, CLONE_NEWNET) < 0)
-		rc = jc_fail(err, errno, "setns %s", path);
-	close(fd);
-	return rc;
+		return jc_fail(err, errno, "setns %s", path);
+	return 0;
 }
 
 /* The jail's mnt, pid and net namespace inodes, read by its pid 1 before
@@ -101,19 +101,16 @@ static void reset_signals(void)
 static int loopback_up(struct jc_err *err)
 {
 	struct ifreq ifr = { .ifr_name = "lo" };
-	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), rc = 0;
+	cleanup_fd int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
 	if (s < 0)
 		return jc_fail(err, errno, "socket for lo");
-	if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0) {
-		rc = jc_fail(err, errno, "SIOCGIFFLAGS lo");
-	} else {
-		ifr.ifr_flags |= IFF_UP;
-		if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
-			rc = jc_fail(err, errno, "bring lo up");
-	}
-	close(s);
-	return rc;
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
+		return jc_fail(err, errno, "SIOCGIFFLAGS lo");
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
+		return jc_fail(err, errno, "bring lo up");
+	return 0;
 }
 
 /* The fds the jail's pid 1 is handed, by role.  jail-init finds them at
@@ -153,7 +150,9 @@ static int place_init_fds(const struct init_fds *f, struct jc_err *err)
 		return jc_fail(err, errno, "open /dev/null");
 	if (dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
 		return jc_fail(err, errno, "dup2 /dev/null");
-	close(null);
+	/* a caller that had closed 0, 1 or 2 got /dev/null there: keep it */
+	if (null > 2)
+		close(null);
 	return 0;
 }
 
@@ -348,20 +347,16 @@ void jc_jail_handle_init(struct jc_jail_handle *h)
 
 void jc_jail_handle_close(struct jc_jail_handle *h)
 {
-	if (h->init_pidfd >= 0)
-		close(h->init_pidfd);
-	if (h->proc_fd >= 0)
-		close(h->proc_fd);
-	if (h->conn >= 0)
-		close(h->conn);
+	jc_closep(&h->init_pidfd);
+	jc_closep(&h->proc_fd);
+	jc_closep(&h->conn);
 	jc_jail_handle_init(h);
 }
 
 static void close_fds(struct init_fds *f)
 {
 	for (int i = 0; i < INIT_N_FDS; i++)
-		if (f->fd[i] >= 0)
-			close(f->fd[i]);
+		jc_closep(&f->fd[i]);
 }
 
 /* Everything init is handed, opened while the caller still sees the host:

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "jailcore/20-config/config.h"
+#include "jailcore/90-support/cleanup.h"
 
 #ifndef CGROUP2_SUPER_MAGIC
 #define CGROUP2_SUPER_MAGIC 0x63677270
@@ -90,14 +91,13 @@ static int find_v2_mount(char *out, size_t size, bool *readonly,
 /* The caller's cgroup v2 path, from the "0::" line of /proc/self/cgroup. */
 static int own_cgroup_path(char *out, size_t size, struct jc_err *err)
 {
+	cleanup_fd int fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
 	char buf[4096], *line, *save = NULL;
 	ssize_t n;
-	int fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
 		return jc_fail(err, errno, "open /proc/self/cgroup");
 	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
 	if (n < 0)
 		return jc_fail(err, errno, "read /proc/self/cgroup");
 	buf[n] = '\0';
@@ -130,14 +130,13 @@ static int systemd_booted(bool *yes, struct jc_err *err)
 static int missing_controllers(const struct jc_plan *p, int mnt,
 			       unsigned *missing, struct jc_err *err)
 {
+	cleanup_fd int fd = openat(mnt, "cgroup.controllers", O_RDONLY | O_CLOEXEC);
 	char have[512] = " ";
 	ssize_t n;
-	int fd = openat(mnt, "cgroup.controllers", O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
 		return jc_fail(err, errno, "open cgroup.controllers");
 	n = read(fd, have + 1, sizeof(have) - 3);
-	close(fd);
 	if (n < 0)
 		return jc_fail(err, errno, "read cgroup.controllers");
 	have[n + 1] = '\0';
@@ -177,14 +176,11 @@ static int unapplied(const struct jc_plan *p, unsigned mask,
 static int write_at(int dir, const char *file, const char *text,
 		    const char *where, struct jc_err *err)
 {
-	int fd = openat(dir, file, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-	ssize_t n;
+	cleanup_fd int fd = openat(dir, file, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
 
 	if (fd < 0)
 		return jc_fail(err, errno, "open %s/%s", where, file);
-	n = write(fd, text, strlen(text));
-	close(fd);
-	if (n < 0)
+	if (write(fd, text, strlen(text)) < 0)
 		return jc_fail(err, errno, "write '%s' to %s/%s", text, where, file);
 	return 0;
 }
@@ -241,20 +237,13 @@ static int write_limits(const struct jc_plan *p, int dir, const char *where,
  * (rmdir fails on one that still has a process).  Best effort. */
 static void sweep_sessions(int top, const char *id)
 {
+	cleanup_dir DIR *dir = jc_fdopendir_owned(dup(top));
 	size_t len = strlen(id);
 	struct dirent *d;
-	int fd = dup(top);
-	DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
 
-	if (!dir) {
-		if (fd >= 0)
-			close(fd);
-		return;
-	}
-	while ((d = readdir(dir)))
+	while (dir && (d = readdir(dir)))
 		if (strncmp(d->d_name, id, len) == 0 && d->d_name[len] == '.')
 			(void)unlinkat(top, d->d_name, AT_REMOVEDIR);
-	closedir(dir);
 }
 
 static int enter_own(const struct jc_plan *p, const char *mount, int mnt,
@@ -264,7 +253,8 @@ static int enter_own(const struct jc_plan *p, const char *mount, int mnt,
 	char name[128], where[256];
 	unsigned missing, usable;
 	char top[96];
-	int pj = -1, dir = -1, rc = -1;
+	cleanup_fd int pj = -1;
+	cleanup_fd int dir = -1;
 
 	if (missing_controllers(p, mnt, &missing, err) < 0)
 		return -1;
@@ -290,18 +280,13 @@ static int enter_own(const struct jc_plan *p, const char *mount, int mnt,
 		sweep_sessions(pj, id);
 	if (enable_controllers(usable, mnt, mount, err) < 0 ||
 	    enable_controllers(usable, pj, top, err) < 0)
-		goto out;
+		return -1;
 	if ((dir = make_dir(pj, name, where, err)) < 0 ||
 	    write_limits(p, dir, where, err) < 0 ||
 	    write_at(dir, "cgroup.procs", "0", where, err) < 0)
-		goto out;
+		return -1;
 	cg->kind = JC_CG_OWN;
-	rc = 0;
-out:
-	if (dir >= 0)
-		close(dir);
-	close(pj);
-	return rc;
+	return 0;
 }
 
 /* SCOPE: pam_systemd made "session-ID.scope" for this login, and the
@@ -347,7 +332,7 @@ int jc_cgroup_enter(const struct jc_plan *p, const char *id, bool per_session,
 {
 	char mount[64], path[256], unit[80];
 	bool ro = false, sd = false;
-	int mnt, rc;
+	cleanup_fd int mnt = -1;
 
 	cg->kind = JC_CG_NONE;
 	cg->notice[0] = '\0';
@@ -369,10 +354,8 @@ int jc_cgroup_enter(const struct jc_plan *p, const char *id, bool per_session,
 	mnt = open(mount, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (mnt < 0)
 		return jc_fail(err, errno, "open %s", mount);
-	rc = sd ? enter_scope(p, mnt, unit, cg, err) :
-		  enter_own(p, mount, mnt, id, per_session, cg, err);
-	close(mnt);
-	return rc;
+	return sd ? enter_scope(p, mnt, unit, cg, err) :
+		    enter_own(p, mount, mnt, id, per_session, cg, err);
 }
 
 void jc_cgroup_limits(const struct jc_plan *p, struct jc_cg_limits *l)

@@ -30,6 +30,7 @@
  * sets it on the caller's behalf.
  */
 #include "seccomp.h"
+#include "jailcore/90-support/cleanup.h"
 
 #include <errno.h>
 #include <unistd.h>
@@ -597,9 +598,10 @@ int jc_seccomp_install(const struct jc_seccomp_spec *spec, struct jc_err *err)
 int jc_seccomp_compile(const struct jc_seccomp_spec *spec, struct jc_bpf *out,
 		       struct jc_err *err)
 {
+	cleanup_fd int fd = -1;
 	scmp_filter_ctx ctx;
 	struct stat st;
-	int fd, rc = check_mode(spec, err);
+	int rc = check_mode(spec, err);
 
 	memset(out, 0, sizeof(*out));
 	if (rc != 0) {
@@ -620,8 +622,6 @@ int jc_seccomp_compile(const struct jc_seccomp_spec *spec, struct jc_bpf *out,
 		out->len = (unsigned short)(st.st_size / sizeof(struct sock_filter));
 		rc = 0;
 	}
-	if (fd >= 0)
-		close(fd);
 	seccomp_release(ctx);
 	return rc;
 }

@@ -33,6 +33,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "jailcore/90-support/cleanup.h"
 #include "jailcore/90-support/hash.h"
 #include "jailcore/90-support/paths.h"
 
@@ -50,6 +51,12 @@ struct buf {
 	size_t len, cap;
 	bool bad;
 };
+
+static void buf_free(struct buf *b)
+{
+	jc_freep(&b->p);
+}
+#define cleanup_buf __attribute__((cleanup(buf_free)))
 
 static void put(struct buf *b, const void *data, size_t len)
 {
@@ -138,20 +145,16 @@ static void file_name(const struct buf *key, char *out, size_t size)
 /* The file's bytes when it is root's own regular file, mode 0600. */
 static bool read_own_file(int dfd, const char *name, struct buf *f)
 {
+	cleanup_fd int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
+				   O_NONBLOCK);
 	struct stat st;
-	int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-	bool ok = false;
 
-	if (fd < 0)
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    st.st_uid != 0 || (st.st_mode & 07777) != 0600 || st.st_size <= 0 ||
+	    st.st_size > FILE_MAX || !(f->p = malloc((size_t)st.st_size)))
 		return false;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == 0 &&
-	    (st.st_mode & 07777) == 0600 && st.st_size > 0 &&
-	    st.st_size <= FILE_MAX && (f->p = malloc((size_t)st.st_size))) {
-		f->len = f->cap = (size_t)st.st_size;
-		ok = read(fd, f->p, f->len) == st.st_size;
-	}
-	close(fd);
-	return ok;
+	f->len = f->cap = (size_t)st.st_size;
+	return read(fd, f->p, f->len) == st.st_size;
 }
 
 /* MAGIC | u32 key length | key | u32 instructions | program | u64 FNV of
@@ -190,41 +193,38 @@ static bool parse(const struct buf *f, const struct buf *key, struct jc_bpf *out
 bool jc_bpf_cache_get(const char *dir, const struct jc_seccomp_spec *spec,
 		      struct jc_bpf *out)
 {
-	struct buf key = { 0 }, f = { 0 };
+	cleanup_buf struct buf key = { 0 };
+	cleanup_buf struct buf f = { 0 };
+	cleanup_fd int dfd = -1;
 	char name[32];
-	bool hit = false;
-	int dfd;
 
 	memset(out, 0, sizeof(*out));
 	if (spec->mode != JC_SECCOMP_DEFAULT || !spec_key(spec, &key))
-		goto done;
+		return false;
 	/* reading makes nothing: no cache without its directory */
 	dfd = jc_path_private_dir(AT_FDCWD, dir, dir, false, NULL);
 	if (dfd < 0)
-		goto done;
+		return false;
 	file_name(&key, name, sizeof(name));
-	hit = read_own_file(dfd, name, &f) && parse(&f, &key, out);
-	close(dfd);
-done:
-	free(key.p);
-	free(f.p);
-	return hit;
+	return read_own_file(dfd, name, &f) && parse(&f, &key, out);
 }
 
 void jc_bpf_cache_put(const char *dir, const struct jc_seccomp_spec *spec,
 		      const struct jc_bpf *bpf)
 {
-	struct buf key = { 0 }, f = { 0 };
+	cleanup_buf struct buf key = { 0 };
+	cleanup_buf struct buf f = { 0 };
+	cleanup_fd int dfd = -1;
+	cleanup_fd int fd = -1;
 	char name[32], tmp[64];
 	uint32_t klen, n = bpf->len;
 	uint64_t sum;
-	int dfd = -1, fd = -1;
 	bool ok;
 
 	if (!spec || bpf->none || !bpf->len || spec->mode != JC_SECCOMP_DEFAULT ||
 	    !spec_key(spec, &key) ||
 	    (dfd = jc_path_private_dir(AT_FDCWD, dir, dir, true, NULL)) < 0)
-		goto done;
+		return;
 	klen = (uint32_t)key.len;
 	put(&f, MAGIC, strlen(MAGIC));
 	put(&f, &klen, 4);
@@ -232,7 +232,7 @@ void jc_bpf_cache_put(const char *dir, const struct jc_seccomp_spec *spec,
 	put(&f, &n, 4);
 	put(&f, bpf->insns, (size_t)n * sizeof(struct sock_filter));
 	if (f.bad)
-		goto done;
+		return;
 	sum = jc_fnv(JC_FNV_INIT, f.p, f.len);
 	put(&f, &sum, 8);
 	file_name(&key, name, sizeof(name));
@@ -240,19 +240,14 @@ void jc_bpf_cache_put(const char *dir, const struct jc_seccomp_spec *spec,
 	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 		    0600);
 	if (fd < 0)
-		goto done;
+		return;
 	/* fchmod: the caller's umask may have taken bits off; pwrite: one
 	 * call, not a loop the fault walk would have to learn */
 	ok = !f.bad && pwrite(fd, f.p, f.len, 0) == (ssize_t)f.len &&
 	     fchmod(fd, 0600) == 0;
-	close(fd);
+	jc_closep(&fd);
 	if (!ok || renameat(dfd, tmp, dfd, name) < 0)
 		(void)unlinkat(dfd, tmp, 0);
-done:
-	if (dfd >= 0)
-		close(dfd);
-	free(key.p);
-	free(f.p);
 }
 
 int jc_seccomp_compile_cached(const struct jc_seccomp_spec *spec,

@@ -2,6 +2,8 @@
 /* log.c - see log.h */
 #include "log.h"
 
+#include "cleanup.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,15 +16,11 @@
 int jc_log_open(void)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX, .sun_path = "/dev/log" };
-	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	cleanup_fd int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
-	if (fd < 0)
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
 		return -1;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
+	return steal_fd(&fd);
 }
 
 void jc_log(int fd, int prio, const char *ident, const char *fmt, ...)

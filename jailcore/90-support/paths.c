@@ -2,6 +2,8 @@
 /* paths.c - see paths.h */
 #include "paths.h"
 
+#include "cleanup.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -95,8 +97,7 @@ static int walk_restart_at_root(struct walk *w, struct jc_err *err)
 
 	if (fd < 0)
 		return jc_fail(err, errno, "%s: open /", w->path);
-	if (w->dirfd >= 0)
-		close(w->dirfd);
+	jc_closep(&w->dirfd);
 	w->dirfd = fd;
 	if (fstat(fd, &w->dirst) < 0)
 		return jc_fail(err, errno, "%s: stat /", w->path);
@@ -153,8 +154,8 @@ static int next_component(struct walk *w, char *name, size_t size)
 
 static int walk_step(struct walk *w, const char *name, struct jc_err *err)
 {
+	cleanup_fd int fd = -1;
 	struct stat st;
-	int fd;
 
 	if (strcmp(name, ".") == 0)
 		return 0;
@@ -162,31 +163,31 @@ static int walk_step(struct walk *w, const char *name, struct jc_err *err)
 	if (fd < 0)
 		return jc_fail_path(err, lookup_kind(errno), errno, w->path,
 				    "%s: component '%s'", w->path, name);
-	if (fstat(fd, &st) < 0) {
-		close(fd);
+	if (fstat(fd, &st) < 0)
 		return jc_fail(err, errno, "%s: stat '%s'", w->path, name);
-	}
-	if (S_ISLNK(st.st_mode)) {
-		int rc = walk_follow(w, name, fd, &st, err);
-
-		close(fd);
-		return rc;
-	}
+	if (S_ISLNK(st.st_mode))
+		return walk_follow(w, name, fd, &st, err);
 	if ((w->flags & JC_ADMIT_ROOT_OWNED) &&
-	    check_owner(&st, w->path, name, err) < 0) {
-		close(fd);
+	    check_owner(&st, w->path, name, err) < 0)
 		return -1;
-	}
-	close(w->dirfd);
-	w->dirfd = fd;
+	jc_closep(&w->dirfd);
+	w->dirfd = steal_fd(&fd);
 	w->dirst = st;
 	return 0;
+}
+
+/* The walk's open directory, on every way out of jc_path_open_host. */
+static void walk_close(struct walk *w)
+{
+	jc_closep(&w->dirfd);
 }
 
 int jc_path_open_host(const char *path, int flags, int *out,
 		      struct jc_err *err)
 {
-	struct walk w = { .path = path, .flags = flags, .dirfd = -1 };
+	struct walk w __attribute__((cleanup(walk_close))) = {
+		.path = path, .flags = flags, .dirfd = -1,
+	};
 	char name[NAME_MAX + 1];
 	int more;
 
@@ -198,30 +199,20 @@ int jc_path_open_host(const char *path, int flags, int *out,
 		return jc_fail(err, ENAMETOOLONG, "%s", path);
 	strcpy(w.rest, path);
 	if (walk_restart_at_root(&w, err) < 0)
-		goto fail;
+		return -1;
 	while ((more = next_component(&w, name, sizeof(name))) > 0) {
-		if (strcmp(name, "..") == 0) {
-			jc_fail_path(err, JC_ERR_UNSAFE_PATH, 0, path,
-				     "%s: '..' is not allowed", path);
-			goto fail;
-		}
+		if (strcmp(name, "..") == 0)
+			return jc_fail_path(err, JC_ERR_UNSAFE_PATH, 0, path,
+					    "%s: '..' is not allowed", path);
 		if (walk_step(&w, name, err) < 0)
-			goto fail;
+			return -1;
 	}
-	if (more < 0) {
-		jc_fail(err, ENAMETOOLONG, "%s", path);
-		goto fail;
-	}
-	if ((flags & JC_ADMIT_DIR) && !S_ISDIR(w.dirst.st_mode)) {
-		jc_fail_path(err, JC_ERR_NOT_DIR, ENOTDIR, path, "%s", path);
-		goto fail;
-	}
-	*out = w.dirfd;
+	if (more < 0)
+		return jc_fail(err, ENAMETOOLONG, "%s", path);
+	if ((flags & JC_ADMIT_DIR) && !S_ISDIR(w.dirst.st_mode))
+		return jc_fail_path(err, JC_ERR_NOT_DIR, ENOTDIR, path, "%s", path);
+	*out = steal_fd(&w.dirfd);
 	return 0;
-fail:
-	if (w.dirfd >= 0)
-		close(w.dirfd);
-	return -1;
 }
 
 int jc_path_open_in(int rootfd, const char *root_name, const char *path,
@@ -229,9 +220,9 @@ int jc_path_open_in(int rootfd, const char *root_name, const char *path,
 {
 	/* Kernel-enforced: no symlink, no magic link, no escape above rootfd
 	 * (CVE-2021-30465 was runc following a user's symlink here). */
-	int fd = openat2_path(rootfd, path, RESOLVE_IN_ROOT |
-			      RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
-
+	cleanup_fd int fd = openat2_path(rootfd, path, RESOLVE_IN_ROOT |
+					 RESOLVE_NO_SYMLINKS |
+					 RESOLVE_NO_MAGICLINKS);
 	struct stat st;
 
 	if (fd < 0 && errno != ELOOP)
@@ -240,32 +231,28 @@ int jc_path_open_in(int rootfd, const char *root_name, const char *path,
 	/* With O_PATH|O_NOFOLLOW a trailing symlink is opened as itself
 	 * rather than failing: refuse it here. */
 	if (fd < 0 || (fstat(fd, &st) == 0 && S_ISLNK(st.st_mode))) {
-		if (fd >= 0)
-			close(fd);
 		return jc_fail_path(err, JC_ERR_UNSAFE_PATH, 0, path,
 				    "%s%s: a component is a symlink; mount "
 				    "points must be real directories or files",
 				    root_name, path);
 	}
-	*out = fd;
+	*out = steal_fd(&fd);
 	return 0;
 }
 
 int jc_path_private_dir(int at, const char *name, const char *shown,
 			bool create, struct jc_err *err)
 {
+	cleanup_fd int fd = -1;
 	struct stat st;
-	int fd;
 
 	if (create && mkdirat(at, name, 0700) < 0 && errno != EEXIST)
 		return jc_fail(err, errno, "mkdir %s", shown);
 	fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return jc_fail(err, errno, "open %s", shown);
-	if (fstat(fd, &st) < 0 || st.st_uid != 0 || (st.st_mode & 077)) {
-		close(fd);
+	if (fstat(fd, &st) < 0 || st.st_uid != 0 || (st.st_mode & 077))
 		return jc_fail(err, 0, "%s: must be a directory owned by root "
 			       "with mode 0700", shown);
-	}
-	return fd;
+	return steal_fd(&fd);
 }

@@ -28,6 +28,13 @@ pamtester_() {
 	rt=$(ldd "$MODULE" | awk '/lib(asan|ubsan)/ {print $3}' | tr '\n' ' ')
 	LD_PRELOAD=${rt% } pamtester "$@"
 }
+# Unlike pamdriver, pamtester cannot tell LeakSanitizer to skip its exit
+# check once its open_session has put it into a jail, where the check
+# cannot run (tests/pamdriver.c, __lsan_is_turned_off, says why): its
+# jailed run is checked by ASan and UBSan only, its unjailed one by LSan too.
+pamtester_jailed() {
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 pamtester_ "$@"
+}
 # jailed CMD...: run CMD as alice in a jailed session, like login does.
 jailed() { "$DRIVER" -s jailtest alice "$@"; }
 
@@ -130,7 +137,7 @@ is "$(tail -n +3 "$RIG_DIR/bob.out")" "$host_root" "an unjailed user sees the ho
 check "pamtester: open and close for an unjailed user" \
 	pamtester_ jailtest bob open_session close_session
 check "pamtester: open and close for a jailed user" \
-	pamtester_ jailtest alice open_session close_session
+	pamtester_jailed jailtest alice open_session close_session
 check "root is never jailed (PAM_IGNORE)" "$DRIVER" -s jailtest root true
 
 # --- fail closed: each broken setup refuses, never runs the command --------

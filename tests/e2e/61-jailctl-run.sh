@@ -51,6 +51,25 @@ is "$(ctl list | awk 'NR == 2 {print $3}')" 2 "after enter returns, the jail has
 check_fails "enter of a user with no running jail fails" ctl enter bob -- true
 check_fails "enter of an unknown name fails" ctl enter nosuchjail -- true
 
+# jail-init closes an fd passed with a message that takes none: an INFO,
+# or a message cut short.  Each leaked one would stay in init's fd table
+# for the jail's life (jail-init.c, accept_one).
+ctl_sock=$(find /run/pam_jail -mindepth 2 -maxdepth 2 -name ctl -type s | head -n 1)
+fds_before=$(find /proc/"$init"/fd -mindepth 1 | wc -l)
+python3 - "$ctl_sock" <<'PY' || not_ok "the fd-passing client ran"
+import os, socket, struct, sys
+null = os.open("/dev/null", os.O_RDONLY)
+info = struct.pack("=II3Q", 4, 0, 0, 0, 0)	# struct jc_msg, JC_MSG_INFO
+for msg in [info] * 10 + [info[:4]] * 10:
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    s.connect(sys.argv[1])
+    socket.send_fds(s, [msg], [null])
+    s.recv(64)	# the reply, or EOF: init is done with it
+    s.close()
+PY
+is "$(find /proc/"$init"/fd -mindepth 1 | wc -l)" "$fds_before" \
+	"jail-init keeps none of 20 fds passed with INFO or a short message"
+
 # stop ends the jail and every process of its sessions
 out=$(ctl stop alice)
 like "$out" "^stopped jail web \(/srv/jails/alice\), init $init$" "stop alice ends alice's jail"
