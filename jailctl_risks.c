@@ -2,7 +2,9 @@
 /* jailctl_risks.c - `jailctl check`: the combinations the module allows
  * that still leave a tenant something to spend or reach, each with the
  * reason (README, "Security model"; tests/e2e/52-edges.sh's table).  They
- * are notes, not problems: check still passes. */
+ * are notes, not problems: check still passes.  What the module refuses
+ * (e.g. a private devpts in a jail several users enter, E14) is an error
+ * of the config loader, which check reports as such. */
 #include "jailctl.h"
 
 #include <linux/capability.h>
@@ -41,7 +43,8 @@ static void user_risks(const struct jc_jail *j)
 	if (!j->private_devpts)
 		risk(j, "devpts = host",
 		     "a jailed user can hold every pty of the host's devpts "
-		     "(pty_max needs devpts = private)");
+		     "(pty_max needs devpts = private, which is for a jail "
+		     "of one user)");
 	if (j->network == JC_NET_HOST)
 		risk(j, "network = host",
 		     "the host's abstract unix sockets and loopback services "
@@ -54,13 +57,6 @@ static void user_risks(const struct jc_jail *j)
 		risk(j, "a root without %u (a team jail when several users use it)",
 		     "its users share /tmp, IPC, the network namespace and the "
 		     "jail's limits; runtime dirs and log rates are per user");
-	/* util-linux login's child reopens its tty by name after
-	 * pam_open_session: /dev/pts/N of the jail's own devpts there */
-	if (!strstr(j->root, "%u") && j->private_devpts && !j->allow_root)
-		risk(j, "devpts = private in a team jail",
-		     "util-linux login (Debian 13's) on a host pty reopens "
-		     "/dev/pts/N inside: the jail's pty N, which another user "
-		     "of the jail may hold");
 }
 
 void check_risks(const struct jc_config *cfg)

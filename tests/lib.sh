@@ -94,13 +94,24 @@ is() {
 	fi
 }
 
-# like ACTUAL ERE DESC / unlike ACTUAL ERE DESC
+# like ACTUAL ERE DESC / unlike ACTUAL ERE DESC.  grep reads a pattern with
+# a newline as one pattern per line, any of them matching, so such a check
+# could not fail as written: a test bug, reported as one.
+one_line_pattern() {
+	case $1 in
+	*$'\n'*)
+		not_ok "$2" "test bug: a multi-line pattern matches if any line does:" "$1"
+		return 1 ;;
+	esac
+}
 like() {
+	one_line_pattern "$2" "$3" || return 0
 	if printf '%s\n' "$1" | grep -Eq -- "$2"; then ok "$3"; else
 		not_ok "$3" "expected to match: $2" "got:" "$1"
 	fi
 }
 unlike() {
+	one_line_pattern "$2" "$3" || return 0
 	if printf '%s\n' "$1" | grep -Eq -- "$2"; then
 		not_ok "$3" "expected NOT to match: $2" "got:" "$1"
 	else ok "$3"; fi

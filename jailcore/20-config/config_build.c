@@ -282,6 +282,99 @@ const struct jc_jail *jc_config_find_jail(const struct jc_config *cfg,
 	return NULL;
 }
 
+/* ---- a private devpts needs a jail of one user ------------------------ */
+
+/* Does ROOT name the user (%u, %U), so that each user gets a tree -- and a
+ * jail -- of its own?  "%%u" is a literal "%u". */
+static bool root_per_user(const char *root)
+{
+	for (const char *p = root; p && *p; p++) {
+		if (*p != '%')
+			continue;
+		if (p[1] == 'u' || p[1] == 'U')
+			return true;
+		if (p[1])
+			p++;
+	}
+	return false;
+}
+
+/* The first rule, beyond one [user:] rule, that lets another user into
+ * JAIL: the default, a [group:] rule, a second [user:] rule.  NULL when
+ * only one [user:] rule names it (or none). */
+static const char *second_door(const struct jc_config *cfg, const char *jail,
+			       const char **file, int *line)
+{
+	const struct jc_rule *first = NULL;
+
+	if (cfg->default_jail && !strcmp(cfg->default_jail, jail)) {
+		*file = cfg->default_file;
+		*line = cfg->default_line;
+		return "default";
+	}
+	for (size_t i = 0; i < cfg->n_groups; i++)
+		if (cfg->groups[i].jail && !strcmp(cfg->groups[i].jail, jail)) {
+			*file = cfg->groups[i].file;
+			*line = cfg->groups[i].line;
+			return "a [group:] rule";
+		}
+	for (size_t i = 0; i < cfg->n_users; i++) {
+		if (!cfg->users[i].jail || strcmp(cfg->users[i].jail, jail))
+			continue;
+		if (first) {
+			*file = cfg->users[i].file;
+			*line = cfg->users[i].line;
+			return "a second [user:] rule";
+		}
+		first = &cfg->users[i];
+	}
+	return NULL;
+}
+
+/* util-linux login(1) reopens its tty by name, /dev/pts/N, in its child
+ * after pam_open_session, i.e. inside the jail (callers.md).  With a
+ * private devpts that name is the jail's own pty N: in a jail several
+ * users enter, another user holding that pty's master gets the login's
+ * shell (tests/e2e/53-login-reopen.sh).  So a private devpts (asked for,
+ * or forced by allow_root) is for a jail of one user.  A login's load
+ * holds only its own [user:] rule: a second user's join of a running jail
+ * is refused as well (registry.c, jc_reg_check_identity). */
+static int check_private_devpts(struct jc_cfg_loader *L,
+				const struct jc_config *cfg)
+{
+	for (size_t i = 0; i < cfg->n_jails; i++) {
+		const struct jc_jail *j = &cfg->jails[i];
+		struct jc_cfg_ctx c = { .path = j->file, .err = L->err,
+					.errs = L->errs };
+		const char *rfile = NULL, *door;
+		int rline = 0, line;
+		char where[PATH_MAX + 16];
+
+		if (!j->private_devpts || !j->name || !j->root ||
+		    root_per_user(j->root) ||
+		    !(door = second_door(cfg, j->name, &rfile, &rline)))
+			continue;
+		line = j->key_line[JC_K_DEVPTS] ? j->key_line[JC_K_DEVPTS] :
+		       j->key_line[JC_K_ALLOW_ROOT] ? j->key_line[JC_K_ALLOW_ROOT] :
+		       j->line;
+		jc_config_where(cfg, rfile, rline, where, sizeof(where));
+		(void)jc_fail_conf(c.err, 0, c.path, line,
+				   "jail %s: %s, and %s (%s) names it: its "
+				   "users would share one devpts, where "
+				   "util-linux login's reopen of /dev/pts/N "
+				   "is another user's pty; %s", j->name,
+				   j->key_line[JC_K_DEVPTS] ? "devpts = private" :
+				   "allow_root (a private devpts)", door, where,
+				   j->allow_root ? "give it a root with %u (a "
+				   "jail per user) or one [user:] rule only" :
+				   "use devpts = host, or a root with %u (a "
+				   "jail per user)");
+		if (!keep_going(&c))
+			return -1;
+	}
+	return 0;
+}
+
 /* ---- messages --------------------------------------------------------- */
 
 const char *jc_config_where(const struct jc_config *cfg, const char *file,
@@ -342,5 +435,5 @@ int jc_cfg_build_model(struct jc_cfg_loader *L, struct jc_config *cfg)
 		if (jc_cfg_check_refs(&c, &L->f[i].sc, cfg, &u, &g) < 0)
 			return -1;
 	}
-	return 0;
+	return check_private_devpts(L, cfg);
 }

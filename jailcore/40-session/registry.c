@@ -252,6 +252,19 @@ int jc_reg_check_identity(const struct jc_reg_entry *e,
 				       "%s, not %s: not joining it; `jailctl stop "
 				       "%s` ends it", p->jail, p->root, uid, name,
 				       p->user, name);
+		/* one devpts instance for two users: util-linux login's
+		 * child reopens its host tty by name, /dev/pts/N, inside --
+		 * the jail's pty N, which the other user may hold (E14,
+		 * tests/e2e/53-login-reopen.sh).  The config check
+		 * (config_build.c) cannot see other users' [user:] rules
+		 * in a login's load; this can. */
+		if (p->private_devpts && uid != (unsigned)p->uid)
+			return jc_fail(err, 0, "jail %s (%s) has a private "
+				       "devpts and runs for user %s: not "
+				       "letting %s in (a second user could take "
+				       "a login's /dev/pts/N); use devpts = host "
+				       "or a root with %%u", p->jail, p->root,
+				       name, p->user);
 	}
 	return 0;
 }

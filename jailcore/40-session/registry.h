@@ -86,7 +86,8 @@ void jc_reg_add_user(const struct jc_reg *r, struct jc_reg_entry *e,
 /* May PLAN's user enter the running jail E?  A jail is bound to the uids
  * that entered it: the same name with another uid is an account deleted
  * and made anew (another person), and another name with the same uid an
- * alias; both are refused with a line naming jailctl stop.  0, or -1. */
+ * alias; both are refused with a line naming jailctl stop.  A jail with
+ * a private devpts admits one uid only (E14).  0, or -1. */
 JC_MUST_CHECK JC_NONNULL(1, 2)
 int jc_reg_check_identity(const struct jc_reg_entry *e,
 			  const struct jc_plan *plan, struct jc_err *err);

@@ -5,7 +5,7 @@
 # `make uninstall` leaves no file behind (keeping a changed config).
 # make runs on the tree as the rig sees it (read-only): the build must be
 # up to date, which `make check` sees to.
-# central: exactly the module, jail-init, jailctl
+# central: exactly the module and its core, jail-init, jailctl
 # releases: 12 (make install is the same on 13; its rootfs has no man-db)
 set -u
 # shellcheck source=../lib.sh

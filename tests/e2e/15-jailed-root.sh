@@ -102,10 +102,13 @@ is "$(rig_ssh root 'ls /dev/pts | grep -c "^[0-9]"' 2>&1)" 0 \
 like "$(rig_ssh_pty root tty 2>&1)" '^/dev/pts/[0-9]+$' "a pty session works on the private devpts"
 is "$(hostname)" rig "(control) the rig's hostname is unchanged"
 
-# --- a normal user in the same jail gets nothing ----------------------------
+# --- a normal user in an allow_root jail gets nothing -----------------------
+# (a jail of her own on the same tree: a private devpts, which allow_root
+# forces, is one user's -- 53-login-reopen.sh)
 rig_user carol
 usermod -s /bin/sh carol	# the busybox tree has no bash
-printf '[user:carol]\njail = rootbox\n' | rig_conf_add
+printf '[jail:carolbox]\nroot = /srv/rootjails/rootbox\nallow_root = yes\ntmpfs = /tmp\n\n[user:carol]\njail = carolbox\n' |
+	rig_conf_add
 printf 'carol:x:%s:%s::/tmp:/bin/sh\n' "$(id -u carol)" "$(id -g carol)" >>"$R/etc/passwd"
 install -d -m 755 "$R/home" "$R/home/carol"
 # a rw bind in a jail with a root: its source under a closed directory

@@ -38,9 +38,9 @@ rig_need qemu-system-x86_64 "80-vm.sh: boots a guest (tests/deps.txt: qemu-syste
 V=$RIG_DIR/vm
 mkdir -p "$V/upper" "$V/work" "$V/root" "$V/out/build"
 
-# vm_build: make pam_jail.so, jail-init and jailctl in a chroot of the
-# guest's rootfs (an overlay: the cache stays as it is), the tree bound
-# read-only at /src, the objects in the overlay's /build.
+# vm_build: make pam_jail.so and its core, jail-init and jailctl in a
+# chroot of the guest's rootfs (an overlay: the cache stays as it is), the
+# tree bound read-only at /src, the objects in the overlay's /build.
 vm_build() {
 	local r=$V/root f
 	mount -t overlay vm-build -o "lowerdir=$(cat "$VM_IMAGE/rootfs"),upperdir=$V/upper,workdir=$V/work" "$r" &&
@@ -49,7 +49,7 @@ vm_build() {
 		mount --bind /dev "$r/dev" || return
 	chroot "$r" /usr/bin/env -i PATH=/usr/bin:/bin LANG=C \
 		make -s -C /src -j2 BUILD=/build /build/pam_jail.so /build/jail-init /build/jailctl || return
-	for f in pam_jail.so jail-init jailctl; do
+	for f in pam_jail.so pam_jail-core.so jail-init jailctl; do
 		cp "$r/build/$f" "$V/out/build/$f" || return
 	done
 }

@@ -298,6 +298,48 @@ static void test_root_ids(void)
 	      "t.conf:4: root_ids: more than 16 ranges", NULL);
 }
 
+/* A private devpts is one jail's: util-linux login reopens /dev/pts/N
+ * inside, another user's pty there (E14).  Refused where the config shows
+ * a second user's way in; accepted for a jail of one user. */
+static void test_private_devpts_one_user(void)
+{
+	const char *team = "[jail:t]\nroot=/x\ndevpts = private\n";
+	char buf[256];
+	struct jc_config *cfg;
+
+	snprintf(buf, sizeof(buf), "%s[user:a]\njail=t\n[user:b]\njail=t\n", team);
+	fails("devpts = private, two [user:] rules", buf,
+	      "t.conf:3: jail t: devpts = private, and a second [user:] rule "
+	      "(line 7) names it", "use devpts = host, or a root with %u");
+	snprintf(buf, sizeof(buf), "%s[group:g]\njail=t\n", team);
+	fails("devpts = private, a [group:] rule", buf,
+	      "t.conf:3: jail t: devpts = private, and a [group:] rule (line 5)", NULL);
+	snprintf(buf, sizeof(buf), "[global]\ndefault=t\n%s", team);
+	fails("devpts = private, the default", buf,
+	      "t.conf:5: jail t: devpts = private, and default (line 2)", NULL);
+	fails("allow_root (a private devpts) and a [group:] rule",
+	      "[jail:r]\nroot=/x\nallow_root = yes\n[group:g]\njail=r\n",
+	      "t.conf:3: jail r: allow_root (a private devpts), and a [group:] rule",
+	      "one [user:] rule only");
+	fails("a root with a literal %u (written %%u) is no jail per user",
+	      "[jail:t]\nroot=/x/%%u\ndevpts = private\n[group:g]\njail=t\n",
+	      "t.conf:3: jail t: devpts = private", NULL);
+	/* controls: a jail of one user */
+	snprintf(buf, sizeof(buf), "%s[user:a]\njail=t\n", team);
+	cfg = parse_ok(buf);
+	TAP_OK(cfg != NULL, "devpts = private, one [user:] rule: accepted");
+	jc_config_free(cfg);
+	cfg = parse_ok("[global]\ndefault=t\n[jail:t]\nroot=/x/%u\ndevpts = private\n"
+		       "[group:g]\njail=t\n[jail:u]\nroot=/y/%U\ndevpts = private\n"
+		       "[user:a]\njail=u\n[user:b]\njail=u\n");
+	TAP_OK(cfg != NULL, "devpts = private, a root with %%u or %%U: accepted "
+	       "for the default, groups and several users");
+	jc_config_free(cfg);
+	cfg = parse_ok("[jail:t]\nroot=/x\n[group:g]\njail=t\n[user:a]\njail=t\n");
+	TAP_OK(cfg != NULL, "devpts = host in a team jail: accepted");
+	jc_config_free(cfg);
+}
+
 int main(void)
 {
 	test_names();
@@ -308,5 +350,6 @@ int main(void)
 	test_seccomp_ok();
 	test_seccomp_bad();
 	test_root_ids();
+	test_private_devpts_one_user();
 	return TAP_DONE();
 }

@@ -91,7 +91,7 @@ static void outcome(const char *conf, const struct jc_identity *id,
 	jc_config_free(cfg);
 }
 
-#define JAILS "[jail:web]\nroot=/x\n[jail:adm]\nroot=/y\nallow_root=yes\n"
+#define JAILS "[jail:web]\nroot=/x\n[jail:adm]\nroot=/y/%u\nallow_root=yes\n"
 
 static void test_fail_closed(void)
 {
