@@ -533,6 +533,10 @@ def phase_rows(by):
             ps = [e for e in evs if e[0] == 1 and e[1] == "pidfd_send_signal" and c0 <= e[3] <= c1]
             if ps:
                 span["close: SIGKILL to pid 1 .. end"] = c1 - ps[0][3]
+            # LEAVE's answer (jc_msg_recv: poll, 5 s): jail-init must have
+            # exec'd and started to give it, and drains the jail's log first
+            lv = [e for e in evs if e[0] == 1 and e[1] == "poll" and e[2] == 5000 and c0 <= e[3] <= c1]
+            span["close: LEAVE .. jail-init's answer"] = sum(e[4] - e[3] for e in lv)
         for k, v in span.items():
             rows[k].append(v)
     return rows
@@ -602,11 +606,13 @@ if ph:
             "traced: loading the module %s (the door) + %s (its core and libraries), before "
             "the clone of pid 1 %s (the core's load, NSS groups %s, passwd %s, "
             "the filter's compile %s, config, admission walks, tree clones), the build "
-            "%s, entering + dropping + the caller's filter %s; the floor %s has none of the "
-            "first, second or last" % (ms(ld), ms(g(rows, "open: dlopen")), ms(pre),
-                                       ms(g(rows, "open: getgrouplist")),
-                                       ms(g(rows, "open: getpwnam_r")),
-                                       ms(sec), ms(build_), ms(ent), ms(F)))
+            "%s, entering + dropping + the caller's filter %s, close_session's wait for "
+            "jail-init's answer to LEAVE %s (it relays the jail's last log lines first); "
+            "the floor %s has none of the first, second, fourth or fifth" % (
+                ms(ld), ms(g(rows, "open: dlopen")), ms(pre),
+                ms(g(rows, "open: getgrouplist")), ms(g(rows, "open: getpwnam_r")),
+                ms(sec), ms(build_), ms(ent), ms(g(rows, "close: LEAVE .. jail-init's answer")),
+                ms(F)))
         if lrow:
             lo = g(lrow, "pam_open_session") - g(prow, "pam_open_session")
             why["1u"] = ("traced, user not jailed: loading the door %s, open_session %s over "

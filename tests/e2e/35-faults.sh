@@ -34,10 +34,14 @@ rig_mounts_snapshot "$RIG_DIR/mounts.before"
 
 # Steps of the jail's pid 1 after its pivot: it closes every fd it does not
 # hand to jail-init, the trace file too, so they are listed here (ns.c
-# init_main: jc_privs_drop, the filter, the exec).
-INIT_TAIL="cap_drop_bound:1:child cap_reset_ambient:1:child cap_set_proc:1:child
-cap_set_secbits:1:child cap_set_proc:2:child prctl:2:child prctl:44:child prctl:45:child
-execveat:1:child"
+# init_main: jc_privs_drop, the filter, the exec).  Pid 1 shares the
+# caller's memory, the shim's counters too, and libcap's prctl calls are
+# counted: prctl 1-41 drop the bounding set (cap 0-40), 42 is
+# PR_CAP_AMBIENT_CLEAR_ALL, 43 libcap's securebits, 44 PR_SET_NO_NEW_PRIVS,
+# 45-46 the filter's PR_GET_NO_NEW_PRIVS and PR_SET_SECCOMP.
+INIT_TAIL="cap_drop_bound:1:child prctl:2:child prctl:42:child cap_set_proc:1:child
+cap_set_secbits:1:child prctl:43:child cap_set_proc:2:child prctl:44:child prctl:45:child
+prctl:46:child execveat:1:child"
 
 # What the syslog line must say for a failing call, beyond the errno.
 keyword() {
@@ -51,7 +55,6 @@ keyword() {
 	execveat) echo 'exec jail-init' ;;
 	cap_drop_bound) echo 'bounding set' ;;
 	cap_set_secbits) echo 'securebits' ;;
-	cap_reset_ambient) echo 'ambient' ;;
 	# libcap's bounding, securebits and ambient calls are prctl()s too
 	prctl) echo 'PR_SET|PDEATHSIG|bounding set|securebits|ambient|no_new_privs|seccomp' ;;
 	move_mount) echo 'move_mount|mask /proc|read-only /proc' ;;
