@@ -15,7 +15,8 @@
 # BENCH_STORM [100] concurrent logins, BENCH_STORM_RUNS [5],
 # BENCH_SCALE ["1000 5000"] live-jail levels (0 is always measured),
 # BENCH_SCALE_HOST [1000] network = host jails for the netns comparison,
-# BENCH_USERS ["10 1000 10000"] config sizes, BENCH_PROFILE [1],
+# BENCH_USERS ["10 1000 10000"] config sizes, BENCH_PROFILE [1], BENCH_SETTLE
+# [0.05] seconds of untimed pause before each core and join sample,
 # BENCH_PARTS [all: "core join config_size profiles ssh_e2e dropins scale"]
 # the parts to run (a reduced run for a quick look; report.py marks what is
 # missing as not measured).
@@ -54,6 +55,18 @@ fact() {
 		{ log "FAILED: cannot write $OUT/facts.tsv"; exit 1; }
 }
 die() { log "FAILED: $*"; fact error "$*"; exit 1; }
+# settle VARIANT...: pambench -b options in the array SETTLE, an untimed
+# pause of BENCH_SETTLE seconds [0.05] before each sample.  A jail's
+# namespaces are torn down after its session is timed (cleanup_net, the
+# mount tree), and without the pause that work lands on whichever variant
+# runs next in the round: two identical modules measured 0.25-0.7 ms
+# apart, the second the slower (bench/ab.sh, bench/notes.md).
+settle() {
+	local v
+	SETTLE=()
+	[ "${BENCH_SETTLE:-0.05}" != 0 ] || return 0
+	for v in "$@"; do SETTLE+=(-b "${v%%=*}=sleep ${BENCH_SETTLE:-0.05}"); done
+}
 # pb WHAT PAMBENCH-ARGS...: a failed sample ends the run, loudly: a median
 # over the sessions that happened to work would hide a broken module.  The
 # syslog lines that say why go to stderr and facts.tsv; bench/run.sh then
@@ -178,7 +191,8 @@ core() {
 		fact bwrap_version "not installed"
 	fi
 	log "session cost, floor, bubblewrap: ${#v[@]} variants x $RUNS runs"
-	pb core -n "$RUNS" -w "$WARM" -o "$OUT/core.tsv" "${v[@]}"
+	settle "${v[@]}"
+	pb core -n "$RUNS" -w "$WARM" -o "$OUT/core.tsv" "${SETTLE[@]}" "${v[@]}"
 }
 
 # ------------------------------------------------ join a shared jail --
@@ -213,8 +227,9 @@ join() {
 	"$DRIVER" -s bench-share bs sleep 3600 </dev/null >/dev/null 2>&1 &
 	holder=$!
 	wait_inits 1 30 || die "join: the holding session did not start"
-	pb join -n "$RUNS" -w "$WARM" -o "$OUT/join.tsv" plain=pam:bench-plain:bs \
-		join=pam:bench-share:bs jail-none=pam:bench-jail:bn
+	settle plain join jail-none
+	pb join -n "$RUNS" -w "$WARM" -o "$OUT/join.tsv" "${SETTLE[@]}" \
+		plain=pam:bench-plain:bs join=pam:bench-share:bs jail-none=pam:bench-jail:bn
 	fact join measured
 	fact join_inits_during "$(count_inits)"
 	kill "$holder" 2>/dev/null

@@ -61,7 +61,9 @@ w("Produced by `%s` (bench/run.sh; the measurements run in "
   "`make check` or CI.  Regenerate with the same command; knobs: "
   "`BENCH_RUNS` (samples per variant, default 200), `BENCH_SSH_RUNS`, "
   "`BENCH_STORM`, `BENCH_STORM_RUNS`, `BENCH_SCALE`, `BENCH_USERS`, "
-  "`BENCH_PROFILE`." % mach.get("command", "make bench"))
+  "`BENCH_PROFILE`, `BENCH_PARTS`, `BENCH_SETTLE` (an untimed pause before "
+  "each session-cost sample, so a jail's teardown is not charged to the "
+  "next variant)." % mach.get("command", "make bench"))
 w("")
 w("## Machine")
 w("")

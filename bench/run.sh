@@ -11,6 +11,7 @@
 # BENCH_SSH_RUNS [40], BENCH_STORM [100], BENCH_STORM_RUNS [5],
 # BENCH_SCALE ["1000 5000"], BENCH_SCALE_HOST [1000], BENCH_USERS ["10 1000 10000"], BENCH_SD_RUNS [40],
 # BENCH_PROFILE [1], BENCH_PARTS [all, see inside.sh], BENCH_SYSTEMD [1],
+# BENCH_SETTLE [0.05] (an untimed pause before each session-cost sample),
 # BENCH_DOC [docs/BENCHMARKS.md].
 set -euo pipefail
 
@@ -41,7 +42,7 @@ mkdir -p "$BENCH_OUT"
 {
 	printf 'command\t%s\n' "${BENCH_COMMAND:-make bench}"
 	for v in BENCH_RUNS BENCH_WARMUP BENCH_SSH_RUNS BENCH_STORM BENCH_STORM_RUNS BENCH_SD_RUNS \
-		BENCH_SCALE BENCH_SCALE_HOST BENCH_USERS BENCH_PROFILE BENCH_PARTS BENCH_SYSTEMD; do
+		BENCH_SCALE BENCH_SCALE_HOST BENCH_USERS BENCH_PROFILE BENCH_PARTS BENCH_SYSTEMD BENCH_SETTLE; do
 		[ -z "${!v:-}" ] || printf 'env_%s\t%s\n' "$v" "${!v}"
 	done
 	printf 'nproc\t%s\n' "$(nproc)"
