@@ -64,8 +64,8 @@
 #endif
 
 struct session {
-	int conn;		/* connection, -1 = free slot */
-	int pidfd;		/* the caller's pidfd */
+	int conn;  /* connection, -1 = free slot */
+	int pidfd; /* the caller's pidfd */
 };
 
 struct bucket {
@@ -76,14 +76,14 @@ struct bucket {
 
 static const char *jail = "?";
 static int persist;
-static int ctl_fd = -1;	/* control socket; absent for share = session */
+static int ctl_fd = -1; /* control socket; absent for share = session */
 static struct session sessions[JC_MAX_SESSIONS];
 static unsigned n_sessions;
 static struct uid_bucket {
 	uid_t uid;
 	int used;
 	struct bucket b;
-} buckets[LOG_UIDS + 1];	/* the last one: every uid past LOG_UIDS */
+} buckets[LOG_UIDS + 1]; /* the last one: every uid past LOG_UIDS */
 
 static void reap_all(void)
 {
@@ -121,7 +121,7 @@ static int parse_pri(const char **msg)
 	int pri = 0, n = 0;
 
 	if (*m != '<')
-		return 13;	/* user.notice */
+		return 13; /* user.notice */
 	for (m++; *m >= '0' && *m <= '9' && n < 3; m++, n++)
 		pri = pri * 10 + (*m - '0');
 	if (*m != '>' || n == 0 || pri > 191)
@@ -142,8 +142,10 @@ static unsigned long q_dropped;
 
 static int try_send(const char *line, size_t len)
 {
-	return send(JC_INIT_LOG_OUT, line, len, MSG_NOSIGNAL | MSG_DONTWAIT) >= 0 ||
-	       (errno != EAGAIN && errno != ENOBUFS);	/* gone: nothing to keep */
+	return send(JC_INIT_LOG_OUT, line, len, MSG_NOSIGNAL | MSG_DONTWAIT) >=
+		       0 ||
+	       (errno != EAGAIN &&
+		errno != ENOBUFS); /* gone: nothing to keep */
 }
 
 static void flush_queue(void)
@@ -156,9 +158,11 @@ static void flush_queue(void)
 		q_count--;
 	}
 	if (!q_count && q_dropped) {
-		n = snprintf(note, sizeof(note), "<%d>pam_jail-%s: %lu lines from "
-			     "the jail dropped (the host's syslog was not reading)",
-			     4 | 32, jail, q_dropped);
+		n = snprintf(
+			note, sizeof(note),
+			"<%d>pam_jail-%s: %lu lines from "
+			"the jail dropped (the host's syslog was not reading)",
+			4 | 32, jail, q_dropped);
 		if (try_send(note, (size_t)n))
 			q_dropped = 0;
 	}
@@ -197,16 +201,18 @@ static void relay_jailed(char *msg, const struct ucred *cr, struct bucket *b)
 		if ((unsigned char)*c < 0x20)
 			*c = ' ';
 	if (b->dropped) {
-		n = snprintf(out, sizeof(out), "<%d>pam_jail-%s: %lu lines from "
-			     "the jail dropped (rate limit)", 4 | 32, jail,
-			     b->dropped);
+		n = snprintf(out, sizeof(out),
+			     "<%d>pam_jail-%s: %lu lines from "
+			     "the jail dropped (rate limit)",
+			     4 | 32, jail, b->dropped);
 		send_line(out, (size_t)n);
 		b->dropped = 0;
 	}
 	n = snprintf(out, sizeof(out), "<%d>pam_jail-%s[%d]: uid=%u: %s", pri,
 		     jail, (int)cr->pid, (unsigned)cr->uid, body);
 	if (n > 0)
-		send_line(out, (size_t)n < sizeof(out) ? (size_t)n : sizeof(out) - 1);
+		send_line(out, (size_t)n < sizeof(out) ? (size_t)n :
+							 sizeof(out) - 1);
 }
 
 static struct bucket *bucket_of(uid_t uid)
@@ -239,8 +245,9 @@ static int is_caller(int pidfd)
 	    fstat(pidfd, &a) < 0)
 		return 0;
 	for (unsigned i = 0; i < JC_MAX_SESSIONS; i++)
-		if (sessions[i].conn >= 0 && fstat(sessions[i].pidfd, &b) == 0 &&
-		    a.st_ino == b.st_ino && a.st_dev == b.st_dev)
+		if (sessions[i].conn >= 0 &&
+		    fstat(sessions[i].pidfd, &b) == 0 && a.st_ino == b.st_ino &&
+		    a.st_dev == b.st_dev)
 			return 1;
 	return 0;
 }
@@ -251,12 +258,15 @@ static int relay(void)
 	char buf[LOG_MAX + 1];
 	char cbuf[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(sizeof(int))];
 	struct iovec iov = { .iov_base = buf, .iov_len = LOG_MAX };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
-			     .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	struct msghdr mh = { .msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = cbuf,
+			     .msg_controllen = sizeof(cbuf) };
 	struct cmsghdr *cm;
 	struct ucred cr = { .pid = -1, .uid = (uid_t)-1 };
 	cleanup_fd int pidfd = -1;
-	ssize_t n = recvmsg(JC_INIT_LOG_IN, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+	ssize_t n =
+		recvmsg(JC_INIT_LOG_IN, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
 
 	if (n < 0)
 		return 0;
@@ -265,9 +275,10 @@ static int relay(void)
 		if (cm->cmsg_level == SOL_SOCKET &&
 		    cm->cmsg_type == SCM_CREDENTIALS)
 			memcpy(&cr, CMSG_DATA(cm), sizeof(cr));
-		else if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_PIDFD)
+		else if (cm->cmsg_level == SOL_SOCKET &&
+			 cm->cmsg_type == SCM_PIDFD)
 			memcpy(&pidfd, CMSG_DATA(cm), sizeof(pidfd));
-	if (n == 0)		/* an empty datagram: nothing to relay */
+	if (n == 0) /* an empty datagram: nothing to relay */
 		return 1;
 	/* pid 0: the sender is outside this pid namespace.  Verbatim only for
 	 * a session's own privileged caller (sshd's monitor, login, su),
@@ -294,11 +305,12 @@ static void relay_queued(void)
 
 /* ---- sessions ---------------------------------------------------------- */
 
-static uint64_t ns_ino[3];	/* our mnt, pid, net namespace inodes */
+static uint64_t ns_ino[3]; /* our mnt, pid, net namespace inodes */
 
 static void reply(int conn, enum jc_msg_type type, int fd)
 {
-	struct jc_msg m = { .type = type, .sessions = n_sessions,
+	struct jc_msg m = { .type = type,
+			    .sessions = n_sessions,
 			    .ns = { ns_ino[0], ns_ino[1], ns_ino[2] } };
 
 	(void)jc_send_fd(conn, &m, sizeof(m), fd, MSG_DONTWAIT);
@@ -334,7 +346,7 @@ static void drain_log(void)
 
 static void end_session(unsigned i, enum jc_msg_type why)
 {
-	relay_queued();		/* its caller's last lines, while it is one */
+	relay_queued(); /* its caller's last lines, while it is one */
 	n_sessions--;
 	if (!n_sessions && !persist) {
 		/* no new session may join a jail that is ending: a connect
@@ -343,8 +355,8 @@ static void end_session(unsigned i, enum jc_msg_type why)
 		drain_log();
 	}
 	if (why)
-		reply(sessions[i].conn, n_sessions || persist ? JC_MSG_OK :
-		      JC_MSG_LAST, -1);
+		reply(sessions[i].conn,
+		      n_sessions || persist ? JC_MSG_OK : JC_MSG_LAST, -1);
 	close(sessions[i].conn);
 	close(sessions[i].pidfd);
 	sessions[i].conn = sessions[i].pidfd = -1;
@@ -361,7 +373,7 @@ static ssize_t read_msg(int conn, struct jc_msg *m, int *fd)
 static int accept_one(void)
 {
 	cleanup_fd int conn = accept4(ctl_fd, NULL, NULL, SOCK_CLOEXEC);
-	cleanup_fd int fd = -1;		/* a passed fd, whatever the message */
+	cleanup_fd int fd = -1; /* a passed fd, whatever the message */
 	cleanup_fd int self = -1;
 	struct jc_msg m;
 	struct pollfd p;
@@ -383,7 +395,7 @@ static int accept_one(void)
 		reply(conn, JC_MSG_FULL, -1);
 		return 0;
 	}
-	(void)steal_fd(&fd);	/* the session's now, with conn */
+	(void)steal_fd(&fd); /* the session's now, with conn */
 	/* the joiner enters the jail's namespaces through this pidfd */
 	self = (int)syscall(SYS_pidfd_open, getpid(), 0);
 	reply(conn, JC_MSG_OK, self);
@@ -402,16 +414,18 @@ static int check_sessions(const struct pollfd *pfd, const unsigned *idx,
 		unsigned i = idx[k];
 		struct jc_msg m;
 
-		if (pfd[2 * k].revents & POLLIN) {	/* the caller died */
+		if (pfd[2 * k].revents & POLLIN) { /* the caller died */
 			end_session(i, 0);
 			ended++;
-		} else if (pfd[2 * k + 1].revents & (POLLIN | POLLHUP | POLLERR)) {
-			cleanup_fd int fd = -1;	/* none is expected */
+		} else if (pfd[2 * k + 1].revents &
+			   (POLLIN | POLLHUP | POLLERR)) {
+			cleanup_fd int fd = -1; /* none is expected */
 			ssize_t n = read_msg(sessions[i].conn, &m, &fd);
 
 			if (n == sizeof(m) && m.type == JC_MSG_STOP)
 				return 1;
-			if (n <= 0 || (n == sizeof(m) && m.type == JC_MSG_LEAVE)) {
+			if (n <= 0 ||
+			    (n == sizeof(m) && m.type == JC_MSG_LEAVE)) {
 				end_session(i, n > 0 ? JC_MSG_LEAVE : 0);
 				ended++;
 			}
@@ -429,7 +443,7 @@ static int handle_signals(int sfd)
 		if (si.ssi_signo == SIGCHLD)
 			reap_all();
 		else
-			return 1;	/* SIGTERM */
+			return 1; /* SIGTERM */
 	}
 	return 0;
 }
@@ -453,7 +467,8 @@ static int setup(int argc, char **argv)
 		ctl_fd = JC_INIT_CTL;
 	for (int i = 0; i < 3; i++) {
 		static const char *const ns[3] = { "/proc/self/ns/mnt",
-			"/proc/self/ns/pid", "/proc/self/ns/net" };
+						   "/proc/self/ns/pid",
+						   "/proc/self/ns/net" };
 		struct stat st;
 
 		if (stat(ns[i], &st) == 0)
@@ -491,17 +506,21 @@ int main(int argc, char **argv)
 		unsigned n = 4, count = 0;
 
 		pfd[0] = (struct pollfd){ .fd = sfd, .events = POLLIN };
-		pfd[1] = (struct pollfd){ .fd = JC_INIT_LOG_IN, .events = POLLIN };
+		pfd[1] = (struct pollfd){ .fd = JC_INIT_LOG_IN,
+					  .events = POLLIN };
 		pfd[2] = (struct pollfd){ .fd = ctl_fd, .events = POLLIN };
 		pfd[3] = (struct pollfd){ .fd = q_count ? JC_INIT_LOG_OUT : -1,
 					  .events = POLLOUT };
 		for (unsigned i = 0; i < JC_MAX_SESSIONS; i++)
 			if (sessions[i].conn >= 0) {
 				idx[count++] = i;
-				pfd[n++] = (struct pollfd){ .fd = sessions[i].pidfd,
-							    .events = POLLIN };
-				pfd[n++] = (struct pollfd){ .fd = sessions[i].conn,
-							    .events = POLLIN };
+				pfd[n++] = (struct pollfd){
+					.fd = sessions[i].pidfd,
+					.events = POLLIN
+				};
+				pfd[n++] =
+					(struct pollfd){ .fd = sessions[i].conn,
+							 .events = POLLIN };
 			}
 		if (poll(pfd, n, -1) < 0 && errno != EINTR)
 			return 1;

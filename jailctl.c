@@ -28,8 +28,8 @@
 #include "jailcore/90-support/paths.h"
 #include "jailctl.h"
 
-#define MEMBERS_MAX 64		/* candidates tried to check a group's jail */
-#define PASSWD_SCAN_MAX 1000	/* passwd entries looked at for the default */
+#define MEMBERS_MAX 64	     /* candidates tried to check a group's jail */
+#define PASSWD_SCAN_MAX 1000 /* passwd entries looked at for the default */
 
 static void usage(FILE *to)
 {
@@ -138,7 +138,7 @@ static void check_user_rule(const struct jc_config *cfg,
 	int rc;
 
 	if (!r->jail)
-		return;		/* jail = none */
+		return; /* jail = none */
 	rule_where(cfg, r, "user", where, sizeof(where));
 	rc = jc_identity_by_name(r->name, &id, &err);
 	if (rc == JC_ID_UNKNOWN) {
@@ -150,13 +150,17 @@ static void check_user_rule(const struct jc_config *cfg,
 		return;
 	}
 	if (strcmp(id.pw.pw_name, r->name) != 0)
-		finding(f, "%s: NSS spells this user '%s': logins match by that "
-			"name, so the rule never applies", where, id.pw.pw_name);
+		finding(f,
+			"%s: NSS spells this user '%s': logins match by that "
+			"name, so the rule never applies",
+			where, id.pw.pw_name);
 	snprintf(label, sizeof(label), "user %s (%s)", r->name, where);
 	rc = check_plan(cfg, &id, label, f, jail, sizeof(jail));
 	if (rc == JC_PLAN_NOT_JAILED && id.pw.pw_uid == 0)
-		finding(f, "%s: uid 0 is never jailed unless jail %s sets "
-			"allow_root = yes: the rule has no effect", where, r->jail);
+		finding(f,
+			"%s: uid 0 is never jailed unless jail %s sets "
+			"allow_root = yes: the rule has no effect",
+			where, r->jail);
 	if (jail_index(cfg, r->jail) >= 0)
 		done[jail_index(cfg, r->jail)] = true;
 	jc_identity_free(&id);
@@ -176,8 +180,9 @@ static int try_member(const struct jc_config *cfg, const struct jc_jail *j,
 		return 0;
 	if (jc_identity_match(cfg, &id, &m, &err) == 0 && m.jail == j &&
 	    (id.pw.pw_uid != 0 || j->allow_root)) {
-		snprintf(label, sizeof(label), "jail %s (%s, checked as user %s)",
-			 j->name, via, id.pw.pw_name);
+		snprintf(label, sizeof(label),
+			 "jail %s (%s, checked as user %s)", j->name, via,
+			 id.pw.pw_name);
 		check_plan(cfg, &id, label, f, jail, sizeof(jail));
 		found = 1;
 	}
@@ -193,8 +198,8 @@ static void scan_passwd(bool (*want)(const struct passwd *, gid_t), gid_t gid,
 	const struct passwd *pw;
 
 	setpwent();
-	for (int i = 0; i < PASSWD_SCAN_MAX && *n < MEMBERS_MAX &&
-			(pw = getpwent()); i++)
+	for (int i = 0;
+	     i < PASSWD_SCAN_MAX && *n < MEMBERS_MAX && (pw = getpwent()); i++)
 		if (want(pw, gid))
 			names[(*n)++] = strdup(pw->pw_name);
 	endpwent();
@@ -203,7 +208,8 @@ static void scan_passwd(bool (*want)(const struct passwd *, gid_t), gid_t gid,
 /* Check J as each of NAMES the module would put in it (a per-user root,
  * home or shell differs between them); frees NAMES. */
 static int try_names(const struct jc_config *cfg, const struct jc_jail *j,
-		     char **names, size_t n, const char *via, struct findings *f)
+		     char **names, size_t n, const char *via,
+		     struct findings *f)
 {
 	int found = 0;
 
@@ -240,7 +246,7 @@ static int try_group(const struct jc_config *cfg, const struct jc_jail *j,
 	gid_t gid;
 
 	if (jc_group_by_name(r->name, &gid, &mem, &err) != JC_ID_FOUND)
-		return 0;	/* check_groups reports it */
+		return 0; /* check_groups reports it */
 	rule_where(cfg, r, "group", via, sizeof(via));
 	for (size_t i = 0; mem[i] && n < MEMBERS_MAX; i++)
 		names[n++] = strdup(mem[i]);
@@ -277,8 +283,9 @@ static void check_fixed(const struct jc_jail *j, struct findings *f)
 	if (!has_user_token(j->root)) {
 		if (layout_from_jail(j, &l, &err) < 0) {
 			finding(f, "%s: %s", label, err.msg);
-		} else if (jc_path_open_host(l.root, JC_ADMIT_ROOT_OWNED |
-					     JC_ADMIT_DIR, &fd, &err) < 0) {
+		} else if (jc_path_open_host(l.root,
+					     JC_ADMIT_ROOT_OWNED | JC_ADMIT_DIR,
+					     &fd, &err) < 0) {
 			finding(f, "%s: jail root: %s", label, err.msg);
 		} else {
 			layout_check(&l, fd, label, f);
@@ -291,7 +298,7 @@ static void check_fixed(const struct jc_jail *j, struct findings *f)
 	snprintf(prefix, sizeof(prefix), "%.*s", (int)(pct - j->root), j->root);
 	*(strrchr(prefix, '/') ? strrchr(prefix, '/') : prefix) = '\0';
 	if (prefix[0] != '/' || strchr(prefix, '%'))
-		return;		/* "%h/...": nothing fixed */
+		return; /* "%h/...": nothing fixed */
 	if (jc_path_open_host(prefix, JC_ADMIT_ROOT_OWNED | JC_ADMIT_DIR, &fd,
 			      &err) < 0)
 		finding(f, "%s: root %s: %s", label, j->root, err.msg);
@@ -305,7 +312,8 @@ static void check_jail(const struct jc_config *cfg, const struct jc_jail *j,
 	bool used = false;
 
 	for (size_t i = 0; i < cfg->n_groups; i++) {
-		if (!cfg->groups[i].jail || strcmp(cfg->groups[i].jail, j->name))
+		if (!cfg->groups[i].jail ||
+		    strcmp(cfg->groups[i].jail, j->name))
 			continue;
 		used = true;
 		if (try_group(cfg, j, &cfg->groups[i], f))
@@ -347,7 +355,8 @@ static void how_to_enable(const char *pamdir)
 	note("no PAM stack in %s loads pam_jail.so: no login is jailed.  To "
 	     "jail ssh logins, add this line as the LAST session line of "
 	     "%s/sshd (likewise login, su, runuser, cron; see pam_jail(8)): "
-	     "session required pam_jail.so", pamdir, pamdir);
+	     "session required pam_jail.so",
+	     pamdir, pamdir);
 }
 
 static int cmd_check(const struct opts *o, char **args)
@@ -398,8 +407,10 @@ static int user_root(const struct jc_config *cfg, const struct jc_identity *id,
 		     char *root, size_t size)
 {
 	const struct passwd *pw = &id->pw;
-	struct jc_tokens t = { .user = pw->pw_name, .uid = pw->pw_uid,
-			       .gid = pw->pw_gid, .home = pw->pw_dir };
+	struct jc_tokens t = { .user = pw->pw_name,
+			       .uid = pw->pw_uid,
+			       .gid = pw->pw_gid,
+			       .home = pw->pw_dir };
 	struct jc_err err = { 0 };
 	struct jc_match m;
 
@@ -408,15 +419,18 @@ static int user_root(const struct jc_config *cfg, const struct jc_identity *id,
 		return -1;
 	}
 	if (!m.jail || (pw->pw_uid == 0 && !m.jail->allow_root)) {
-		complain("create: %s is not jailed: %s", pw->pw_name, m.jail ?
-			 "uid 0 is never jailed unless the jail sets allow_root" :
-			 m.why);
+		complain(
+			"create: %s is not jailed: %s", pw->pw_name,
+			m.jail ?
+				"uid 0 is never jailed unless the jail sets allow_root" :
+				m.why);
 		return -1;
 	}
 	t.jail = m.jail->name;
 	if (jc_expand(m.jail->root, &t, root, size, &err) < 0 ||
 	    !jc_path_is_clean(root)) {
-		complain("create %s: jail %s: root: %s", pw->pw_name, m.jail->name,
+		complain("create %s: jail %s: root: %s", pw->pw_name,
+			 m.jail->name,
 			 err.msg[0] ? err.msg : "not a clean absolute path");
 		return -1;
 	}
@@ -425,7 +439,8 @@ static int user_root(const struct jc_config *cfg, const struct jc_identity *id,
 
 /* First the directories down to the root (the plan admits an existing
  * root only), then the plan's mount points. */
-static int create_user(const struct jc_config *cfg, const struct jc_identity *id)
+static int create_user(const struct jc_config *cfg,
+		       const struct jc_identity *id)
 {
 	const char *name = id->pw.pw_name;
 	struct layout l = { 0 };
@@ -486,7 +501,7 @@ static int cmd_create(const struct opts *o, char **args)
 	if (as_jail || strncmp(name, "user:", 5) == 0)
 		name += 5;
 	if (!as_jail && (found = lookup_user("create", name, true, &id)) < 0) {
-		lookup_user("create", name, false, &id);	/* says why */
+		lookup_user("create", name, false, &id); /* says why */
 		jc_config_free(cfg);
 		return JCTL_FAIL;
 	}
@@ -539,9 +554,10 @@ static int cmd_user_manager(const struct opts *o, char **args)
 	if (rc < 0)
 		complain("user-manager: %s: %s", id.pw.pw_name, err.msg);
 	else if (rc == JC_PLAN_JAILED)
-		fprintf(stderr, "jailctl: user-manager: %s is jailed (jail %s): "
-			"no systemd user manager outside the jail\n", id.pw.pw_name,
-			p->jail);
+		fprintf(stderr,
+			"jailctl: user-manager: %s is jailed (jail %s): "
+			"no systemd user manager outside the jail\n",
+			id.pw.pw_name, p->jail);
 	jc_plan_free(p);
 	jc_identity_free(&id);
 	return rc < 0 ? JCTL_CONDITION_ERROR : rc == JC_PLAN_JAILED ? 1 : 0;

@@ -26,9 +26,9 @@ enum { JCTL_OK = 0, JCTL_FAIL = 1, JCTL_USAGE = 2, JCTL_WARN = 3 };
 
 struct opts {
 	const char *conf;
-	const char *dropins;	/* NULL: dirname(conf)/pam_jail.d */
+	const char *dropins; /* NULL: dirname(conf)/pam_jail.d */
 	const char *pamdir;
-	bool json;		/* list --json, check --json */
+	bool json; /* list --json, check --json */
 };
 
 /* The config as the module loads it; NULL after complaining. */
@@ -55,10 +55,10 @@ int cmd_stop(const struct opts *o, char **args);
 #include <sys/types.h>
 #include <termios.h>
 struct ctl_pty {
-	int master, slave;		/* -1: no terminal among fds 0-2 */
-	bool tty[3];			/* which of fds 0-2 are terminals */
+	int master, slave; /* -1: no terminal among fds 0-2 */
+	bool tty[3];	   /* which of fds 0-2 are terminals */
 	bool have_saved;
-	struct termios saved;		/* fd 0's modes, restored at the end */
+	struct termios saved; /* fd 0's modes, restored at the end */
 };
 /* 1: a pty opened (some fd 0-2 is a terminal), 0: none needed, -1: error */
 int ctl_pty_open(struct ctl_pty *t);
@@ -69,8 +69,8 @@ int ctl_pty_proxy(struct ctl_pty *t, pid_t pid);
 
 /* Every finding is one line on stdout (one item with --json). */
 struct findings {
-	unsigned n;		/* errors: a login is refused or breaks */
-	unsigned warnings;	/* logins work, something is lost */
+	unsigned n;	   /* errors: a login is refused or breaks */
+	unsigned warnings; /* logins work, something is lost */
 };
 
 struct check_counts {
@@ -124,23 +124,23 @@ enum ent_kind { ENT_DIR, ENT_FILE, ENT_LINK };
 /* One thing inside the jail root: a mount point the module needs, or a
  * small file `create` writes when it is absent. */
 struct ent {
-	char path[PATH_MAX];		/* absolute, inside the jail */
+	char path[PATH_MAX]; /* absolute, inside the jail */
 	enum ent_kind kind;
-	char what[PATH_MAX + 16];	/* why it is there: "bind_ro /usr" */
-	const char *content;		/* extra file: what create writes */
-	char target[PATH_MAX];		/* ENT_LINK: the symlink's text */
-	bool extra;			/* not needed by the module */
-	bool optional;			/* a mount point used when present */
-	const char *lost;		/* optional: what is lost without it */
-	bool bind;			/* a bind destination */
-	const char *covered;		/* inside this bind: the source has it */
+	char what[PATH_MAX + 16]; /* why it is there: "bind_ro /usr" */
+	const char *content;	  /* extra file: what create writes */
+	char target[PATH_MAX];	  /* ENT_LINK: the symlink's text */
+	bool extra;		  /* not needed by the module */
+	bool optional;		  /* a mount point used when present */
+	const char *lost;	  /* optional: what is lost without it */
+	bool bind;		  /* a bind destination */
+	const char *covered;	  /* inside this bind: the source has it */
 };
 
 struct layout {
-	char root[PATH_MAX];		/* the jail root on the host */
+	char root[PATH_MAX]; /* the jail root on the host */
 	struct ent *v;
 	size_t n, cap;
-	char hosts[600];		/* content of etc/hosts */
+	char hosts[600]; /* content of etc/hosts */
 };
 
 /* The tree PLAN needs (its binds, tmpfs, /dev, /proc, etc/passwd and

@@ -25,7 +25,7 @@
 
 #include "jailctl.h"
 
-#define LINKS_MAX 40		/* as the kernel's MAXSYMLINKS */
+#define LINKS_MAX 40 /* as the kernel's MAXSYMLINKS */
 
 /* Where jail path JP lies on the host: under the deepest bind whose
  * destination holds it, else under the root.  0; -1 (ENOENT) inside a
@@ -61,7 +61,7 @@ static int host_path(const struct jc_plan *p, const char *jp, char *out,
 struct resolved {
 	char jail[PATH_MAX];	/* the final path inside the jail */
 	char host[PATH_MAX];	/* where that is on the host */
-	char missing[PATH_MAX];	/* on failure: the component not found */
+	char missing[PATH_MAX]; /* on failure: the component not found */
 	struct stat st;
 };
 
@@ -121,10 +121,12 @@ static int resolve(const struct jc_plan *p, const char *path,
 		snprintf(todo, sizeof(todo), "%s", rest);
 		c = todo;
 	}
-	if (!cur[0]) {		/* "/" itself */
+	if (!cur[0]) { /* "/" itself */
 		snprintf(r->jail, sizeof(r->jail), "/");
 		return host_path(p, "/", r->host, sizeof(r->host)) < 0 ||
-		       stat(r->host, &r->st) < 0 ? ENOENT : 0;
+				       stat(r->host, &r->st) < 0 ?
+			       ENOENT :
+			       0;
 	}
 	return 0;
 }
@@ -156,18 +158,21 @@ static void interpreter(const char *host, char *out, size_t size)
 	if (n > 2 && buf[0] == '#' && buf[1] == '!') {
 		buf[n] = '\0';
 		sscanf((char *)buf + 2, " %4095[^ \t\n]", out);
-	} else if (n >= (ssize_t)sizeof(Elf64_Ehdr) && !memcmp(buf, ELFMAG, SELFMAG) &&
+	} else if (n >= (ssize_t)sizeof(Elf64_Ehdr) &&
+		   !memcmp(buf, ELFMAG, SELFMAG) &&
 		   buf[EI_CLASS] == ELFCLASS64) {
 		const Elf64_Ehdr *eh = (const Elf64_Ehdr *)buf;
 
 		for (int i = 0; i < eh->e_phnum; i++) {
 			Elf64_Phdr ph;
-			off_t at = (off_t)(eh->e_phoff + (Elf64_Off)i * eh->e_phentsize);
+			off_t at = (off_t)(eh->e_phoff +
+					   (Elf64_Off)i * eh->e_phentsize);
 
 			if (pread(fd, &ph, sizeof(ph), at) != sizeof(ph))
 				break;
 			if (ph.p_type == PT_INTERP && ph.p_filesz < size) {
-				if (pread(fd, out, ph.p_filesz, (off_t)ph.p_offset) !=
+				if (pread(fd, out, ph.p_filesz,
+					  (off_t)ph.p_offset) !=
 				    (ssize_t)ph.p_filesz)
 					out[0] = '\0';
 				else
@@ -203,9 +208,11 @@ static const char *exec_problem(const struct jc_plan *p,
 	int e = resolve(p, path, &r);
 
 	if (e == ENOENT) {
-		why(buf, size, "%s: No such file or directory in the jail "
-			 "(%s is not in %s%s)", path, r.missing, p->root,
-			 strcmp(r.missing, path) ? ", nor bound" : "");
+		why(buf, size,
+		    "%s: No such file or directory in the jail "
+		    "(%s is not in %s%s)",
+		    path, r.missing, p->root,
+		    strcmp(r.missing, path) ? ", nor bound" : "");
 		return buf;
 	}
 	if (e) {
@@ -213,10 +220,13 @@ static const char *exec_problem(const struct jc_plan *p,
 		return buf;
 	}
 	if (!S_ISREG(r.st.st_mode) || !user_may_exec(id, &r.st)) {
-		why(buf, size, "%s: Permission denied in the jail (%s: %s, "
-			 "mode %04o)", path, r.jail, S_ISREG(r.st.st_mode) ?
-			 "not executable by the user" : "not a regular file",
-			 (unsigned)(r.st.st_mode & 07777));
+		why(buf, size,
+		    "%s: Permission denied in the jail (%s: %s, "
+		    "mode %04o)",
+		    path, r.jail,
+		    S_ISREG(r.st.st_mode) ? "not executable by the user" :
+					    "not a regular file",
+		    (unsigned)(r.st.st_mode & 07777));
 		return buf;
 	}
 	interpreter(r.host, interp, sizeof(interp));
@@ -224,16 +234,18 @@ static const char *exec_problem(const struct jc_plan *p,
 		return NULL;
 	e = resolve(p, interp, &ri);
 	if (e == ENOENT)
-		why(buf, size, "%s: No such file or directory in the jail "
-			 "(its interpreter %s: %s is not in %s, nor bound)", path,
-			 interp, ri.missing, p->root);
+		why(buf, size,
+		    "%s: No such file or directory in the jail "
+		    "(its interpreter %s: %s is not in %s, nor bound)",
+		    path, interp, ri.missing, p->root);
 	else if (e)
-		why(buf, size, "%s: its interpreter %s: %s in the jail",
-			 path, interp, strerror(e));
+		why(buf, size, "%s: its interpreter %s: %s in the jail", path,
+		    interp, strerror(e));
 	else if (!S_ISREG(ri.st.st_mode) || !user_may_exec(id, &ri.st))
-		why(buf, size, "%s: Permission denied in the jail (its "
-			 "interpreter %s is not executable by the user)", path,
-			 interp);
+		why(buf, size,
+		    "%s: Permission denied in the jail (its "
+		    "interpreter %s is not executable by the user)",
+		    path, interp);
 	else
 		return NULL;
 	return buf;
@@ -248,12 +260,14 @@ static void check_shell(const struct jc_plan *p, const struct jc_identity *id,
 {
 	const struct passwd *pw = &id->pw;
 	char reason[PATH_MAX * 3];
-	const char *shell = pw->pw_shell && *pw->pw_shell ? pw->pw_shell : "/bin/sh";
+	const char *shell = pw->pw_shell && *pw->pw_shell ? pw->pw_shell :
+							    "/bin/sh";
 
 	if (exec_problem(p, id, shell, reason, sizeof(reason)))
-		finding(f, "%s: shell %s: the login ends at once (jailctl create "
-			"%s lays out what the binds need)", label, reason,
-			pw->pw_name);
+		finding(f,
+			"%s: shell %s: the login ends at once (jailctl create "
+			"%s lays out what the binds need)",
+			label, reason, pw->pw_name);
 }
 
 typedef void check_item(const struct jc_plan *p, const struct jc_identity *id,

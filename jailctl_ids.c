@@ -41,18 +41,21 @@ void check_groups(const struct jc_config *cfg, struct findings *f)
 		snprintf(where, sizeof(where), "[group:%s] at %s", r->name,
 			 jc_config_where(cfg, r->file, r->line, w, sizeof(w)));
 		if (rc != JC_ID_FOUND)
-			finding(f, "%s: %s: logins whose jail this rule could "
-				"decide are refused", where, err.msg);
+			finding(f,
+				"%s: %s: logins whose jail this rule could "
+				"decide are refused",
+				where, err.msg);
 		if (!r->jail)
 			note("%s: when group %s cannot be resolved, its members "
-			     "are jailed as if they were not in it%s", where,
-			     r->name, cfg->default_jail ? "" :
-			     " (no effect with default = none)");
+			     "are jailed as if they were not in it%s",
+			     where, r->name,
+			     cfg->default_jail ?
+				     "" :
+				     " (no effect with default = none)");
 		else if (!same_default(cfg, r->jail))
 			note("%s: when group %s cannot be resolved (a directory "
 			     "outage), users without a [user:] rule are refused; "
-			     "default = %s would keep them jailed", where, r->name,
-			     r->jail);
+			     "default = %s would keep them jailed",
+			     where, r->name, r->jail);
 	}
 }
-

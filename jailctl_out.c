@@ -110,7 +110,9 @@ int check_status(const struct findings *f)
 void out_check_end(const struct findings *f, const struct check_counts *c)
 {
 	static const char *const result[] = {
-		[JCTL_OK] = "ok", [JCTL_FAIL] = "errors", [JCTL_WARN] = "warnings",
+		[JCTL_OK] = "ok",
+		[JCTL_FAIL] = "errors",
+		[JCTL_WARN] = "warnings",
 	};
 	int st = check_status(f);
 
@@ -119,7 +121,8 @@ void out_check_end(const struct findings *f, const struct check_counts *c)
 			printf("jailctl check: %u problem%s found", f->n,
 			       f->n == 1 ? "" : "s");
 		else
-			printf("jailctl check: %s", f->warnings ? "works, with" : "ok");
+			printf("jailctl check: %s",
+			       f->warnings ? "works, with" : "ok");
 		if (!f->n && f->warnings)
 			printf(" %u warning%s", f->warnings,
 			       f->warnings == 1 ? "" : "s");
@@ -133,9 +136,9 @@ void out_check_end(const struct findings *f, const struct check_counts *c)
 	json_items = NULL;
 	printf("{\n  \"result\": \"%s\", \"exit\": %d, \"errors\": %u, "
 	       "\"warnings\": %u,\n  \"files\": %zu, \"jails\": %zu, "
-	       "\"pam_stacks\": %u,\n  \"findings\": [%s%s]\n}\n", result[st], st,
-	       f->n, f->warnings, c->files, c->jails, c->pam_stacks,
-	       json_buf ? json_buf : "", json_n ? "\n  " : "");
+	       "\"pam_stacks\": %u,\n  \"findings\": [%s%s]\n}\n",
+	       result[st], st, f->n, f->warnings, c->files, c->jails,
+	       c->pam_stacks, json_buf ? json_buf : "", json_n ? "\n  " : "");
 	free(json_buf);
 	json_buf = NULL;
 }
@@ -144,7 +147,7 @@ void out_check_end(const struct findings *f, const struct check_counts *c)
 
 /* One loader error, where it is and when it was found. */
 struct config_error {
-	const struct jc_err *e;	/* e->path: the file, e->line: 0 when none */
+	const struct jc_err *e; /* e->path: the file, e->line: 0 when none */
 	bool main;		/* in the main file */
 	size_t idx;		/* order found */
 };
@@ -171,7 +174,8 @@ void report_config(const struct jc_errs *errs, const char *conf,
 
 	for (size_t i = 0; v && i < errs->n; i++)
 		v[i] = (struct config_error){
-			.e = &errs->v[i], .idx = i,
+			.e = &errs->v[i],
+			.idx = i,
 			.main = strcmp(errs->v[i].path, conf) == 0,
 		};
 	if (v)

@@ -27,7 +27,7 @@
 
 #include "jailctl.h"
 
-#define PAM_DEPTH_MAX 16	/* libpam's PAM_SUBSTACK_MAX_LEVEL */
+#define PAM_DEPTH_MAX 16 /* libpam's PAM_SUBSTACK_MAX_LEVEL */
 #define PAM_LINE_MAX 4096
 
 /* One session line of a flattened stack. */
@@ -35,21 +35,27 @@ struct pent {
 	char file[PATH_MAX];
 	int line;
 	char control[512];
-	char module[256];	/* basename of the module path */
-	bool dash;		/* "-session": skipped when the module is missing */
-	int sub;		/* the substack it runs in, 0 = the stack's own */
+	char module[256]; /* basename of the module path */
+	bool dash;	  /* "-session": skipped when the module is missing */
+	int sub;	  /* the substack it runs in, 0 = the stack's own */
 };
 
 struct pstack {
 	struct pent *v;
 	size_t n, cap;
-	int subs;		/* substacks seen */
+	int subs; /* substacks seen */
 };
 
 /* Actions of a control (pam.conf(5)); a jump is a positive number. */
 enum {
-	A_UNDEF = 0, A_IGNORE = -1, A_BAD = -2, A_DIE = -3, A_OK = -4,
-	A_DONE = -5, A_RESET = -6, A_INVALID = -7
+	A_UNDEF = 0,
+	A_IGNORE = -1,
+	A_BAD = -2,
+	A_DIE = -3,
+	A_OK = -4,
+	A_DONE = -5,
+	A_RESET = -6,
+	A_INVALID = -7
 };
 
 /* ---- reading a file like libpam ------------------------------------- */
@@ -143,7 +149,8 @@ static int one_line(const char *dir, const char *file, int line, char *p,
 		return 0;
 	if (strcmp(type, "@include") == 0)
 		return (arg = word(&p, false)) ?
-		       flatten(dir, arg, depth + 1, sub, st) : 0;
+			       flatten(dir, arg, depth + 1, sub, st) :
+			       0;
 	dash = type[0] == '-';
 	if (strcasecmp(type + dash, "session") != 0)
 		return 0;
@@ -188,9 +195,13 @@ static int flatten(const char *dir, const char *name, int depth, int sub,
 
 static int action(const char *s, size_t n)
 {
-	static const struct { const char *name; int act; } tab[] = {
-		{ "ignore", A_IGNORE }, { "bad", A_BAD }, { "die", A_DIE },
-		{ "ok", A_OK }, { "done", A_DONE }, { "reset", A_RESET },
+	static const struct {
+		const char *name;
+		int act;
+	} tab[] = {
+		{ "ignore", A_IGNORE }, { "bad", A_BAD },
+		{ "die", A_DIE },	{ "ok", A_OK },
+		{ "done", A_DONE },	{ "reset", A_RESET },
 	};
 	int jump = 0;
 
@@ -219,8 +230,8 @@ static void pairs(const char *control,
 		end = p + strcspn(p, " \t]");
 		eq = memchr(p, '=', (size_t)(end - p));
 		if (eq)
-			fn(p, (size_t)(eq - p), action(eq + 1, (size_t)(end - eq - 1)),
-			   arg);
+			fn(p, (size_t)(eq - p),
+			   action(eq + 1, (size_t)(end - eq - 1)), arg);
 		p = end;
 	}
 }
@@ -243,13 +254,18 @@ static void lookup_one(const char *k, size_t kn, int act, void *arg)
 /* What CONTROL does when the module returns VALUE ("session_err"). */
 static int control_action(const char *control, const char *value)
 {
-	bool success = !strcmp(value, "success") || !strcmp(value, "new_authtok_reqd");
+	bool success = !strcmp(value, "success") ||
+		       !strcmp(value, "new_authtok_reqd");
 	struct lookup l = { .value = value };
 
 	if (!strcasecmp(control, "required"))
-		return success ? A_OK : !strcmp(value, "ignore") ? A_IGNORE : A_BAD;
+		return success			? A_OK :
+		       !strcmp(value, "ignore") ? A_IGNORE :
+						  A_BAD;
 	if (!strcasecmp(control, "requisite"))
-		return success ? A_OK : !strcmp(value, "ignore") ? A_IGNORE : A_DIE;
+		return success			? A_OK :
+		       !strcmp(value, "ignore") ? A_IGNORE :
+						  A_DIE;
 	if (!strcasecmp(control, "optional"))
 		return success ? A_OK : A_IGNORE;
 	if (!strcasecmp(control, "sufficient"))
@@ -310,30 +326,36 @@ static const char *act_name(int act)
 static void lint_control(const struct pent *e, struct findings *f)
 {
 	static const char *const fails[] = {
-		"session_err", "buf_err", "system_err", "module_unknown",
-		"symbol_err",
+		"session_err",	  "buf_err",	"system_err",
+		"module_unknown", "symbol_err",
 	};
 	int act;
 
 	if (e->dash)
-		finding(f, "%s:%d: '-session' makes libpam skip pam_jail.so silently "
+		finding(f,
+			"%s:%d: '-session' makes libpam skip pam_jail.so silently "
 			"when the module cannot be loaded, and the session starts "
-			"unjailed: drop the '-'", e->file, e->line);
+			"unjailed: drop the '-'",
+			e->file, e->line);
 	if (!strcasecmp(e->control, "optional") ||
 	    !strcasecmp(e->control, "sufficient")) {
-		finding(f, "%s:%d: pam_jail.so is '%s': when it fails, the session "
-			"starts unjailed (fail-open): use 'required'", e->file,
-			e->line, e->control);
+		finding(f,
+			"%s:%d: pam_jail.so is '%s': when it fails, the session "
+			"starts unjailed (fail-open): use 'required'",
+			e->file, e->line, e->control);
 		return;
 	}
 	for (size_t i = 0; i < sizeof(fails) / sizeof(fails[0]); i++) {
 		act = control_action(e->control, fails[i]);
 		if (act == A_BAD || act == A_DIE)
 			continue;
-		finding(f, "%s:%d: pam_jail.so's control %s %s: %s=%s lets a "
+		finding(f,
+			"%s:%d: pam_jail.so's control %s %s: %s=%s lets a "
 			"failure through and the session starts unjailed "
-			"(fail-open): use 'required'", e->file, e->line, e->control,
-			act == A_INVALID ? "is not understood" : "can ignore a failure",
+			"(fail-open): use 'required'",
+			e->file, e->line, e->control,
+			act == A_INVALID ? "is not understood" :
+					   "can ignore a failure",
 			fails[i], act_name(act));
 		return;
 	}
@@ -348,19 +370,21 @@ static void lint_last(const char *service, const struct pstack *st, size_t k,
 	for (size_t i = k + 1; i < st->n; i++) {
 		if (is_jail(&st->v[i]))
 			continue;
-		finding(f, "%s:%d: pam_jail.so is not the last session module%s%s: "
+		finding(f,
+			"%s:%d: pam_jail.so is not the last session module%s%s: "
 			"%s (%s:%d) runs after it, inside the jail and without "
-			"privileges: move pam_jail to the end", e->file, e->line,
+			"privileges: move pam_jail to the end",
+			e->file, e->line,
 			strcmp(service, e->file) ? " of " : "",
-			strcmp(service, e->file) ? service : "", st->v[i].module,
-			st->v[i].file, st->v[i].line);
+			strcmp(service, e->file) ? service : "",
+			st->v[i].module, st->v[i].file, st->v[i].line);
 		return;
 	}
 }
 
 /* Nothing before pam_jail may end the stack or jump over it. */
-static void lint_reached(const char *service, const struct pstack *st,
-			 size_t k, struct findings *f)
+static void lint_reached(const char *service, const struct pstack *st, size_t k,
+			 struct findings *f)
 {
 	const struct pent *e = &st->v[k];
 
@@ -368,14 +392,17 @@ static void lint_reached(const char *service, const struct pstack *st,
 		struct reach r = control_reach(st->v[i].control);
 
 		if (st->v[i].sub && st->v[i].sub != e->sub)
-			continue;	/* it ends or jumps within its substack */
+			continue; /* it ends or jumps within its substack */
 		if (!r.done && (r.jump <= 0 || i + (size_t)r.jump < k))
 			continue;
-		finding(f, "%s:%d: %s '%s' can %s pam_jail.so (%s:%d)%s%s: the "
-			"session would start unjailed", st->v[i].file, st->v[i].line,
-			st->v[i].module, st->v[i].control,
+		finding(f,
+			"%s:%d: %s '%s' can %s pam_jail.so (%s:%d)%s%s: the "
+			"session would start unjailed",
+			st->v[i].file, st->v[i].line, st->v[i].module,
+			st->v[i].control,
 			r.done ? "end the session stack before" : "jump over",
-			e->file, e->line, strcmp(service, e->file) ? " in " : "",
+			e->file, e->line,
+			strcmp(service, e->file) ? " in " : "",
 			strcmp(service, e->file) ? service : "");
 	}
 }
@@ -395,7 +422,7 @@ static bool lint_file(const char *dir, const char *name, struct findings *f,
 			continue;
 		if (strcmp(st.v[k].file, path) == 0)
 			lint_control(&st.v[k], f);
-		if (!any) {	/* once per stack: the first pam_jail decides */
+		if (!any) { /* once per stack: the first pam_jail decides */
 			lint_last(path, &st, k, f);
 			lint_reached(path, &st, k, f);
 		}
@@ -410,9 +437,9 @@ static bool lint_file(const char *dir, const char *name, struct findings *f,
 static bool is_service_name(const char *n)
 {
 	static const char *const junk[] = {
-		"~", ".dpkg-old", ".dpkg-dist", ".dpkg-new", ".dpkg-tmp",
-		".ucf-old", ".ucf-dist", ".ucf-new", ".bak", ".orig",
-		".rpmsave", ".rpmnew", ".swp",
+		"~",	    ".dpkg-old", ".dpkg-dist", ".dpkg-new", ".dpkg-tmp",
+		".ucf-old", ".ucf-dist", ".ucf-new",   ".bak",	    ".orig",
+		".rpmsave", ".rpmnew",	 ".swp",
 	};
 	size_t len = strlen(n), k;
 
@@ -453,14 +480,18 @@ static bool user_manager_dropin(void)
 			size_t len = strlen(de->d_name);
 			FILE *fp;
 
-			if (len < 5 || strcmp(de->d_name + len - 5, ".conf") != 0)
+			if (len < 5 ||
+			    strcmp(de->d_name + len - 5, ".conf") != 0)
 				continue;
-			snprintf(path, sizeof(path), "%s/%s", dirs[i], de->d_name);
+			snprintf(path, sizeof(path), "%s/%s", dirs[i],
+				 de->d_name);
 			if (!(fp = fopen(path, "re")))
 				continue;
 			while (!found && fgets(line, sizeof(line), fp))
-				found = strncmp(line, "ExecCondition=", 14) == 0 &&
-					strstr(line, "jailctl user-manager") != NULL;
+				found = strncmp(line, "ExecCondition=", 14) ==
+						0 &&
+					strstr(line, "jailctl user-manager") !=
+						NULL;
 			fclose(fp);
 		}
 		if (d)
@@ -478,20 +509,24 @@ static void lint_user_manager(const char *dir, bool in_systemd_user,
 	struct stat st;
 
 	if (lstat("/run/systemd/system", &st) < 0 || !S_ISDIR(st.st_mode))
-		return;	/* not booted with systemd */
-	if (!in_systemd_user && access("/usr/lib/pam.d/systemd-user", F_OK) == 0 &&
+		return; /* not booted with systemd */
+	if (!in_systemd_user &&
+	    access("/usr/lib/pam.d/systemd-user", F_OK) == 0 &&
 	    access("/etc/pam.d/systemd-user", F_OK) < 0) {
 		/* Debian's vendor copy, read when /etc has none */
 		unsigned n = 0;
 
-		in_systemd_user = lint_file("/usr/lib/pam.d", "systemd-user", f, &n);
+		in_systemd_user =
+			lint_file("/usr/lib/pam.d", "systemd-user", f, &n);
 	}
 	if (in_systemd_user || user_manager_dropin())
 		return;
-	finding(f, "systemd host: jailed users still get a systemd user manager "
+	finding(f,
+		"systemd host: jailed users still get a systemd user manager "
 		"outside their jail (user@UID.service, which runs units from "
 		"their home): install the drop-in user@.service.d/pam_jail.conf, "
-		"or add pam_jail to %s/systemd-user", dir);
+		"or add pam_jail to %s/systemd-user",
+		dir);
 }
 
 /* -fanalyzer: each names[n] is counted as soon as it is set, and the loop
@@ -516,7 +551,8 @@ int pam_lint(const char *dir, struct findings *f, unsigned *n_files)
 		    !S_ISREG(st.st_mode))
 			continue;
 		if (n == cap) {
-			char **v = realloc(names, (cap = cap ? cap * 2 : 64) * sizeof(*v));
+			char **v = realloc(names, (cap = cap ? cap * 2 : 64) *
+							  sizeof(*v));
 
 			if (!v)
 				break;

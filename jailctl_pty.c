@@ -130,7 +130,7 @@ int ctl_pty_proxy(struct ctl_pty *t, pid_t pid)
 			break;
 		if (p[1].revents & (POLLIN | POLLHUP | POLLERR) &&
 		    pump(t->master, out) < 0)
-			m_open = false;	/* no slave open (EIO) until one is */
+			m_open = false; /* no slave open (EIO) until one is */
 		if (p[2].revents & (POLLIN | POLLHUP) && pump(0, t->master) < 0)
 			in_open = false;
 		if (p[3].revents & POLLIN) {

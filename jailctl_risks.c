@@ -54,7 +54,8 @@ static void user_risks(const struct jc_jail *j)
 		     "keyrings, io_uring, userfaultfd, bpf and TIOCSTI reach the "
 		     "host's kernel unfiltered");
 	if (!strstr(j->root, "%u"))
-		risk(j, "a root without %u (a team jail when several users use it)",
+		risk(j,
+		     "a root without %u (a team jail when several users use it)",
 		     "its users share /tmp, IPC, the network namespace and the "
 		     "jail's limits; runtime dirs and log rates are per user");
 }

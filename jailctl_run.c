@@ -33,7 +33,8 @@ static void jail_procs(pid_t init, unsigned *procs, unsigned long *rss_kb)
 	*procs = 0;
 	*rss_kb = 0;
 	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)init);
-	if ((n = readlink(path, want, sizeof(want) - 1)) <= 0 || !(dir = opendir("/proc")))
+	if ((n = readlink(path, want, sizeof(want) - 1)) <= 0 ||
+	    !(dir = opendir("/proc")))
 		return;
 	want[n] = '\0';
 	while ((d = readdir(dir))) {
@@ -78,8 +79,9 @@ static void print_entry(const struct jc_reg_entry *e, bool json, bool first)
 		json_str(stdout, e->users);
 		printf(", \"sessions\": %u, \"init\": %d, \"processes\": %u, "
 		       "\"uptime\": %lld, \"memory_kb\": %lu, \"persist\": %s, "
-		       "\"running\": %s}", e->sessions, (int)e->init, procs, up,
-		       rss, e->persist ? "true" : "false",
+		       "\"running\": %s}",
+		       e->sessions, (int)e->init, procs, up, rss,
+		       e->persist ? "true" : "false",
 		       e->alive ? "true" : "false");
 		return;
 	}
@@ -104,9 +106,10 @@ int cmd_list(const struct opts *o, char **args)
 		printf("[");
 	else
 		printf("%-12s %-16s %8s %8s %9s %9s %10s %s\n", "JAIL", "USERS",
-		       "SESSIONS", "INIT", "PROCESSES", "UPTIME", "MEMORY", "ROOT");
+		       "SESSIONS", "INIT", "PROCESSES", "UPTIME", "MEMORY",
+		       "ROOT");
 	for (size_t i = 0; i < n; i++)
-		if (v[i].alive) {	/* a silent entry is stale, not a jail */
+		if (v[i].alive) { /* a silent entry is stale, not a jail */
 			print_entry(&v[i], o->json, first);
 			first = false;
 		}
@@ -133,14 +136,16 @@ static int find_running(const char *name, struct jc_reg_entry *out)
 
 		snprintf(users, sizeof(users), ",%s,", v[i].users);
 		snprintf(want, sizeof(want), ",%s,", name);
-		if (v[i].alive && (strcmp(v[i].jail, name) == 0 || strstr(users, want))) {
+		if (v[i].alive &&
+		    (strcmp(v[i].jail, name) == 0 || strstr(users, want))) {
 			*out = v[i];
 			found = 1;
 		}
 	}
 	free(v);
 	if (!found)
-		complain("no running jail is named %s or has %s as a user", name, name);
+		complain("no running jail is named %s or has %s as a user",
+			 name, name);
 	return found ? 0 : -1;
 }
 
@@ -167,8 +172,9 @@ static void run_as(const struct passwd *pw, char **cmd)
 {
 	char *shell[] = { pw->pw_shell, NULL };
 
-	if ((pw->pw_uid != 0 && (initgroups(pw->pw_name, pw->pw_gid) < 0 ||
-				 setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0))) {
+	if ((pw->pw_uid != 0 &&
+	     (initgroups(pw->pw_name, pw->pw_gid) < 0 ||
+	      setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0))) {
 		perror("jailctl enter: switch to the user");
 		_exit(126);
 	}
@@ -196,8 +202,11 @@ static int enter_user(const char *name, const struct jc_reg_entry *e,
 	int rc = lookup_user("enter", name, true, id);
 
 	if (rc != JC_ID_UNKNOWN)
-		return rc == JC_ID_FOUND ? 0 : lookup_user("enter", name, false, id);
-	snprintf(first, sizeof(first), "%.*s", (int)strcspn(e->users, ","), e->users);
+		return rc == JC_ID_FOUND ?
+			       0 :
+			       lookup_user("enter", name, false, id);
+	snprintf(first, sizeof(first), "%.*s", (int)strcspn(e->users, ","),
+		 e->users);
 	return lookup_user("enter", first, false, id) == JC_ID_FOUND ? 0 : -1;
 }
 
@@ -227,21 +236,22 @@ int cmd_enter(const struct opts *o, char **args)
 	rc = jc_plan_for_user(cfg, &id, NULL, &p, &err);
 	jc_config_free(cfg);
 	if (rc != JC_PLAN_JAILED || jc_session_enter_running(p, &h, &err) < 0) {
-		complain("enter %s: %s", args[0], rc == JC_PLAN_NOT_JAILED ?
-			 p->why : err.msg);
+		complain("enter %s: %s", args[0],
+			 rc == JC_PLAN_NOT_JAILED ? p->why : err.msg);
 		jc_plan_free(p);
 		jc_identity_free(&id);
 		return JCTL_FAIL;
 	}
 	jc_plan_free(p);
 	if (ctl_pty_open(&t) < 0) {
-		complain("enter %s: a pty for the command: %s", args[0], strerror(errno));
+		complain("enter %s: a pty for the command: %s", args[0],
+			 strerror(errno));
 		jc_identity_free(&id);
 		jc_jail_release(&h, 5000, NULL);
 		return JCTL_FAIL;
 	}
 	fflush(NULL);
-	pid = fork();	/* born in the jail's pid namespace */
+	pid = fork(); /* born in the jail's pid namespace */
 	if (pid == 0) {
 		if (ctl_pty_child(&t) < 0) {
 			perror("jailctl enter: the command's terminal");
@@ -253,7 +263,8 @@ int cmd_enter(const struct opts *o, char **args)
 	if (pid > 0 && t.master >= 0)
 		status = ctl_pty_proxy(&t, pid);
 	else
-		while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		while (pid > 0 && waitpid(pid, &status, 0) < 0 &&
+		       errno == EINTR)
 			;
 	jc_jail_release(&h, 5000, NULL);
 	if (pid < 0)

@@ -82,7 +82,8 @@ static const char *words(char *const *w, size_t n, char *buf, size_t size)
 
 	buf[0] = '\0';
 	for (size_t i = 0; i < n && o < size; i++)
-		o += (size_t)snprintf(buf + o, size - o, "%s%s", i ? " " : "", w[i]);
+		o += (size_t)snprintf(buf + o, size - o, "%s%s", i ? " " : "",
+				      w[i]);
 	return n ? buf : "-";
 }
 
@@ -97,8 +98,9 @@ static const char *caps_str(unsigned long long mask, char *buf, size_t size)
 		if (!(mask & (1ULL << c)))
 			continue;
 		name = cap_to_name((cap_value_t)c);
-		o += (size_t)snprintf(buf + o, size - o, "%s%s", o ? " " : "",
-				      name ? name + (strncmp(name, "cap_", 4) ? 0 : 4) : "?");
+		o += (size_t)snprintf(
+			buf + o, size - o, "%s%s", o ? " " : "",
+			name ? name + (strncmp(name, "cap_", 4) ? 0 : 4) : "?");
 		cap_free(name);
 	}
 	return o ? buf : "-";
@@ -113,9 +115,10 @@ static const char *ids_str(const struct jc_id_range *r, size_t n, char *buf,
 	buf[0] = '\0';
 	for (size_t i = 0; i < n && o < size; i++)
 		o += (size_t)(r[i].lo == r[i].hi ?
-			      snprintf(buf + o, size - o, "%s%u", i ? " " : "", r[i].lo) :
-			      snprintf(buf + o, size - o, "%s%u-%u", i ? " " : "",
-				       r[i].lo, r[i].hi));
+				      snprintf(buf + o, size - o, "%s%u",
+					       i ? " " : "", r[i].lo) :
+				      snprintf(buf + o, size - o, "%s%u-%u",
+					       i ? " " : "", r[i].lo, r[i].hi));
 	return n ? buf : "- (none: only uid 0 and root's gid)";
 }
 
@@ -126,19 +129,23 @@ static void show_paths(const struct show *s)
 
 	kv("root", src(s, JC_K_ROOT, b1, sizeof(b1)), "%s", p->root);
 	for (size_t i = 0; i < p->n_binds; i++)
-		kv("bind", src(s, p->binds[i].ro ? JC_K_BIND_RO : JC_K_BIND_RW, b1,
-			       sizeof(b1)), "%s -> %s %s", p->binds[i].src,
-		   p->binds[i].dst, p->binds[i].ro ? "ro" : "rw");
+		kv("bind",
+		   src(s, p->binds[i].ro ? JC_K_BIND_RO : JC_K_BIND_RW, b1,
+		       sizeof(b1)),
+		   "%s -> %s %s", p->binds[i].src, p->binds[i].dst,
+		   p->binds[i].ro ? "ro" : "rw");
 	for (size_t i = 0; i < p->n_tmpfs; i++)
-		kv("tmpfs", src(s, JC_K_TMPFS, b1, sizeof(b1)), "%s", p->tmpfs[i]);
+		kv("tmpfs", src(s, JC_K_TMPFS, b1, sizeof(b1)), "%s",
+		   p->tmpfs[i]);
 	kv("tmpfs_size", src(s, JC_K_TMPFS_SIZE, b1, sizeof(b1)), "%s",
 	   size_str(p->tmpfs_size, b2, sizeof(b2)));
 	kv("tmpfs_inodes", src(s, JC_K_TMPFS_INODES, b1, sizeof(b1)), "%llu",
 	   p->tmpfs_inodes);
-	kv("dev", "pam_jail", "/dev %s", p->private_devpts ?
-	   "(read-only tmpfs, a private devpts)" :
-	   "(read-only tmpfs, the host's devpts)");
-	kv("proc", "pam_jail", "%s", "/proc (the jail's processes; sensitive "
+	kv("dev", "pam_jail", "/dev %s",
+	   p->private_devpts ? "(read-only tmpfs, a private devpts)" :
+			       "(read-only tmpfs, the host's devpts)");
+	kv("proc", "pam_jail", "%s",
+	   "/proc (the jail's processes; sensitive "
 	   "files masked)");
 }
 
@@ -151,14 +158,17 @@ static void show_ns(const struct show *s)
 	   p->network == JC_NET_HOST ? "host" : "none");
 	kv("netns", src(s, JC_K_NETNS, b1, sizeof(b1)), "%s",
 	   p->netns[0] ? p->netns : "-");
-	kv("hostname", src(s, JC_K_HOSTNAME, b1, sizeof(b1)), "%s", p->hostname);
+	kv("hostname", src(s, JC_K_HOSTNAME, b1, sizeof(b1)), "%s",
+	   p->hostname);
 	kv("share", src(s, JC_K_SHARE, b1, sizeof(b1)), "%s",
 	   p->share == JC_SHARE_SESSION ? "session" : "user");
 	kv("persist", src(s, JC_K_PERSIST, b1, sizeof(b1)), "%s",
 	   p->persist ? "yes" : "no");
-	kv("devpts", s->j->allow_root && !s->j->key_line[JC_K_DEVPTS] ?
-	   "allow_root = yes" : src(s, JC_K_DEVPTS, b1, sizeof(b1)), "%s",
-	   p->private_devpts ? "private" : "host");
+	kv("devpts",
+	   s->j->allow_root && !s->j->key_line[JC_K_DEVPTS] ?
+		   "allow_root = yes" :
+		   src(s, JC_K_DEVPTS, b1, sizeof(b1)),
+	   "%s", p->private_devpts ? "private" : "host");
 	kv("pty_max", src(s, JC_K_PTY_MAX, b1, sizeof(b1)), "%s",
 	   p->pty_max ? (snprintf(b2, sizeof(b2), "%llu", p->pty_max), b2) :
 			"0 (the kernel's)");
@@ -171,13 +181,19 @@ static void show_privs(const struct show *s)
 
 	kv("allow_root", src(s, JC_K_ALLOW_ROOT, b1, sizeof(b1)), "%s",
 	   s->j->allow_root ? "yes" : "no");
-	kv("root_caps", s->j->allow_root ? src(s, JC_K_ROOT_CAPS, b1, sizeof(b1)) :
-	   "allow_root = no", "%s", s->j->allow_root ?
-	   caps_str(p->root_caps, b2, sizeof(b2)) : "-");
+	kv("root_caps",
+	   s->j->allow_root ? src(s, JC_K_ROOT_CAPS, b1, sizeof(b1)) :
+			      "allow_root = no",
+	   "%s",
+	   s->j->allow_root ? caps_str(p->root_caps, b2, sizeof(b2)) : "-");
 	/* the ids the id filter lets a jailed root become (seccomp_ids.c) */
-	kv("root_ids", s->j->allow_root ? src(s, JC_K_ROOT_IDS, b1, sizeof(b1)) :
-	   "allow_root = no", "%s", s->j->allow_root ?
-	   ids_str(p->root_ids, p->n_root_ids, b2, sizeof(b2)) : "-");
+	kv("root_ids",
+	   s->j->allow_root ? src(s, JC_K_ROOT_IDS, b1, sizeof(b1)) :
+			      "allow_root = no",
+	   "%s",
+	   s->j->allow_root ?
+		   ids_str(p->root_ids, p->n_root_ids, b2, sizeof(b2)) :
+		   "-");
 	kv("seccomp", src(s, JC_K_SECCOMP, b1, sizeof(b1)), "%s",
 	   p->seccomp.mode == JC_SECCOMP_NONE ? "none" : "default");
 	kv("seccomp_deny", src(s, JC_K_SECCOMP_DENY, b1, sizeof(b1)), "%s",
@@ -189,11 +205,13 @@ static void show_privs(const struct show *s)
 static void show_limits(const struct show *s)
 {
 	static const char *const name[JC_RL__COUNT] = {
-		"rlimit_nproc", "rlimit_nofile", "rlimit_as", "rlimit_fsize",
-		"rlimit_cpu", "rlimit_core",
+		"rlimit_nproc", "rlimit_nofile", "rlimit_as",
+		"rlimit_fsize", "rlimit_cpu",	 "rlimit_core",
 	};
 	static const bool bytes[JC_RL__COUNT] = {
-		[JC_RL_AS] = true, [JC_RL_FSIZE] = true, [JC_RL_CORE] = true,
+		[JC_RL_AS] = true,
+		[JC_RL_FSIZE] = true,
+		[JC_RL_CORE] = true,
 	};
 	const struct jc_plan *p = s->p;
 	char b1[PATH_MAX + 64], b2[64];
@@ -207,8 +225,8 @@ static void show_limits(const struct show *s)
 	   p->memory_max[0] ? p->memory_max : "-");
 	kv("cpu_max", src(s, JC_K_CPU_MAX, b1, sizeof(b1)), "%s",
 	   p->cpu_max[0] ? p->cpu_max : "-");
-	kv("limits_required", src(s, JC_K_LIMITS_REQUIRED, b1, sizeof(b1)), "%s",
-	   p->limits_required ? "yes" : "no");
+	kv("limits_required", src(s, JC_K_LIMITS_REQUIRED, b1, sizeof(b1)),
+	   "%s", p->limits_required ? "yes" : "no");
 }
 
 /* Each line of TEXT as "KEY LINE". */
@@ -274,7 +292,7 @@ int cmd_show(const struct opts *o, char **args)
 		rc = JCTL_FAIL;
 	} else if (rc == JC_PLAN_NOT_JAILED) {
 		printf("not jailed: %s%s\n", p->why,
-		   p->why[0] == '[' ? " (jail = none)" : "");
+		       p->why[0] == '[' ? " (jail = none)" : "");
 		rc = JCTL_OK;
 	} else {
 		struct show s = { cfg, jc_config_find_jail(cfg, p->jail), p };
@@ -288,4 +306,3 @@ int cmd_show(const struct opts *o, char **args)
 	jc_identity_free(&id);
 	return rc;
 }
-

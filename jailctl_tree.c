@@ -77,8 +77,8 @@ static int add_what(struct layout *l, const char *path, enum ent_kind kind,
 	return 0;
 }
 
-static int add_bind(struct layout *l, const char *src, const char *dst,
-		    bool ro, bool dir, struct jc_err *err)
+static int add_bind(struct layout *l, const char *src, const char *dst, bool ro,
+		    bool dir, struct jc_err *err)
 {
 	struct ent *e = add(l, dst, dir ? ENT_DIR : ENT_FILE, err);
 
@@ -138,7 +138,7 @@ static int add_usr_links(struct layout *l, struct jc_err *err)
 
 	for (size_t i = 0; i < l->n; i++)
 		usr |= l->v[i].bind && !strcmp(l->v[i].path, "/usr") &&
-		       !strcmp(l->v[i].what + 8, "/usr");	/* "bind_rX " */
+		       !strcmp(l->v[i].what + 8, "/usr"); /* "bind_rX " */
 	for (size_t t = 0; usr && t < sizeof(tops) / sizeof(tops[0]); t++) {
 		struct ent *e;
 		ssize_t n;
@@ -147,7 +147,7 @@ static int add_usr_links(struct layout *l, struct jc_err *err)
 		snprintf(host, sizeof(host), "/%s", tops[t]);
 		n = readlink(host, target, sizeof(target) - 1);
 		if (n <= 0)
-			continue;	/* not a link here: nothing to mirror */
+			continue; /* not a link here: nothing to mirror */
 		target[n] = '\0';
 		if (strncmp(target, "usr/", 4) && strncmp(target, "/usr/", 5))
 			continue;
@@ -156,15 +156,17 @@ static int add_usr_links(struct layout *l, struct jc_err *err)
 			size_t len = strlen(jp);
 
 			taken |= !strncmp(l->v[i].path, jp, len) &&
-				 (!l->v[i].path[len] || l->v[i].path[len] == '/');
+				 (!l->v[i].path[len] ||
+				  l->v[i].path[len] == '/');
 		}
 		if (taken)
-			continue;	/* bound, or a mount point inside */
+			continue; /* bound, or a mount point inside */
 		if (!(e = add(l, jp, ENT_LINK, err)))
 			return -1;
 		e->extra = true;
 		snprintf(e->target, sizeof(e->target), "%s", target);
-		snprintf(e->what, sizeof(e->what), "merged /usr, as on the host");
+		snprintf(e->what, sizeof(e->what),
+			 "merged /usr, as on the host");
 	}
 	return 0;
 }
@@ -189,9 +191,12 @@ static int finish(struct layout *l, struct jc_err *err)
 		if (o && strcmp(l->v[o - 1].path, l->v[i].path) == 0) {
 			if (l->v[o - 1].kind != l->v[i].kind &&
 			    !l->v[i].extra && !l->v[o - 1].extra)
-				return jc_fail(err, 0, "%s is needed both as a file (%s) "
-					       "and as a directory (%s)", l->v[i].path,
-					       l->v[o - 1].what, l->v[i].what);
+				return jc_fail(
+					err, 0,
+					"%s is needed both as a file (%s) "
+					"and as a directory (%s)",
+					l->v[i].path, l->v[o - 1].what,
+					l->v[i].what);
 			l->v[o - 1].extra = l->v[o - 1].extra && l->v[i].extra;
 			l->v[o - 1].optional = l->v[o - 1].optional &&
 					       l->v[i].optional;
@@ -216,8 +221,9 @@ static int finish(struct layout *l, struct jc_err *err)
 static int add_common(struct layout *l, bool own_etc, const char *hostname,
 		      struct jc_err *err)
 {
-	int n = snprintf(l->hosts, sizeof(l->hosts),
-			 "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");
+	int n = snprintf(
+		l->hosts, sizeof(l->hosts),
+		"127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");
 
 	if (hostname && n > 0 && (size_t)n < sizeof(l->hosts))
 		snprintf(l->hosts + n, sizeof(l->hosts) - (size_t)n,
@@ -226,28 +232,40 @@ static int add_common(struct layout *l, bool own_etc, const char *hostname,
 	    add_what(l, "/proc", ENT_DIR, "/proc", err) < 0 ||
 	    add_extra(l, "/etc/nsswitch.conf", nsswitch, err) < 0 ||
 	    add_extra(l, "/etc/hosts", l->hosts, err) < 0 ||
-	    add_optional(l, "/run/user", "the sessions' XDG_RUNTIME_DIR "
-			 "(pam_jail's tmpfs)", "sessions get no XDG_RUNTIME_DIR "
+	    add_optional(l, "/run/user",
+			 "the sessions' XDG_RUNTIME_DIR "
+			 "(pam_jail's tmpfs)",
+			 "sessions get no XDG_RUNTIME_DIR "
 			 "(no /run/user/UID for dbus, pipewire, ssh-agent "
-			 "sockets)", err) < 0)
+			 "sockets)",
+			 err) < 0)
 		return -1;
 	if (own_etc)
 		return 0;
 	if (add_optional(l, "/var/log", "the host's wtmp and lastlog",
-			 host_keeps("/var/log/wtmp", "the host's wtmp and lastlog "
+			 host_keeps("/var/log/wtmp",
+				    "the host's wtmp and lastlog "
 				    "never record this jail's logins (last, "
-				    "lastlog)"), err) < 0 ||
+				    "lastlog)"),
+			 err) < 0 ||
 	    add_optional(l, "/var/run", "the host's utmp",
-			 host_keeps("/var/run/utmp", "the host's utmp never lists "
-				    "this jail's sessions (who, w)"), err) < 0 ||
-	    add_optional(l, "/var/lib", "the host's wtmpdb and lastlog2 "
+			 host_keeps("/var/run/utmp",
+				    "the host's utmp never lists "
+				    "this jail's sessions (who, w)"),
+			 err) < 0 ||
+	    add_optional(l, "/var/lib",
+			 "the host's wtmpdb and lastlog2 "
 			 "(Debian 13)",
-			 host_keeps("/var/lib/wtmpdb", "the host's wtmpdb and "
+			 host_keeps("/var/lib/wtmpdb",
+				    "the host's wtmpdb and "
 				    "lastlog2 never record this jail's logins, "
 				    "and pam_wtmpdb's close fails (wtmpdb "
-				    "last)"), err) < 0 ||
-	    add_optional(l, "/run/dbus", "the host's system bus, for the "
-			 "caller's pam_systemd", NULL, err) < 0 ||
+				    "last)"),
+			 err) < 0 ||
+	    add_optional(l, "/run/dbus",
+			 "the host's system bus, for the "
+			 "caller's pam_systemd",
+			 NULL, err) < 0 ||
 	    add_what(l, "/etc/passwd", ENT_FILE, "the generated /etc/passwd",
 		     err) < 0 ||
 	    add_what(l, "/etc/group", ENT_FILE, "the generated /etc/group",
@@ -269,8 +287,9 @@ int layout_from_plan(const struct jc_plan *p, struct layout *l,
 	memset(l, 0, sizeof(*l));
 	snprintf(l->root, sizeof(l->root), "%s", p->root);
 	for (size_t i = 0; i < p->n_binds; i++)
-		if (add_bind(l, p->binds[i].src, p->binds[i].dst, p->binds[i].ro,
-			     fd_is_dir(p->binds[i].src_fd), err) < 0)
+		if (add_bind(l, p->binds[i].src, p->binds[i].dst,
+			     p->binds[i].ro, fd_is_dir(p->binds[i].src_fd),
+			     err) < 0)
 			return -1;
 	for (size_t i = 0; i < p->n_tmpfs; i++)
 		if (add_what(l, p->tmpfs[i], ENT_DIR, "tmpfs", err) < 0)
@@ -290,8 +309,10 @@ static int expand(const struct jc_jail *j, const char *what, const char *t,
 	if (jc_expand(t, &tok, out, size, err) < 0)
 		return jc_err_wrap(err, "jail %s: %s", j->name, what);
 	if (!jc_path_is_clean(out))
-		return jc_fail(err, 0, "jail %s: %s: '%s' is not a clean absolute "
-			       "path", j->name, what, out);
+		return jc_fail(err, 0,
+			       "jail %s: %s: '%s' is not a clean absolute "
+			       "path",
+			       j->name, what, out);
 	return 0;
 }
 
@@ -305,14 +326,16 @@ static int jail_binds(const struct jc_jail *j, const struct jc_bindspec *b,
 	for (size_t i = 0; i < n; i++) {
 		if (has_user_token(b[i].src) || has_user_token(b[i].dst)) {
 			note("%s %s:%s is per user: left out (jailctl create USER "
-			     "makes it)", key, b[i].src, b[i].dst);
+			     "makes it)",
+			     key, b[i].src, b[i].dst);
 			continue;
 		}
 		if (expand(j, key, b[i].src, src, sizeof(src), err) < 0 ||
 		    expand(j, key, b[i].dst, dst, sizeof(dst), err) < 0)
 			return -1;
 		if (jc_path_open_host(src, 0, &fd, err) < 0)
-			return jc_err_wrap(err, "jail %s: bind source", j->name);
+			return jc_err_wrap(err, "jail %s: bind source",
+					   j->name);
 		rc = add_bind(l, src, dst, ro, fd_is_dir(fd), err);
 		close(fd);
 		if (rc < 0)
@@ -329,8 +352,10 @@ int layout_from_jail(const struct jc_jail *j, struct layout *l,
 
 	memset(l, 0, sizeof(*l));
 	if (has_user_token(j->root))
-		return jc_fail(err, 0, "jail %s: root '%s' is per user: give a "
-			       "user of the jail instead", j->name, j->root);
+		return jc_fail(err, 0,
+			       "jail %s: root '%s' is per user: give a "
+			       "user of the jail instead",
+			       j->name, j->root);
 	if (expand(j, "root", j->root, l->root, sizeof(l->root), err) < 0 ||
 	    jail_binds(j, j->bind_ro, j->n_bind_ro, true, l, err) < 0 ||
 	    jail_binds(j, j->bind_rw, j->n_bind_rw, false, l, err) < 0)
@@ -340,7 +365,8 @@ int layout_from_jail(const struct jc_jail *j, struct layout *l,
 			note("tmpfs %s is per user: left out", j->tmpfs[i]);
 			continue;
 		}
-		if (expand(j, "tmpfs", j->tmpfs[i], path, sizeof(path), err) < 0 ||
+		if (expand(j, "tmpfs", j->tmpfs[i], path, sizeof(path), err) <
+			    0 ||
 		    add_what(l, path, ENT_DIR, "tmpfs", err) < 0)
 			return -1;
 	}
@@ -379,23 +405,26 @@ void layout_check(const struct layout *l, int rootfd, const char *label,
 			if (!e->optional || (err.kind != JC_ERR_NOT_FOUND &&
 					     err.kind != JC_ERR_NOT_DIR &&
 					     err.kind != JC_ERR_UNSAFE_PATH))
-				finding(f, "%s: mount point: %s (for %s)", label,
-					err.msg, e->what);
+				finding(f, "%s: mount point: %s (for %s)",
+					label, err.msg, e->what);
 			else if (e->lost && err.kind == JC_ERR_NOT_FOUND)
-				warning(f, "%s: no directory %s%s: %s (jailctl "
-					"create makes it)", label, l->root,
-					e->path, e->lost);
+				warning(f,
+					"%s: no directory %s%s: %s (jailctl "
+					"create makes it)",
+					label, l->root, e->path, e->lost);
 			continue;
 		}
 		if (e->optional) {
-			close(fd);	/* used only when a directory */
+			close(fd); /* used only when a directory */
 			continue;
 		}
 		if (fstat(fd, &st) == 0 &&
-		    (e->kind == ENT_DIR ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode)))
+		    (e->kind == ENT_DIR ? !S_ISDIR(st.st_mode) :
+					  !S_ISREG(st.st_mode)))
 			finding(f, "%s: %s%s: mount point is not a %s (for %s)",
 				label, l->root, e->path,
-				e->kind == ENT_DIR ? "directory" : "regular file",
+				e->kind == ENT_DIR ? "directory" :
+						     "regular file",
 				e->what);
 		close(fd);
 	}
@@ -404,9 +433,9 @@ void layout_check(const struct layout *l, int rootfd, const char *label,
 /* ---- create -------------------------------------------------------------- */
 
 struct walker {
-	bool dry;		/* only look: refuse before anything changes */
+	bool dry; /* only look: refuse before anything changes */
 	int created;
-	char at[PATH_MAX];	/* host path of the current directory */
+	char at[PATH_MAX]; /* host path of the current directory */
 };
 
 /* DIR/NAME, for messages (a name too long to show is cut). */
@@ -429,9 +458,10 @@ static int trusted(int fd, const char *shown)
 	}
 	why = jc_path_not_root_only(&st);
 	if (why == JC_NOT_ROOTS) {
-		complain("create: refusing %s: not owned by root (uid %u); create "
-			 "never changes an existing tree: chown it or remove it",
-			 shown, (unsigned)st.st_uid);
+		complain(
+			"create: refusing %s: not owned by root (uid %u); create "
+			"never changes an existing tree: chown it or remove it",
+			shown, (unsigned)st.st_uid);
 		return -1;
 	}
 	if (why == JC_OTHERS_WRITE) {
@@ -472,7 +502,8 @@ static int new_dir(int dirfd, const char *name, const char *shown, int *out)
 		complain("create: mkdir %s: %s", shown, strerror(errno));
 		return -1;
 	}
-	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	fd = openat(dirfd, name,
+		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 || fchown(fd, 0, 0) < 0 || fchmod(fd, 0755) < 0) {
 		complain("create: %s: %s", shown, strerror(errno));
 		if (fd >= 0)
@@ -492,7 +523,8 @@ static int descend(struct walker *w, int *fd, const char *name)
 	int nfd;
 
 	join(shown, sizeof(shown), w->at, name);
-	nfd = openat(*fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	nfd = openat(*fd, name,
+		     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (nfd < 0 && errno == ENOENT && w->dry) {
 		close(*fd);
 		*fd = -1;
@@ -538,8 +570,9 @@ static int new_file(int dirfd, const char *name, const char *shown,
 		    const char *content)
 {
 	size_t len = content ? strlen(content) : 0;
-	int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-			O_CLOEXEC, 0600);
+	int fd = openat(dirfd, name,
+			O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			0600);
 
 	if (fd < 0 || (len && write(fd, content, len) != (ssize_t)len) ||
 	    fchown(fd, 0, 0) < 0 || fchmod(fd, 0644) < 0) {
@@ -577,14 +610,17 @@ static int leaf(struct walker *w, int dirfd, const char *name,
 	join(shown, sizeof(shown), w->at, name);
 	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 		if (e->extra)
-			return 0;	/* the admin's own: leave it */
+			return 0; /* the admin's own: leave it */
 		if (S_ISLNK(st.st_mode))
 			return not_a_dir(dirfd, name, shown, ELOOP);
-		if (e->kind == ENT_DIR ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode))
+		if (e->kind == ENT_DIR ? S_ISDIR(st.st_mode) :
+					 S_ISREG(st.st_mode))
 			return 0;
 		complain("create: refusing %s: exists and is not a %s (needed for "
-			 "%s)", shown, e->kind == ENT_DIR ? "directory" :
-			 "regular file", e->what);
+			 "%s)",
+			 shown,
+			 e->kind == ENT_DIR ? "directory" : "regular file",
+			 e->what);
 		return -1;
 	}
 	if (errno != ENOENT) {
@@ -621,7 +657,8 @@ static int pass(const struct layout *l, struct walker *w)
 	char name[PATH_MAX];
 	int rootfd = -1, fd, rc = 0;
 
-	if (open_slash(w, &rootfd) < 0 || walk(w, &rootfd, l->root, true, NULL, 0) < 0)
+	if (open_slash(w, &rootfd) < 0 ||
+	    walk(w, &rootfd, l->root, true, NULL, 0) < 0)
 		goto out;
 	for (size_t i = 0; rootfd >= 0 && i < l->n && rc == 0; i++) {
 		const struct ent *e = &l->v[i];
@@ -631,7 +668,8 @@ static int pass(const struct layout *l, struct walker *w)
 		fd = dup(rootfd);
 		snprintf(w->at, sizeof(w->at), "%s", l->root);
 		name[0] = '\0';
-		rc = fd < 0 ? -1 : walk(w, &fd, e->path, false, name, sizeof(name));
+		rc = fd < 0 ? -1 :
+			      walk(w, &fd, e->path, false, name, sizeof(name));
 		if (rc == 0 && fd >= 0 && name[0])
 			rc = leaf(w, fd, name, e);
 		if (fd >= 0)
@@ -656,7 +694,7 @@ int layout_create(const struct layout *l, int *created)
 			note("%s%s: inside the bind at %s, whose source provides it",
 			     l->root, l->v[i].path, l->v[i].covered);
 	if (pass(l, &w) < 0)
-		return -1;	/* refused before anything changed */
+		return -1; /* refused before anything changed */
 	w.dry = false;
 	rc = pass(l, &w);
 	*created += w.created;

@@ -80,8 +80,10 @@ static void *core_entry(pam_handle_t *pamh, const char *name)
 	    (size_t)snprintf(path, sizeof(path), "%.*s/%s",
 			     (int)(slash - self.dli_fname), self.dli_fname,
 			     JC_CORE_FILE) >= sizeof(path)) {
-		door_log(pamh, LOG_ERR, "cannot find %s: the module's own file "
-			 "is unknown (dladdr)", JC_CORE_FILE);
+		door_log(pamh, LOG_ERR,
+			 "cannot find %s: the module's own file "
+			 "is unknown (dladdr)",
+			 JC_CORE_FILE);
 		return NULL;
 	}
 	h = dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
@@ -110,7 +112,7 @@ static bool quick_unjailed(pam_handle_t *pamh, int argc, const char **argv,
 		else if (strcmp(argv[i], "debug") == 0)
 			debug = true;
 		else if (strncmp(argv[i], "init=", 5) != 0 || !argv[i][5])
-			return false;	/* the core names the bad argument */
+			return false; /* the core names the bad argument */
 	}
 	if (pam_get_user(pamh, &user, NULL) != PAM_SUCCESS || !user || !*user ||
 	    jc_identity_account(user, id, &err) != JC_ID_FOUND)
@@ -120,8 +122,10 @@ static bool quick_unjailed(pam_handle_t *pamh, int argc, const char **argv,
 		return false;
 	}
 	if (debug)
-		door_log(pamh, LOG_DEBUG, "not jailed (%s): no rule matches and "
-			 "default is none (config index)", id->pw.pw_name);
+		door_log(pamh, LOG_DEBUG,
+			 "not jailed (%s): no rule matches and "
+			 "default is none (config index)",
+			 id->pw.pw_name);
 	jc_identity_free(id);
 	return true;
 }
@@ -153,7 +157,8 @@ PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc,
 	close_fn close_core;
 
 	if (pam_get_data(pamh, DATA_KEY, &data) != PAM_SUCCESS || !data)
-		return PAM_IGNORE;	/* this session was not jailed */
+		return PAM_IGNORE; /* this session was not jailed */
 	close_core = (close_fn)core_entry(pamh, "jc_pam_close_session");
-	return close_core ? close_core(pamh, flags, argc, argv) : PAM_SESSION_ERR;
+	return close_core ? close_core(pamh, flags, argc, argv) :
+			    PAM_SESSION_ERR;
 }

@@ -44,7 +44,7 @@ struct session {
 	struct jc_jail_handle jail;
 	int logfd;
 	char ident[128];
-	char fields[1024];	/* the audit line's key=value fields */
+	char fields[1024]; /* the audit line's key=value fields */
 	struct timespec start;
 	/* close_session ended the jail; kept until pam_end so that a later
 	 * open on this handle is refused -- with a line on logfd, the one
@@ -107,7 +107,7 @@ static struct session *session_new(pam_handle_t *pamh)
 	if (!s)
 		return NULL;
 	jc_jail_handle_init(&s->jail);
-	s->logfd = -1;		/* session_log_fd */
+	s->logfd = -1; /* session_log_fd */
 	snprintf(s->ident, sizeof(s->ident), "%s",
 		 program_invocation_short_name);
 	return s;
@@ -147,7 +147,8 @@ static void put_field(char *buf, size_t size, const char *key, const char *v)
 		return;
 	for (len += (size_t)n; *v && len + 1 < size; v++)
 		buf[len++] = (*v > ' ' && *v < 127 && *v != '"' && *v != '=') ?
-			     *v : '?';
+				     *v :
+				     '?';
 	buf[len] = '\0';
 }
 
@@ -193,7 +194,7 @@ static int plan_session(struct session *s, const char *svc,
 	struct jc_err err = { 0 };
 	int rc;
 
-	if (*given) {	/* the door's lookup of USER: only the groups are new */
+	if (*given) { /* the door's lookup of USER: only the groups are new */
 		id = **given;
 		*given = NULL;
 		rc = jc_identity_add_groups(&id, &err) < 0 ? -1 : JC_ID_FOUND;
@@ -259,7 +260,8 @@ static int open_session(pam_handle_t *pamh, int flags, int argc,
 		/* open -> close -> open on one handle: the caller is still in
 		 * the ended jail's namespaces, under its seccomp filter and
 		 * without privileges; no new jail can be built from there */
-		LOG(prev, LOG_ERR, svc, "%s", "this PAM handle's jailed session "
+		LOG(prev, LOG_ERR, svc, "%s",
+		    "this PAM handle's jailed session "
 		    "was already closed; a reused handle cannot open another "
 		    "(start a new PAM transaction)");
 		return PAM_SESSION_ERR;
@@ -280,17 +282,20 @@ static int open_session(pam_handle_t *pamh, int flags, int argc,
 		LOG(s, LOG_ERR, svc, "%s", "cannot determine the user");
 		return PAM_SESSION_ERR;
 	}
-	rc = plan_session(s, svc, &a, user, item_str(pamh, PAM_TTY), given, &plan);
+	rc = plan_session(s, svc, &a, user, item_str(pamh, PAM_TTY), given,
+			  &plan);
 	if (rc != PAM_SUCCESS)
 		return rc;
 	if (svc && strcmp(svc, "systemd-user") == 0) {
 		/* user@UID.service: the user's systemd manager would run
 		 * outside the jail and start units from the user's home */
-		LOG(s, LOG_NOTICE, svc, "user %s is jailed (jail %s): no systemd "
-		    "user manager outside the jail", plan->user, plan->jail);
+		LOG(s, LOG_NOTICE, svc,
+		    "user %s is jailed (jail %s): no systemd "
+		    "user manager outside the jail",
+		    plan->user, plan->jail);
 		return PAM_SESSION_ERR;
 	}
-	(void)session_log_fd(s);	/* before the jail: see there */
+	(void)session_log_fd(s); /* before the jail: see there */
 	sd_session = pam_getenv(pamh, "XDG_SESSION_ID");
 	snprintf(plan->sd_session, sizeof(plan->sd_session), "%s",
 		 sd_session ? sd_session : "");
@@ -301,9 +306,11 @@ static int open_session(pam_handle_t *pamh, int flags, int argc,
 	}
 	if (s->jail.notice[0])
 		LOG(s, LOG_NOTICE, svc, "%s", s->jail.notice);
-	if (s->jail.runtime_dir[0] && set_runtime_dir(pamh, s->jail.runtime_dir) < 0) {
-		LOG(s, LOG_ERR, svc, "user %s jail %s: pam_putenv XDG_RUNTIME_DIR",
-		    plan->user, plan->jail);
+	if (s->jail.runtime_dir[0] &&
+	    set_runtime_dir(pamh, s->jail.runtime_dir) < 0) {
+		LOG(s, LOG_ERR, svc,
+		    "user %s jail %s: pam_putenv XDG_RUNTIME_DIR", plan->user,
+		    plan->jail);
 		jc_jail_release(&s->jail, 1000, NULL);
 		return PAM_SESSION_ERR;
 	}
@@ -316,7 +323,7 @@ static int open_session(pam_handle_t *pamh, int flags, int argc,
 		jc_jail_release(&s->jail, 1000, NULL);
 		return PAM_SESSION_ERR;
 	}
-	s = NULL;	/* PAM's now: session_cleanup at pam_end */
+	s = NULL; /* PAM's now: session_cleanup at pam_end */
 	return PAM_SUCCESS;
 }
 
@@ -345,7 +352,7 @@ int jc_pam_close_session(pam_handle_t *pamh, int flags, int argc,
 	(void)argc;
 	(void)argv;
 	if (pam_get_data(pamh, DATA_KEY, &data) != PAM_SUCCESS || !data)
-		return PAM_IGNORE;	/* this session was not jailed */
+		return PAM_IGNORE; /* this session was not jailed */
 	s = (struct session *)(uintptr_t)data;
 	if (s->closed)
 		return PAM_IGNORE;

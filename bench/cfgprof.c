@@ -52,8 +52,10 @@ int main(int argc, char **argv)
 
 		clock_gettime(CLOCK_MONOTONIC, &a);
 		/* what a login does: the account and its groups, the config */
-		if (jc_identity_by_name(argv[optind + 1], &id, &err) != JC_ID_FOUND ||
-		    jc_config_load_for(argv[optind], id.pw.pw_name, &cfg, &err) < 0) {
+		if (jc_identity_by_name(argv[optind + 1], &id, &err) !=
+			    JC_ID_FOUND ||
+		    jc_config_load_for(argv[optind], id.pw.pw_name, &cfg,
+				       &err) < 0) {
 			fprintf(stderr, "cfgprof: %s\n", err.msg);
 			return 1;
 		}

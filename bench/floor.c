@@ -50,18 +50,18 @@
 
 #define MNT_SAFE (MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV)
 
-static const char *const dev_nodes[] = { "null", "zero", "full", "random",
-					 "urandom", "tty" };
+static const char *const dev_nodes[] = { "null",   "zero",    "full",
+					 "random", "urandom", "tty" };
 
 /* Every step either works or ends the child with a distinct status. */
-#define TRY(step, expr)                                                       \
-	do {                                                                  \
-		if ((expr) < 0) {                                             \
-			if (getenv("FLOOR_DEBUG"))                            \
-				fprintf(stderr, "floor: %s: %s\n", step,      \
-					strerror(errno));                     \
-			_exit(10);                                            \
-		}                                                             \
+#define TRY(step, expr)                                                        \
+	do {                                                                   \
+		if ((expr) < 0) {                                              \
+			if (getenv("FLOOR_DEBUG"))                             \
+				fprintf(stderr, "floor: %s: %s\n", step,       \
+					strerror(errno));                      \
+			_exit(10);                                             \
+		}                                                              \
 	} while (0)
 
 static void path2(char *out, size_t n, const char *a, const char *b)
@@ -77,13 +77,15 @@ static int setattr_rec(const char *path, unsigned long long set)
 	return mount_setattr(AT_FDCWD, path, AT_RECURSIVE, &a, sizeof(a));
 }
 
-static void bind_tree(const char *src, const char *root, const char *dst, int ro)
+static void bind_tree(const char *src, const char *root, const char *dst,
+		      int ro)
 {
 	char to[4096];
 
 	path2(to, sizeof(to), root, dst);
 	TRY("bind", mount(src, to, NULL, MS_BIND | MS_REC, NULL));
-	TRY("bind attr", setattr_rec(to, MNT_SAFE | (ro ? MOUNT_ATTR_RDONLY : 0)));
+	TRY("bind attr",
+	    setattr_rec(to, MNT_SAFE | (ro ? MOUNT_ATTR_RDONLY : 0)));
 }
 
 static void touch(const char *path, mode_t mode)
@@ -116,8 +118,9 @@ static void make_dev(const char *root)
 	TRY("bind pts", mount("/dev/pts", p, NULL, MS_BIND, NULL));
 	path2(p, sizeof(p), dev, "/shm");
 	TRY("mkdir shm", mkdir(p, 0755));
-	TRY("tmpfs shm", mount("tmpfs", p, "tmpfs", MS_NOSUID | MS_NODEV |
-			       MS_NOEXEC, "mode=1777,size=64m"));
+	TRY("tmpfs shm",
+	    mount("tmpfs", p, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  "mode=1777,size=64m"));
 	path2(p, sizeof(p), dev, "/fd");
 	TRY("symlink", symlink("/proc/self/fd", p));
 	path2(p, sizeof(p), dev, "/stdin");
@@ -141,15 +144,19 @@ static void make_identity(const char *root)
 	close(fd);
 	path2(e, sizeof(e), root, "/etc/passwd");
 	TRY("bind passwd", mount(p, e, NULL, MS_BIND, NULL));
-	TRY("ro passwd", mount(NULL, e, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY |
-			       MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL));
+	TRY("ro passwd", mount(NULL, e, NULL,
+			       MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID |
+				       MS_NODEV | MS_NOEXEC,
+			       NULL));
 	unlink(p);
 	path2(e, sizeof(e), root, "/etc/group");
 	path2(p, sizeof(p), root, "/dev/.group");
 	touch(p, 0644);
 	TRY("bind group", mount(p, e, NULL, MS_BIND, NULL));
-	TRY("ro group", mount(NULL, e, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY |
-			      MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL));
+	TRY("ro group", mount(NULL, e, NULL,
+			      MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID |
+				      MS_NODEV | MS_NOEXEC,
+			      NULL));
 	unlink(p);
 
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -166,8 +173,10 @@ static void dev_readonly(const char *root)
 	char dev[4096];
 
 	path2(dev, sizeof(dev), root, "/dev");
-	TRY("ro /dev", mount(NULL, dev, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY |
-			     MS_NOSUID | MS_NOEXEC, NULL));
+	TRY("ro /dev",
+	    mount(NULL, dev, NULL,
+		  MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NOEXEC,
+		  NULL));
 }
 
 static void lo_up(void)
@@ -186,10 +195,10 @@ static void lo_up(void)
 static void mask_proc(void)
 {
 	static const char *const masked[] = {
-		"/proc/acpi", "/proc/asound", "/proc/interrupts", "/proc/kcore",
-		"/proc/keys", "/proc/latency_stats", "/proc/sched_debug",
-		"/proc/scsi", "/proc/timer_list", "/proc/timer_stats",
-		"/proc/kallsyms", "/proc/sysrq-trigger",
+		"/proc/acpi",	     "/proc/asound",   "/proc/interrupts",
+		"/proc/kcore",	     "/proc/keys",     "/proc/latency_stats",
+		"/proc/sched_debug", "/proc/scsi",     "/proc/timer_list",
+		"/proc/timer_stats", "/proc/kallsyms", "/proc/sysrq-trigger",
 	};
 	static const char *const ro[] = { "/proc/bus", "/proc/fs", "/proc/irq",
 					  "/proc/sys" };
@@ -199,19 +208,21 @@ static void mask_proc(void)
 		if (lstat(masked[i], &st) < 0)
 			continue;
 		if (S_ISDIR(st.st_mode))
-			TRY("mask dir", mount("tmpfs", masked[i], "tmpfs",
-					      MS_RDONLY | MS_NOSUID | MS_NODEV |
-					      MS_NOEXEC, "mode=0555,size=4k"));
+			TRY("mask dir",
+			    mount("tmpfs", masked[i], "tmpfs",
+				  MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+				  "mode=0555,size=4k"));
 		else
-			TRY("mask file", mount("/dev/null", masked[i], NULL,
-					       MS_BIND, NULL));
+			TRY("mask file",
+			    mount("/dev/null", masked[i], NULL, MS_BIND, NULL));
 	}
 	for (size_t i = 0; i < sizeof(ro) / sizeof(*ro); i++) {
 		if (lstat(ro[i], &st) < 0)
 			continue;
-		TRY("ro bind", mount(ro[i], ro[i], NULL, MS_BIND | MS_REC, NULL));
+		TRY("ro bind",
+		    mount(ro[i], ro[i], NULL, MS_BIND | MS_REC, NULL));
 		TRY("ro attr", setattr_rec(ro[i], MOUNT_ATTR_RDONLY | MNT_SAFE |
-					   MOUNT_ATTR_NOEXEC));
+							  MOUNT_ATTR_NOEXEC));
 	}
 }
 
@@ -221,8 +232,8 @@ static void init_main(const struct floor_cfg *c)
 	char proc[4096];
 
 	path2(proc, sizeof(proc), c->root, "/proc");
-	TRY("proc", mount("proc", proc, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-			  NULL));
+	TRY("proc", mount("proc", proc, "proc",
+			  MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL));
 	TRY("chdir root", chdir(c->root));
 	TRY("pivot_root", (int)syscall(SYS_pivot_root, ".", "."));
 	TRY("detach", umount2(".", MNT_DETACH));
@@ -261,7 +272,7 @@ void floor_once(const struct floor_cfg *c)
 	TRY("sethostname", sethostname(c->hostname, strlen(c->hostname)));
 	if (!c->host_net)
 		lo_up();
-	pid = fork();	/* the first child after CLONE_NEWPID is pid 1 */
+	pid = fork(); /* the first child after CLONE_NEWPID is pid 1 */
 	TRY("fork", pid);
 	if (pid == 0)
 		init_main(c);
@@ -305,14 +316,22 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt(argc, argv, "n:NF")) != -1) {
 		switch (opt) {
-		case 'n': runs = atoi(optarg); break;
-		case 'N': host = 1; break;
-		case 'F': full = 1; break;
-		default: return 2;
+		case 'n':
+			runs = atoi(optarg);
+			break;
+		case 'N':
+			host = 1;
+			break;
+		case 'F':
+			full = 1;
+			break;
+		default:
+			return 2;
 		}
 	}
 	if (argc - optind != 3) {
-		fprintf(stderr, "usage: floor [-n RUNS] [-N] [-F] ROOT HOME HOSTNAME\n");
+		fprintf(stderr,
+			"usage: floor [-n RUNS] [-N] [-F] ROOT HOME HOSTNAME\n");
 		return 2;
 	}
 	snprintf(spec, sizeof(spec), "%s,%s,%s,%s,%s", argv[optind],
@@ -333,12 +352,13 @@ int main(int argc, char **argv)
 			return 1;
 		clock_gettime(CLOCK_MONOTONIC, &b);
 		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-			fprintf(stderr, "floor: run %d failed (status %#x)\n", i,
-				status);
+			fprintf(stderr, "floor: run %d failed (status %#x)\n",
+				i, status);
 			return 1;
 		}
-		printf("%lld\n", (long long)(b.tv_sec - a.tv_sec) * 1000000000LL +
-		       (b.tv_nsec - a.tv_nsec));
+		printf("%lld\n",
+		       (long long)(b.tv_sec - a.tv_sec) * 1000000000LL +
+			       (b.tv_nsec - a.tv_nsec));
 	}
 	return 0;
 }

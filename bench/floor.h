@@ -4,13 +4,13 @@
 #define BENCH_FLOOR_H
 
 struct floor_cfg {
-	const char *root;	/* the jail tree, becomes "/" */
-	const char *home;	/* bound read-write at its own path */
+	const char *root; /* the jail tree, becomes "/" */
+	const char *home; /* bound read-write at its own path */
 	const char *hostname;
-	const char *const *ro;	/* bound read-only at their own paths */
+	const char *const *ro; /* bound read-only at their own paths */
 	int n_ro;
-	int host_net;		/* 1: keep the host's network namespace */
-	int full;		/* 1: also pam_jail's extras (see floor.c) */
+	int host_net; /* 1: keep the host's network namespace */
+	int full;     /* 1: also pam_jail's extras (see floor.c) */
 };
 
 /* "ROOT,HOME,HOSTNAME,none|host,min|full"; ro = /usr /bin /lib /lib64

@@ -50,10 +50,10 @@ enum kind { K_PAM, K_FORK, K_FLOOR, K_EXEC };
 struct variant {
 	char *name;
 	enum kind kind;
-	const char *service, *user;	/* K_PAM */
-	struct floor_cfg floor;		/* K_FLOOR */
-	char *argv[MAX_ARGS];		/* K_EXEC */
-	const char *before;		/* -b */
+	const char *service, *user; /* K_PAM */
+	struct floor_cfg floor;	    /* K_FLOOR */
+	char *argv[MAX_ARGS];	    /* K_EXEC */
+	const char *before;	    /* -b */
 	long long *ns;
 	int *failed;
 	int n;
@@ -162,9 +162,11 @@ static int sample(const struct variant *v, int conc, long long *ns)
 				break;
 			}
 		}
-		if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		if (status == -1 || !WIFEXITED(status) ||
+		    WEXITSTATUS(status) != 0) {
 			if (failed < 3 && getenv("PAMBENCH_DEBUG"))
-				fprintf(stderr, "pambench: %s: child status %#x\n",
+				fprintf(stderr,
+					"pambench: %s: child status %#x\n",
 					v->name, status);
 			failed++;
 		}
@@ -211,7 +213,8 @@ static void parse_variant(char *arg)
 		int n = 0;
 
 		v->kind = K_EXEC;
-		for (char *s = strtok(rest, " \t"); s; s = strtok(NULL, " \t")) {
+		for (char *s = strtok(rest, " \t"); s;
+		     s = strtok(NULL, " \t")) {
 			if (n == MAX_ARGS - 1)
 				die("exec: too many arguments");
 			v->argv[n++] = s;
@@ -273,19 +276,29 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt(argc, argv, "+n:w:c:o:b:")) != -1) {
 		switch (opt) {
-		case 'n': runs = atoi(optarg); break;
-		case 'w': warm = atoi(optarg); break;
-		case 'c': conc = atoi(optarg); break;
-		case 'o': out = optarg; break;
+		case 'n':
+			runs = atoi(optarg);
+			break;
+		case 'w':
+			warm = atoi(optarg);
+			break;
+		case 'c':
+			conc = atoi(optarg);
+			break;
+		case 'o':
+			out = optarg;
+			break;
 		case 'b':
 			if (nb == MAX_VARIANTS)
 				die("too many -b");
 			befores[nb++] = optarg;
 			break;
-		default: return 2;
+		default:
+			return 2;
 		}
 	}
-	if (runs < 1 || warm < 0 || conc < 1 || conc > MAX_CONC || optind >= argc)
+	if (runs < 1 || warm < 0 || conc < 1 || conc > MAX_CONC ||
+	    optind >= argc)
 		die("usage: pambench [-n RUNS] [-w WARMUP] [-c CONC] [-o FILE] "
 		    "[-b NAME=CMD] NAME=KIND[:ARGS]...");
 	for (int i = optind; i < argc; i++)

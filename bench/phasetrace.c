@@ -52,29 +52,78 @@ struct buffer {
 };
 
 enum fn {
-	F_PAM_START, F_PAM_OPEN, F_PAM_CLOSE, F_PAM_END, F_GETPWNAM_R,
-	F_INIPARSER_LOAD, F_GETGROUPLIST, F_FORK, F_UNSHARE, F_SETNS, F_POLL,
-	F_SECCOMP_INIT, F_SECCOMP_LOAD, F_CAP_SET_PROC, F_CAP_DROP_BOUND,
-	F_PIDFD_SEND_SIGNAL, F_OPEN_TREE, F_MOVE_MOUNT, F_MOUNT_SETATTR,
-	F_FSOPEN, F_FSCONFIG, F_FSMOUNT, F_SYSCALL, F_UMOUNT2, F_EXECVEAT,
-	F_MOUNT, F_WAITPID, F_PIDFD_OPEN, F_CLONE, F_SECCOMP_EXPORT_BPF,
-	F_DLOPEN, F_N
+	F_PAM_START,
+	F_PAM_OPEN,
+	F_PAM_CLOSE,
+	F_PAM_END,
+	F_GETPWNAM_R,
+	F_INIPARSER_LOAD,
+	F_GETGROUPLIST,
+	F_FORK,
+	F_UNSHARE,
+	F_SETNS,
+	F_POLL,
+	F_SECCOMP_INIT,
+	F_SECCOMP_LOAD,
+	F_CAP_SET_PROC,
+	F_CAP_DROP_BOUND,
+	F_PIDFD_SEND_SIGNAL,
+	F_OPEN_TREE,
+	F_MOVE_MOUNT,
+	F_MOUNT_SETATTR,
+	F_FSOPEN,
+	F_FSCONFIG,
+	F_FSMOUNT,
+	F_SYSCALL,
+	F_UMOUNT2,
+	F_EXECVEAT,
+	F_MOUNT,
+	F_WAITPID,
+	F_PIDFD_OPEN,
+	F_CLONE,
+	F_SECCOMP_EXPORT_BPF,
+	F_DLOPEN,
+	F_N
 };
 
 static const char *const fn_name[F_N] = {
-	"pam_start", "pam_open_session", "pam_close_session", "pam_end",
-	"getpwnam_r", "iniparser_load", "getgrouplist", "fork", "unshare",
-	"setns", "poll", "seccomp_init", "seccomp_load", "cap_set_proc",
-	"cap_drop_bound", "pidfd_send_signal", "open_tree", "move_mount",
-	"mount_setattr", "fsopen", "fsconfig", "fsmount", "syscall", "umount2",
-	"execveat", "mount", "waitpid", "pidfd_open", "clone",
-	"seccomp_export_bpf", "dlopen",
+	"pam_start",
+	"pam_open_session",
+	"pam_close_session",
+	"pam_end",
+	"getpwnam_r",
+	"iniparser_load",
+	"getgrouplist",
+	"fork",
+	"unshare",
+	"setns",
+	"poll",
+	"seccomp_init",
+	"seccomp_load",
+	"cap_set_proc",
+	"cap_drop_bound",
+	"pidfd_send_signal",
+	"open_tree",
+	"move_mount",
+	"mount_setattr",
+	"fsopen",
+	"fsconfig",
+	"fsmount",
+	"syscall",
+	"umount2",
+	"execveat",
+	"mount",
+	"waitpid",
+	"pidfd_open",
+	"clone",
+	"seccomp_export_bpf",
+	"dlopen",
 };
 
 static struct buffer *buf;
 static const char *out_path;
 static pid_t top_pid;
-static int role;	/* 0 pambench, 1 caller, 3 init (see record) */
+static int role; /* 0 pambench, 1 caller, 3 init (see record) */
 static int sess;
 
 static long long now(void)
@@ -95,16 +144,20 @@ static void record(enum fn f, long arg, long long t0, long long t1)
 	if (i >= MAX_EVENTS)
 		return;
 	/* the caller's clone(CLONE_VM) child sees the caller's ROLE */
-	buf->ev[i] = (struct event){ sess, (short)(role == 1 && getpid() != sess ? 3 : role),
-				     (short)f, arg, t0, t1 };
+	buf->ev[i] = (struct event){
+		sess,	  (short)(role == 1 && getpid() != sess ? 3 : role),
+		(short)f, arg,
+		t0,	  t1
+	};
 }
 
 /* libpam dlopens modules RTLD_LOCAL: pam_jail.so's own libraries are not
  * in the global scope RTLD_NEXT searches, so look there by soname. */
 static void *next(const char *name)
 {
-	static const char *const libs[] = { "libseccomp.so.2", "libiniparser.so.1",
-					    "libcap.so.2", "libpam.so.0" };
+	static const char *const libs[] = { "libseccomp.so.2",
+					    "libiniparser.so.1", "libcap.so.2",
+					    "libpam.so.0" };
 	void *p = dlsym(RTLD_NEXT, name);
 
 	for (size_t i = 0; !p && i < sizeof(libs) / sizeof(*libs); i++) {
@@ -123,18 +176,18 @@ static void *next(const char *name)
 }
 
 /* WRAP(ret, fn, enum, arg-for-the-log, (params), (args)) */
-#define WRAP(R, NAME, F, ARG, PARAMS, ARGS)                                  \
-	R NAME PARAMS                                                         \
-	{                                                                     \
-		static R (*real) PARAMS;                                      \
-		long long t0;                                                 \
+#define WRAP(R, NAME, F, ARG, PARAMS, ARGS)                                    \
+	R NAME PARAMS                                                          \
+	{                                                                      \
+		static R(*real) PARAMS;                                        \
+		long long t0;                                                  \
 		R ret_;                                                        \
-		if (!real)                                                    \
-			real = (R (*) PARAMS)next(#NAME);                    \
-		t0 = now();                                                   \
-		ret_ = real ARGS;                                             \
-		record(F, (long)(ARG), t0, now());                            \
-		return ret_;                                                  \
+		if (!real)                                                     \
+			real = (R(*) PARAMS)next(#NAME);                       \
+		t0 = now();                                                    \
+		ret_ = real ARGS;                                              \
+		record(F, (long)(ARG), t0, now());                             \
+		return ret_;                                                   \
 	}
 
 struct pam_handle;
@@ -147,9 +200,9 @@ typedef int cap_value_t;
 WRAP(int, pam_start, F_PAM_START, 0,
      (const char *s, const char *u, const struct pam_conv *c, pam_handle_t **h),
      (s, u, c, h))
-WRAP(int, pam_open_session, F_PAM_OPEN, 0, (pam_handle_t *h, int f), (h, f))
-WRAP(int, pam_close_session, F_PAM_CLOSE, 0, (pam_handle_t *h, int f), (h, f))
-WRAP(int, pam_end, F_PAM_END, 0, (pam_handle_t *h, int s), (h, s))
+WRAP(int, pam_open_session, F_PAM_OPEN, 0, (pam_handle_t * h, int f), (h, f))
+WRAP(int, pam_close_session, F_PAM_CLOSE, 0, (pam_handle_t * h, int f), (h, f))
+WRAP(int, pam_end, F_PAM_END, 0, (pam_handle_t * h, int s), (h, s))
 WRAP(int, getpwnam_r, F_GETPWNAM_R, 0,
      (const char *n, struct passwd *p, char *b, size_t l, struct passwd **r),
      (n, p, b, l, r))
@@ -158,7 +211,7 @@ WRAP(int, getgrouplist, F_GETGROUPLIST, 0,
      (const char *u, gid_t g, gid_t *gs, int *n), (u, g, gs, n))
 WRAP(int, unshare, F_UNSHARE, fl, (int fl), (fl))
 WRAP(int, setns, F_SETNS, 0, (int fd, int t), (fd, t))
-WRAP(int, poll, F_POLL, to, (struct pollfd *p, nfds_t n, int to), (p, n, to))
+WRAP(int, poll, F_POLL, to, (struct pollfd * p, nfds_t n, int to), (p, n, to))
 WRAP(scmp_filter_ctx, seccomp_init, F_SECCOMP_INIT, 0, (uint32_t a), (a))
 WRAP(int, seccomp_load, F_SECCOMP_LOAD, 0, (scmp_filter_ctx c), (c))
 WRAP(int, cap_set_proc, F_CAP_SET_PROC, 0, (cap_t c), (c))
@@ -184,12 +237,13 @@ WRAP(int, execveat, F_EXECVEAT, 0,
      (int d, const char *p, char *const a[], char *const e[], int f),
      (d, p, a, e, f))
 WRAP(int, mount, F_MOUNT, 0,
-     (const char *s, const char *t, const char *ty, unsigned long f, const void *d),
+     (const char *s, const char *t, const char *ty, unsigned long f,
+      const void *d),
      (s, t, ty, f, d))
 WRAP(pid_t, waitpid, F_WAITPID, 0, (pid_t p, int *s, int o), (p, s, o))
 WRAP(int, pidfd_open, F_PIDFD_OPEN, 0, (pid_t p, unsigned int f), (p, f))
-WRAP(int, seccomp_export_bpf, F_SECCOMP_EXPORT_BPF, 0, (scmp_filter_ctx c, int fd),
-     (c, fd))
+WRAP(int, seccomp_export_bpf, F_SECCOMP_EXPORT_BPF, 0,
+     (scmp_filter_ctx c, int fd), (c, fd))
 
 /* The module's door (pam_jail.c) loads its core, pam_jail-core.so, with
  * dlopen for every login it cannot answer alone. */
@@ -206,7 +260,8 @@ int clone(int (*fn)(void *), void *stack, int flags, void *arg, ...)
 	int r;
 
 	if (!real)
-		real = (int (*)(int (*)(void *), void *, int, void *, ...))next("clone");
+		real = (int (*)(int (*)(void *), void *, int, void *, ...))next(
+			"clone");
 	va_start(ap, arg);
 	ptid = va_arg(ap, void *);
 	tls = va_arg(ap, void *);
@@ -244,7 +299,7 @@ pid_t fork(void)
 	pid_t r;
 
 	if (!real)
-		real = (pid_t (*)(void))next("fork");
+		real = (pid_t(*)(void))next("fork");
 	t0 = now();
 	r = real();
 	if (r == 0) {

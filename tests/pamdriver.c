@@ -97,8 +97,7 @@ static int count_fds(void)
 	return n;
 }
 
-static int run_session(pam_handle_t *pamh, const struct passwd *pw,
-		       char **cmd)
+static int run_session(pam_handle_t *pamh, const struct passwd *pw, char **cmd)
 {
 	int status = 0, rc;
 	pid_t pid;
@@ -140,17 +139,28 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt(argc, argv, "+s:d:t:r:2")) != -1) {
 		switch (opt) {
-		case 's': service = optarg; break;
-		case 'd': confdir = optarg; break;
-		case 't': tty = optarg; break;
-		case 'r': rhost = optarg; break;
-		case '2': twice = 1; break;
-		default: return 2;
+		case 's':
+			service = optarg;
+			break;
+		case 'd':
+			confdir = optarg;
+			break;
+		case 't':
+			tty = optarg;
+			break;
+		case 'r':
+			rhost = optarg;
+			break;
+		case '2':
+			twice = 1;
+			break;
+		default:
+			return 2;
 		}
 	}
 	if (optind >= argc) {
 		fprintf(stderr, "usage: pamdriver [-s SERVICE] [-d CONFDIR] "
-			"[-t TTY] [-r RHOST] [-2] USER [CMD...]\n");
+				"[-t TTY] [-r RHOST] [-2] USER [CMD...]\n");
 		return 2;
 	}
 	pw = getpwnam(argv[optind]);
@@ -159,10 +169,11 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	rc = confdir ? pam_start_confdir(service, pw->pw_name, &conv, confdir,
-					 &pamh)
-		     : pam_start(service, pw->pw_name, &conv, &pamh);
+					 &pamh) :
+		       pam_start(service, pw->pw_name, &conv, &pamh);
 	if (rc != PAM_SUCCESS) {
-		fprintf(stderr, "pamdriver: pam_start: %s\n", pam_strerror(pamh, rc));
+		fprintf(stderr, "pamdriver: pam_start: %s\n",
+			pam_strerror(pamh, rc));
 		return 2;
 	}
 	if ((tty && pam_set_item(pamh, PAM_TTY, tty) != PAM_SUCCESS) ||
@@ -174,8 +185,9 @@ int main(int argc, char **argv)
 		rc = run_session(pamh, pw, argv + optind + 1);
 	}
 	pam_end(pamh, PAM_SUCCESS);
-	if (getenv("PAMDRIVER_FDS"))	/* the module must not leak fds */
-		fprintf(stderr, "pamdriver: fds before open %d, after pam_end %d\n",
+	if (getenv("PAMDRIVER_FDS")) /* the module must not leak fds */
+		fprintf(stderr,
+			"pamdriver: fds before open %d, after pam_end %d\n",
 			fds, count_fds());
 	return rc;
 }

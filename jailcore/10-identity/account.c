@@ -58,7 +58,8 @@ int jc_identity_account(const char *name, struct jc_identity *id,
 	rc = jc_nss_lookup(pw_by_name, name, &id->pw, &id->pwbuf, &e);
 	jc_vis(name, shown, sizeof(shown));
 	if (rc < 0)
-		return jc_fail(err, e, "looking up user %s (getpwnam_r)", shown);
+		return jc_fail(err, e, "looking up user %s (getpwnam_r)",
+			       shown);
 	if (rc == JC_ID_UNKNOWN)
 		jc_fail(err, 0, "no such user: %s (NSS knows none)", shown);
 	return rc;

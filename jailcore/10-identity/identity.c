@@ -12,7 +12,7 @@
 #include "jailcore/20-config/config_priv.h"
 #include "jailcore/90-support/cleanup.h"
 
-#define MAX_GROUPS 65536		/* the kernel's NGROUPS_MAX */
+#define MAX_GROUPS 65536 /* the kernel's NGROUPS_MAX */
 
 /* ---- the account and its groups ------------------------------------------ */
 
@@ -31,7 +31,6 @@ static int pw_by_uid(const void *k, void *e, char *b, size_t n, void **r)
 	return getpwuid_r(*(const uid_t *)k, e, b, n, (struct passwd **)r);
 }
 
-
 static int load_gids(struct jc_identity *id, struct jc_err *err)
 {
 	int cap = 64, want;
@@ -40,16 +39,20 @@ static int load_gids(struct jc_identity *id, struct jc_err *err)
 		gid_t *ng = realloc(id->gids, (size_t)cap * sizeof(*ng));
 
 		if (!ng)
-			return jc_fail(err, ENOMEM, "groups of %s", id->pw.pw_name);
+			return jc_fail(err, ENOMEM, "groups of %s",
+				       id->pw.pw_name);
 		id->gids = ng;
 		want = cap;
-		if (getgrouplist(id->pw.pw_name, id->pw.pw_gid, id->gids, &want) >= 0)
+		if (getgrouplist(id->pw.pw_name, id->pw.pw_gid, id->gids,
+				 &want) >= 0)
 			break;
 		/* glibc says how many it needs; grow anyway if it did not */
 		cap = want > cap ? want : cap * 2;
 		if (cap > MAX_GROUPS)
-			return jc_fail(err, 0, "groups of %s: more than %d "
-				       "(getgrouplist)", id->pw.pw_name, MAX_GROUPS);
+			return jc_fail(err, 0,
+				       "groups of %s: more than %d "
+				       "(getgrouplist)",
+				       id->pw.pw_name, MAX_GROUPS);
 	}
 	id->n_groups = (size_t)want;
 	return 0;
@@ -66,18 +69,21 @@ static int load_group_names(struct jc_identity *id, struct jc_err *err)
 	for (size_t i = 0; i < id->n_groups; i++) {
 		struct group gr;
 		char *buf;
-		int e, rc = jc_nss_lookup(gr_by_gid, &id->gids[i], &gr, &buf, &e);
+		int e, rc = jc_nss_lookup(gr_by_gid, &id->gids[i], &gr, &buf,
+					  &e);
 
 		if (rc < 0)
-			return jc_fail(err, e, "user %s: looking up group %u "
-				       "(getgrgid_r)", id->pw.pw_name,
-				       (unsigned)id->gids[i]);
+			return jc_fail(err, e,
+				       "user %s: looking up group %u "
+				       "(getgrgid_r)",
+				       id->pw.pw_name, (unsigned)id->gids[i]);
 		if (rc == JC_ID_UNKNOWN)
 			continue;
 		id->names[i] = strdup(gr.gr_name);
 		free(buf);
 		if (!id->names[i])
-			return jc_fail(err, ENOMEM, "groups of %s", id->pw.pw_name);
+			return jc_fail(err, ENOMEM, "groups of %s",
+				       id->pw.pw_name);
 	}
 	return 0;
 }
@@ -157,10 +163,13 @@ int jc_group_by_name(const char *name, gid_t *gid, char ***members,
 
 	jc_vis(name, shown, sizeof(shown));
 	if (rc < 0)
-		return jc_fail(err, e, "looking up group %s (getgrnam_r)", shown);
+		return jc_fail(err, e, "looking up group %s (getgrnam_r)",
+			       shown);
 	if (rc == JC_ID_UNKNOWN) {
-		jc_fail(err, 0, "NSS knows no group %s (a name that does not "
-			"exist, or a directory that cannot answer)", shown);
+		jc_fail(err, 0,
+			"NSS knows no group %s (a name that does not "
+			"exist, or a directory that cannot answer)",
+			shown);
 		return JC_ID_UNKNOWN;
 	}
 	*gid = gr.gr_gid;
@@ -214,7 +223,8 @@ static int rule_member(const struct jc_config *cfg, const struct jc_rule *r,
 
 	/* file:line even for the main file: this goes to syslog */
 	if (rc != JC_ID_FOUND)
-		return jc_err_wrap(err, "[group:%s] at %s:%d may decide the "
+		return jc_err_wrap(err,
+				   "[group:%s] at %s:%d may decide the "
 				   "jail, and cannot be resolved",
 				   jc_vis(r->name, rn, sizeof(rn)),
 				   r->file ? r->file : cfg->path, r->line);
@@ -242,29 +252,29 @@ static bool name_in(const struct names *nm, const char *name)
 
 /* One pass over the rules that could change M: 1 when a new membership
  * was found (M must be recomputed), 0 when M stands, -1 refused. */
-static int settle_pass(const struct jc_config *cfg, const struct jc_identity *id,
-		       struct names *nm, int *state, struct jc_match *m,
-		       struct jc_err *err)
+static int settle_pass(const struct jc_config *cfg,
+		       const struct jc_identity *id, struct names *nm,
+		       int *state, struct jc_match *m, struct jc_err *err)
 {
 	for (size_t i = 0; i < cfg->n_groups; i++) {
 		const struct jc_rule *r = &cfg->groups[i];
-		const struct jc_jail *rj = effective(id, r->jail ?
-					jc_config_find_jail(cfg, r->jail) : NULL);
+		const struct jc_jail *rj = effective(
+			id, r->jail ? jc_config_find_jail(cfg, r->jail) : NULL);
 		int rc;
 
 		if (state[i] == RULE_UNASKED && name_in(nm, r->name))
 			state[i] = RULE_MEMBER;
 		if (state[i] != RULE_UNASKED || rj == effective(id, m->jail))
-			continue;	/* known, or cannot change the outcome */
+			continue; /* known, or cannot change the outcome */
 		rc = rule_member(cfg, r, id, err);
 		if (rc < 0 && rj)
-			return -1;	/* it could jail the user elsewhere */
+			return -1; /* it could jail the user elsewhere */
 		if (rc < 0) {
 			/* an exemption nobody can confirm: the user stays
 			 * jailed, the safe side */
 			state[i] = RULE_UNKNOWN;
-			snprintf(m->notice, sizeof(m->notice), "%s; kept jailed",
-				 err->msg);
+			snprintf(m->notice, sizeof(m->notice),
+				 "%s; kept jailed", err->msg);
 			continue;
 		}
 		state[i] = rc ? RULE_MEMBER : RULE_NOT_MEMBER;
@@ -276,15 +286,16 @@ static int settle_pass(const struct jc_config *cfg, const struct jc_identity *id
 	return 0;
 }
 
-static int match_names(const struct jc_config *cfg, const struct jc_identity *id,
-		       const struct names *nm, struct jc_match *m,
-		       struct jc_err *err)
+static int match_names(const struct jc_config *cfg,
+		       const struct jc_identity *id, const struct names *nm,
+		       struct jc_match *m, struct jc_err *err)
 {
 	char notice[sizeof(m->notice)];
 
 	snprintf(notice, sizeof(notice), "%s", m->notice);
 	if (jc_config_match_groups(cfg, id->pw.pw_name,
-				   (const char *const *)nm->v, nm->n, m, err) < 0)
+				   (const char *const *)nm->v, nm->n, m,
+				   err) < 0)
 		return -1;
 	snprintf(m->notice, sizeof(m->notice), "%s", notice);
 	return 0;

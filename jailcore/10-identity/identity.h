@@ -31,13 +31,13 @@
 #include "jailcore/20-config/config.h"
 #include "jailcore/90-support/err.h"
 
-#define JC_NSS_BUF_MAX (64u << 20)	/* a sane maximum for one entry */
+#define JC_NSS_BUF_MAX (64u << 20) /* a sane maximum for one entry */
 
 struct jc_identity {
-	struct passwd pw;	/* canonical: pw.pw_name is NSS's spelling */
-	char *pwbuf;		/* holds pw's strings */
-	gid_t *gids;		/* every group of the user, primary first */
-	char **names;		/* their names; NULL: NSS has none for it */
+	struct passwd pw; /* canonical: pw.pw_name is NSS's spelling */
+	char *pwbuf;	  /* holds pw's strings */
+	gid_t *gids;	  /* every group of the user, primary first */
+	char **names;	  /* their names; NULL: NSS has none for it */
 	size_t n_groups;
 };
 
@@ -46,11 +46,12 @@ enum { JC_ID_FOUND = 0, JC_ID_UNKNOWN = 1 };
 /* Look up the account NAME (as typed) and all its groups.  Returns
  * JC_ID_FOUND, JC_ID_UNKNOWN (NSS says: no such user; err says so too), or
  * -1 when a lookup failed (err names it).  Free with jc_identity_free. */
-JC_MUST_CHECK JC_NONNULL(2)
-int jc_identity_by_name(const char *name, struct jc_identity *id,
-			struct jc_err *err);
-JC_MUST_CHECK JC_NONNULL(2)
-int jc_identity_by_uid(uid_t uid, struct jc_identity *id, struct jc_err *err);
+JC_MUST_CHECK JC_NONNULL(2) int jc_identity_by_name(const char *name,
+						    struct jc_identity *id,
+						    struct jc_err *err);
+JC_MUST_CHECK JC_NONNULL(2) int jc_identity_by_uid(uid_t uid,
+						   struct jc_identity *id,
+						   struct jc_err *err);
 /* jc_identity_by_name in two steps, for the module, which asks for the
  * groups only when the config may jail the user (config.h,
  * jc_config_quick_unjailed): the account alone (same returns; n_groups
@@ -65,7 +66,8 @@ int jc_identity_add_groups(struct jc_identity *id, struct jc_err *err);
  * which is what a dead sssd or nslcd gives while `files` gives 0. */
 typedef int (*jc_nss_fn)(const void *key, void *ent, char *buf, size_t size,
 			 void **res);
-int jc_nss_lookup(jc_nss_fn fn, const void *key, void *ent, char **buf, int *rc);
+int jc_nss_lookup(jc_nss_fn fn, const void *key, void *ent, char **buf,
+		  int *rc);
 void jc_identity_free(struct jc_identity *id);
 /* `cleanup_identity struct jc_identity id = { 0 };` frees it on every
  * return (jailcore/90-support/cleanup.h). */
@@ -74,9 +76,9 @@ void jc_identity_free(struct jc_identity *id);
 /* A group by name: JC_ID_FOUND with *gid (and *members, a NULL-terminated
  * malloc'ed copy of gr_mem, when MEMBERS is not NULL), JC_ID_UNKNOWN, or
  * -1 with err naming the lookup. */
-JC_MUST_CHECK JC_NONNULL(1, 2)
-int jc_group_by_name(const char *name, gid_t *gid, char ***members,
-		     struct jc_err *err);
+JC_MUST_CHECK JC_NONNULL(1, 2) int jc_group_by_name(const char *name,
+						    gid_t *gid, char ***members,
+						    struct jc_err *err);
 void jc_group_members_free(char **members);
 
 /* Which jail ID gets under CFG: jc_config_match_groups on the user's group

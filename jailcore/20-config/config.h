@@ -28,8 +28,8 @@
 #define JC_DEFAULT_CONF "/etc/security/pam_jail.conf"
 
 enum jc_network {
-	JC_NET_NONE = 0,	/* own network namespace, only lo, brought up */
-	JC_NET_HOST,		/* share the host's network namespace */
+	JC_NET_NONE = 0, /* own network namespace, only lo, brought up */
+	JC_NET_HOST,	 /* share the host's network namespace */
 };
 
 /* Keys of a [jail:NAME] section; used to index jc_jail.line[]. */
@@ -52,7 +52,7 @@ enum jc_jail_key {
 	JC_K_TMPFS_INODES,
 	JC_K_DEVPTS,
 	JC_K_PTY_MAX,
-	JC_K_RLIMIT_NPROC,	/* the six rlimit keys, in enum jc_rlimit order */
+	JC_K_RLIMIT_NPROC, /* the six rlimit keys, in enum jc_rlimit order */
 	JC_K_RLIMIT_NOFILE,
 	JC_K_RLIMIT_AS,
 	JC_K_RLIMIT_FSIZE,
@@ -72,24 +72,31 @@ enum jc_jail_key {
  * net_admin, dac_read_search, bpf, perfmon, setfcap, setpcap, mac_*,
  * syslog, linux_immutable, checkpoint_restore, sys_resource, sys_nice, ...)
  * reaches the host and is refused at config time. */
-#define JC_ROOT_CAPS_ALLOWED "chown dac_override fowner fsetid kill setuid " \
+#define JC_ROOT_CAPS_ALLOWED                                                   \
+	"chown dac_override fowner fsetid kill setuid "                        \
 	"setgid net_bind_service sys_chroot audit_write ipc_owner lease"
 /* allow_root = yes without root_caps. */
-#define JC_ROOT_CAPS_DEFAULT "chown dac_override fowner fsetid kill setuid " \
+#define JC_ROOT_CAPS_DEFAULT                                                   \
+	"chown dac_override fowner fsetid kill setuid "                        \
 	"setgid net_bind_service sys_chroot audit_write"
 
 enum jc_share {
-	JC_SHARE_USER = 0,	/* every session of a user enters one jail */
-	JC_SHARE_SESSION,	/* a jail per session */
+	JC_SHARE_USER = 0, /* every session of a user enters one jail */
+	JC_SHARE_SESSION,  /* a jail per session */
 };
 
 /* rlimit_* keys, applied to every session (and so to all it starts). */
 enum jc_rlimit {
-	JC_RL_NPROC, JC_RL_NOFILE, JC_RL_AS, JC_RL_FSIZE, JC_RL_CPU, JC_RL_CORE,
+	JC_RL_NPROC,
+	JC_RL_NOFILE,
+	JC_RL_AS,
+	JC_RL_FSIZE,
+	JC_RL_CPU,
+	JC_RL_CORE,
 	JC_RL__COUNT
 };
-#define JC_RLIM_UNSET (~0ULL - 1)	/* key absent: the caller's limit stays */
-#define JC_RLIM_INFINITY (~0ULL)	/* "unlimited" */
+#define JC_RLIM_UNSET (~0ULL - 1) /* key absent: the caller's limit stays */
+#define JC_RLIM_INFINITY (~0ULL)  /* "unlimited" */
 
 /* One bind: SRC[:DST].  dst equals src when no ':' was given.  Both are
  * templates (may contain %h, %u, ...). */
@@ -99,22 +106,22 @@ struct jc_bindspec {
 };
 
 struct jc_jail {
-	char *name;			/* NAME of [jail:NAME]: [A-Za-z0-9_.-]+ */
-	const char *file;		/* file of the section (cfg->files[]) */
-	int line;			/* line of the section header */
-	int key_line[JC_K__COUNT];	/* line of each key, 0 = default */
+	char *name;		   /* NAME of [jail:NAME]: [A-Za-z0-9_.-]+ */
+	const char *file;	   /* file of the section (cfg->files[]) */
+	int line;		   /* line of the section header */
+	int key_line[JC_K__COUNT]; /* line of each key, 0 = default */
 
-	char *root;			/* template, required */
+	char *root; /* template, required */
 	struct jc_bindspec *bind_ro;
 	size_t n_bind_ro;
 	struct jc_bindspec *bind_rw;
 	size_t n_bind_rw;
-	char **tmpfs;			/* destination templates */
+	char **tmpfs; /* destination templates */
 	size_t n_tmpfs;
-	unsigned long long tmpfs_size;	/* bytes per tmpfs; default 64 MiB */
-	enum jc_network network;	/* default JC_NET_NONE */
-	char *hostname;			/* template; default "%j" */
-	bool allow_root;		/* default false */
+	unsigned long long tmpfs_size; /* bytes per tmpfs; default 64 MiB */
+	enum jc_network network;       /* default JC_NET_NONE */
+	char *hostname;		       /* template; default "%j" */
+	bool allow_root;	       /* default false */
 	/* Capabilities a jailed root keeps (allow_root = yes), as a mask of
 	 * 1ULL << CAP_*; only the whitelist below is accepted. */
 	unsigned long long root_caps;
@@ -123,18 +130,19 @@ struct jc_jail {
 	struct jc_id_range root_ids[JC_ROOT_IDS_MAX];
 	size_t n_root_ids;
 
-	enum jc_share share;		/* default user */
-	bool persist;			/* default no: ends with its last session */
-	char *netns;			/* join /run/netns/NAME; NULL = network */
-	unsigned long long tmpfs_inodes;	/* per tmpfs; default 65536 */
-	bool private_devpts;		/* devpts = private; forced by allow_root */
-	unsigned long long pty_max;	/* max ptys of a private devpts; 0 = kernel's */
-	unsigned long long rlimit[JC_RL__COUNT];	/* JC_RLIM_UNSET when absent;
+	enum jc_share share; /* default user */
+	bool persist;	     /* default no: ends with its last session */
+	char *netns;	     /* join /run/netns/NAME; NULL = network */
+	unsigned long long tmpfs_inodes; /* per tmpfs; default 65536 */
+	bool private_devpts; /* devpts = private; forced by allow_root */
+	unsigned long long
+		pty_max; /* max ptys of a private devpts; 0 = kernel's */
+	unsigned long long rlimit[JC_RL__COUNT]; /* JC_RLIM_UNSET when absent;
 						   rlimit_core defaults to 0 */
 	/* cgroup v2 limits, as written to pids.max, memory.max, cpu.max;
 	 * NULL when absent */
 	char *pids_max, *memory_max, *cpu_max;
-	bool limits_required;		/* refuse when the limits cannot apply */
+	bool limits_required; /* refuse when the limits cannot apply */
 	/* seccomp = default | none (default: default); seccomp_deny = NAME...
 	 * adds names denied with EPERM; seccomp_allow = NAME... removes names
 	 * from the default denylist (each must be in it).  Every name must be
@@ -146,18 +154,18 @@ struct jc_jail {
 
 /* [user:NAME] or [group:NAME] with jail = NAME | none. */
 struct jc_rule {
-	char *name;	/* original spelling from the file */
-	char *jail;	/* NULL means "none" (exempt) */
-	const char *file;	/* file of the section (cfg->files[]) */
-	int line;	/* line of the `jail =` key (section line if absent) */
+	char *name;	  /* original spelling from the file */
+	char *jail;	  /* NULL means "none" (exempt) */
+	const char *file; /* file of the section (cfg->files[]) */
+	int line; /* line of the `jail =` key (section line if absent) */
 };
 
 struct jc_config {
-	char *path;			/* the main file */
-	char **files;			/* every file read: path, then the */
-	size_t n_files;			/* drop-ins in the order read */
-	char *default_jail;		/* [global] default; NULL = none */
-	const char *default_file;	/* file of [global] (NULL: none) */
+	char *path;		  /* the main file */
+	char **files;		  /* every file read: path, then the */
+	size_t n_files;		  /* drop-ins in the order read */
+	char *default_jail;	  /* [global] default; NULL = none */
+	const char *default_file; /* file of [global] (NULL: none) */
 	int default_line;
 	struct jc_jail *jails;
 	size_t n_jails;
@@ -228,7 +236,7 @@ int jc_config_dropin_dir(const char *path, char *buf, size_t size);
 struct jc_errs {
 	struct jc_err *v;
 	size_t n, cap;
-	size_t dropped;		/* found after JC_ERRS_MAX were kept */
+	size_t dropped; /* found after JC_ERRS_MAX were kept */
 };
 
 void jc_errs_free(struct jc_errs *e);
@@ -281,14 +289,15 @@ const struct jc_jail *jc_config_find_jail(const struct jc_config *cfg,
 
 /* Result of matching a user against the rules. */
 struct jc_match {
-	const struct jc_jail *jail;	/* NULL: the user is not jailed */
-	const struct jc_rule *rule;	/* the rule that matched; NULL: default */
-	bool by_user;			/* rule is a [user:] rule */
-	char why[256];			/* e.g. "[user:alice] at line 12",
+	const struct jc_jail *jail; /* NULL: the user is not jailed */
+	const struct jc_rule *rule; /* the rule that matched; NULL: default */
+	bool by_user;		    /* rule is a [user:] rule */
+	char why[256];		    /* e.g. "[user:alice] at line 12",
 					   "[group:customers] at line 20",
 					   "[global] default at line 2",
 					   "no rule matches and default is none" */
-	char notice[JC_ERR_MAX + 32];	/* "" or what an outage changed (identity.h) */
+	char notice[JC_ERR_MAX +
+		    32]; /* "" or what an outage changed (identity.h) */
 };
 
 /* [user:NAME] beats [group:NAME] beats [global] default.  GROUPS are the
@@ -305,11 +314,11 @@ int jc_config_match_groups(const struct jc_config *cfg, const char *user,
 
 /* Values a template may refer to. */
 struct jc_tokens {
-	const char *user;	/* %u */
-	uid_t uid;		/* %U */
-	gid_t gid;		/* %G */
-	const char *home;	/* %h */
-	const char *jail;	/* %j */
+	const char *user; /* %u */
+	uid_t uid;	  /* %U */
+	gid_t gid;	  /* %G */
+	const char *home; /* %h */
+	const char *jail; /* %j */
 };
 
 /* Expand %u %U %G %h %j %% in TMPL into OUT (size OUTSZ).  An unknown

@@ -26,8 +26,7 @@
 
 /* The value of KEY in SEC.  The scanner saw the key, so iniparser must
  * have it; control characters have no business in any value. */
-static int get_value(const struct jc_cfg_ctx *c,
-		     const struct jc_scan_sec *sec,
+static int get_value(const struct jc_cfg_ctx *c, const struct jc_scan_sec *sec,
 		     const struct jc_scan_key *key, const char **val)
 {
 	char lookup[JC_ACCOUNT_NAME_MAX + 64];
@@ -36,8 +35,9 @@ static int get_value(const struct jc_cfg_ctx *c,
 	*val = NULL;
 	if ((size_t)snprintf(lookup, sizeof(lookup), "%s:%s", sec->text,
 			     key->name) < sizeof(lookup))
-		*val = iniparser_getstring(c->ini->d[(size_t)(sec - c->sc->secs) /
-						     JC_INI_CHUNK], lookup, NULL);
+		*val = iniparser_getstring(
+			c->ini->d[(size_t)(sec - c->sc->secs) / JC_INI_CHUNK],
+			lookup, NULL);
 	if (!*val)
 		return jc_fail_conf(c->err, 0, c->path, key->line,
 				    "internal error: iniparser lost '%s'",
@@ -46,7 +46,8 @@ static int get_value(const struct jc_cfg_ctx *c,
 		if (((unsigned char)*p < 0x20 && *p != '\t') || *p == 0x7f)
 			return jc_fail_conf(c->err, 0, c->path, key->line,
 					    "%s: control character in value",
-					    jc_scan_key_name(sec->kind, key->id));
+					    jc_scan_key_name(sec->kind,
+							     key->id));
 	return 0;
 }
 
@@ -58,8 +59,8 @@ static int keep_going(const struct jc_cfg_ctx *c)
 	return jc_errs_collect(c->errs, c->err);
 }
 
-static int build_jail(const struct jc_cfg_ctx *c,
-		      const struct jc_scan_sec *sec, struct jc_jail *j)
+static int build_jail(const struct jc_cfg_ctx *c, const struct jc_scan_sec *sec,
+		      struct jc_jail *j)
 {
 	const char *val;
 	char v[80];
@@ -80,7 +81,7 @@ static int build_jail(const struct jc_cfg_ctx *c,
 		    jc_cfg_jail_value(c, j, k->id, k->line, val) < 0) {
 			if (!keep_going(c))
 				return -1;
-			bad = 1;	/* collect mode: the next key */
+			bad = 1; /* collect mode: the next key */
 		}
 	}
 	if (!j->root && !j->key_line[JC_K_ROOT]) {
@@ -99,8 +100,8 @@ static int build_jail(const struct jc_cfg_ctx *c,
 
 /* "jail = NAME | none" and "default = NAME | none": NULL means none.  The
  * name is checked against the jails once they are all known. */
-static int jail_ref(const struct jc_cfg_ctx *c,
-		    const struct jc_scan_sec *sec, char **jail, int *line)
+static int jail_ref(const struct jc_cfg_ctx *c, const struct jc_scan_sec *sec,
+		    char **jail, int *line)
 {
 	const struct jc_scan_key *k = sec->n_keys ? &sec->keys[0] : NULL;
 	const char *val;
@@ -111,21 +112,23 @@ static int jail_ref(const struct jc_cfg_ctx *c,
 		return k ? -1 : 0;
 	if (!*val)
 		return jc_fail_conf(c->err, 0, c->path, k->line,
-				    "%s: expected a jail name or none", k->name);
+				    "%s: expected a jail name or none",
+				    k->name);
 	if (strcasecmp(val, "none") == 0)
 		return 0;
 	return jc_cfg_strdup(c, val, jail);
 }
 
-static int build_rule(const struct jc_cfg_ctx *c,
-		      const struct jc_scan_sec *sec, struct jc_rule *r)
+static int build_rule(const struct jc_cfg_ctx *c, const struct jc_scan_sec *sec,
+		      struct jc_rule *r)
 {
 	char v[80];
 
 	if (sec->n_keys == 0)
-		return jc_fail_conf(c->err, 0, c->path, sec->line,
-				    "[%s]: missing 'jail = NAME' (or 'jail = none')",
-				    jc_vis(sec->text, v, sizeof(v)));
+		return jc_fail_conf(
+			c->err, 0, c->path, sec->line,
+			"[%s]: missing 'jail = NAME' (or 'jail = none')",
+			jc_vis(sec->text, v, sizeof(v)));
 	if (jc_cfg_strdup(c, sec->name, &r->name) < 0)
 		return -1;
 	return jail_ref(c, sec, &r->jail, &r->line);
@@ -144,9 +147,8 @@ int jc_cfg_alloc_model(const struct jc_cfg_ctx *c, const size_t n[4],
 	return 0;
 }
 
-static int build_one(const struct jc_cfg_ctx *c,
-		     const struct jc_scan_sec *sec, struct jc_config *cfg,
-		     const char *file)
+static int build_one(const struct jc_cfg_ctx *c, const struct jc_scan_sec *sec,
+		     struct jc_config *cfg, const char *file)
 {
 	switch (sec->kind) {
 	case JC_SEC_JAIL:
@@ -344,7 +346,8 @@ static int check_private_devpts(struct jc_cfg_loader *L,
 {
 	for (size_t i = 0; i < cfg->n_jails; i++) {
 		const struct jc_jail *j = &cfg->jails[i];
-		struct jc_cfg_ctx c = { .path = j->file, .err = L->err,
+		struct jc_cfg_ctx c = { .path = j->file,
+					.err = L->err,
 					.errs = L->errs };
 		const char *rfile = NULL, *door;
 		int rline = 0, line;
@@ -355,20 +358,26 @@ static int check_private_devpts(struct jc_cfg_loader *L,
 		    !(door = second_door(cfg, j->name, &rfile, &rline)))
 			continue;
 		line = j->key_line[JC_K_DEVPTS] ? j->key_line[JC_K_DEVPTS] :
-		       j->key_line[JC_K_ALLOW_ROOT] ? j->key_line[JC_K_ALLOW_ROOT] :
-		       j->line;
+		       j->key_line[JC_K_ALLOW_ROOT] ?
+						  j->key_line[JC_K_ALLOW_ROOT] :
+						  j->line;
 		jc_config_where(cfg, rfile, rline, where, sizeof(where));
-		(void)jc_fail_conf(c.err, 0, c.path, line,
-				   "jail %s: %s, and %s (%s) names it: its "
-				   "users would share one devpts, where "
-				   "util-linux login's reopen of /dev/pts/N "
-				   "is another user's pty; %s", j->name,
-				   j->key_line[JC_K_DEVPTS] ? "devpts = private" :
-				   "allow_root (a private devpts)", door, where,
-				   j->allow_root ? "give it a root with %u (a "
-				   "jail per user) or one [user:] rule only" :
-				   "use devpts = host, or a root with %u (a "
-				   "jail per user)");
+		(void)jc_fail_conf(
+			c.err, 0, c.path, line,
+			"jail %s: %s, and %s (%s) names it: its "
+			"users would share one devpts, where "
+			"util-linux login's reopen of /dev/pts/N "
+			"is another user's pty; %s",
+			j->name,
+			j->key_line[JC_K_DEVPTS] ?
+				"devpts = private" :
+				"allow_root (a private devpts)",
+			door, where,
+			j->allow_root ?
+				"give it a root with %u (a "
+				"jail per user) or one [user:] rule only" :
+				"use devpts = host, or a root with %u (a "
+				"jail per user)");
 		if (!keep_going(&c))
 			return -1;
 	}
@@ -416,8 +425,10 @@ int jc_cfg_build_model(struct jc_cfg_loader *L, struct jc_config *cfg)
 
 	for (size_t i = 0; i < L->n; i++) {
 		struct jc_cfg_file *f = &L->f[i];
-		struct jc_cfg_ctx c = { .path = f->path, .err = L->err,
-					.ini = &f->ini, .sc = &f->sc,
+		struct jc_cfg_ctx c = { .path = f->path,
+					.err = L->err,
+					.ini = &f->ini,
+					.sc = &f->sc,
 					.errs = L->errs };
 
 		for (size_t k = 0; !f->dead && k < f->sc.n_secs; k++)
@@ -429,7 +440,8 @@ int jc_cfg_build_model(struct jc_cfg_loader *L, struct jc_config *cfg)
 	if (L->incomplete)
 		return 0;
 	for (size_t i = 0; i < L->n; i++) {
-		struct jc_cfg_ctx c = { .path = L->f[i].path, .err = L->err,
+		struct jc_cfg_ctx c = { .path = L->f[i].path,
+					.err = L->err,
 					.errs = L->errs };
 
 		if (jc_cfg_check_refs(&c, &L->f[i].sc, cfg, &u, &g) < 0)

@@ -50,7 +50,8 @@ static char *map_index_rw(const char *dir, const char *main_path, size_t *len)
 				len);
 }
 
-static bool same_ident(const struct jc_cfg_ident *a, const struct jc_cfg_ident *b)
+static bool same_ident(const struct jc_cfg_ident *a,
+		       const struct jc_cfg_ident *b)
 {
 	return a->valid && b->valid && a->dev == b->dev && a->ino == b->ino &&
 	       a->size == b->size && a->mtime_s == b->mtime_s &&
@@ -65,11 +66,13 @@ static bool parse_file_line(char *line, struct jc_cfg_ident *id,
 {
 	int off = 0;
 
-	if (sscanf(line, "F %" SCNu64 " %" SCNu64 " %" SCNd64 " %" SCNd64 " %"
-		   SCNd64 " %" SCNd64 " %" SCNd64 " %d %zu %zu %zu %zu %n",
+	if (sscanf(line,
+		   "F %" SCNu64 " %" SCNu64 " %" SCNd64 " %" SCNd64 " %" SCNd64
+		   " %" SCNd64 " %" SCNd64 " %d %zu %zu %zu %zu %n",
 		   &id->dev, &id->ino, &id->size, &id->mtime_s, &id->mtime_ns,
 		   &id->ctime_s, &id->ctime_ns, &h->lines, &h->secs, &h->n,
-		   n_users, ublen, &off) != 12 || off == 0)
+		   n_users, ublen, &off) != 12 ||
+	    off == 0)
 		return false;
 	id->valid = true;
 	*path = line + off;
@@ -82,8 +85,9 @@ static bool parse_range(const char *line, char tag, int lines,
 	char t;
 
 	return sscanf(line, "%c %d %d %zu %zu", &t, &r->from, &r->to, &r->bfrom,
-		      &r->bto) == 5 && t == tag && r->from >= 1 &&
-	       r->to > r->from && r->to <= lines + 1 && r->bfrom < r->bto;
+		      &r->bto) == 5 &&
+	       t == tag && r->from >= 1 && r->to > r->from &&
+	       r->to <= lines + 1 && r->bfrom < r->bto;
 }
 
 /* The next line of *P (up to END), NUL-terminated in place. */
@@ -163,16 +167,19 @@ static bool skip_quick_block(char **p, char *end, bool *racy_index)
 	char verdict[8], *line = next_line(p, end);
 	size_t files, names, quick;
 
-	if (!line || sscanf(line, "Q %7s %zu %zu %zu", verdict, &files, &names,
-			    &quick) != 4 || quick > (size_t)(end - *p))
+	if (!line ||
+	    sscanf(line, "Q %7s %zu %zu %zu", verdict, &files, &names,
+		   &quick) != 4 ||
+	    quick > (size_t)(end - *p))
 		return false;
 	*racy_index = strcmp(verdict, "racy") == 0;
 	*p += quick;
 	return true;
 }
 
-int jc_cfg_cache_lookup(const char *dir, size_t n, const struct jc_cfg_cached *f,
-			const char *user, struct jc_cfg_hit *hit)
+int jc_cfg_cache_lookup(const char *dir, size_t n,
+			const struct jc_cfg_cached *f, const char *user,
+			struct jc_cfg_hit *hit)
 {
 	char *p, *end, *line;
 
@@ -197,9 +204,10 @@ int jc_cfg_cache_lookup(const char *dir, size_t n, const struct jc_cfg_cached *f
 		 * same bytes */
 		if (!(line = next_line(&p, end)) ||
 		    !parse_file_line(line, &id, h, &n_users, &ublen, &path) ||
-		    strcmp(path, f[i].path) != 0 || !same_ident(&id, &f[i].id) ||
-		    (f[i].lines >= 0 && h->lines != f[i].lines) || h->lines < 1 ||
-		    n_users > h->secs ||
+		    strcmp(path, f[i].path) != 0 ||
+		    !same_ident(&id, &f[i].id) ||
+		    (f[i].lines >= 0 && h->lines != f[i].lines) ||
+		    h->lines < 1 || n_users > h->secs ||
 		    h->n > (size_t)h->lines ||
 		    !(h->keep = calloc(h->n + 1, sizeof(*h->keep))))
 			goto miss;
@@ -232,7 +240,8 @@ void jc_cfg_hit_free(struct jc_cfg_hit *hit)
 
 /* The ranges a login keeps of a file, in order: H's kept ones and the
  * user's own rule, merged. */
-static size_t kept_ranges(const struct jc_cfg_hit_file *h, struct jc_cfg_range *out)
+static size_t kept_ranges(const struct jc_cfg_hit_file *h,
+			  struct jc_cfg_range *out)
 {
 	size_t n = 0, k = 0;
 	bool user = h->has_user;
@@ -254,8 +263,9 @@ static bool ranges_fit(const struct jc_cfg_range *r, size_t n, const char *text,
 		       size_t len, int lines)
 {
 	for (size_t i = 0; i < n; i++)
-		if (r[i].bto > len || (i && (r[i].from < r[i - 1].to ||
-					     r[i].bfrom < r[i - 1].bto)) ||
+		if (r[i].bto > len ||
+		    (i &&
+		     (r[i].from < r[i - 1].to || r[i].bfrom < r[i - 1].bto)) ||
 		    (r[i].bfrom && text[r[i].bfrom - 1] != '\n') ||
 		    (r[i].to <= lines && text[r[i].bto - 1] != '\n'))
 			return false;
@@ -284,7 +294,8 @@ int jc_cfg_prune(char **text, size_t *len, const struct jc_cfg_hit_file *h)
 		o += skip;
 		memcpy(o, *text + r[i].bfrom, r[i].bto - r[i].bfrom);
 		o += r[i].bto - r[i].bfrom;
-		nl += skip + (size_t)(r[i].to - r[i].from) - (r[i].to > h->lines);
+		nl += skip + (size_t)(r[i].to - r[i].from) -
+		      (r[i].to > h->lines);
 		line = r[i].to;
 	}
 	if (nl < want) {
@@ -335,21 +346,25 @@ static int write_file(FILE *fp, const struct jc_cfg_cached *f)
 
 	if (!off)
 		return -1;
-#define SEC_END(k) ((k) + 1 < sc->n_secs ? sc->secs[(k) + 1].line : f->lines + 1)
-#define U_ARGS(k) sc->secs[k].line, (int)SEC_END(k), off[sc->secs[k].line], \
-		  off[SEC_END(k)], sc->secs[k].name
+#define SEC_END(k)                                                             \
+	((k) + 1 < sc->n_secs ? sc->secs[(k) + 1].line : f->lines + 1)
+#define U_ARGS(k)                                                              \
+	sc->secs[k].line, (int)SEC_END(k), off[sc->secs[k].line],              \
+		off[SEC_END(k)], sc->secs[k].name
 	for (size_t k = 0; k < sc->n_secs; k++) {
 		if (sc->secs[k].kind != JC_SEC_USER)
 			continue;
 		n_users++;
 		n_keep += sc->secs[k].line > from;
 		from = SEC_END(k);
-		ublen += (size_t)snprintf(NULL, 0, "U %d %d %zu %zu %s\n", U_ARGS(k));
+		ublen += (size_t)snprintf(NULL, 0, "U %d %d %zu %zu %s\n",
+					  U_ARGS(k));
 	}
 	n_keep += from <= f->lines;
-	fprintf(fp, "F %" PRIu64 " %" PRIu64 " %" PRId64 " %" PRId64 " %" PRId64
-		" %" PRId64 " %" PRId64 " %d %zu %zu %zu %zu %s\n", f->id.dev,
-		f->id.ino, f->id.size, f->id.mtime_s, f->id.mtime_ns,
+	fprintf(fp,
+		"F %" PRIu64 " %" PRIu64 " %" PRId64 " %" PRId64 " %" PRId64
+		" %" PRId64 " %" PRId64 " %d %zu %zu %zu %zu %s\n",
+		f->id.dev, f->id.ino, f->id.size, f->id.mtime_s, f->id.mtime_ns,
 		f->id.ctime_s, f->id.ctime_ns, f->lines, sc->n_secs, n_keep,
 		n_users, ublen, f->path);
 	from = 1;
@@ -390,9 +405,11 @@ static int cmp_str(const void *a, const void *b)
 static void write_ident(FILE *fp, char tag, const struct jc_cfg_ident *id,
 			const char *path)
 {
-	fprintf(fp, "%c %" PRIu64 " %" PRIu64 " %" PRId64 " %" PRId64 " %" PRId64
-		" %" PRId64 " %" PRId64 " %s\n", tag, id->dev, id->ino, id->size,
-		id->mtime_s, id->mtime_ns, id->ctime_s, id->ctime_ns, path);
+	fprintf(fp,
+		"%c %" PRIu64 " %" PRIu64 " %" PRId64 " %" PRId64 " %" PRId64
+		" %" PRId64 " %" PRId64 " %s\n",
+		tag, id->dev, id->ino, id->size, id->mtime_s, id->mtime_ns,
+		id->ctime_s, id->ctime_ns, path);
 }
 
 /* The quick block: D (the drop-in directory), an S per file, then every
@@ -473,8 +490,11 @@ void jc_cfg_cache_commit(const char *dir, const char *main_path,
 		return;
 	jc_cfg_index_name(main_path, name, sizeof(name));
 	snprintf(tmp, sizeof(tmp), ".%s.%d", name, (int)getpid());
-	fp = jc_fdopen_owned(openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL |
-				    O_NOFOLLOW | O_CLOEXEC, 0600), "w");
+	fp = jc_fdopen_owned(openat(dfd, tmp,
+				    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+					    O_CLOEXEC,
+				    0600),
+			     "w");
 	if (!fp)
 		return;
 	fprintf(fp, "%sQ %s %zu %zu %zu\n", MAGIC, verdict, dr->n_files,
@@ -483,7 +503,7 @@ void jc_cfg_cache_commit(const char *dir, const char *main_path,
 	fputs("end\n", fp);
 	/* fchmod: the umask of the caller may have taken bits off */
 	ok = fflush(fp) == 0 && fchmod(fileno(fp), 0600) == 0;
-	ok = fclose(steal_ptr(&fp)) == 0 && ok;	/* a full disk shows here */
+	ok = fclose(steal_ptr(&fp)) == 0 && ok; /* a full disk shows here */
 	if (!ok || renameat(dfd, tmp, dfd, name) < 0)
 		(void)unlinkat(dfd, tmp, 0);
 }
@@ -528,7 +548,8 @@ static void count_lines(struct jc_cfg_loader *L)
 {
 	for (size_t i = 0; i < L->n; i++)
 		if (L->f[i].lines < 0 && L->f[i].text)
-			L->f[i].lines = jc_scan_line_at(L->f[i].text, L->f[i].len);
+			L->f[i].lines =
+				jc_scan_line_at(L->f[i].text, L->f[i].len);
 }
 
 static int use_index(struct jc_cfg_loader *L);
@@ -537,7 +558,7 @@ int jc_cfg_use_index(struct jc_cfg_loader *L)
 {
 	int rc = use_index(L);
 
-	count_lines(L);		/* a miss: counted now */
+	count_lines(L); /* a miss: counted now */
 	return rc;
 }
 
@@ -555,7 +576,8 @@ static int use_index(struct jc_cfg_loader *L)
 		return 0;
 	/* an index drafted while a file was too new for config_quick.c to
 	 * use: once it is old enough, a full scan writes one it can */
-	found = jc_cfg_cache_lookup(L->cache_dir, L->n, c, L->only_user, &hit) == 1;
+	found = jc_cfg_cache_lookup(L->cache_dir, L->n, c, L->only_user,
+				    &hit) == 1;
 	if (found && hit.racy && !racy(L)) {
 		jc_cfg_hit_free(&hit);
 		found = false;
@@ -611,5 +633,7 @@ void jc_cfg_commit_index(struct jc_cfg_loader *L, const struct jc_config *cfg)
 	if (!L->draft.body)
 		return;
 	jc_cfg_cache_commit(L->cache_dir, L->f[0].path, &L->draft,
-			    racy(L) ? "racy" : rules_user_only(cfg) ? "yes" : "no");
+			    racy(L)		 ? "racy" :
+			    rules_user_only(cfg) ? "yes" :
+						   "no");
 }

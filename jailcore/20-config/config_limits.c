@@ -14,8 +14,8 @@
 #define TMPFS_INODES_DEFAULT 65536ULL
 
 static const char *const rlimit_key[JC_RL__COUNT] = {
-	"rlimit_nproc", "rlimit_nofile", "rlimit_as", "rlimit_fsize",
-	"rlimit_cpu", "rlimit_core",
+	"rlimit_nproc", "rlimit_nofile", "rlimit_as",
+	"rlimit_fsize", "rlimit_cpu",	 "rlimit_core",
 };
 
 void jc_cfg_limits_defaults(struct jc_jail *j)
@@ -24,7 +24,7 @@ void jc_cfg_limits_defaults(struct jc_jail *j)
 	j->tmpfs_inodes = TMPFS_INODES_DEFAULT;
 	for (int i = 0; i < JC_RL__COUNT; i++)
 		j->rlimit[i] = JC_RLIM_UNSET;
-	j->rlimit[JC_RL_CORE] = 0;	/* no core dumps of jailed processes */
+	j->rlimit[JC_RL_CORE] = 0; /* no core dumps of jailed processes */
 }
 
 void jc_cfg_limits_free(struct jc_jail *j)
@@ -66,7 +66,8 @@ int jc_cfg_number(const char *p, bool suffix, unsigned long long *out)
  * yes, true, 1 / no, false, 0, any case.  -1 on anything else. */
 int jc_cfg_yes_no(const char *val, bool *out)
 {
-	if (!strcasecmp(val, "yes") || !strcasecmp(val, "true") || !strcmp(val, "1"))
+	if (!strcasecmp(val, "yes") || !strcasecmp(val, "true") ||
+	    !strcmp(val, "1"))
 		*out = true;
 	else if (!strcasecmp(val, "no") || !strcasecmp(val, "false") ||
 		 !strcmp(val, "0"))
@@ -91,8 +92,9 @@ static int bad(const struct jc_cfg_ctx *c, int line, const char *key,
 static int cgroup_value(const struct jc_cfg_ctx *c, int id, int line,
 			const char *val, char **out)
 {
-	const char *key = id == JC_K_PIDS_MAX ? "pids_max" :
-			  id == JC_K_MEMORY_MAX ? "memory_max" : "cpu_max";
+	const char *key = id == JC_K_PIDS_MAX	? "pids_max" :
+			  id == JC_K_MEMORY_MAX ? "memory_max" :
+						  "cpu_max";
 	unsigned long long n;
 	char q[32], per[32], extra;
 
@@ -100,9 +102,12 @@ static int cgroup_value(const struct jc_cfg_ctx *c, int id, int line,
 		if (sscanf(val, "%31s %31s %c", q, per, &extra) != 2 ||
 		    (strcmp(q, "max") && jc_cfg_number(q, false, &n)) ||
 		    jc_cfg_number(per, false, &n) || n < 1000)
-			return bad(c, line, key, "'QUOTA PERIOD' in microseconds "
-				   "(e.g. '50000 100000' for half a CPU)", val);
-	} else if (strcmp(val, "max") && jc_cfg_number(val, id == JC_K_MEMORY_MAX, &n)) {
+			return bad(c, line, key,
+				   "'QUOTA PERIOD' in microseconds "
+				   "(e.g. '50000 100000' for half a CPU)",
+				   val);
+	} else if (strcmp(val, "max") &&
+		   jc_cfg_number(val, id == JC_K_MEMORY_MAX, &n)) {
 		return bad(c, line, key, "a number or max", val);
 	}
 	return jc_cfg_strdup(c, val, out);
@@ -119,9 +124,11 @@ static int rlimit_value(const struct jc_cfg_ctx *c, int id, int line,
 		return 0;
 	}
 	if (jc_cfg_number(val, bytes, &j->rlimit[r]) < 0)
-		return bad(c, line, rlimit_key[r], bytes ?
-			   "a number with optional K, M, G or T, or unlimited" :
-			   "a number or unlimited", val);
+		return bad(
+			c, line, rlimit_key[r],
+			bytes ? "a number with optional K, M, G or T, or unlimited" :
+				"a number or unlimited",
+			val);
 	return 0;
 }
 
@@ -156,13 +163,17 @@ static int word_value(const struct jc_cfg_ctx *c, struct jc_jail *j, int id,
 		return bad(c, line, "devpts", "host or private", val);
 	case JC_K_NETNS:
 		if (!safe_name(val))
-			return bad(c, line, "netns", "the name of a network "
-				   "namespace in /run/netns ([A-Za-z0-9_.-])", val);
+			return bad(c, line, "netns",
+				   "the name of a network "
+				   "namespace in /run/netns ([A-Za-z0-9_.-])",
+				   val);
 		return jc_cfg_strdup(c, val, &j->netns);
 	default:
 		if (jc_cfg_yes_no(val, &b) < 0)
-			return bad(c, line, id == JC_K_PERSIST ? "persist" :
-				   "limits_required", "yes or no", val);
+			return bad(c, line,
+				   id == JC_K_PERSIST ? "persist" :
+							"limits_required",
+				   "yes or no", val);
 		*(id == JC_K_PERSIST ? &j->persist : &j->limits_required) = b;
 		return 0;
 	}
@@ -183,8 +194,8 @@ static int id_range(const char *w, struct jc_id_range *r)
 	if (dash)
 		*dash = '\0';
 	if (jc_cfg_number(buf, false, &lo) < 0 ||
-	    jc_cfg_number(dash ? dash + 1 : buf, false, &hi) < 0 ||
-	    lo > hi || hi >= 0xffffffffULL)
+	    jc_cfg_number(dash ? dash + 1 : buf, false, &hi) < 0 || lo > hi ||
+	    hi >= 0xffffffffULL)
 		return -1;
 	r->lo = (unsigned)lo;
 	r->hi = (unsigned)hi;
@@ -192,16 +203,18 @@ static int id_range(const char *w, struct jc_id_range *r)
 }
 
 /* root_ids = N N-M ...: blanks or commas between words. */
-static int root_ids_value(const struct jc_cfg_ctx *c, int line,
-			  const char *val, struct jc_jail *j)
+static int root_ids_value(const struct jc_cfg_ctx *c, int line, const char *val,
+			  struct jc_jail *j)
 {
 	char buf[512], *save = NULL, *w;
 
 	j->n_root_ids = 0;
 	if (strlen(val) >= sizeof(buf))
-		return bad(c, line, "root_ids", "at most 511 characters", "...");
+		return bad(c, line, "root_ids", "at most 511 characters",
+			   "...");
 	snprintf(buf, sizeof(buf), "%s", val);
-	for (w = strtok_r(buf, " \t,", &save); w; w = strtok_r(NULL, " \t,", &save)) {
+	for (w = strtok_r(buf, " \t,", &save); w;
+	     w = strtok_r(NULL, " \t,", &save)) {
 		if (j->n_root_ids == JC_ROOT_IDS_MAX)
 			return jc_fail_conf(c->err, 0, c->path, line,
 					    "root_ids: more than %d ranges",
@@ -231,9 +244,12 @@ int jc_cfg_limits_value(const struct jc_cfg_ctx *c, struct jc_jail *j, int id,
 		return root_ids_value(c, line, val, j);
 	case JC_K_TMPFS_INODES:
 	case JC_K_PTY_MAX:
-		if (jc_cfg_number(val, false, &n) < 0 || n == 0 || n > (1ULL << 31))
-			return bad(c, line, id == JC_K_PTY_MAX ? "pty_max" :
-				   "tmpfs_inodes", "a number from 1 to 2^31", val);
+		if (jc_cfg_number(val, false, &n) < 0 || n == 0 ||
+		    n > (1ULL << 31))
+			return bad(c, line,
+				   id == JC_K_PTY_MAX ? "pty_max" :
+							"tmpfs_inodes",
+				   "a number from 1 to 2^31", val);
 		*(id == JC_K_PTY_MAX ? &j->pty_max : &j->tmpfs_inodes) = n;
 		return 0;
 	default:
@@ -254,21 +270,21 @@ int jc_cfg_limits_check(const struct jc_cfg_ctx *c, struct jc_jail *j)
 	 * unix sockets, and daemons that trust SO_PEERCRED uid 0 obey it
 	 * (containerd-shim, CVE-2020-15257). */
 	if (j->allow_root && j->network == JC_NET_HOST)
-		return jc_fail_conf(c->err, 0, c->path,
-				    j->key_line[JC_K_NETWORK],
-				    "network = host is not allowed "
-				    "with allow_root = yes (a jailed root would talk "
-				    "to the host's abstract sockets as uid 0)");
+		return jc_fail_conf(
+			c->err, 0, c->path, j->key_line[JC_K_NETWORK],
+			"network = host is not allowed "
+			"with allow_root = yes (a jailed root would talk "
+			"to the host's abstract sockets as uid 0)");
 	if (j->allow_root && j->key_line[JC_K_DEVPTS] && !j->private_devpts)
 		return jc_fail_conf(c->err, 0, c->path,
 				    j->key_line[JC_K_DEVPTS],
 				    "devpts = host is not allowed "
 				    "with allow_root = yes");
 	if (j->pty_max && !j->private_devpts && !j->allow_root)
-		return jc_fail_conf(c->err, 0, c->path,
-				    j->key_line[JC_K_PTY_MAX],
-				    "pty_max needs devpts = private "
-				    "(the host's devpts is shared by every session)");
+		return jc_fail_conf(
+			c->err, 0, c->path, j->key_line[JC_K_PTY_MAX],
+			"pty_max needs devpts = private "
+			"(the host's devpts is shared by every session)");
 	if (!j->allow_root && j->key_line[JC_K_ROOT_IDS])
 		return jc_fail_conf(c->err, 0, c->path,
 				    j->key_line[JC_K_ROOT_IDS],

@@ -65,23 +65,23 @@ static int run_passes(struct jc_cfg_loader *L, size_t before,
 	cleanup_config struct jc_config *cfg = NULL;
 
 	*out = NULL;
-	if (login && jc_cfg_use_index(L) < 0)			/* index */
+	if (login && jc_cfg_use_index(L) < 0) /* index */
 		return -1;
 	if (jc_cfg_scan_files(L) < 0 || jc_cfg_check_dups(L) < 0) /* scan */
 		return -1;
-	if (login && !L->cached)				/* index */
+	if (login && !L->cached) /* index */
 		jc_cfg_store_index(L);
 	if (L->only_user && jc_cfg_only_user(L) < 0)
 		return -1;
-	if (jc_cfg_parse_files(L) < 0)				/* parse */
+	if (jc_cfg_parse_files(L) < 0) /* parse */
 		return -1;
-	if (jc_cfg_new_model(L, &cfg) < 0 ||			/* validate */
+	if (jc_cfg_new_model(L, &cfg) < 0 || /* validate */
 	    jc_cfg_build_model(L, cfg) < 0)
 		return -1;
 	if (errs_count(L->errs) > before)
 		return -1;
 	if (login)
-		jc_cfg_commit_index(L, cfg);			/* index */
+		jc_cfg_commit_index(L, cfg); /* index */
 	*out = steal_ptr(&cfg);
 	return 0;
 }
@@ -134,8 +134,7 @@ int jc_config_load_dir(const char *path, const char *dir,
 	return rc;
 }
 
-int jc_config_load(const char *path, struct jc_config **out,
-		   struct jc_err *err)
+int jc_config_load(const char *path, struct jc_config **out, struct jc_err *err)
 {
 	return jc_config_load_dir(path, NULL, out, err);
 }
@@ -144,7 +143,8 @@ int jc_config_load_for_at(const char *path, const char *user,
 			  const char *cache_dir, struct jc_config **out,
 			  struct jc_err *err)
 {
-	struct jc_cfg_loader L = { .err = err, .only_user = user,
+	struct jc_cfg_loader L = { .err = err,
+				   .only_user = user,
 				   .cache_dir = cache_dir };
 	int rc;
 

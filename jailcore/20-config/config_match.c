@@ -46,15 +46,15 @@ static int group_conflict(const struct jc_config *cfg, const char *user,
 {
 	char u[80], an[80], bn[80], aj[80], bj[80], aw[160], bw[160];
 
-	return jc_fail_conf(err, 0, cfg->path, 0,
-			    "user '%s' is in [group:%s] (%s, jail %s) and [group:%s] (%s, jail %s), which disagree",
-			    jc_vis(user, u, sizeof(u)),
-			    jc_vis(a->name, an, sizeof(an)),
-			    jc_config_where(cfg, a->file, a->line, aw, sizeof(aw)),
-			    a->jail ? jc_vis(a->jail, aj, sizeof(aj)) : "none",
-			    jc_vis(b->name, bn, sizeof(bn)),
-			    jc_config_where(cfg, b->file, b->line, bw, sizeof(bw)),
-			    b->jail ? jc_vis(b->jail, bj, sizeof(bj)) : "none");
+	return jc_fail_conf(
+		err, 0, cfg->path, 0,
+		"user '%s' is in [group:%s] (%s, jail %s) and [group:%s] (%s, jail %s), which disagree",
+		jc_vis(user, u, sizeof(u)), jc_vis(a->name, an, sizeof(an)),
+		jc_config_where(cfg, a->file, a->line, aw, sizeof(aw)),
+		a->jail ? jc_vis(a->jail, aj, sizeof(aj)) : "none",
+		jc_vis(b->name, bn, sizeof(bn)),
+		jc_config_where(cfg, b->file, b->line, bw, sizeof(bw)),
+		b->jail ? jc_vis(b->jail, bj, sizeof(bj)) : "none");
 }
 
 /* The one group rule that applies, or NULL.  Rules for groups the user is
@@ -164,9 +164,10 @@ static int token(const char *tmpl, char tok, const struct jc_tokens *t,
 		*val = t->home;
 		if (t->home && t->home[0] == '/' && !jc_cfg_has_dotdot(t->home))
 			return 0;
-		return jc_fail(err, 0,
-			       "home directory '%s' is not an absolute path without '..'",
-			       jc_vis(t->home, w, sizeof(w)));
+		return jc_fail(
+			err, 0,
+			"home directory '%s' is not an absolute path without '..'",
+			jc_vis(t->home, w, sizeof(w)));
 	case '\0':
 		return jc_fail(err, 0, "template '%s': trailing '%%'",
 			       jc_vis(tmpl, v, sizeof(v)));
@@ -196,7 +197,8 @@ int jc_expand(const char *tmpl, const struct jc_tokens *t, char *out,
 			len = strlen(val);
 		}
 		if (len >= outsz - o) {
-			jc_fail(err, 0, "template '%s': expansion does not fit in %zu bytes",
+			jc_fail(err, 0,
+				"template '%s': expansion does not fit in %zu bytes",
 				jc_vis(tmpl, v, sizeof(v)), outsz);
 			goto fail;
 		}

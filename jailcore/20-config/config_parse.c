@@ -48,8 +48,8 @@ static int ini_error_cb(const char *fmt, ...)
 
 /* A run of empty lines, squeezed to one (squeeze). */
 struct squeezed {
-	int at;		/* the line of the output the run ends before */
-	int dropped;	/* lines dropped there */
+	int at;	     /* the line of the output the run ends before */
+	int dropped; /* lines dropped there */
 };
 
 /* Past the '\n's from I in TEXT (LEN bytes), eight at a time. */
@@ -57,7 +57,8 @@ static size_t run_end(const char *text, size_t i, size_t len)
 {
 	uint64_t w;
 
-	while (i + 8 <= len && (memcpy(&w, text + i, 8), w == 0x0a0a0a0a0a0a0a0aULL))
+	while (i + 8 <= len &&
+	       (memcpy(&w, text + i, 8), w == 0x0a0a0a0a0a0a0a0aULL))
 		i += 8;
 	while (i < len && text[i] == '\n')
 		i++;
@@ -106,7 +107,7 @@ static int squeeze(const char *text, size_t len, char **out, size_t *olen,
 		const char *q = memmem(text + i, len - i, "\n\n\n", 3);
 		size_t keep, end;
 
-		if (!q) {	/* count_runs found as many: never */
+		if (!q) { /* count_runs found as many: never */
 			nr = k;
 			break;
 		}
@@ -142,7 +143,8 @@ static int unsqueezed(int line, const struct squeezed *runs, size_t n)
 /* The scanner refuses everything iniparser would complain about, so this
  * is a backstop; still give the line iniparser names ("... (N)"). */
 static int ini_fail(const char *path, int line_offset,
-		    const struct squeezed *runs, size_t n_runs, struct jc_err *err)
+		    const struct squeezed *runs, size_t n_runs,
+		    struct jc_err *err)
 {
 	const char *paren = strrchr(ini_msg, '(');
 	int line = paren ? atoi(paren + 1) : 0;
@@ -158,8 +160,8 @@ static int ini_fail(const char *path, int line_offset,
 				    "line too long (iniparser)");
 	ini_msg[strcspn(ini_msg, "\n")] = '\0';
 	return jc_fail_conf(err, 0, path, 0, "%s",
-			    ini_msg_set ? jc_vis(ini_msg, v, sizeof(v))
-					: "iniparser could not parse the file");
+			    ini_msg_set ? jc_vis(ini_msg, v, sizeof(v)) :
+					  "iniparser could not parse the file");
 }
 
 static int write_all(int fd, const char *p, size_t len)
@@ -180,8 +182,8 @@ static int write_all(int fd, const char *p, size_t len)
 
 /* ini_load_chunk's part past the memfd FD (the caller's to close). */
 static int ini_load_fd(int fd, const char *text, size_t len, const char *path,
-		       int first_line, const struct squeezed *runs, size_t n_runs,
-		       dictionary **out, struct jc_err *err)
+		       int first_line, const struct squeezed *runs,
+		       size_t n_runs, dictionary **out, struct jc_err *err)
 {
 	char fdpath[64];
 
@@ -258,10 +260,13 @@ int jc_cfg_ini_load(const char *text, size_t len, const struct jc_scan *sc,
 		return jc_fail_conf(err, ENOMEM, path, 0, "loading");
 	for (size_t k = 0; k < chunks; k++) {
 		size_t next = sc->n_secs > (k + 1) * JC_INI_CHUNK ?
-			      (k + 1) * JC_INI_CHUNK : sc->n_secs;
+				      (k + 1) * JC_INI_CHUNK :
+				      sc->n_secs;
 		/* chunks end where the first section of the next begins */
 		size_t end = next < sc->n_secs ?
-			     line_offset(text, len, start, &at, sc->secs[next].line) : len;
+				     line_offset(text, len, start, &at,
+						 sc->secs[next].line) :
+				     len;
 
 		if (ini_load_chunk(text + start, end - start, path, start_line,
 				   &out->d[k], err) < 0) {
@@ -317,7 +322,7 @@ static int ini_file(struct jc_cfg_loader *L, struct jc_cfg_file *f)
 	size_t len = f->len;
 
 	if (f->sc.n_secs == 0)
-		return 0;	/* nothing left to look up (a login's load) */
+		return 0; /* nothing left to look up (a login's load) */
 	if (f->sc.n_blank && !(blank = blanked(f, &len)))
 		return jc_fail_conf(L->err, ENOMEM, f->path, 0, "loading");
 	return jc_cfg_ini_load(blank ? blank : f->text, len, &f->sc, f->path,

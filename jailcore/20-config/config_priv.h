@@ -45,15 +45,15 @@ enum jc_sec_kind {
 #define JC_SK_ONLY 0
 
 struct jc_scan_key {
-	char *name;		/* as spelled in the file */
-	int id;			/* see above */
+	char *name; /* as spelled in the file */
+	int id;	    /* see above */
 	int line;
 };
 
 struct jc_scan_sec {
 	enum jc_sec_kind kind;
-	char *text;		/* between the brackets, stripped: "jail:Web" */
-	const char *name;	/* the part after the prefix, inside text */
+	char *text;	  /* between the brackets, stripped: "jail:Web" */
+	const char *name; /* the part after the prefix, inside text */
 	int line;
 	struct jc_scan_key *keys;
 	size_t n_keys;
@@ -65,18 +65,17 @@ struct jc_scan_sec {
  * sections -- 10,000 users is 10,000 sections. */
 struct jc_nameidx {
 	struct jc_nameidx_ent {
-		const char *key;	/* not owned; stays valid while indexed */
-		size_t a, b;		/* the caller's: file and section */
-	} *v;
-	size_t cap, n;			/* cap: a power of two, or 0 */
+		const char *key; /* not owned; stays valid while indexed */
+		size_t a, b;	 /* the caller's: file and section */
+	} * v;
+	size_t cap, n; /* cap: a power of two, or 0 */
 };
 
 /* 1 and *A, *B when KEY (case-insensitively) is in IDX, else 0. */
 int jc_nameidx_find(const struct jc_nameidx *idx, const char *key, size_t *a,
 		    size_t *b);
 JC_MUST_CHECK
-int jc_nameidx_add(struct jc_nameidx *idx, const char *key, size_t a,
-		   size_t b);
+int jc_nameidx_add(struct jc_nameidx *idx, const char *key, size_t a, size_t b);
 void jc_nameidx_free(struct jc_nameidx *idx);
 /* `cleanup_nameidx struct jc_nameidx idx = { 0 };` (90-support/cleanup.h) */
 #define cleanup_nameidx __attribute__((cleanup(jc_nameidx_free)))
@@ -90,7 +89,7 @@ struct jc_scan {
 	int *blank;
 	size_t n_blank;
 	size_t cap_blank;
-	struct jc_nameidx names;	/* the section texts, for duplicates */
+	struct jc_nameidx names; /* the section texts, for duplicates */
 };
 
 /* Scan TEXT (LEN bytes, may hold NULs, which are refused).  PATH is used in
@@ -108,8 +107,8 @@ int jc_errs_collect(struct jc_errs *errs, struct jc_err *err);
 
 /* How jc_scan_run scans one file. */
 struct jc_scan_opts {
-	struct jc_errs *errs;	/* non-NULL: collect mode (see config.h) */
-	int allow_empty;	/* a file with no section is fine (drop-ins) */
+	struct jc_errs *errs; /* non-NULL: collect mode (see config.h) */
+	int allow_empty;      /* a file with no section is fine (drop-ins) */
 };
 
 /* jc_scan_text with options.  In collect mode a refused line is recorded
@@ -135,17 +134,16 @@ int jc_scan_line_at(const char *text, size_t off);
 /* The canonical (lower-case) name of key ID in a section of KIND. */
 const char *jc_scan_key_name(enum jc_sec_kind kind, int id);
 
-
 /* ---- config_values.c: one value of a [jail:...] key ------------------ */
 
-struct _dictionary_;	/* iniparser's dictionary */
+struct _dictionary_; /* iniparser's dictionary */
 
 /* iniparser's dictionaries of one file, one per JC_INI_CHUNK sections:
  * iniparser 4.1 stores and looks keys up by a linear scan, so one
  * dictionary for a 10,000-user file made every login quadratic (0.6 s). */
 #define JC_INI_CHUNK 64
 struct jc_ini {
-	struct _dictionary_ **d;	/* chunk k: sections k*JC_INI_CHUNK... */
+	struct _dictionary_ **d; /* chunk k: sections k*JC_INI_CHUNK... */
 	size_t n;
 };
 
@@ -153,9 +151,9 @@ struct jc_ini {
 struct jc_cfg_ctx {
 	const char *path;
 	struct jc_err *err;
-	const struct jc_ini *ini;	/* config_build.c only */
-	const struct jc_scan *sc;	/* config_build.c only: sections of ini */
-	struct jc_errs *errs;		/* config_build.c only: collect mode */
+	const struct jc_ini *ini; /* config_build.c only */
+	const struct jc_scan *sc; /* config_build.c only: sections of ini */
+	struct jc_errs *errs;	  /* config_build.c only: collect mode */
 };
 
 /* ---- config_read.c: the drop-in directory ----------------------------- */
@@ -256,40 +254,41 @@ struct jc_cfg_ident {
 struct jc_cfg_cached {
 	const char *path;
 	struct jc_cfg_ident id;
-	int lines;			/* physical lines: '\n's + 1 */
-	const struct jc_scan *sc;	/* its scan (store only) */
-	const char *text;		/* its bytes (store only) */
+	int lines;		  /* physical lines: '\n's + 1 */
+	const struct jc_scan *sc; /* its scan (store only) */
+	const char *text;	  /* its bytes (store only) */
 	size_t len;
 };
 
 struct jc_cfg_range {
-	int from, to;			/* physical lines [from, to) */
-	size_t bfrom, bto;		/* the same, in bytes */
+	int from, to;	   /* physical lines [from, to) */
+	size_t bfrom, bto; /* the same, in bytes */
 };
 
 /* A lookup that matched, per file: the line ranges every login keeps
  * (outside all [user:] sections) and the range of the user's own rule. */
 struct jc_cfg_hit {
-	char *buf;		/* the index, mapped (LEN bytes) */
+	char *buf; /* the index, mapped (LEN bytes) */
 	size_t len;
 	struct jc_cfg_hit_file {
 		int lines;
-		size_t secs, users;	/* all sections, [user:] sections */
-		size_t n;		/* keep[] */
+		size_t secs, users; /* all sections, [user:] sections */
+		size_t n;	    /* keep[] */
 		struct jc_cfg_range *keep;
 		bool has_user;
 		struct jc_cfg_range user;
-	} *files;
+	} * files;
 	size_t n;
-	bool racy;		/* drafted too soon after a change ("Q racy") */
+	bool racy; /* drafted too soon after a change ("Q racy") */
 };
 
 void jc_cfg_ident_of(const struct stat *st, struct jc_cfg_ident *id);
 /* 1 with *HIT (for USER) when DIR holds an index of exactly the N files
  * F (paths, identities, line counts, in order), else 0. */
 JC_MUST_CHECK
-int jc_cfg_cache_lookup(const char *dir, size_t n, const struct jc_cfg_cached *f,
-			const char *user, struct jc_cfg_hit *hit);
+int jc_cfg_cache_lookup(const char *dir, size_t n,
+			const struct jc_cfg_cached *f, const char *user,
+			struct jc_cfg_hit *hit);
 void jc_cfg_hit_free(struct jc_cfg_hit *hit);
 /* *TEXT with every line outside H's kept ranges and the user's own rule
  * emptied (the newlines kept: line numbers stay), as only_user_file would
@@ -344,29 +343,29 @@ void jc_cfg_index_name(const char *main_path, char *out, size_t size);
 
 /* One file of a load: its bytes and what each stage made of them. */
 struct jc_cfg_file {
-	char *path;		/* for messages; the model keeps a copy */
+	char *path; /* for messages; the model keeps a copy */
 	char *text;
 	size_t len;
 	int lines;		/* physical: '\n's + 1 (a login's load: -1
 				   until jc_cfg_use_index knows) */
-	struct jc_cfg_ident id;	/* for the section index (config_cache.c) */
+	struct jc_cfg_ident id; /* for the section index (config_cache.c) */
 	struct jc_scan sc;
 	struct jc_ini ini;
-	bool dead;		/* collect mode: unusable, its sections ignored */
+	bool dead; /* collect mode: unusable, its sections ignored */
 };
 
 /* The files of one load and how it goes on after an error. */
 struct jc_cfg_loader {
 	struct jc_cfg_file *f;
 	size_t n, cap;
-	struct jc_errs *errs;	/* NULL: the first error ends the load */
+	struct jc_errs *errs; /* NULL: the first error ends the load */
 	struct jc_err *err;
-	bool incomplete;	/* collect mode: a file was not used at all */
-	const char *only_user;	/* a login's load: see jc_config_load_for */
-	const char *cache_dir;	/* the section index's, or NULL */
-	bool cached;		/* the index matched: others' rules emptied */
-	struct jc_cfg_dirid dir;	/* the drop-in directory (config_read.c) */
-	struct jc_cfg_draft draft;	/* the index, until the load succeeds */
+	bool incomplete;	 /* collect mode: a file was not used at all */
+	const char *only_user;	 /* a login's load: see jc_config_load_for */
+	const char *cache_dir;	 /* the section index's, or NULL */
+	bool cached;		 /* the index matched: others' rules emptied */
+	struct jc_cfg_dirid dir; /* the drop-in directory (config_read.c) */
+	struct jc_cfg_draft draft; /* the index, until the load succeeds */
 };
 
 /* Stop (strict mode, out of memory) or record and go on. */

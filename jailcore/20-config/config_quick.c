@@ -69,7 +69,8 @@ char *jc_cfg_map_index(const char *dir, const char *main_path, int prot,
 		       size_t max, size_t *len)
 {
 	/* reading makes nothing: no index without its directory */
-	cleanup_fd int dfd = jc_path_private_dir(AT_FDCWD, dir, dir, false, NULL);
+	cleanup_fd int dfd =
+		jc_path_private_dir(AT_FDCWD, dir, dir, false, NULL);
 	cleanup_fd int fd = -1;
 	char name[64];
 	struct stat st;
@@ -118,16 +119,18 @@ static bool still_same(const char *line, char tag)
 		return false;
 	if (tag == 'D' && strncmp(line, "D - ", 4) == 0)
 		return stat(line + 4, &st) < 0 && errno == ENOENT;
-	if (sscanf(line + 2, "%" SCNu64 " %" SCNu64 " %" SCNd64 " %" SCNd64
-		   " %" SCNd64 " %" SCNd64 " %" SCNd64 " %n", &rec.dev, &rec.ino,
-		   &rec.size, &rec.mtime_s, &rec.mtime_ns, &rec.ctime_s,
-		   &rec.ctime_ns, &off) != 7 || off == 0 ||
-	    stat(line + 2 + off, &st) < 0)
+	if (sscanf(line + 2,
+		   "%" SCNu64 " %" SCNu64 " %" SCNd64 " %" SCNd64 " %" SCNd64
+		   " %" SCNd64 " %" SCNd64 " %n",
+		   &rec.dev, &rec.ino, &rec.size, &rec.mtime_s, &rec.mtime_ns,
+		   &rec.ctime_s, &rec.ctime_ns, &off) != 7 ||
+	    off == 0 || stat(line + 2 + off, &st) < 0)
 		return false;
 	jc_cfg_ident_of(&st, &now);
-	return now.dev == rec.dev && now.ino == rec.ino && now.size == rec.size &&
-	       now.mtime_s == rec.mtime_s && now.mtime_ns == rec.mtime_ns &&
-	       now.ctime_s == rec.ctime_s && now.ctime_ns == rec.ctime_ns;
+	return now.dev == rec.dev && now.ino == rec.ino &&
+	       now.size == rec.size && now.mtime_s == rec.mtime_s &&
+	       now.mtime_ns == rec.mtime_ns && now.ctime_s == rec.ctime_s &&
+	       now.ctime_ns == rec.ctime_ns;
 }
 
 /* Is NAME one of the sorted lines of [A, B)?  Bisected by byte offset: a
@@ -144,7 +147,7 @@ static bool sorted_has(const char *a, const char *b, const char *name)
 		while (mid > a && mid[-1] != '\n')
 			mid--;
 		if (!(eol = memchr(mid, '\n', (size_t)(b - mid))))
-			return true;	/* malformed: "cannot tell" */
+			return true; /* malformed: "cannot tell" */
 		len = (size_t)(eol - mid);
 		c = memcmp(mid, name, len < nlen ? len : nlen);
 		if (c == 0)
@@ -174,7 +177,8 @@ static int quick_verdict(const char *p, const char *end, const char *path,
 		return 0;
 	p += strlen(JC_CFG_INDEX_MAGIC);
 	if (!take_line(&p, end, line, sizeof(line)) ||
-	    sscanf(line, "Q %7s %zu %zu %zu", verdict, &files, &names, &quick) != 4 ||
+	    sscanf(line, "Q %7s %zu %zu %zu", verdict, &files, &names,
+		   &quick) != 4 ||
 	    strcmp(verdict, "yes") != 0 || files == 0 ||
 	    quick > (size_t)(end - p))
 		return 0;
@@ -187,8 +191,8 @@ static int quick_verdict(const char *p, const char *end, const char *path,
 			return 0;
 		/* the first file is the one asked about, at the same path */
 		if (i == 0 && (sscanf(line, "S %*s %*s %*s %*s %*s %*s %*s %n",
-				      &off) != 0 || off == 0 ||
-			       strcmp(line + off, path) != 0))
+				      &off) != 0 ||
+			       off == 0 || strcmp(line + off, path) != 0))
 			return 0;
 	}
 	return !sorted_has(p, block, user);
@@ -203,7 +207,8 @@ int jc_config_quick_unjailed_at(const char *path, const char *user,
 
 	if (!path || !user || !*user || !cache_dir || strchr(user, '\n'))
 		return 0;
-	if (!(m = jc_cfg_map_index(cache_dir, path, PROT_READ, QUICK_MAX, &len)))
+	if (!(m = jc_cfg_map_index(cache_dir, path, PROT_READ, QUICK_MAX,
+				   &len)))
 		return 0;
 	rc = quick_verdict(m, m + len, path, user);
 	munmap(m, len);

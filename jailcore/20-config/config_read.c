@@ -20,7 +20,7 @@
 #include "jailcore/90-support/cleanup.h"
 #include "jailcore/90-support/paths.h"
 
-#define DROPIN_MAX 100000	/* one file per customer, and then some */
+#define DROPIN_MAX 100000 /* one file per customer, and then some */
 #define DROPIN_DIR_NAME "pam_jail.d"
 
 int jc_config_dropin_dir(const char *path, char *buf, size_t size)
@@ -78,12 +78,14 @@ int jc_cfg_list_dropins(int dfd, const char *dir, char ***out, size_t *n,
 			continue;
 		if (k == DROPIN_MAX)
 			return jc_fail_conf(err, 0, dir, 0,
-					    "more than %d drop-in files", DROPIN_MAX);
+					    "more than %d drop-in files",
+					    DROPIN_MAX);
 		if (k + 1 == cap) {
 			char **more = realloc(v, 2 * cap * sizeof(*v));
 
 			if (!more)
-				return jc_fail_conf(err, ENOMEM, dir, 0, "reading");
+				return jc_fail_conf(err, ENOMEM, dir, 0,
+						    "reading");
 			v = more;
 			cap *= 2;
 		}
@@ -113,7 +115,8 @@ int jc_cfg_open_dropin_dir(const char *dir, int *dfd, struct jc_cfg_dirid *id,
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0 && errno == ENOENT) {
 		if (id)
-			*id = (struct jc_cfg_dirid){ .seen = true, .absent = true,
+			*id = (struct jc_cfg_dirid){ .seen = true,
+						     .absent = true,
 						     .path = dir };
 		return 0;
 	}
@@ -133,7 +136,7 @@ int jc_cfg_open_dropin_dir(const char *dir, int *dfd, struct jc_cfg_dirid *id,
 
 /* ---- the files of one load ------------------------------------------- */
 
-#define CONF_MAX (1024 * 1024)	/* no sane pam_jail.conf comes close */
+#define CONF_MAX (1024 * 1024) /* no sane pam_jail.conf comes close */
 
 /* The rule doas and sshd apply: root's file, nobody else may write it. */
 static int check_conf_fd(int fd, const char *path, struct jc_cfg_ident *id,
@@ -192,8 +195,7 @@ JC_NO_ANALYZER_LEAK_CHECK_END
 /* -fanalyzer: the path is stored in L->f, freed by loader_free
  * (config_load.c). */
 JC_NO_ANALYZER_LEAK_CHECK_BEGIN
-struct jc_cfg_file *jc_cfg_add_file(struct jc_cfg_loader *L,
-				    const char *path)
+struct jc_cfg_file *jc_cfg_add_file(struct jc_cfg_loader *L, const char *path)
 {
 	struct jc_cfg_file *f;
 	size_t cap;
@@ -241,8 +243,9 @@ int jc_cfg_read_file(struct jc_cfg_loader *L, int dirfd, const char *name,
 	/* a login's load counts them only when the index does not know the
 	 * file (jc_cfg_use_index): 10,000 users are 30,000 lines */
 	if (rc == 0)
-		f->lines = L->only_user && L->cache_dir ? -1 :
-			   jc_scan_line_at(f->text, f->len);
+		f->lines = L->only_user && L->cache_dir ?
+				   -1 :
+				   jc_scan_line_at(f->text, f->len);
 	if (rc == 0)
 		return 0;
 	f->dead = true;
@@ -261,15 +264,16 @@ int jc_cfg_read_dropins(struct jc_cfg_loader *L, const char *dir)
 
 	/* the path is the loader's caller's (config_load.c: lives as long) */
 	if (jc_cfg_open_dropin_dir(dir, &dfd, &L->dir, L->err) < 0 ||
-	    (dfd >= 0 && jc_cfg_list_dropins(dfd, dir, &names, &n, L->err) < 0)) {
+	    (dfd >= 0 &&
+	     jc_cfg_list_dropins(dfd, dir, &names, &n, L->err) < 0)) {
 		L->incomplete = true;
 		return jc_cfg_keep_going(L) ? 0 : -1;
 	}
 	for (i = 0; i < n && rc == 0; i++) {
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
 				     names[i]) >= sizeof(path))
-			rc = jc_fail_path(L->err, JC_ERR_SYS, ENAMETOOLONG,
-					  dir, "%s", dir);
+			rc = jc_fail_path(L->err, JC_ERR_SYS, ENAMETOOLONG, dir,
+					  "%s", dir);
 		else
 			rc = jc_cfg_read_file(L, dfd, names[i], path);
 	}

@@ -147,16 +147,16 @@ struct scanner {
 	const char *path;
 	struct jc_scan *sc;
 	struct jc_err *err;
-	char buf[JC_SCAN_LINE_MAX + 1];	/* the logical line being built */
+	char buf[JC_SCAN_LINE_MAX + 1]; /* the logical line being built */
 	size_t last;			/* bytes carried by a trailing '\' */
 	bool pending;			/* the previous line ended in '\' */
-	int start;			/* physical line the logical one began */
-	int cur;			/* physical line being fed */
+	int start; /* physical line the logical one began */
+	int cur;   /* physical line being fed */
 	/* collect mode (jc_scan_run with errs) */
 	struct jc_errs *errs;
-	bool bad_sec;			/* in a refused section: skip its keys */
-	bool too_long;			/* feed() refused an overlong line */
-	bool discard;			/* rest of an overlong logical line */
+	bool bad_sec;  /* in a refused section: skip its keys */
+	bool too_long; /* feed() refused an overlong line */
+	bool discard;  /* rest of an overlong logical line */
 };
 
 static int oom(struct scanner *s)
@@ -183,8 +183,10 @@ static void *grow(void *arr, size_t *cap, size_t n, size_t elsize)
 static int parse_kind(struct scanner *s, const char *text,
 		      enum jc_sec_kind *kind, const char **name)
 {
-	static const struct { const char *prefix; enum jc_sec_kind kind; }
-	pre[] = {
+	static const struct {
+		const char *prefix;
+		enum jc_sec_kind kind;
+	} pre[] = {
 		{ "jail:", JC_SEC_JAIL },
 		{ "user:", JC_SEC_USER },
 		{ "group:", JC_SEC_GROUP },
@@ -212,7 +214,8 @@ static int check_sec_name(struct scanner *s, enum jc_sec_kind kind,
 			  const char *text, const char *name)
 {
 	static const char *const what[] = {
-		[JC_SEC_JAIL] = "jail", [JC_SEC_USER] = "user",
+		[JC_SEC_JAIL] = "jail",
+		[JC_SEC_USER] = "user",
 		[JC_SEC_GROUP] = "group",
 	};
 	const char *why;
@@ -220,8 +223,8 @@ static int check_sec_name(struct scanner *s, enum jc_sec_kind kind,
 
 	if (kind == JC_SEC_GLOBAL)
 		return 0;
-	why = kind == JC_SEC_JAIL ? jail_name_problem(name)
-				  : account_name_problem(name);
+	why = kind == JC_SEC_JAIL ? jail_name_problem(name) :
+				    account_name_problem(name);
 	if (!why)
 		return 0;
 	return jc_fail_conf(s->err, 0, s->path, s->start,
@@ -246,10 +249,11 @@ static int check_dup_sec(struct scanner *s, const struct jc_scan_sec *new)
 				    "duplicate section [%s] (first at line %d)",
 				    jc_vis(new->text, v1, sizeof(v1)),
 				    old->line);
-	return jc_fail_conf(s->err, 0, s->path, new->line,
-			    "[%s] and [%s] (line %d) differ only in case; iniparser cannot tell them apart",
-			    jc_vis(new->text, v1, sizeof(v1)),
-			    jc_vis(old->text, v2, sizeof(v2)), old->line);
+	return jc_fail_conf(
+		s->err, 0, s->path, new->line,
+		"[%s] and [%s] (line %d) differ only in case; iniparser cannot tell them apart",
+		jc_vis(new->text, v1, sizeof(v1)),
+		jc_vis(old->text, v2, sizeof(v2)), old->line);
 }
 
 /* TEXT is ours: stored in the scan, or freed. */
@@ -332,11 +336,12 @@ static int check_key(struct scanner *s, const struct jc_scan_sec *sec,
 	/* iniparser would keep only the last value: refuse instead. */
 	for (i = 0; i < sec->n_keys; i++)
 		if (sec->keys[i].id == id)
-			return jc_fail_conf(s->err, 0, s->path, s->start,
-					    "duplicate key '%s' in [%s] (first at line %d)",
-					    jc_vis(name, v1, sizeof(v1)),
-					    jc_vis(sec->text, v2, sizeof(v2)),
-					    sec->keys[i].line);
+			return jc_fail_conf(
+				s->err, 0, s->path, s->start,
+				"duplicate key '%s' in [%s] (first at line %d)",
+				jc_vis(name, v1, sizeof(v1)),
+				jc_vis(sec->text, v2, sizeof(v2)),
+				sec->keys[i].line);
 	return 0;
 }
 
@@ -391,8 +396,9 @@ static int classify(struct scanner *s, const char *line, size_t n)
 		return refuse_lines(s, s->start, s->cur);
 	eq = memchr(line, '=', n);
 	if (!eq || eq == line)
-		return jc_fail_conf(s->err, 0, s->path, s->start,
-				    "syntax error: expected [section], key = value or a comment");
+		return jc_fail_conf(
+			s->err, 0, s->path, s->start,
+			"syntax error: expected [section], key = value or a comment");
 	return on_key(s, line, (size_t)(eq - line));
 }
 
@@ -409,9 +415,10 @@ static int feed(struct scanner *s, const char *p, size_t n, int lineno)
 		s->start = lineno;
 	s->too_long = s->last + n > JC_SCAN_LINE_MAX;
 	if (s->too_long)
-		return jc_fail_conf(s->err, 0, s->path, lineno,
-				    "line too long (iniparser takes at most %d characters)",
-				    JC_SCAN_LINE_MAX);
+		return jc_fail_conf(
+			s->err, 0, s->path, lineno,
+			"line too long (iniparser takes at most %d characters)",
+			JC_SCAN_LINE_MAX);
 	memcpy(s->buf + s->last, p, n);
 	end = s->last + n;
 	while (end && is_sp(s->buf[end - 1]))
@@ -506,8 +513,7 @@ static int refused(struct scanner *s, const char *p, size_t n)
 }
 
 /* One physical line in collect mode. */
-static int feed_collect(struct scanner *s, const char *p, size_t n,
-			int lineno)
+static int feed_collect(struct scanner *s, const char *p, size_t n, int lineno)
 {
 	if (s->discard) {
 		s->discard = continues(p, n);
@@ -538,8 +544,8 @@ static int scan_lines(struct scanner *s, const char *text, size_t len)
 			size_t end = pos + 1;
 			uint64_t w;
 
-			while (end + 8 <= len &&
-			       (memcpy(&w, text + end, 8), w == 0x0a0a0a0a0a0a0a0aULL))
+			while (end + 8 <= len && (memcpy(&w, text + end, 8),
+						  w == 0x0a0a0a0a0a0a0a0aULL))
 				end += 8;
 			while (end < len && text[end] == '\n')
 				end++;
@@ -549,16 +555,17 @@ static int scan_lines(struct scanner *s, const char *text, size_t len)
 		}
 		nl = memchr(text + pos, '\n', len - pos);
 		n = nl ? (size_t)(nl - (text + pos)) : len - pos;
-		rc = s->errs ? feed_collect(s, text + pos, n, ++lineno)
-			     : feed(s, text + pos, n, ++lineno);
+		rc = s->errs ? feed_collect(s, text + pos, n, ++lineno) :
+			       feed(s, text + pos, n, ++lineno);
 		if (rc < 0)
 			return -1;
 		pos += n + (nl != NULL);
 	}
 	/* iniparser silently drops a logical line still open at EOF. */
 	if (s->pending) {
-		jc_fail_conf(s->err, 0, s->path, s->start,
-			     "'\\' at the end of the last line continues into nothing");
+		jc_fail_conf(
+			s->err, 0, s->path, s->start,
+			"'\\' at the end of the last line continues into nothing");
 		if (!jc_errs_collect(s->errs, s->err) ||
 		    refuse_lines(s, s->start, lineno) < 0)
 			return -1;
@@ -640,7 +647,8 @@ int jc_nameidx_find(const struct jc_nameidx *idx, const char *key, size_t *a,
 {
 	if (!idx->cap)
 		return 0;
-	for (size_t i = fold_hash(key) & (idx->cap - 1);; i = (i + 1) & (idx->cap - 1)) {
+	for (size_t i = fold_hash(key) & (idx->cap - 1);;
+	     i = (i + 1) & (idx->cap - 1)) {
 		const struct jc_nameidx_ent *e = &idx->v[i];
 
 		if (!e->key)
@@ -653,7 +661,8 @@ int jc_nameidx_find(const struct jc_nameidx *idx, const char *key, size_t *a,
 	}
 }
 
-static int put(struct jc_nameidx_ent *v, size_t cap, const struct jc_nameidx_ent *e)
+static int put(struct jc_nameidx_ent *v, size_t cap,
+	       const struct jc_nameidx_ent *e)
 {
 	size_t i = fold_hash(e->key) & (cap - 1);
 
@@ -667,7 +676,7 @@ int jc_nameidx_add(struct jc_nameidx *idx, const char *key, size_t a, size_t b)
 {
 	const struct jc_nameidx_ent e = { key, a, b };
 
-	if (2 * (idx->n + 1) > idx->cap) {	/* keep it at most half full */
+	if (2 * (idx->n + 1) > idx->cap) { /* keep it at most half full */
 		size_t cap = idx->cap ? 2 * idx->cap : 64;
 		struct jc_nameidx_ent *v = calloc(cap, sizeof(*v));
 

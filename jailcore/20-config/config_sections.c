@@ -17,11 +17,13 @@ int jc_cfg_scan_files(struct jc_cfg_loader *L)
 {
 	for (size_t i = 0; i < L->n; i++) {
 		struct jc_cfg_file *f = &L->f[i];
-		struct jc_scan_opts o = { .errs = L->errs, .allow_empty = i > 0 };
+		struct jc_scan_opts o = { .errs = L->errs,
+					  .allow_empty = i > 0 };
 
 		if (f->dead)
 			continue;
-		if (jc_scan_run(f->text, f->len, f->path, &o, &f->sc, L->err) == 0)
+		if (jc_scan_run(f->text, f->len, f->path, &o, &f->sc, L->err) ==
+		    0)
 			continue;
 		/* collect mode: errors recorded, the rest of SC is usable */
 		if (!L->errs || L->err->kind == JC_ERR_NOMEM)
@@ -46,7 +48,8 @@ static void drop_section(struct jc_scan *sc, size_t i)
  * not reach across files, but a name that differs only in case is refused
  * here too: one config, one rule.  One index over all files, so 10,000
  * drop-ins of one user each are not quadratic. */
-static int index_file(struct jc_nameidx *idx, const struct jc_cfg_loader *L, size_t i)
+static int index_file(struct jc_nameidx *idx, const struct jc_cfg_loader *L,
+		      size_t i)
 {
 	for (size_t k = 0; k < L->f[i].sc.n_secs; k++)
 		if (jc_nameidx_add(idx, L->f[i].sc.secs[k].text, i, k) < 0)
@@ -55,7 +58,8 @@ static int index_file(struct jc_nameidx *idx, const struct jc_cfg_loader *L, siz
 	return 0;
 }
 
-static void report_dup(struct jc_cfg_loader *L, size_t i, const struct jc_scan_sec *sec,
+static void report_dup(struct jc_cfg_loader *L, size_t i,
+		       const struct jc_scan_sec *sec,
 		       const struct jc_scan_sec *old, const char *where)
 {
 	char v1[80], v2[80];
@@ -81,7 +85,8 @@ int jc_cfg_check_dups(struct jc_cfg_loader *L)
 		for (size_t k = 0; k < sc->n_secs;) {
 			size_t fi, si;
 
-			if (!jc_nameidx_find(&idx, sc->secs[k].text, &fi, &si)) {
+			if (!jc_nameidx_find(&idx, sc->secs[k].text, &fi,
+					     &si)) {
 				k++;
 				continue;
 			}
@@ -102,7 +107,8 @@ int jc_cfg_check_dups(struct jc_cfg_loader *L)
  * not 10,000.  They have been scanned: syntax, names, keys and duplicates
  * of the whole file are checked on every login; only the values of other
  * users' rules wait for those users' own logins (and jailctl check). */
-static bool skipped(const struct jc_cfg_loader *L, const struct jc_scan_sec *sec)
+static bool skipped(const struct jc_cfg_loader *L,
+		    const struct jc_scan_sec *sec)
 {
 	return sec->kind == JC_SEC_USER && strcmp(sec->name, L->only_user) != 0;
 }
@@ -129,7 +135,7 @@ static int only_user_file(const struct jc_cfg_loader *L, struct jc_cfg_file *f)
 		free(s->text);
 	}
 	sc->n_secs = keep;
-	jc_nameidx_free(&sc->names);	/* indexes of the full list */
+	jc_nameidx_free(&sc->names); /* indexes of the full list */
 	return 0;
 }
 

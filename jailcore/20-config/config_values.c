@@ -42,7 +42,8 @@ int jc_cfg_check_tokens(const struct jc_cfg_ctx *c, const char *key, int line,
 		if (!strchr("uUGhj%", t[1]))
 			return jc_fail_conf(c->err, 0, c->path, line,
 					    "%s: unknown token %%%s", key,
-					    jc_vis((char[]){ t[1], 0 }, tok, sizeof(tok)));
+					    jc_vis((char[]){ t[1], 0 }, tok,
+						   sizeof(tok)));
 	}
 	return 0;
 }
@@ -62,8 +63,8 @@ int jc_cfg_has_dotdot(const char *p)
 
 /* A path template: absolute, or under the home directory ("%h" alone or
  * followed by '/'), with no ".." component anywhere. */
-static int check_path(const struct jc_cfg_ctx *c, const char *key,
-		      int line, const char *p)
+static int check_path(const struct jc_cfg_ctx *c, const char *key, int line,
+		      const char *p)
 {
 	char v[80];
 
@@ -84,8 +85,7 @@ static int check_path(const struct jc_cfg_ctx *c, const char *key,
 
 /* Next whitespace-separated word of *P, as a new string in *WORD (NULL at
  * the end of the list). */
-static int next_word(const struct jc_cfg_ctx *c, const char **p,
-		     char **word)
+static int next_word(const struct jc_cfg_ctx *c, const char **p, char **word)
 {
 	size_t n;
 
@@ -100,8 +100,8 @@ static int next_word(const struct jc_cfg_ctx *c, const char **p,
 }
 
 /* Split "SRC[:DST]" in place; DST defaults to SRC. */
-static int split_bind(const struct jc_cfg_ctx *c, const char *key,
-		      int line, char *word, const char **dst)
+static int split_bind(const struct jc_cfg_ctx *c, const char *key, int line,
+		      char *word, const char **dst)
 {
 	char *colon = strchr(word, ':');
 	char v[80];
@@ -142,9 +142,8 @@ static int add_bind(const struct jc_cfg_ctx *c, const char *key, int line,
 	return jc_cfg_strdup(c, dst, &b[*n - 1].dst);
 }
 
-static int parse_binds(const struct jc_cfg_ctx *c, const char *key,
-		       int line, const char *val, struct jc_bindspec **arr,
-		       size_t *n)
+static int parse_binds(const struct jc_cfg_ctx *c, const char *key, int line,
+		       const char *val, struct jc_bindspec **arr, size_t *n)
 {
 	char *word;
 	int rc;
@@ -161,8 +160,8 @@ static int parse_binds(const struct jc_cfg_ctx *c, const char *key,
 	}
 }
 
-static int parse_tmpfs(const struct jc_cfg_ctx *c, int line,
-		       const char *val, struct jc_jail *j)
+static int parse_tmpfs(const struct jc_cfg_ctx *c, int line, const char *val,
+		       struct jc_jail *j)
 {
 	char *word, **arr;
 
@@ -173,7 +172,8 @@ static int parse_tmpfs(const struct jc_cfg_ctx *c, int line,
 			return 0;
 		arr = NULL;
 		if (check_path(c, "tmpfs", line, word) == 0) {
-			arr = realloc(j->tmpfs, (j->n_tmpfs + 1) * sizeof(*arr));
+			arr = realloc(j->tmpfs,
+				      (j->n_tmpfs + 1) * sizeof(*arr));
 			if (!arr)
 				jc_fail_conf(c->err, ENOMEM, c->path, 0,
 					     "loading");
@@ -189,25 +189,27 @@ static int parse_tmpfs(const struct jc_cfg_ctx *c, int line,
 
 /* A size as every size key writes it (jc_cfg_number: K, M, G or T), then
  * tmpfs_size's own range; too large to hold is out of range too. */
-static int parse_size(const struct jc_cfg_ctx *c, int line,
-		      const char *val, unsigned long long *out)
+static int parse_size(const struct jc_cfg_ctx *c, int line, const char *val,
+		      unsigned long long *out)
 {
 	char v[80];
 	int rc = jc_cfg_number(val, true, out);
 
 	if (rc == -1)
-		return jc_fail_conf(c->err, 0, c->path, line,
-				    "tmpfs_size: expected a number with optional K, M, G or T suffix, got '%s'",
-				    jc_vis(val, v, sizeof(v)));
+		return jc_fail_conf(
+			c->err, 0, c->path, line,
+			"tmpfs_size: expected a number with optional K, M, G or T suffix, got '%s'",
+			jc_vis(val, v, sizeof(v)));
 	if (rc < 0 || *out < TMPFS_MIN || *out > TMPFS_MAX)
-		return jc_fail_conf(c->err, 0, c->path, line,
-				    "tmpfs_size: '%s' is out of range (64K to 64G)",
-				    jc_vis(val, v, sizeof(v)));
+		return jc_fail_conf(
+			c->err, 0, c->path, line,
+			"tmpfs_size: '%s' is out of range (64K to 64G)",
+			jc_vis(val, v, sizeof(v)));
 	return 0;
 }
 
-static int parse_network(const struct jc_cfg_ctx *c, int line,
-			 const char *val, enum jc_network *out)
+static int parse_network(const struct jc_cfg_ctx *c, int line, const char *val,
+			 enum jc_network *out)
 {
 	char v[80];
 
@@ -235,8 +237,8 @@ static int parse_allow_root(const struct jc_cfg_ctx *c, int line,
 			    jc_vis(val, v, sizeof(v)));
 }
 
-static int parse_hostname(const struct jc_cfg_ctx *c, int line,
-			  const char *val, char **out)
+static int parse_hostname(const struct jc_cfg_ctx *c, int line, const char *val,
+			  char **out)
 {
 	if (!*val)
 		return jc_fail_conf(c->err, 0, c->path, line,
@@ -250,8 +252,8 @@ static int parse_hostname(const struct jc_cfg_ctx *c, int line,
 	return jc_cfg_strdup(c, val, out);
 }
 
-static int parse_seccomp(const struct jc_cfg_ctx *c, int line,
-			 const char *val, enum jc_seccomp_mode *out)
+static int parse_seccomp(const struct jc_cfg_ctx *c, int line, const char *val,
+			 enum jc_seccomp_mode *out)
 {
 	char v[80];
 
@@ -260,9 +262,10 @@ static int parse_seccomp(const struct jc_cfg_ctx *c, int line,
 	else if (strcasecmp(val, "none") == 0)
 		*out = JC_SECCOMP_NONE;
 	else
-		return jc_fail_conf(c->err, 0, c->path, line,
-				    "seccomp: expected default or none, got '%s'",
-				    jc_vis(val, v, sizeof(v)));
+		return jc_fail_conf(
+			c->err, 0, c->path, line,
+			"seccomp: expected default or none, got '%s'",
+			jc_vis(val, v, sizeof(v)));
 	return 0;
 }
 
@@ -277,9 +280,8 @@ static bool in_words(char *const *w, size_t n, const char *s)
 }
 
 /* One name of seccomp_deny or seccomp_allow (KEY). */
-static int check_syscall(const struct jc_cfg_ctx *c, const char *key,
-			 int line, const char *name, char *const *seen,
-			 size_t n_seen)
+static int check_syscall(const struct jc_cfg_ctx *c, const char *key, int line,
+			 const char *name, char *const *seen, size_t n_seen)
 {
 	bool allow = strcmp(key, "seccomp_allow") == 0;
 	char v[80];
@@ -299,8 +301,8 @@ static int check_syscall(const struct jc_cfg_ctx *c, const char *key,
 }
 
 /* "NAME NAME ...": system call names for seccomp_deny/seccomp_allow. */
-static int parse_syscalls(const struct jc_cfg_ctx *c, const char *key,
-			  int line, const char *val, char ***arr, size_t *n)
+static int parse_syscalls(const struct jc_cfg_ctx *c, const char *key, int line,
+			  const char *val, char ***arr, size_t *n)
 {
 	char *word, **w;
 
@@ -335,7 +337,8 @@ int jc_cfg_caps(const char *list, unsigned long long *mask, char *bad,
 
 	*mask = 0;
 	snprintf(buf, sizeof(buf), "%s", list);
-	for (w = strtok_r(buf, " \t,", &save); w; w = strtok_r(NULL, " \t,", &save)) {
+	for (w = strtok_r(buf, " \t,", &save); w;
+	     w = strtok_r(NULL, " \t,", &save)) {
 		char *name = strncasecmp(w, "cap_", 4) == 0 ? w + 4 : w;
 		char padded[64], full[64];
 
@@ -362,18 +365,19 @@ static int parse_root_caps(const struct jc_cfg_ctx *c, int line,
 		return jc_fail_conf(c->err, 0, c->path, line,
 				    "root_caps: list too long");
 	if (jc_cfg_caps(val, mask, bad, sizeof(bad)) < 0)
-		return jc_fail_conf(c->err, 0, c->path, line,
-				    "root_caps: '%s' is not a "
-				    "capability a jailed root may keep (allowed: %s)",
-				    jc_vis(bad, v, sizeof(v)),
-				    JC_ROOT_CAPS_ALLOWED);
+		return jc_fail_conf(
+			c->err, 0, c->path, line,
+			"root_caps: '%s' is not a "
+			"capability a jailed root may keep (allowed: %s)",
+			jc_vis(bad, v, sizeof(v)), JC_ROOT_CAPS_ALLOWED);
 	return 0;
 }
 
 /* A source or destination at or below /etc. */
 static bool under_etc(const char *path)
 {
-	return strncmp(path, "/etc", 4) == 0 && (path[4] == '\0' || path[4] == '/');
+	return strncmp(path, "/etc", 4) == 0 &&
+	       (path[4] == '\0' || path[4] == '/');
 }
 
 /* A jailed root with dac_override would read the host's shadow and write
@@ -393,15 +397,18 @@ static int check_root_jail(const struct jc_cfg_ctx *c, struct jc_jail *j)
 	for (int k = 0; k < 2; k++)
 		for (size_t i = 0; i < n[k]; i++)
 			if (under_etc(b[k][i].src) || under_etc(b[k][i].dst))
-				return jc_fail_conf(c->err, 0, c->path,
-						    j->key_line[k ? JC_K_BIND_RW :
-								    JC_K_BIND_RO],
-						    "%s: the host's /etc "
-						    "must not be bound into a jail with "
-						    "allow_root = yes (it keeps its own /etc)",
-						    k ? "bind_rw" : "bind_ro");
-	return j->key_line[JC_K_ROOT_CAPS] ? 0 :
-	       jc_cfg_caps(JC_ROOT_CAPS_DEFAULT, &j->root_caps, bad, sizeof(bad));
+				return jc_fail_conf(
+					c->err, 0, c->path,
+					j->key_line[k ? JC_K_BIND_RW :
+							JC_K_BIND_RO],
+					"%s: the host's /etc "
+					"must not be bound into a jail with "
+					"allow_root = yes (it keeps its own /etc)",
+					k ? "bind_rw" : "bind_ro");
+	return j->key_line[JC_K_ROOT_CAPS] ?
+		       0 :
+		       jc_cfg_caps(JC_ROOT_CAPS_DEFAULT, &j->root_caps, bad,
+				   sizeof(bad));
 }
 
 static int check_seccomp_keys(const struct jc_cfg_ctx *c,
@@ -414,7 +421,8 @@ int jc_cfg_jail_check(const struct jc_cfg_ctx *c, struct jc_jail *j)
 	return check_seccomp_keys(c, j);
 }
 
-static int check_seccomp_keys(const struct jc_cfg_ctx *c, const struct jc_jail *j)
+static int check_seccomp_keys(const struct jc_cfg_ctx *c,
+			      const struct jc_jail *j)
 {
 	const struct jc_seccomp_spec *s = &j->seccomp;
 	int deny = j->key_line[JC_K_SECCOMP_DENY];
@@ -422,21 +430,22 @@ static int check_seccomp_keys(const struct jc_cfg_ctx *c, const struct jc_jail *
 	size_t i;
 
 	if (s->mode == JC_SECCOMP_NONE && (s->n_deny || s->n_allow))
-		return jc_fail_conf(c->err, 0, c->path,
-				    s->n_deny ? deny : allow,
-				    "%s has no effect with seccomp = none (line %d)",
-				    s->n_deny ? "seccomp_deny" : "seccomp_allow",
-				    j->key_line[JC_K_SECCOMP]);
+		return jc_fail_conf(
+			c->err, 0, c->path, s->n_deny ? deny : allow,
+			"%s has no effect with seccomp = none (line %d)",
+			s->n_deny ? "seccomp_deny" : "seccomp_allow",
+			j->key_line[JC_K_SECCOMP]);
 	for (i = 0; i < s->n_deny; i++)
 		if (in_words(s->allow, s->n_allow, s->deny[i]))
-			return jc_fail_conf(c->err, 0, c->path, deny,
-					    "seccomp_deny: '%s' is also in seccomp_allow (line %d)",
-					    s->deny[i], allow);
+			return jc_fail_conf(
+				c->err, 0, c->path, deny,
+				"seccomp_deny: '%s' is also in seccomp_allow (line %d)",
+				s->deny[i], allow);
 	return 0;
 }
 
 int jc_cfg_jail_value(const struct jc_cfg_ctx *c, struct jc_jail *j, int id,
-			int line, const char *val)
+		      int line, const char *val)
 {
 	switch (id) {
 	case JC_K_ROOT:
@@ -473,4 +482,3 @@ int jc_cfg_jail_value(const struct jc_cfg_ctx *c, struct jc_jail *j, int id,
 		return jc_cfg_limits_value(c, j, id, line, val);
 	}
 }
-

@@ -18,14 +18,16 @@
 #include "jailcore/10-identity/identity.h"
 #include "jailcore/90-support/paths.h"
 
-static int expand_path(const char *tmpl, const struct jc_tokens *t,
-		       char *out, const char *what, struct jc_err *err)
+static int expand_path(const char *tmpl, const struct jc_tokens *t, char *out,
+		       const char *what, struct jc_err *err)
 {
 	if (jc_expand(tmpl, t, out, PATH_MAX, err) < 0)
 		return jc_err_wrap(err, "%s", what);
 	if (!jc_path_is_clean(out))
-		return jc_fail(err, 0, "%s: '%s' (from '%s') is not a clean "
-			       "absolute path", what, out, tmpl);
+		return jc_fail(err, 0,
+			       "%s: '%s' (from '%s') is not a clean "
+			       "absolute path",
+			       what, out, tmpl);
 	return 0;
 }
 
@@ -45,13 +47,14 @@ static int add_binds(struct jc_plan *p, const struct jc_bindspec *spec,
 		b->ro = ro;
 		b->src_fd = -1;
 		p->n_binds++;
-		if (expand_path(spec[i].src, t, b->src, ro ? "bind_ro" :
-				"bind_rw", err) < 0 ||
-		    expand_path(spec[i].dst, t, b->dst, ro ? "bind_ro" :
-				"bind_rw", err) < 0)
+		if (expand_path(spec[i].src, t, b->src,
+				ro ? "bind_ro" : "bind_rw", err) < 0 ||
+		    expand_path(spec[i].dst, t, b->dst,
+				ro ? "bind_ro" : "bind_rw", err) < 0)
 			return -1;
 		if (strcmp(b->dst, "/") == 0)
-			return jc_fail(err, 0, "%s: cannot bind over the jail's /",
+			return jc_fail(err, 0,
+				       "%s: cannot bind over the jail's /",
 				       b->src);
 	}
 	return 0;
@@ -63,7 +66,8 @@ static int admit_binds(struct jc_plan *p, struct jc_err *err)
 	qsort(p->binds, p->n_binds, sizeof(*p->binds), cmp_bind);
 	for (size_t i = 0; i < p->n_binds; i++) {
 		if (i > 0 && strcmp(p->binds[i].dst, p->binds[i - 1].dst) == 0)
-			return jc_fail(err, 0, "%s is bound twice", p->binds[i].dst);
+			return jc_fail(err, 0, "%s is bound twice",
+				       p->binds[i].dst);
 		if (jc_path_open_host(p->binds[i].src, 0, &p->binds[i].src_fd,
 				      err) < 0)
 			return jc_err_wrap(err, "bind source");
@@ -101,17 +105,24 @@ static bool closed_at_or_above(const char *path, bool from_self)
 static int closed_above(const struct jc_plan *p, struct jc_err *err)
 {
 	if (!closed_at_or_above(p->root, false))
-		return jc_fail(err, 0, "allow_root: no directory above %s is "
-			       "closed to other users; make one of them mode 0700 "
-			       "(a jailed root could otherwise plant setuid-root "
-			       "programs for host users)", p->root);
+		return jc_fail(
+			err, 0,
+			"allow_root: no directory above %s is "
+			"closed to other users; make one of them mode 0700 "
+			"(a jailed root could otherwise plant setuid-root "
+			"programs for host users)",
+			p->root);
 	for (size_t i = 0; i < p->n_binds; i++)
-		if (!p->binds[i].ro && !closed_at_or_above(p->binds[i].src, true))
-			return jc_fail(err, 0, "allow_root: bind_rw %s: neither it "
-				       "nor a directory above it is root-owned and "
-				       "closed to other users (mode 0700); a jailed "
-				       "root could plant setuid-root programs there "
-				       "for host users", p->binds[i].src);
+		if (!p->binds[i].ro &&
+		    !closed_at_or_above(p->binds[i].src, true))
+			return jc_fail(
+				err, 0,
+				"allow_root: bind_rw %s: neither it "
+				"nor a directory above it is root-owned and "
+				"closed to other users (mode 0700); a jailed "
+				"root could plant setuid-root programs there "
+				"for host users",
+				p->binds[i].src);
 	return 0;
 }
 
@@ -142,14 +153,16 @@ static int plan_paths(struct jc_plan *p, const struct jc_jail *j,
 static int plan_hostname(struct jc_plan *p, const struct jc_jail *j,
 			 const struct jc_tokens *t, struct jc_err *err)
 {
-	if (jc_expand(j->hostname, t, p->hostname, sizeof(p->hostname),
-		      err) < 0)
+	if (jc_expand(j->hostname, t, p->hostname, sizeof(p->hostname), err) <
+	    0)
 		return jc_err_wrap(err, "hostname");
 	for (const char *c = p->hostname; *c; c++)
 		if (!isalnum((unsigned char)*c) && *c != '-' && *c != '.' &&
 		    *c != '_')
-			return jc_fail(err, 0, "hostname '%s' has a character "
-				       "not allowed in a host name", p->hostname);
+			return jc_fail(err, 0,
+				       "hostname '%s' has a character "
+				       "not allowed in a host name",
+				       p->hostname);
 	if (!p->hostname[0])
 		return jc_fail(err, 0, "hostname is empty");
 	return 0;
@@ -167,16 +180,18 @@ static int plan_tty(struct jc_plan *p, const char *tty, struct jc_err *err)
 	if (!tty || !tty[0] || strchr(tty, ':') || strcmp(tty, "ssh") == 0)
 		return 0;
 	if ((size_t)snprintf(path, sizeof(path), "%s%s",
-			     strncmp(tty, "/dev/", 5) ? "/dev/" : "", tty) >=
-	    sizeof(path))
+			     strncmp(tty, "/dev/", 5) ? "/dev/" : "",
+			     tty) >= sizeof(path))
 		return jc_fail(err, ENAMETOOLONG, "PAM_TTY");
 	if (!jc_path_is_clean(path) || strncmp(path, "/dev/pts/", 9) == 0)
 		return 0;
 	if (stat(path, &st) < 0 || !S_ISCHR(st.st_mode))
-		return 0;	/* not a device: nothing to reopen */
+		return 0; /* not a device: nothing to reopen */
 	if (strchr(path + 5, '/'))
-		return jc_fail(err, 0, "PAM_TTY %s: nested tty paths are not "
-			       "supported", tty);
+		return jc_fail(err, 0,
+			       "PAM_TTY %s: nested tty paths are not "
+			       "supported",
+			       tty);
 	strcpy(p->tty, path);
 	return 0;
 }
@@ -246,11 +261,15 @@ static int plan_identity(struct jc_plan *p, const struct jc_identity *g,
 
 	if (!field_ok(pw->pw_gecos) || !field_ok(pw->pw_dir) ||
 	    !field_ok(pw->pw_shell))
-		return jc_fail(err, 0, "passwd entry of %s holds ':' or a "
-			       "newline", pw->pw_name);
-	rc |= append(&p->passwd, &pl, "root:x:0:0:root:/root:/usr/sbin/nologin\n");
+		return jc_fail(err, 0,
+			       "passwd entry of %s holds ':' or a "
+			       "newline",
+			       pw->pw_name);
+	rc |= append(&p->passwd, &pl,
+		     "root:x:0:0:root:/root:/usr/sbin/nologin\n");
 	if (pw->pw_uid != 65534)
-		rc |= append(&p->passwd, &pl, "nobody:x:65534:65534:nobody:"
+		rc |= append(&p->passwd, &pl,
+			     "nobody:x:65534:65534:nobody:"
 			     "/nonexistent:/usr/sbin/nologin\n");
 	if (pw->pw_uid != 0)
 		rc |= append(&p->passwd, &pl, "%s:x:%u:%u:%s:%s:%s\n",
@@ -265,10 +284,11 @@ static int plan_identity(struct jc_plan *p, const struct jc_identity *g,
 	for (size_t i = 0; i < g->n_groups; i++)
 		if (g->names[i] && field_ok(g->names[i]) &&
 		    !gid_listed(g, i, g->gids[i]))
-			rc |= append(&p->group, &gl, "%s:x:%u:%s\n", g->names[i],
-				     g->gids[i], pw->pw_name);
+			rc |= append(&p->group, &gl, "%s:x:%u:%s\n",
+				     g->names[i], g->gids[i], pw->pw_name);
 	if (rc)
-		return jc_fail(err, ENOMEM, "identity files for %s", pw->pw_name);
+		return jc_fail(err, ENOMEM, "identity files for %s",
+			       pw->pw_name);
 	return 0;
 }
 
@@ -319,10 +339,12 @@ static void plan_limits(struct jc_plan *p, const struct jc_jail *j)
 	p->tmpfs_inodes = j->tmpfs_inodes;
 	p->pty_max = j->pty_max;
 	memcpy(p->rlimit, j->rlimit, sizeof(p->rlimit));
-	snprintf(p->pids_max, sizeof(p->pids_max), "%s", j->pids_max ? j->pids_max : "");
+	snprintf(p->pids_max, sizeof(p->pids_max), "%s",
+		 j->pids_max ? j->pids_max : "");
 	snprintf(p->memory_max, sizeof(p->memory_max), "%s",
 		 j->memory_max ? j->memory_max : "");
-	snprintf(p->cpu_max, sizeof(p->cpu_max), "%s", j->cpu_max ? j->cpu_max : "");
+	snprintf(p->cpu_max, sizeof(p->cpu_max), "%s",
+		 j->cpu_max ? j->cpu_max : "");
 	p->limits_required = j->limits_required;
 }
 
@@ -377,12 +399,16 @@ static int plan_jail(struct jc_plan *p, const struct jc_config *cfg,
 {
 	const struct passwd *pw = &id->pw;
 	struct jc_tokens t = {
-		.user = pw->pw_name, .uid = pw->pw_uid, .gid = pw->pw_gid,
-		.home = pw->pw_dir, .jail = j->name,
+		.user = pw->pw_name,
+		.uid = pw->pw_uid,
+		.gid = pw->pw_gid,
+		.home = pw->pw_dir,
+		.jail = j->name,
 	};
 
 	snprintf(p->conf_path, sizeof(p->conf_path), "%s", cfg->path);
-	if (jc_config_dropin_dir(cfg->path, p->dropin_dir, sizeof(p->dropin_dir)) < 0)
+	if (jc_config_dropin_dir(cfg->path, p->dropin_dir,
+				 sizeof(p->dropin_dir)) < 0)
 		p->dropin_dir[0] = '\0';
 	p->network = j->network;
 	p->own_etc = j->allow_root;
@@ -419,8 +445,10 @@ int jc_plan_for_user(const struct jc_config *cfg, const struct jc_identity *id,
 	if (!m.jail) {
 		rc = JC_PLAN_NOT_JAILED;
 	} else if (pw->pw_uid == 0 && !m.jail->allow_root) {
-		snprintf(p->why, sizeof(p->why), "uid 0 is never jailed unless "
-			 "the jail sets allow_root (matched %s)", m.why);
+		snprintf(p->why, sizeof(p->why),
+			 "uid 0 is never jailed unless "
+			 "the jail sets allow_root (matched %s)",
+			 m.why);
 		rc = JC_PLAN_NOT_JAILED;
 	} else {
 		rc = plan_jail(p, cfg, m.jail, id, tty, err);

@@ -12,7 +12,7 @@
 
 #include "jailcore/90-support/cleanup.h"
 
-#define IDFILE_MAX (64u << 20)	/* as identity.h's NSS buffers */
+#define IDFILE_MAX (64u << 20) /* as identity.h's NSS buffers */
 
 /* A growing text. */
 struct text {
@@ -54,7 +54,9 @@ static const char *field(const char *line, size_t len, int i, size_t *n)
 		p++;
 	}
 	*n = (size_t)((memchr(p, ':', (size_t)(end - p)) ?
-		       (const char *)memchr(p, ':', (size_t)(end - p)) : end) - p);
+			       (const char *)memchr(p, ':', (size_t)(end - p)) :
+			       end) -
+		      p);
 	return p;
 }
 
@@ -88,7 +90,7 @@ static void put_group_line(struct text *t, const char *line, size_t len,
 	bool first = true;
 
 	if (!mem) {
-		put(t, line, len);	/* not a group line: as it was */
+		put(t, line, len); /* not a group line: as it was */
 		put(t, "\n", 1);
 		return;
 	}
@@ -134,8 +136,9 @@ static void put_missing(struct text *t, const char *have, const char *mine,
 
 		len = strcspn(l, "\n");
 		name = field(l, len, 0, &n);
-		if (len && name && ((always && field_is(l, len, 0, always)) ||
-				    !find_line(have, name, n, &(size_t){ 0 }))) {
+		if (len && name &&
+		    ((always && field_is(l, len, 0, always)) ||
+		     !find_line(have, name, n, &(size_t){ 0 }))) {
 			put(t, l, len);
 			put(t, "\n", 1);
 		}
@@ -159,9 +162,10 @@ static char *merge_group(const char *have, const char *mine, const char *user)
 	for (const char *l = have; *l; l += len + (l[len] == '\n')) {
 		len = strcspn(l, "\n");
 		if (len)
-			put_group_line(&t, l, len, user, mine_has(mine, l, len, user));
+			put_group_line(&t, l, len, user,
+				       mine_has(mine, l, len, user));
 	}
-	put_missing(&t, have, mine, NULL);	/* groups new to the jail */
+	put_missing(&t, have, mine, NULL); /* groups new to the jail */
 	return finish(&t);
 }
 
@@ -226,22 +230,25 @@ static int lock_bounded(int fd)
 	return 0;
 }
 
-int jc_idfile_sync(int fd, const char *name, const char *mine,
-		   const char *user, uid_t uid, bool group, struct jc_err *err)
+int jc_idfile_sync(int fd, const char *name, const char *mine, const char *user,
+		   uid_t uid, bool group, struct jc_err *err)
 {
 	cleanup_free char *have = NULL;
 	cleanup_free char *merged = NULL;
 	int rc = 0;
 
 	if (lock_bounded(fd) < 0)
-		return jc_fail(err, errno, "lock the jail's %s (held by a "
-			       "process in the jail?)", name);
+		return jc_fail(err, errno,
+			       "lock the jail's %s (held by a "
+			       "process in the jail?)",
+			       name);
 	have = read_all(fd);
 	if (!have || !(merged = jc_idfile_merge(have, mine, user, uid, group)))
-		rc = jc_fail(err, have ? ENOMEM : errno, "read the jail's %s", name);
+		rc = jc_fail(err, have ? ENOMEM : errno, "read the jail's %s",
+			     name);
 	else if (strcmp(have, merged) != 0 &&
-		 (ftruncate(fd, 0) < 0 ||
-		  pwrite(fd, merged, strlen(merged), 0) != (ssize_t)strlen(merged)))
+		 (ftruncate(fd, 0) < 0 || pwrite(fd, merged, strlen(merged),
+						 0) != (ssize_t)strlen(merged)))
 		rc = jc_fail(err, errno, "write the jail's %s", name);
 	flock(fd, LOCK_UN);
 	return rc;

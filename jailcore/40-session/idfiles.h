@@ -31,8 +31,10 @@ char *jc_idfile_merge(const char *have, const char *mine, const char *user,
  * /etc/group) with jc_idfile_merge, under an exclusive flock so two
  * joining sessions do not interleave (waited for 2 s at most: a process
  * in the jail can hold one).  NAME is for messages. */
-JC_MUST_CHECK JC_NONNULL(2, 3, 4)
-int jc_idfile_sync(int fd, const char *name, const char *mine,
-		   const char *user, uid_t uid, bool group, struct jc_err *err);
+JC_MUST_CHECK JC_NONNULL(2, 3, 4) int jc_idfile_sync(int fd, const char *name,
+						     const char *mine,
+						     const char *user,
+						     uid_t uid, bool group,
+						     struct jc_err *err);
 
 #endif

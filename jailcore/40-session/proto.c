@@ -14,7 +14,8 @@
 ssize_t jc_send_fd(int sock, const void *buf, size_t len, int fd, int flags)
 {
 	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-	struct iovec iov = { .iov_base = (void *)(uintptr_t)buf, .iov_len = len };
+	struct iovec iov = { .iov_base = (void *)(uintptr_t)buf,
+			     .iov_len = len };
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 
 	if (fd >= 0) {
@@ -35,8 +36,10 @@ ssize_t jc_recv_fd(int sock, void *buf, size_t len, int *fd, int flags)
 {
 	char cbuf[CMSG_SPACE(sizeof(int))];
 	struct iovec iov = { .iov_base = buf, .iov_len = len };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
-			     .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	struct msghdr mh = { .msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = cbuf,
+			     .msg_controllen = sizeof(cbuf) };
 	struct cmsghdr *cm;
 	ssize_t n;
 
@@ -45,7 +48,8 @@ ssize_t jc_recv_fd(int sock, void *buf, size_t len, int *fd, int flags)
 	while ((n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC | flags)) < 0 &&
 	       errno == EINTR)
 		;
-	for (cm = n > 0 ? CMSG_FIRSTHDR(&mh) : NULL; cm; cm = CMSG_NXTHDR(&mh, cm))
+	for (cm = n > 0 ? CMSG_FIRSTHDR(&mh) : NULL; cm;
+	     cm = CMSG_NXTHDR(&mh, cm))
 		if (fd && cm->cmsg_level == SOL_SOCKET &&
 		    cm->cmsg_type == SCM_RIGHTS)
 			memcpy(fd, CMSG_DATA(cm), sizeof(int));
@@ -56,7 +60,9 @@ int jc_msg_send(int sock, enum jc_msg_type type, int fd)
 {
 	struct jc_msg m = { .type = type };
 
-	return jc_send_fd(sock, &m, sizeof(m), fd, 0) == (ssize_t)sizeof(m) ? 0 : -1;
+	return jc_send_fd(sock, &m, sizeof(m), fd, 0) == (ssize_t)sizeof(m) ?
+		       0 :
+		       -1;
 }
 
 int jc_msg_recv(int sock, struct jc_msg *m, int *fd)
@@ -67,5 +73,7 @@ int jc_msg_recv(int sock, struct jc_msg *m, int *fd)
 		*fd = -1;
 	if (poll(&p, 1, REPLY_TIMEOUT_MS) <= 0)
 		return -1;
-	return jc_recv_fd(sock, m, sizeof(*m), fd, 0) == (ssize_t)sizeof(*m) ? 0 : -1;
+	return jc_recv_fd(sock, m, sizeof(*m), fd, 0) == (ssize_t)sizeof(*m) ?
+		       0 :
+		       -1;
 }

@@ -19,19 +19,19 @@
 #include <sys/types.h>
 
 enum jc_msg_type {
-	JC_MSG_JOIN = 1,	/* caller -> init, SCM_RIGHTS: caller's pidfd */
-	JC_MSG_LEAVE,		/* caller -> init: this session ends */
-	JC_MSG_STOP,		/* admin -> init: end the jail now */
-	JC_MSG_INFO,		/* admin -> init: how many sessions? */
-	JC_MSG_OK,		/* init -> caller; on JOIN, SCM_RIGHTS: init's pidfd */
-	JC_MSG_LAST,		/* init -> caller: that was the last session,
+	JC_MSG_JOIN = 1, /* caller -> init, SCM_RIGHTS: caller's pidfd */
+	JC_MSG_LEAVE,	 /* caller -> init: this session ends */
+	JC_MSG_STOP,	 /* admin -> init: end the jail now */
+	JC_MSG_INFO,	 /* admin -> init: how many sessions? */
+	JC_MSG_OK,	 /* init -> caller; on JOIN, SCM_RIGHTS: init's pidfd */
+	JC_MSG_LAST,	 /* init -> caller: that was the last session,
 				   the jail is ending */
-	JC_MSG_FULL,		/* init -> caller: too many sessions */
+	JC_MSG_FULL,	 /* init -> caller: too many sessions */
 };
 
 struct jc_msg {
 	uint32_t type;
-	uint32_t sessions;	/* sessions after this request */
+	uint32_t sessions; /* sessions after this request */
 	/* in init's replies: the jail's mnt, pid and net namespace inodes,
 	 * for a joining session's audit line */
 	uint64_t ns[3];
@@ -39,13 +39,13 @@ struct jc_msg {
 
 /* Fixed fd numbers of jail-init, set up by ns.c before the exec. */
 enum jc_init_fd {
-	JC_INIT_WATCH = 3,	/* first session: its caller's pidfd */
-	JC_INIT_EXEC,		/* the jail-init binary (closed by the exec) */
-	JC_INIT_LOG_IN,		/* the jail's /dev/log socket */
-	JC_INIT_LOG_OUT,	/* connected to the host's /dev/log, or absent */
-	JC_INIT_REPORT,		/* setup report (closed by the exec) */
-	JC_INIT_CTL,		/* listening control socket, or absent */
-	JC_INIT_SESSION,	/* first session's connection */
+	JC_INIT_WATCH = 3, /* first session: its caller's pidfd */
+	JC_INIT_EXEC,	   /* the jail-init binary (closed by the exec) */
+	JC_INIT_LOG_IN,	   /* the jail's /dev/log socket */
+	JC_INIT_LOG_OUT,   /* connected to the host's /dev/log, or absent */
+	JC_INIT_REPORT,	   /* setup report (closed by the exec) */
+	JC_INIT_CTL,	   /* listening control socket, or absent */
+	JC_INIT_SESSION,   /* first session's connection */
 	JC_INIT_LAST_FD = JC_INIT_SESSION
 };
 

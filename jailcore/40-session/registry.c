@@ -36,7 +36,8 @@ static int lock_wait(int fd, int timeout_ms, struct jc_err *err)
 		if (errno != EWOULDBLOCK && errno != EINTR)
 			return jc_fail(err, errno, "flock");
 		if (waited >= timeout_ms)
-			return jc_fail(err, ETIMEDOUT, "waiting for another login "
+			return jc_fail(err, ETIMEDOUT,
+				       "waiting for another login "
 				       "building the same jail");
 		nanosleep(&tick, NULL);
 	}
@@ -58,8 +59,8 @@ int jc_reg_lock(const struct jc_plan *p, struct jc_reg *r, int timeout_ms,
 	r->dirfd = jc_path_private_dir(top, r->id, shown, true, err);
 	if (r->dirfd < 0)
 		return -1;
-	r->lockfd = openat(r->dirfd, "lock", O_RDWR | O_CREAT | O_NOFOLLOW |
-			   O_CLOEXEC, 0600);
+	r->lockfd = openat(r->dirfd, "lock",
+			   O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (r->lockfd < 0) {
 		jc_fail(err, errno, "open %s/lock", shown);
 	} else if (lock_wait(r->lockfd, timeout_ms, err) == 0) {
@@ -71,7 +72,7 @@ int jc_reg_lock(const struct jc_plan *p, struct jc_reg *r, int timeout_ms,
 
 void jc_reg_unlock(struct jc_reg *r)
 {
-	jc_closep(&r->lockfd);	/* drops the flock */
+	jc_closep(&r->lockfd); /* drops the flock */
 	jc_closep(&r->dirfd);
 }
 
@@ -115,8 +116,10 @@ int jc_reg_listen(const struct jc_reg *r, int *sock, struct jc_err *err)
 	if (s < 0)
 		return jc_fail(err, errno, "socket");
 	ctl_addr(r, &sa);
-	if (bind(s, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(s, 64) < 0)
-		return jc_fail(err, errno, "listen on " JC_RUN_DIR "/%s/ctl", r->id);
+	if (bind(s, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    listen(s, 64) < 0)
+		return jc_fail(err, errno, "listen on " JC_RUN_DIR "/%s/ctl",
+			       r->id);
 	*sock = steal_fd(&s);
 	return 0;
 }
@@ -145,8 +148,10 @@ static void set_field(struct jc_reg_entry *e, const char *key, const char *v)
 
 int jc_reg_read(const struct jc_reg *r, struct jc_reg_entry *e)
 {
-	cleanup_file FILE *f = jc_fdopen_owned(openat(r->dirfd, "info", O_RDONLY |
-						      O_NOFOLLOW | O_CLOEXEC), "r");
+	cleanup_file FILE *f =
+		jc_fdopen_owned(openat(r->dirfd, "info",
+				       O_RDONLY | O_NOFOLLOW | O_CLOEXEC),
+				"r");
 	char line[PATH_MAX + 64];
 
 	memset(e, 0, sizeof(*e));
@@ -169,26 +174,33 @@ int jc_reg_read(const struct jc_reg *r, struct jc_reg_entry *e)
 static int write_entry(const struct jc_reg *r, const struct jc_reg_entry *e,
 		       struct jc_err *err)
 {
-	cleanup_file FILE *f = jc_fdopen_owned(openat(r->dirfd, "info.new",
-						      O_WRONLY | O_CREAT | O_TRUNC |
-						      O_NOFOLLOW | O_CLOEXEC, 0600),
-					       "w");
+	cleanup_file FILE *f =
+		jc_fdopen_owned(openat(r->dirfd, "info.new",
+				       O_WRONLY | O_CREAT | O_TRUNC |
+					       O_NOFOLLOW | O_CLOEXEC,
+				       0600),
+				"w");
 
 	if (!f)
-		return jc_fail(err, errno, "write " JC_RUN_DIR "/%s/info", r->id);
-	fprintf(f, "jail=%s\nroot=%s\ninit=%d\nusers=%s\nids=%s\nfingerprint=%s\n"
-		"persist=%s\ncreated=%lld\n", e->jail, e->root, (int)e->init,
-		e->users, e->ids, e->fingerprint, e->persist ? "yes" : "no",
-		e->created);
-	if (fclose(steal_ptr(&f)) != 0 || renameat(r->dirfd, "info.new", r->dirfd, "info") < 0)
-		return jc_fail(err, errno, "write " JC_RUN_DIR "/%s/info", r->id);
+		return jc_fail(err, errno, "write " JC_RUN_DIR "/%s/info",
+			       r->id);
+	fprintf(f,
+		"jail=%s\nroot=%s\ninit=%d\nusers=%s\nids=%s\nfingerprint=%s\n"
+		"persist=%s\ncreated=%lld\n",
+		e->jail, e->root, (int)e->init, e->users, e->ids,
+		e->fingerprint, e->persist ? "yes" : "no", e->created);
+	if (fclose(steal_ptr(&f)) != 0 ||
+	    renameat(r->dirfd, "info.new", r->dirfd, "info") < 0)
+		return jc_fail(err, errno, "write " JC_RUN_DIR "/%s/info",
+			       r->id);
 	return 0;
 }
 
 int jc_reg_write_info(const struct jc_reg *r, const struct jc_plan *p,
 		      pid_t init_pid, struct jc_err *err)
 {
-	struct jc_reg_entry e = { .init = init_pid, .persist = p->persist,
+	struct jc_reg_entry e = { .init = init_pid,
+				  .persist = p->persist,
 				  .created = (long long)time(NULL) };
 
 	snprintf(e.jail, sizeof(e.jail), "%s", p->jail);
@@ -231,27 +243,32 @@ void jc_reg_add_user(const struct jc_reg *r, struct jc_reg_entry *e,
 	(void)write_entry(r, e, NULL);
 }
 
-int jc_reg_check_identity(const struct jc_reg_entry *e,
-			  const struct jc_plan *p, struct jc_err *err)
+int jc_reg_check_identity(const struct jc_reg_entry *e, const struct jc_plan *p,
+			  struct jc_err *err)
 {
 	char name[256];
 	unsigned uid, gid;
 
-	for (const char *s = e->ids; *s; s += strcspn(s, ",") + (s[strcspn(s, ",")] == ',')) {
+	for (const char *s = e->ids; *s;
+	     s += strcspn(s, ",") + (s[strcspn(s, ",")] == ',')) {
 		if (sscanf(s, "%255[^:,]:%u:%u", name, &uid, &gid) != 3)
 			continue;
 		if (strcmp(name, p->user) == 0 && uid != (unsigned)p->uid)
-			return jc_fail(err, 0, "jail %s (%s) runs for user %s with "
-				       "uid %u, and %s is now uid %u (an account "
-				       "deleted and made anew?): not joining it; "
-				       "`jailctl stop %s` ends the old jail",
-				       p->jail, p->root, name, uid, p->user,
-				       (unsigned)p->uid, name);
+			return jc_fail(
+				err, 0,
+				"jail %s (%s) runs for user %s with "
+				"uid %u, and %s is now uid %u (an account "
+				"deleted and made anew?): not joining it; "
+				"`jailctl stop %s` ends the old jail",
+				p->jail, p->root, name, uid, p->user,
+				(unsigned)p->uid, name);
 		if (strcmp(name, p->user) != 0 && uid == (unsigned)p->uid)
-			return jc_fail(err, 0, "jail %s (%s) runs uid %u as user "
-				       "%s, not %s: not joining it; `jailctl stop "
-				       "%s` ends it", p->jail, p->root, uid, name,
-				       p->user, name);
+			return jc_fail(
+				err, 0,
+				"jail %s (%s) runs uid %u as user "
+				"%s, not %s: not joining it; `jailctl stop "
+				"%s` ends it",
+				p->jail, p->root, uid, name, p->user, name);
 		/* one devpts instance for two users: util-linux login's
 		 * child reopens its host tty by name, /dev/pts/N, inside --
 		 * the jail's pty N, which the other user may hold (E14,
@@ -259,12 +276,14 @@ int jc_reg_check_identity(const struct jc_reg_entry *e,
 		 * (config_build.c) cannot see other users' [user:] rules
 		 * in a login's load; this can. */
 		if (p->private_devpts && uid != (unsigned)p->uid)
-			return jc_fail(err, 0, "jail %s (%s) has a private "
-				       "devpts and runs for user %s: not "
-				       "letting %s in (a second user could take "
-				       "a login's /dev/pts/N); use devpts = host "
-				       "or a root with %%u", p->jail, p->root,
-				       name, p->user);
+			return jc_fail(
+				err, 0,
+				"jail %s (%s) has a private "
+				"devpts and runs for user %s: not "
+				"letting %s in (a second user could take "
+				"a login's /dev/pts/N); use devpts = host "
+				"or a root with %%u",
+				p->jail, p->root, name, p->user);
 	}
 	return 0;
 }
@@ -309,7 +328,9 @@ int jc_reg_list(struct jc_reg_entry **out, size_t *n, struct jc_err *err)
 	*out = NULL;
 	*n = 0;
 	if (!dir)
-		return errno == ENOENT ? 0 : jc_fail(err, errno, "open " JC_RUN_DIR);
+		return errno == ENOENT ?
+			       0 :
+			       jc_fail(err, errno, "open " JC_RUN_DIR);
 	while ((d = readdir(dir))) {
 		struct jc_reg_entry *more;
 		struct jc_reg r;
@@ -347,16 +368,19 @@ int jc_reg_stop(const char *id, int timeout_ms, struct jc_err *err)
 	rc = jc_reg_connect(&r, &sock, err);
 	jc_reg_unlock(&r);
 	if (rc != 0)
-		return rc < 0 ? -1 : jc_fail(err, 0, "jail %s is not running", id);
+		return rc < 0 ? -1 :
+				jc_fail(err, 0, "jail %s is not running", id);
 	/* a pidfd first, so its end can be awaited */
 	pidfd = init > 0 ? pidfd_open(init, 0) : -1;
 	rc = jc_msg_send(sock, JC_MSG_STOP, -1) == 0 &&
-	     jc_msg_recv(sock, &m, NULL) == 0 ? 0 :
-	     jc_fail(err, errno, "jail %s did not answer STOP", id);
-	jc_closep(&sock);	/* done with it before the wait */
+			     jc_msg_recv(sock, &m, NULL) == 0 ?
+		     0 :
+		     jc_fail(err, errno, "jail %s did not answer STOP", id);
+	jc_closep(&sock); /* done with it before the wait */
 	if (rc == 0 && pidfd >= 0 &&
-	    poll(&(struct pollfd){ .fd = pidfd, .events = POLLIN }, 1, timeout_ms) <= 0)
-		rc = jc_fail(err, ETIMEDOUT, "jail %s: init %d did not exit", id,
-			     (int)init);
+	    poll(&(struct pollfd){ .fd = pidfd, .events = POLLIN }, 1,
+		 timeout_ms) <= 0)
+		rc = jc_fail(err, ETIMEDOUT, "jail %s: init %d did not exit",
+			     id, (int)init);
 	return rc;
 }

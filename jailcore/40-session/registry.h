@@ -29,8 +29,8 @@
 
 struct jc_reg {
 	char id[96];
-	int dirfd;		/* /run/pam_jail/ID */
-	int lockfd;		/* held with LOCK_EX while open */
+	int dirfd;  /* /run/pam_jail/ID */
+	int lockfd; /* held with LOCK_EX while open */
 };
 
 /* The jail's ID: JAIL-HASH, HASH of its expanded root. */
@@ -38,19 +38,20 @@ void jc_reg_id(const struct jc_plan *plan, char *id, size_t size);
 
 /* Open (creating) the jail's registry entry and take its lock, waiting up
  * to TIMEOUT_MS for a concurrent login to finish building. */
-JC_MUST_CHECK JC_NONNULL(1, 2)
-int jc_reg_lock(const struct jc_plan *plan, struct jc_reg *r, int timeout_ms,
-		struct jc_err *err);
+JC_MUST_CHECK JC_NONNULL(1, 2) int jc_reg_lock(const struct jc_plan *plan,
+					       struct jc_reg *r, int timeout_ms,
+					       struct jc_err *err);
 
 /* Connect to the running jail's control socket: 0 with *sock, 1 when no
  * jail is running (no socket, or nobody answers: stale), -1 on error. */
-JC_MUST_CHECK JC_NONNULL(1, 2)
-int jc_reg_connect(const struct jc_reg *r, int *sock, struct jc_err *err);
+JC_MUST_CHECK JC_NONNULL(1, 2) int jc_reg_connect(const struct jc_reg *r,
+						  int *sock,
+						  struct jc_err *err);
 
 /* Replace any stale socket with a new listening one for a jail about to
  * be built. */
-JC_MUST_CHECK JC_NONNULL(1, 2)
-int jc_reg_listen(const struct jc_reg *r, int *sock, struct jc_err *err);
+JC_MUST_CHECK JC_NONNULL(1, 2) int jc_reg_listen(const struct jc_reg *r,
+						 int *sock, struct jc_err *err);
 
 void jc_reg_unlock(struct jc_reg *r);
 
@@ -59,20 +60,21 @@ struct jc_reg_entry {
 	char id[96];
 	char jail[65];
 	char root[PATH_MAX];
-	char users[512];	/* comma-separated */
-	char ids[1024];		/* NAME:UID:GID,... of those users */
-	char fingerprint[32];	/* the setup's (plan.h) */
-	pid_t init;		/* host pid */
-	long long created;	/* unix time */
+	char users[512];      /* comma-separated */
+	char ids[1024];	      /* NAME:UID:GID,... of those users */
+	char fingerprint[32]; /* the setup's (plan.h) */
+	pid_t init;	      /* host pid */
+	long long created;    /* unix time */
 	int persist;
-	int alive;		/* its control socket answered */
-	unsigned sessions;	/* as jail-init counts them */
+	int alive;	   /* its control socket answered */
+	unsigned sessions; /* as jail-init counts them */
 };
 
 /* Record what a login needs to decide whether it may join. */
-JC_MUST_CHECK JC_NONNULL(1, 2)
-int jc_reg_write_info(const struct jc_reg *r, const struct jc_plan *plan,
-		      pid_t init_pid, struct jc_err *err);
+JC_MUST_CHECK JC_NONNULL(1, 2) int jc_reg_write_info(const struct jc_reg *r,
+						     const struct jc_plan *plan,
+						     pid_t init_pid,
+						     struct jc_err *err);
 
 /* The info file, read once: 0, or -1 when there is none (a stale entry
  * or one being built). */
@@ -88,18 +90,19 @@ void jc_reg_add_user(const struct jc_reg *r, struct jc_reg_entry *e,
  * and made anew (another person), and another name with the same uid an
  * alias; both are refused with a line naming jailctl stop.  A jail with
  * a private devpts admits one uid only (E14).  0, or -1. */
-JC_MUST_CHECK JC_NONNULL(1, 2)
+JC_MUST_CHECK
+JC_NONNULL(1, 2)
 int jc_reg_check_identity(const struct jc_reg_entry *e,
 			  const struct jc_plan *plan, struct jc_err *err);
 
 /* Every entry under /run/pam_jail; *out is malloc'ed (free it).  On
  * failure *out is NULL: nothing to free. */
-JC_MUST_CHECK JC_NONNULL(1, 2)
-int jc_reg_list(struct jc_reg_entry **out, size_t *n, struct jc_err *err);
+JC_MUST_CHECK JC_NONNULL(1, 2) int jc_reg_list(struct jc_reg_entry **out,
+					       size_t *n, struct jc_err *err);
 
 /* End the running jail ID: STOP to its jail-init, then wait up to
  * TIMEOUT_MS for it to be gone. */
-JC_MUST_CHECK JC_NONNULL(1)
-int jc_reg_stop(const char *id, int timeout_ms, struct jc_err *err);
+JC_MUST_CHECK JC_NONNULL(1) int jc_reg_stop(const char *id, int timeout_ms,
+					    struct jc_err *err);
 
 #endif

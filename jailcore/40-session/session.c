@@ -55,8 +55,11 @@ static int join(const struct jc_plan *p, int sock, struct jc_jail_handle *h,
 		return 1;
 	}
 	if (m.type != JC_MSG_OK || fd < 0)
-		return jc_fail(err, 0, "the running jail %s refused the session%s",
-			       p->jail, m.type == JC_MSG_FULL ? " (too many sessions)" : "");
+		return jc_fail(err, 0,
+			       "the running jail %s refused the session%s",
+			       p->jail,
+			       m.type == JC_MSG_FULL ? " (too many sessions)" :
+						       "");
 	jc_jail_handle_init(h);
 	h->init_pidfd = steal_fd(&fd);
 	h->conn = sock;
@@ -91,11 +94,13 @@ static int join_or_build(const struct jc_plan *p, const char *init_path,
 		*joined = true;
 		if (jc_reg_read(&r, &e) < 0 ||
 		    strcmp(e.fingerprint, p->fingerprint) != 0)
-			rc = jc_fail(err, 0, "jail %s (%s) is running with another "
-				     "setup (an older config, or a per-user value "
-				     "of another user); it ends with its last "
-				     "session, or stop it with jailctl stop",
-				     p->jail, p->root);
+			rc = jc_fail(
+				err, 0,
+				"jail %s (%s) is running with another "
+				"setup (an older config, or a per-user value "
+				"of another user); it ends with its last "
+				"session, or stop it with jailctl stop",
+				p->jail, p->root);
 		else if (jc_reg_check_identity(&e, p, err) < 0)
 			rc = -1;
 		else
@@ -115,8 +120,9 @@ static int join_or_build(const struct jc_plan *p, const char *init_path,
 			rc = jc_jail_build(p, init_path, sock, bpf, h, err);
 			close(sock);
 		}
-		if (rc == 0 && (jc_cgroup_detach_init(cg, r.id, p, h->init_pid, err) < 0 ||
-				jc_reg_write_info(&r, p, h->init_pid, err) < 0)) {
+		if (rc == 0 &&
+		    (jc_cgroup_detach_init(cg, r.id, p, h->init_pid, err) < 0 ||
+		     jc_reg_write_info(&r, p, h->init_pid, err) < 0)) {
 			jc_jail_release(h, 1000, NULL);
 			rc = -1;
 		}
@@ -143,16 +149,20 @@ static int identity_join(const struct jc_plan *p, struct jc_err *err)
 
 		if (mount_setattr(AT_FDCWD, files[i], AT_SYMLINK_NOFOLLOW, &rw,
 				  sizeof(rw)) < 0)
-			return jc_fail(err, errno, "mount_setattr %s", files[i]);
+			return jc_fail(err, errno, "mount_setattr %s",
+				       files[i]);
 		fd = open(files[i], O_RDWR | O_CLOEXEC | O_NOFOLLOW);
-		rc = fd < 0 ? jc_fail(err, errno, "open the jail's %s", files[i]) :
-		     jc_idfile_sync(fd, files[i], i ? p->group : p->passwd,
-				    p->user, p->uid, i == 1, err);
+		rc = fd < 0 ? jc_fail(err, errno, "open the jail's %s",
+				      files[i]) :
+			      jc_idfile_sync(fd, files[i],
+					     i ? p->group : p->passwd, p->user,
+					     p->uid, i == 1, err);
 		/* before the read-only remount, which a file open for
 		 * writing makes fail (EBUSY) */
 		jc_closep(&fd);
 		if (mount_setattr(AT_FDCWD, files[i], AT_SYMLINK_NOFOLLOW, &ro,
-				  sizeof(ro)) < 0 && rc == 0)
+				  sizeof(ro)) < 0 &&
+		    rc == 0)
 			rc = jc_fail(err, errno, "mount_setattr %s", files[i]);
 		if (rc < 0)
 			return -1;
@@ -166,8 +176,8 @@ static int identity_join(const struct jc_plan *p, struct jc_err *err)
 static int apply_rlimits(const struct jc_plan *p, struct jc_err *err)
 {
 	static const int res[JC_RL__COUNT] = {
-		RLIMIT_NPROC, RLIMIT_NOFILE, RLIMIT_AS, RLIMIT_FSIZE,
-		RLIMIT_CPU, RLIMIT_CORE,
+		RLIMIT_NPROC, RLIMIT_NOFILE, RLIMIT_AS,
+		RLIMIT_FSIZE, RLIMIT_CPU,    RLIMIT_CORE,
 	};
 
 	for (int i = 0; i < JC_RL__COUNT; i++) {
@@ -176,7 +186,8 @@ static int apply_rlimits(const struct jc_plan *p, struct jc_err *err)
 		if (p->rlimit[i] == JC_RLIM_UNSET)
 			continue;
 		rl.rlim_cur = rl.rlim_max = p->rlimit[i] == JC_RLIM_INFINITY ?
-					    RLIM_INFINITY : p->rlimit[i];
+						    RLIM_INFINITY :
+						    p->rlimit[i];
 		if (setrlimit(res[i], &rl) < 0)
 			return jc_fail(err, errno, "setrlimit %d", res[i]);
 	}
@@ -218,7 +229,8 @@ static int harden_caller(const struct jc_plan *p, bool joined,
 	 * client connection and pidfds of the jail. */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		return jc_fail(err, errno, "prctl PR_SET_DUMPABLE");
-	if ((joined && identity_join(p, err) < 0) || apply_rlimits(p, err) < 0 ||
+	if ((joined && identity_join(p, err) < 0) ||
+	    apply_rlimits(p, err) < 0 ||
 	    jc_privs_drop(keep, sizeof(keep) / sizeof(keep[0]),
 			  p->root_session ? p->root_caps : 0, err) < 0 ||
 	    jc_seccomp_load_bpf(bpf, err) < 0 ||
@@ -253,27 +265,32 @@ static int make_runtime_dir(const struct jc_plan *p, struct jc_jail_handle *h,
 	char name[16];
 	struct stat st;
 
-	top = open("/run/user", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	top = open("/run/user",
+		   O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (top < 0)
-		return errno == ENOENT || errno == ENOTDIR ? 0 :
-		       jc_fail(err, errno, "open the jail's /run/user");
+		return errno == ENOENT || errno == ENOTDIR ?
+			       0 :
+			       jc_fail(err, errno, "open the jail's /run/user");
 	snprintf(name, sizeof(name), "%u", (unsigned)p->uid);
 	if (mkdirat(top, name, 0700) < 0 && errno != EEXIST)
-		return jc_fail(err, errno, "mkdir the jail's /run/user/%s", name);
-	if (!is_mount_root(top, name) &&	/* new, or left by a failed login */
+		return jc_fail(err, errno, "mkdir the jail's /run/user/%s",
+			       name);
+	if (!is_mount_root(top, name) && /* new, or left by a failed login */
 	    jc_mounts_runtime_tmpfs(p, top, name, err) < 0)
 		return -1;
 	fd = openat(top, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		return jc_fail(err, errno, "open the jail's /run/user/%s", name);
+		return jc_fail(err, errno, "open the jail's /run/user/%s",
+			       name);
 	/* another session of the user made it, or a jailed root planted
 	 * something: only a directory of the user's own is taken */
 	if (fstat(fd, &st) < 0 || (st.st_uid != p->uid && st.st_uid != 0))
-		return jc_fail(err, 0, "the jail's /run/user/%s is not %s's", name,
-			       p->user);
+		return jc_fail(err, 0, "the jail's /run/user/%s is not %s's",
+			       name, p->user);
 	if (st.st_uid != p->uid &&
 	    (fchown(fd, p->uid, p->gid) < 0 || fchmod(fd, 0700) < 0))
-		return jc_fail(err, errno, "chown the jail's /run/user/%s", name);
+		return jc_fail(err, errno, "chown the jail's /run/user/%s",
+			       name);
 	snprintf(h->runtime_dir, sizeof(h->runtime_dir), "/run/user/%s", name);
 	return 0;
 }
@@ -293,9 +310,11 @@ static int check_root(const struct jc_plan *p, struct jc_err *err)
 	if (stat("/", &got) < 0)
 		return jc_fail(err, errno, "stat / in the jail");
 	if (want.st_dev != got.st_dev || want.st_ino != got.st_ino)
-		return jc_fail(err, 0, "after entering the jail, / is not its root %s "
+		return jc_fail(err, 0,
+			       "after entering the jail, / is not its root %s "
 			       "(is the caller chrooted? pam_jail needs it at "
-			       "the root of its mount namespace)", p->root);
+			       "the root of its mount namespace)",
+			       p->root);
 	return 0;
 }
 
@@ -356,15 +375,18 @@ int jc_session_enter_running(const struct jc_plan *p, struct jc_jail_handle *h,
 	if (rc == 0 && jc_cgroup_enter(p, r.id, false, "", &cg, err) < 0)
 		rc = -1;
 	else if (rc == 1)
-		rc = jc_fail(err, 0, "jail %s (%s) is not running", p->jail, p->root);
+		rc = jc_fail(err, 0, "jail %s (%s) is not running", p->jail,
+			     p->root);
 	else if (rc == 0 && (jc_reg_read(&r, &e) < 0 ||
 			     strcmp(e.fingerprint, p->fingerprint) != 0))
-		rc = jc_fail(err, 0, "jail %s (%s) runs another setup than the "
-			     "config gives now", p->jail, p->root);
+		rc = jc_fail(err, 0,
+			     "jail %s (%s) runs another setup than the "
+			     "config gives now",
+			     p->jail, p->root);
 	else if (rc == 0 && jc_reg_check_identity(&e, p, err) < 0)
 		rc = -1;
 	else if (rc == 0 && join(p, sock, h, err) != 0)
-		rc = -1;	/* including a jail just ending */
+		rc = -1; /* including a jail just ending */
 	if (rc == 0) {
 		h->init_pid = e.init;
 		h->own_cgroupns = cg.kind != JC_CG_OWN;
@@ -375,7 +397,8 @@ int jc_session_enter_running(const struct jc_plan *p, struct jc_jail_handle *h,
 	if (rc == 0) {
 		struct jc_bpf bpf;
 
-		if (jc_seccomp_compile_cached(&p->seccomp, JC_RUN_DIR, &bpf, err) < 0 ||
+		if (jc_seccomp_compile_cached(&p->seccomp, JC_RUN_DIR, &bpf,
+					      err) < 0 ||
 		    jc_jail_enter(h, err) < 0 || check_root(p, err) < 0 ||
 		    harden_caller(p, true, &bpf, err) < 0) {
 			jc_jail_release(h, 1000, NULL);
@@ -409,7 +432,7 @@ static bool only_zombies_left(int proc_fd)
 		snprintf(path, sizeof(path), "%s/stat", d->d_name);
 		sfd = openat(proc_fd, path, O_RDONLY | O_CLOEXEC);
 		if (sfd < 0)
-			continue;	/* gone meanwhile */
+			continue; /* gone meanwhile */
 		n = read(sfd, buf, sizeof(buf) - 1);
 		buf[n > 0 ? n : 0] = '\0';
 		state = strrchr(buf, ')');
@@ -457,8 +480,10 @@ int jc_jail_release(struct jc_jail_handle *h, int timeout_ms,
 		if (h->proc_fd >= 0 && only_zombies_left(h->proc_fd))
 			break;
 		if ((waited += 10) > timeout_ms)
-			rc = jc_fail(err, ETIMEDOUT, "jail init %d: processes "
-				     "still alive", (int)h->init_pid);
+			rc = jc_fail(err, ETIMEDOUT,
+				     "jail init %d: processes "
+				     "still alive",
+				     (int)h->init_pid);
 	}
 	jc_jail_handle_close(h);
 	return rc;

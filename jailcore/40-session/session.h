@@ -17,16 +17,16 @@
  * plan (share = user) or build it, enter it, apply the session's limits,
  * drop the caller's privileges to JC_CALLER_KEEP, install the filter.
  * *joined tells which. */
-JC_MUST_CHECK JC_NONNULL(1, 2, 3, 4)
-int jc_session_open(const struct jc_plan *plan, const char *init_path,
-		    struct jc_jail_handle *h, bool *joined, struct jc_err *err);
+JC_MUST_CHECK JC_NONNULL(1, 2, 3, 4) int jc_session_open(
+	const struct jc_plan *plan, const char *init_path,
+	struct jc_jail_handle *h, bool *joined, struct jc_err *err);
 
 /* jailctl enter: join the running jail of PLAN as a session (never build
  * one), enter it and harden the calling process exactly as a login's
  * caller is hardened; it then forks and setuids like login. */
-JC_MUST_CHECK JC_NONNULL(1, 2)
-int jc_session_enter_running(const struct jc_plan *plan,
-			     struct jc_jail_handle *h, struct jc_err *err);
+JC_MUST_CHECK JC_NONNULL(1, 2) int jc_session_enter_running(
+	const struct jc_plan *plan, struct jc_jail_handle *h,
+	struct jc_err *err);
 
 /* End this session: LEAVE to jail-init.  When it was the last session of
  * a jail that does not persist (or init does not answer), end the jail:

@@ -53,9 +53,9 @@
 #include "jailcore/90-support/paths.h"
 
 struct book {
-	const char *dir;	/* in the jail */
+	const char *dir; /* in the jail */
 	const char *name;
-	const char *host;	/* the host's file or directory */
+	const char *host; /* the host's file or directory */
 };
 
 /* Entries with the same dir are adjacent: one tmpfs each. */
@@ -85,9 +85,10 @@ int jm_books_prepare(const struct jc_plan *p, struct jc_clones *c,
 				continue;
 			return -1;
 		}
-		if (jm_clone_tree(fd, "", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-				  MOUNT_ATTR_NOEXEC, books[i].host, &c->books[i],
-				  err) < 0)
+		if (jm_clone_tree(fd, "",
+				  MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+					  MOUNT_ATTR_NOEXEC,
+				  books[i].host, &c->books[i], err) < 0)
 			return -1;
 	}
 	return 0;
@@ -109,12 +110,15 @@ int jm_books_compose(const struct jc_plan *p, int root, struct jc_clones *c,
 			/* a tree copied from a real system has var/run -> /run
 			 * (no books there then) */
 			rc = jm_optional_tmpfs(root, p->root, open_dir, "0700",
-					       1ULL << 20, 0, MOUNT_ATTR_NOSUID |
-					       MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+					       1ULL << 20, 0,
+					       MOUNT_ATTR_NOSUID |
+						       MOUNT_ATTR_NODEV |
+						       MOUNT_ATTR_NOEXEC,
 					       &dirfd, err);
 		}
 		if (rc == 0 && dirfd >= 0)
-			rc = jm_bind_into(dirfd, books[i].name, c->books[i], err);
+			rc = jm_bind_into(dirfd, books[i].name, c->books[i],
+					  err);
 	}
 	return rc;
 }

@@ -22,10 +22,11 @@
 static const char *const masked_files[] = { "/etc/shadow", "/etc/gshadow" };
 
 int jm_dev_prepare(const struct jc_plan *p, struct jc_clones *c,
-		       struct jc_err *err)
+		   struct jc_err *err)
 {
 	static const char *const nodes[] = JC_DEV_NODES;
-	const unsigned long long devattr = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC;
+	const unsigned long long devattr = MOUNT_ATTR_NOSUID |
+					   MOUNT_ATTR_NOEXEC;
 	char path[64];
 
 	/* Read-only: the node's inode is the host's, and a jailed root (uid 0,
@@ -40,11 +41,11 @@ int jm_dev_prepare(const struct jc_plan *p, struct jc_clones *c,
 	}
 	/* The caller's devpts: sshd's and login's ptys live there, and the
 	 * jail's own /dev/ptmx (made below, beside this "pts") opens it. */
-	if (!p->private_devpts &&
-	    jm_clone_tree(AT_FDCWD, "/dev/pts", devattr, "/dev/pts", &c->pts, err) < 0)
+	if (!p->private_devpts && jm_clone_tree(AT_FDCWD, "/dev/pts", devattr,
+						"/dev/pts", &c->pts, err) < 0)
 		return -1;
-	if (p->tty[0] && jm_clone_tree(AT_FDCWD, p->tty, devattr, p->tty, &c->tty,
-				    err) < 0)
+	if (p->tty[0] &&
+	    jm_clone_tree(AT_FDCWD, p->tty, devattr, p->tty, &c->tty, err) < 0)
 		return -1;
 	return 0;
 }
@@ -52,13 +53,16 @@ int jm_dev_prepare(const struct jc_plan *p, struct jc_clones *c,
 static int dev_links(int dev, struct jc_err *err)
 {
 	static const char *const links[][2] = {
-		{ "/proc/self/fd", "fd" },   { "/proc/self/fd/0", "stdin" },
-		{ "/proc/self/fd/1", "stdout" }, { "/proc/self/fd/2", "stderr" },
+		{ "/proc/self/fd", "fd" },
+		{ "/proc/self/fd/0", "stdin" },
+		{ "/proc/self/fd/1", "stdout" },
+		{ "/proc/self/fd/2", "stderr" },
 	};
 
 	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++)
 		if (symlinkat(links[i][0], dev, links[i][1]) < 0)
-			return jc_fail(err, errno, "symlink /dev/%s", links[i][1]);
+			return jc_fail(err, errno, "symlink /dev/%s",
+				       links[i][1]);
 	return 0;
 }
 
@@ -98,7 +102,7 @@ static int dev_pts(const struct jc_plan *p, int dev, struct jc_clones *c,
 		   struct jc_err *err)
 {
 	cleanup_fd int target = -1;
-	cleanup_fd int own = -1;	/* a devpts of the jail's own */
+	cleanup_fd int own = -1; /* a devpts of the jail's own */
 
 	if (mknodat(dev, "ptmx", S_IFCHR | 0666, makedev(5, 2)) < 0 ||
 	    fchmodat(dev, "ptmx", 0666, 0) < 0)
@@ -108,10 +112,12 @@ static int dev_pts(const struct jc_plan *p, int dev, struct jc_clones *c,
 	if (p->private_devpts &&
 	    private_devpts(p->tty_gid, p->pty_max, &own, err) < 0)
 		return -1;
-	target = openat(dev, "pts", O_PATH | O_CLOEXEC | O_NOFOLLOW | O_DIRECTORY);
+	target = openat(dev, "pts",
+			O_PATH | O_CLOEXEC | O_NOFOLLOW | O_DIRECTORY);
 	if (target < 0)
 		return jc_fail(err, errno, "open /dev/pts");
-	if (move_mount(own >= 0 ? own : c->pts, "", target, "", ATTACH_FLAGS) < 0)
+	if (move_mount(own >= 0 ? own : c->pts, "", target, "", ATTACH_FLAGS) <
+	    0)
 		return jc_fail(err, errno, "move_mount /dev/pts");
 	return 0;
 }
@@ -123,10 +129,13 @@ static int dev_shm(int dev, struct jc_err *err)
 
 	if (mkdirat(dev, "shm", 0755) < 0)
 		return jc_fail(err, errno, "mkdir /dev/shm");
-	if (jm_new_tmpfs("1777", 64ULL << 20, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-		      MOUNT_ATTR_NOEXEC, &m, err) < 0)
+	if (jm_new_tmpfs("1777", 64ULL << 20,
+			 MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+				 MOUNT_ATTR_NOEXEC,
+			 &m, err) < 0)
 		return jc_err_wrap(err, "/dev/shm");
-	target = openat(dev, "shm", O_PATH | O_CLOEXEC | O_NOFOLLOW | O_DIRECTORY);
+	target = openat(dev, "shm",
+			O_PATH | O_CLOEXEC | O_NOFOLLOW | O_DIRECTORY);
 	if (target < 0)
 		return jc_fail(err, errno, "open /dev/shm");
 	if (move_mount(m, "", target, "", ATTACH_FLAGS) < 0)
@@ -167,11 +176,15 @@ static int mask_dir(int root, const char *root_name, const char *dir,
 		return 0;
 	if (jc_path_open_in(root, root_name, dir, &target, err) < 0)
 		return err->kind == JC_ERR_NOT_FOUND ||
-		       err->kind == JC_ERR_NOT_DIR ? 0 : -1;
+				       err->kind == JC_ERR_NOT_DIR ?
+			       0 :
+			       -1;
 	if (fstat(target, &st) < 0 || !S_ISDIR(st.st_mode))
 		return 0;
-	if (jm_new_tmpfs("0755", 4096, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
-			 MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, &m, err) < 0)
+	if (jm_new_tmpfs("0755", 4096,
+			 MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+				 MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+			 &m, err) < 0)
 		return -1;
 	if (move_mount(m, "", target, "", ATTACH_FLAGS) < 0)
 		return jc_fail(err, errno, "mask %s%s", root_name, dir);
@@ -189,13 +202,17 @@ static int bind_identity(const struct jc_plan *p, int root, int dev,
 	    jm_write_file(dev, tmp[1], p->group, err) < 0 ||
 	    jm_make_file(dev, tmp[2], 0, err) < 0)
 		return -1;
-	if (jm_bind_file_over(dev, tmp[0], root, p->root, "/etc/passwd", false, err) < 0 ||
-	    jm_bind_file_over(dev, tmp[1], root, p->root, "/etc/group", false, err) < 0 ||
-	    jm_bind_file_over(dev, tmp[2], root, p->root, p->conf_path, true, err) < 0)
+	if (jm_bind_file_over(dev, tmp[0], root, p->root, "/etc/passwd", false,
+			      err) < 0 ||
+	    jm_bind_file_over(dev, tmp[1], root, p->root, "/etc/group", false,
+			      err) < 0 ||
+	    jm_bind_file_over(dev, tmp[2], root, p->root, p->conf_path, true,
+			      err) < 0)
 		return -1;
-	for (size_t i = 0; i < sizeof(masked_files) / sizeof(*masked_files); i++)
-		if (jm_bind_file_over(dev, tmp[2], root, p->root, masked_files[i],
-				   true, err) < 0)
+	for (size_t i = 0; i < sizeof(masked_files) / sizeof(*masked_files);
+	     i++)
+		if (jm_bind_file_over(dev, tmp[2], root, p->root,
+				      masked_files[i], true, err) < 0)
 			return -1;
 	return mask_dir(root, p->root, p->dropin_dir, err);
 }
@@ -206,7 +223,7 @@ static int compose_identity(const struct jc_plan *p, int root, int dev,
 	int rc;
 
 	if (p->own_etc)
-		return 0;	/* a jailed root's tree keeps its own /etc */
+		return 0; /* a jailed root's tree keeps its own /etc */
 	rc = bind_identity(p, root, dev, err);
 	/* the mounts keep the files; the names go, made or not */
 	for (size_t i = 0; i < 3; i++)
@@ -233,19 +250,19 @@ static int dev_log(int dev, int *log_sock, struct jc_err *err)
 	    setsockopt(s, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0 ||
 	    fchmodat(dev, "log", 0666, 0) < 0)
 		return jc_fail(err, errno, "bind /dev/log");
-	*log_sock = steal_fd(&s);	/* jail-init's, passed on by ns.c */
+	*log_sock = steal_fd(&s); /* jail-init's, passed on by ns.c */
 	return 0;
 }
 
 int jm_dev_compose(const struct jc_plan *p, int root, struct jc_clones *c,
-		       int *log_sock, struct jc_err *err)
+		   int *log_sock, struct jc_err *err)
 {
 	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
 	cleanup_fd int dev = -1;
 
 	/* no MOUNT_ATTR_NODEV: the bound device nodes must open */
-	if (jm_new_tmpfs("0755", 1ULL << 20, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC,
-		      &dev, err) < 0)
+	if (jm_new_tmpfs("0755", 1ULL << 20,
+			 MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, &dev, err) < 0)
 		return jc_err_wrap(err, "/dev");
 	if (jm_attach(dev, root, p->root, "/dev", err) < 0 ||
 	    compose_dev_nodes(p, dev, c, err) < 0 ||

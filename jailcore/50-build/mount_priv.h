@@ -43,11 +43,10 @@ int jm_new_tmpfs_inodes(const char *mode, unsigned long long size,
  * when the tree has DIR as a directory (no symlink followed); nothing when
  * it does not.  *out: the tmpfs's fd, or -1.  ERR is needed: its kind
  * tells a missing DIR from a failure. */
-JC_MUST_CHECK JC_NONNULL(2, 3, 4, 8, 9)
-int jm_optional_tmpfs(int root, const char *root_name, const char *dir,
-		      const char *mode, unsigned long long size,
-		      unsigned long long inodes, unsigned int attr, int *out,
-		      struct jc_err *err);
+JC_MUST_CHECK JC_NONNULL(2, 3, 4, 8, 9) int jm_optional_tmpfs(
+	int root, const char *root_name, const char *dir, const char *mode,
+	unsigned long long size, unsigned long long inodes, unsigned int attr,
+	int *out, struct jc_err *err);
 /* An empty file NAME in DIR (a tmpfs of ours) with MODE, umask ignored. */
 JC_MUST_CHECK
 int jm_make_file(int dir, const char *name, mode_t mode, struct jc_err *err);
@@ -59,10 +58,9 @@ int jm_write_file(int dir, const char *name, const char *text,
 		  struct jc_err *err);
 /* File NAME of DIR bound read-only over the regular file DST of the jail;
  * a missing DST is skipped when OPTIONAL. */
-JC_MUST_CHECK JC_NONNULL(2, 4, 5, 7)
-int jm_bind_file_over(int dir, const char *name, int root,
-		      const char *root_name, const char *dst, bool optional,
-		      struct jc_err *err);
+JC_MUST_CHECK JC_NONNULL(2, 4, 5, 7) int jm_bind_file_over(
+	int dir, const char *name, int root, const char *root_name,
+	const char *dst, bool optional, struct jc_err *err);
 
 /* mount_dev.c */
 JC_MUST_CHECK
@@ -73,15 +71,16 @@ int jm_dev_compose(const struct jc_plan *p, int root, struct jc_clones *c,
 		   int *log_sock, struct jc_err *err);
 
 /* mount_books.c */
-JC_MUST_CHECK JC_NONNULL(1, 2, 3)
-int jm_books_prepare(const struct jc_plan *p, struct jc_clones *c,
-		     struct jc_err *err);
+JC_MUST_CHECK JC_NONNULL(1, 2, 3) int jm_books_prepare(const struct jc_plan *p,
+						       struct jc_clones *c,
+						       struct jc_err *err);
 JC_MUST_CHECK
 int jm_books_compose(const struct jc_plan *p, int root, struct jc_clones *c,
 		     struct jc_err *err);
 
 /* mount_proc.c */
-JC_MUST_CHECK JC_NONNULL(2, 3)
-int jm_proc_mount(int root, const char *root_name, struct jc_err *err);
+JC_MUST_CHECK JC_NONNULL(2, 3) int jm_proc_mount(int root,
+						 const char *root_name,
+						 struct jc_err *err);
 
 #endif

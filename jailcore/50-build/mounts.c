@@ -51,9 +51,9 @@ static int clone_binds(const struct jc_plan *p, struct jc_clones *c,
 	for (size_t i = 0; i < p->n_binds; i++) {
 		const struct jc_bind *b = &p->binds[i];
 
-		if (jm_clone_tree(b->src_fd, "", SAFE_ATTRS |
-				  (b->ro ? MOUNT_ATTR_RDONLY : 0), b->src,
-				  &c->binds[i], err) < 0)
+		if (jm_clone_tree(b->src_fd, "",
+				  SAFE_ATTRS | (b->ro ? MOUNT_ATTR_RDONLY : 0),
+				  b->src, &c->binds[i], err) < 0)
 			return -1;
 	}
 	return 0;
@@ -69,7 +69,8 @@ int jc_mounts_prepare(const struct jc_plan *p, struct jc_clones *c,
 	for (size_t i = 0; i < p->n_binds; i++)
 		c->binds[i] = -1;
 	c->n_binds = p->n_binds;
-	if (jm_clone_tree(p->root_fd, "", SAFE_ATTRS, p->root, &c->root, err) < 0 ||
+	if (jm_clone_tree(p->root_fd, "", SAFE_ATTRS, p->root, &c->root, err) <
+		    0 ||
 	    clone_binds(p, c, err) < 0 || jm_dev_prepare(p, c, err) < 0 ||
 	    jm_books_prepare(p, c, err) < 0) {
 		jc_clones_close(c);
@@ -93,18 +94,19 @@ static int attach_root(const struct jc_plan *p, struct jc_clones *c,
 	    a.st_dev != b.st_dev || a.st_ino != b.st_ino)
 		return jc_fail(err, 0, "%s changed during setup", p->root);
 	if (move_mount(c->root, "", fd, "", ATTACH_FLAGS) < 0)
-		return jc_fail(err, errno, "move_mount %s onto itself", p->root);
+		return jc_fail(err, errno, "move_mount %s onto itself",
+			       p->root);
 	return 0;
 }
 
-static int compose_tmpfs(const struct jc_plan *p, int root,
-			 struct jc_err *err)
+static int compose_tmpfs(const struct jc_plan *p, int root, struct jc_err *err)
 {
 	for (size_t i = 0; i < p->n_tmpfs; i++) {
 		cleanup_fd int m = -1;
 
 		if (jm_new_tmpfs_inodes("1777", p->tmpfs_size, p->tmpfs_inodes,
-				     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, &m, err) < 0)
+					MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
+					&m, err) < 0)
 			return jc_err_wrap(err, "tmpfs %s", p->tmpfs[i]);
 		if (jm_attach(m, root, p->root, p->tmpfs[i], err) < 0)
 			return -1;
@@ -121,25 +123,29 @@ static int compose_run_user(const struct jc_plan *p, int root,
 {
 	cleanup_fd int m = -1;
 
-	return jm_optional_tmpfs(root, p->root, "run/user", "0755", p->tmpfs_size,
-				 p->tmpfs_inodes, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
-				 &m, err);
+	return jm_optional_tmpfs(root, p->root, "run/user", "0755",
+				 p->tmpfs_size, p->tmpfs_inodes,
+				 MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, &m, err);
 }
 
-int jc_mounts_runtime_tmpfs(const struct jc_plan *p, int top,
-			    const char *name, struct jc_err *err)
+int jc_mounts_runtime_tmpfs(const struct jc_plan *p, int top, const char *name,
+			    struct jc_err *err)
 {
 	cleanup_fd int target = -1;
 	cleanup_fd int m = -1;
 
-	target = openat(top, name, O_PATH | O_CLOEXEC | O_NOFOLLOW | O_DIRECTORY);
+	target = openat(top, name,
+			O_PATH | O_CLOEXEC | O_NOFOLLOW | O_DIRECTORY);
 	if (target < 0)
-		return jc_fail(err, errno, "open the jail's /run/user/%s", name);
+		return jc_fail(err, errno, "open the jail's /run/user/%s",
+			       name);
 	if (jm_new_tmpfs_inodes("0700", p->tmpfs_size, p->tmpfs_inodes,
-				MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, &m, err) < 0)
+				MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, &m,
+				err) < 0)
 		return jc_err_wrap(err, "/run/user/%s", name);
 	if (move_mount(m, "", target, "", ATTACH_FLAGS) < 0)
-		return jc_fail(err, errno, "mount the jail's /run/user/%s", name);
+		return jc_fail(err, errno, "mount the jail's /run/user/%s",
+			       name);
 	return 0;
 }
 
@@ -149,10 +155,12 @@ int jc_mounts_compose(const struct jc_plan *p, struct jc_clones *c,
 	if (attach_root(p, c, err) < 0)
 		return -1;
 	for (size_t i = 0; i < p->n_binds; i++)
-		if (jm_attach(c->binds[i], c->root, p->root, p->binds[i].dst, err) < 0)
+		if (jm_attach(c->binds[i], c->root, p->root, p->binds[i].dst,
+			      err) < 0)
 			return jc_err_wrap(err, "bind %s", p->binds[i].src);
 	if (compose_tmpfs(p, c->root, err) < 0 ||
-	    compose_run_user(p, c->root, err) < 0 || jm_dev_compose(p, c->root, c, log_sock, err) < 0 ||
+	    compose_run_user(p, c->root, err) < 0 ||
+	    jm_dev_compose(p, c->root, c, log_sock, err) < 0 ||
 	    jm_books_compose(p, c->root, c, err) < 0)
 		return -1;
 	*newroot = c->root;

@@ -20,42 +20,50 @@
 #include "jailcore/30-plan/plan.h"
 
 /* Host device nodes bound into the jail's /dev. */
-#define JC_DEV_NODES { "null", "zero", "full", "random", "urandom", "tty" }
+#define JC_DEV_NODES                                                           \
+	{                                                                      \
+		"null", "zero", "full", "random", "urandom", "tty"             \
+	}
 #define JC_N_DEV_NODES 6
 #define JC_N_BOOKS 7
 
 struct jc_clones {
 	int root;
-	int *binds;			/* plan->n_binds entries */
+	int *binds; /* plan->n_binds entries */
 	size_t n_binds;
 	int dev[JC_N_DEV_NODES];
 	int pts;
-	int tty;			/* plan->tty, or -1 */
-	int books[JC_N_BOOKS];		/* the host's login records, bus (mount_books.c) */
+	int tty;	       /* plan->tty, or -1 */
+	int books[JC_N_BOOKS]; /* the host's login records, bus (mount_books.c) */
 };
 
-JC_MUST_CHECK JC_NONNULL(1, 2, 3)
-int jc_mounts_prepare(const struct jc_plan *plan, struct jc_clones *c,
-		      struct jc_err *err);
+JC_MUST_CHECK JC_NONNULL(1, 2,
+			 3) int jc_mounts_prepare(const struct jc_plan *plan,
+						  struct jc_clones *c,
+						  struct jc_err *err);
 void jc_clones_close(struct jc_clones *c);
 
 /* Attach everything; *newroot receives an fd of the attached jail root,
  * *log_sock the socket bound at the jail's /dev/log (for jail-init to
  * relay).  Must run after unshare(CLONE_NEWNS). */
-JC_MUST_CHECK JC_NONNULL(1, 2, 3, 4, 5)
-int jc_mounts_compose(const struct jc_plan *plan, struct jc_clones *c,
-		      int *newroot, int *log_sock, struct jc_err *err);
+JC_MUST_CHECK JC_NONNULL(1, 2, 3, 4,
+			 5) int jc_mounts_compose(const struct jc_plan *plan,
+						  struct jc_clones *c,
+						  int *newroot, int *log_sock,
+						  struct jc_err *err);
 
 /* Mount /proc and pivot_root into NEWROOT (ROOT_NAME, the host path, is
  * for messages); detach the old root. */
-JC_MUST_CHECK JC_NONNULL(2, 3)
-int jc_mounts_finish(int newroot, const char *root_name, struct jc_err *err);
+JC_MUST_CHECK JC_NONNULL(2, 3) int jc_mounts_finish(int newroot,
+						    const char *root_name,
+						    struct jc_err *err);
 
 /* A tmpfs of the plan's size for one user's /run/user/UID, NAME in the
  * jail's /run/user (TOP, a directory only root writes): in a team jail each
  * tenant fills only its own, never the shared /run/user that the next
  * tenant's login needs.  In the caller, inside the jail's mount namespace. */
-JC_MUST_CHECK JC_NONNULL(1, 3)
+JC_MUST_CHECK
+JC_NONNULL(1, 3)
 int jc_mounts_runtime_tmpfs(const struct jc_plan *plan, int top,
 			    const char *name, struct jc_err *err);
 

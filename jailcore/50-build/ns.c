@@ -43,11 +43,19 @@
  * /dev/log socket, 6 a socket connected to the host's /dev/log, 7 unused
  * (it was the setup report socket of a separate builder process). */
 enum init_fd {
-	INIT_WATCH, INIT_EXEC, INIT_LOG_IN, INIT_LOG_OUT, INIT_REPORT,
-	INIT_CTL, INIT_SESSION, INIT_N_FDS
+	INIT_WATCH,
+	INIT_EXEC,
+	INIT_LOG_IN,
+	INIT_LOG_OUT,
+	INIT_REPORT,
+	INIT_CTL,
+	INIT_SESSION,
+	INIT_N_FDS
 };
-_Static_assert(3 + INIT_SESSION == JC_INIT_SESSION && 3 + INIT_CTL == JC_INIT_CTL &&
-	       3 + INIT_REPORT == JC_INIT_REPORT, "fd layout of proto.h");
+_Static_assert(3 + INIT_SESSION == JC_INIT_SESSION &&
+		       3 + INIT_CTL == JC_INIT_CTL &&
+		       3 + INIT_REPORT == JC_INIT_REPORT,
+	       "fd layout of proto.h");
 
 /* Every namespace of a jail, as setns() takes them: with network = none
  * its own network namespace, with netns = NAME that one; with network =
@@ -80,7 +88,8 @@ static int join_netns(const struct jc_plan *p, struct jc_err *err)
 static void read_ns(unsigned long long ino[3])
 {
 	static const char *const ns[3] = { "/proc/self/ns/mnt",
-		"/proc/self/ns/pid", "/proc/self/ns/net" };
+					   "/proc/self/ns/pid",
+					   "/proc/self/ns/net" };
 	struct stat st;
 
 	for (int i = 0; i < 3; i++)
@@ -116,7 +125,7 @@ static int loopback_up(struct jc_err *err)
 /* The fds the jail's pid 1 is handed, by role.  jail-init finds them at
  * fixed numbers (see jail-init.c). */
 struct init_fds {
-	int fd[INIT_N_FDS];	/* indexed by enum init_fd; -1 = none */
+	int fd[INIT_N_FDS]; /* indexed by enum init_fd; -1 = none */
 };
 
 /* Put every fd of F at its fixed number and close everything else the
@@ -128,8 +137,8 @@ static int place_init_fds(const struct init_fds *f, struct jc_err *err)
 
 	for (int i = 0; i < INIT_N_FDS; i++) {
 		tmp[i] = -1;
-		if (f->fd[i] >= 0 &&
-		    (tmp[i] = fcntl(f->fd[i], F_DUPFD_CLOEXEC, 3 + INIT_N_FDS)) < 0)
+		if (f->fd[i] >= 0 && (tmp[i] = fcntl(f->fd[i], F_DUPFD_CLOEXEC,
+						     3 + INIT_N_FDS)) < 0)
 			return jc_fail(err, errno, "dup");
 	}
 	for (int i = 0; i < INIT_N_FDS; i++) {
@@ -166,10 +175,10 @@ struct spawn {
 	const struct jc_clones *c;
 	const struct init_fds *f;
 	const struct jc_bpf *bpf;
-	char *init_stack;	/* pid 1's stack top, below the hop's */
-	int flags;		/* pid 1's clone flags */
-	pid_t pid;		/* pid 1 in the caller's view, from the hop */
-	int pidfd;		/* its pidfd, in the shared fd table */
+	char *init_stack; /* pid 1's stack top, below the hop's */
+	int flags;	  /* pid 1's clone flags */
+	pid_t pid;	  /* pid 1 in the caller's view, from the hop */
+	int pidfd;	  /* its pidfd, in the shared fd table */
 	bool failed;
 	unsigned long long ns[3];
 	struct jc_err err;
@@ -285,8 +294,9 @@ static int spawn_init(const struct jc_plan *p, const struct jc_clones *c,
 		      const struct init_fds *f, const struct jc_bpf *bpf,
 		      struct jc_jail_handle *h, struct jc_err *err)
 {
-	struct spawn s = { .p = p, .c = c, .f = f, .bpf = bpf, .pidfd = -1,
-			   .pid = -1 };
+	struct spawn s = {
+		.p = p, .c = c, .f = f, .bpf = bpf, .pidfd = -1, .pid = -1
+	};
 	struct sigaction dfl = { .sa_handler = SIG_DFL }, old;
 	sigset_t all, saved;
 	int status;
@@ -399,7 +409,7 @@ int jc_jail_build(const struct jc_plan *p, const char *init_path, int ctl,
 		rc = spawn_init(p, &c, &f, bpf, h, err);
 		jc_clones_close(&c);
 	}
-	f.fd[INIT_CTL] = -1;	/* the caller's to close */
+	f.fd[INIT_CTL] = -1; /* the caller's to close */
 	close_fds(&f);
 	if (rc < 0)
 		jc_jail_release(h, 1000, NULL);
@@ -411,14 +421,14 @@ int jc_jail_enter(struct jc_jail_handle *h, struct jc_err *err)
 	/* One setns with a pidfd switches every namespace at once (5.8+):
 	 * root and cwd become the jail's "/", and CLONE_NEWPID makes the
 	 * caller's future children members of the jail's pid namespace. */
-	if (setns(h->init_pidfd, h->ns_flags & ~(h->own_cgroupns ?
-						  CLONE_NEWCGROUP : 0)) < 0)
+	if (setns(h->init_pidfd,
+		  h->ns_flags & ~(h->own_cgroupns ? CLONE_NEWCGROUP : 0)) < 0)
 		return jc_fail(err, errno, "setns into the jail");
 	if (h->own_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
-		return jc_fail(err, errno, "unshare the session's cgroup namespace");
+		return jc_fail(err, errno,
+			       "unshare the session's cgroup namespace");
 	h->proc_fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (h->proc_fd < 0)
 		return jc_fail(err, errno, "open the jail's /proc");
 	return 0;
 }
-

@@ -36,12 +36,12 @@
 #include "jailcore/60-confine/seccomp.h"
 
 struct jc_jail_handle {
-	int init_pidfd;		/* -1 when no jail */
-	pid_t init_pid;		/* as seen from the host */
-	int ns_flags;		/* CLONE_NEW* the jail has */
-	int proc_fd;		/* the jail's /proc, once entered; else -1 */
-	int conn;		/* this session's connection to jail-init */
-	char notice[256];	/* something the caller should log, or "" */
+	int init_pidfd;	  /* -1 when no jail */
+	pid_t init_pid;	  /* as seen from the host */
+	int ns_flags;	  /* CLONE_NEW* the jail has */
+	int proc_fd;	  /* the jail's /proc, once entered; else -1 */
+	int conn;	  /* this session's connection to jail-init */
+	char notice[256]; /* something the caller should log, or "" */
 	/* A session joining a jail whose cgroup it is not in (cgroup.h):
 	 * instead of the jail's cgroup namespace it gets one of its own,
 	 * rooted at its own cgroup (its session scope). */
@@ -65,15 +65,14 @@ void jc_jail_handle_close(struct jc_jail_handle *h);
  * (root-owned) under the compiled filter BPF, CTL its listening control socket (-1: nobody may join),
  * and this session registered with it (h->conn).  The caller is not
  * changed. */
-JC_MUST_CHECK JC_NONNULL(1, 2, 5)
-int jc_jail_build(const struct jc_plan *plan, const char *init_path, int ctl,
-		  const struct jc_bpf *bpf, struct jc_jail_handle *h,
-		  struct jc_err *err);
+JC_MUST_CHECK JC_NONNULL(1, 2, 5) int jc_jail_build(
+	const struct jc_plan *plan, const char *init_path, int ctl,
+	const struct jc_bpf *bpf, struct jc_jail_handle *h, struct jc_err *err);
 
 /* Move the calling process into every namespace of the jail: its root and
  * cwd become the jail's "/", and its future children are born in the
  * jail's pid namespace. */
-JC_MUST_CHECK JC_NONNULL(1)
-int jc_jail_enter(struct jc_jail_handle *h, struct jc_err *err);
+JC_MUST_CHECK JC_NONNULL(1) int jc_jail_enter(struct jc_jail_handle *h,
+					      struct jc_err *err);
 
 #endif

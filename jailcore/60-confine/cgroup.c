@@ -22,7 +22,7 @@
 #define CGROUP2_SUPER_MAGIC 0x63677270
 #endif
 
-#define CG_TOP "pam_jail"	/* OWN: <v2 mount>/pam_jail/<name> */
+#define CG_TOP "pam_jail" /* OWN: <v2 mount>/pam_jail/<name> */
 
 /* The three controllers and the limit file each takes ("max" resets
  * any).  A mask of them: bit i for ctl[i]. */
@@ -58,7 +58,8 @@ static void mask_text(unsigned mask, int field, char *out, size_t size)
 	for (int i = 0; i < 3; i++)
 		if (mask & (1u << i))
 			snprintf(out + strlen(out), size - strlen(out), "%s%s",
-				 out[0] ? " " : "", field ? ctl[i].file : ctl[i].ctrl);
+				 out[0] ? " " : "",
+				 field ? ctl[i].file : ctl[i].ctrl);
 }
 
 /* Where cgroup v2 is mounted: /sys/fs/cgroup on a unified host,
@@ -130,7 +131,8 @@ static int systemd_booted(bool *yes, struct jc_err *err)
 static int missing_controllers(const struct jc_plan *p, int mnt,
 			       unsigned *missing, struct jc_err *err)
 {
-	cleanup_fd int fd = openat(mnt, "cgroup.controllers", O_RDONLY | O_CLOEXEC);
+	cleanup_fd int fd =
+		openat(mnt, "cgroup.controllers", O_RDONLY | O_CLOEXEC);
 	char have[512] = " ";
 	ssize_t n;
 
@@ -165,10 +167,11 @@ static int unapplied(const struct jc_plan *p, unsigned mask,
 	if (!mask)
 		return 0;
 	mask_text(mask, 1, which, sizeof(which));
-	snprintf(cg->notice, sizeof(cg->notice), "jail %s: cgroup limits (%s) %s",
-		 p->jail, which, why);
+	snprintf(cg->notice, sizeof(cg->notice),
+		 "jail %s: cgroup limits (%s) %s", p->jail, which, why);
 	if (p->limits_required)
-		return jc_fail(err, 0, "%s, and the jail sets limits_required = yes",
+		return jc_fail(err, 0,
+			       "%s, and the jail sets limits_required = yes",
 			       cg->notice);
 	return 0;
 }
@@ -176,12 +179,14 @@ static int unapplied(const struct jc_plan *p, unsigned mask,
 static int write_at(int dir, const char *file, const char *text,
 		    const char *where, struct jc_err *err)
 {
-	cleanup_fd int fd = openat(dir, file, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	cleanup_fd int fd =
+		openat(dir, file, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
 
 	if (fd < 0)
 		return jc_fail(err, errno, "open %s/%s", where, file);
 	if (write(fd, text, strlen(text)) < 0)
-		return jc_fail(err, errno, "write '%s' to %s/%s", text, where, file);
+		return jc_fail(err, errno, "write '%s' to %s/%s", text, where,
+			       file);
 	return 0;
 }
 
@@ -210,7 +215,8 @@ static int enable_controllers(unsigned mask, int dir, const char *where,
 		if (!(mask & (1u << i)))
 			continue;
 		snprintf(plus, sizeof(plus), "+%s", ctl[i].ctrl);
-		if (write_at(dir, "cgroup.subtree_control", plus, where, err) < 0)
+		if (write_at(dir, "cgroup.subtree_control", plus, where, err) <
+		    0)
 			return -1;
 	}
 	return 0;
@@ -263,8 +269,10 @@ static int enter_own(const struct jc_plan *p, const char *mount, int mnt,
 		char names[32], why[128];
 
 		mask_text(missing, 0, names, sizeof(names));
-		snprintf(why, sizeof(why), "are not applied: this host's cgroup "
-			 "v2 has no %s controller", names);
+		snprintf(why, sizeof(why),
+			 "are not applied: this host's cgroup "
+			 "v2 has no %s controller",
+			 names);
 		if (unapplied(p, missing, cg, why, err) < 0)
 			return -1;
 	}
@@ -321,8 +329,10 @@ static int enter_scope(const struct jc_plan *p, int mnt, const char *unit,
 	if (!missing)
 		return 0;
 	mask_text(missing, 0, names, sizeof(names));
-	snprintf(why, sizeof(why), "are set on %s but not enforced: this host's "
-		 "cgroup v2 has no %s controller", unit, names);
+	snprintf(why, sizeof(why),
+		 "are set on %s but not enforced: this host's "
+		 "cgroup v2 has no %s controller",
+		 unit, names);
 	return unapplied(p, missing, cg, why, err);
 }
 
@@ -339,18 +349,25 @@ int jc_cgroup_enter(const struct jc_plan *p, const char *id, bool per_session,
 	if (find_v2_mount(mount, sizeof(mount), &ro, err) < 0)
 		return -1;
 	if (!mount[0])
-		return unapplied(p, wanted(p), cg, "are not applied: this host "
-				 "has no cgroup v2 hierarchy", err);
-	if (systemd_booted(&sd, err) < 0 || own_cgroup_path(path, sizeof(path), err) < 0)
+		return unapplied(p, wanted(p), cg,
+				 "are not applied: this host "
+				 "has no cgroup v2 hierarchy",
+				 err);
+	if (systemd_booted(&sd, err) < 0 ||
+	    own_cgroup_path(path, sizeof(path), err) < 0)
 		return -1;
 	if (!sd && ro)
-		return unapplied(p, wanted(p), cg, "are not applied: cgroup v2 "
-				 "is mounted read-only here", err);
+		return unapplied(p, wanted(p), cg,
+				 "are not applied: cgroup v2 "
+				 "is mounted read-only here",
+				 err);
 	if (sd && !own_session_scope(path, sd_session, unit, sizeof(unit)))
-		return unapplied(p, wanted(p), cg, "are not applied: this login "
+		return unapplied(p, wanted(p), cg,
+				 "are not applied: this login "
 				 "has no systemd session scope of its own "
 				 "(pam_systemd is not in its stack, or it runs "
-				 "inside another session)", err);
+				 "inside another session)",
+				 err);
 	mnt = open(mount, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (mnt < 0)
 		return jc_fail(err, errno, "open %s", mount);
@@ -389,7 +406,8 @@ int jc_cgroup_detach_init(const struct jc_cgroup *cg, const char *id,
 		return 0;
 	/* the pid keeps the name unique: the scope of an ended jail of the
 	 * same id may not be collected yet */
-	snprintf(unit, sizeof(unit), "pam_jail-%.96s-%d.scope", id, (int)init_pid);
+	snprintf(unit, sizeof(unit), "pam_jail-%.96s-%d.scope", id,
+		 (int)init_pid);
 	snprintf(desc, sizeof(desc), "pam_jail jail %s (%s)", p->jail, p->root);
 	return jc_systemd_start_scope(unit, init_pid, desc, err);
 }

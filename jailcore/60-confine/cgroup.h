@@ -42,7 +42,7 @@ enum jc_cg_kind { JC_CG_NONE, JC_CG_OWN, JC_CG_SCOPE };
 
 struct jc_cgroup {
 	enum jc_cg_kind kind;
-	char notice[256];	/* what the caller should log, or "" */
+	char notice[256]; /* what the caller should log, or "" */
 };
 
 /* Place the calling process (a login's caller, before it builds or joins
@@ -51,10 +51,9 @@ struct jc_cgroup {
  * session, and first removes the empty ones of ended sessions.
  * SD_SESSION is the login's XDG_SESSION_ID from pam_systemd, "" when
  * none. */
-JC_MUST_CHECK JC_NONNULL(1, 2, 5)
-int jc_cgroup_enter(const struct jc_plan *plan, const char *id,
-		    bool per_session, const char *sd_session,
-		    struct jc_cgroup *cg, struct jc_err *err);
+JC_MUST_CHECK JC_NONNULL(1, 2, 5) int jc_cgroup_enter(
+	const struct jc_plan *plan, const char *id, bool per_session,
+	const char *sd_session, struct jc_cgroup *cg, struct jc_err *err);
 
 /* The limits as systemd takes them, parsed from PLAN's cgroup strings:
  * UINT64_MAX for "max" or unset. */
@@ -68,9 +67,8 @@ void jc_cgroup_limits(const struct jc_plan *plan, struct jc_cg_limits *l);
  * sessions join it, persist keeps it), so its jail-init must not die with
  * that session's scope (loginctl terminate-session, KillUserProcesses=yes,
  * the user's slice stopping): it moves to pam_jail-<id>-<pid>.scope. */
-JC_MUST_CHECK JC_NONNULL(1, 2, 3)
-int jc_cgroup_detach_init(const struct jc_cgroup *cg, const char *id,
-			  const struct jc_plan *plan, pid_t init_pid,
-			  struct jc_err *err);
+JC_MUST_CHECK JC_NONNULL(1, 2, 3) int jc_cgroup_detach_init(
+	const struct jc_cgroup *cg, const char *id, const struct jc_plan *plan,
+	pid_t init_pid, struct jc_err *err);
 
 #endif

@@ -14,8 +14,10 @@ static int drop_bounding(unsigned long long keep, struct jc_err *err)
 	for (cap_value_t c = 0; c < cap_max_bits(); c++)
 		if (!(keep & (1ULL << c)) && cap_drop_bound(c) < 0 &&
 		    errno != EINVAL)
-			return jc_fail(err, errno, "drop capability %d from the "
-				       "bounding set", c);
+			return jc_fail(err, errno,
+				       "drop capability %d from the "
+				       "bounding set",
+				       c);
 	return 0;
 }
 
@@ -39,7 +41,7 @@ static int lock_securebits(struct jc_err *err)
 static int set_sets(unsigned long long keep, unsigned long long inh,
 		    struct jc_err *err)
 {
-	cap_t caps = cap_init();	/* all three sets empty */
+	cap_t caps = cap_init(); /* all three sets empty */
 	int rc = 0;
 
 	if (!caps)
@@ -65,9 +67,9 @@ static int set_sets(unsigned long long keep, unsigned long long inh,
 static int raise_ambient(unsigned long long ambient, struct jc_err *err)
 {
 	for (cap_value_t c = 0; c < 64; c++)
-		if ((ambient & (1ULL << c)) &&
-		    cap_set_ambient(c, CAP_SET) < 0)
-			return jc_fail(err, errno, "raise ambient capability %d", c);
+		if ((ambient & (1ULL << c)) && cap_set_ambient(c, CAP_SET) < 0)
+			return jc_fail(err, errno,
+				       "raise ambient capability %d", c);
 	return 0;
 }
 

@@ -19,8 +19,11 @@
  *   kill                  - the caller signals the session's processes
  *   audit_write           - loginuid/audit records written after open
  * Everything else, CAP_SYS_ADMIN first, is gone from the caller too. */
-#define JC_CALLER_KEEP { CAP_CHOWN, CAP_FOWNER, CAP_FSETID, CAP_DAC_OVERRIDE, \
-			 CAP_SETUID, CAP_SETGID, CAP_KILL, CAP_AUDIT_WRITE }
+#define JC_CALLER_KEEP                                                         \
+	{                                                                      \
+		CAP_CHOWN, CAP_FOWNER, CAP_FSETID, CAP_DAC_OVERRIDE,           \
+			CAP_SETUID, CAP_SETGID, CAP_KILL, CAP_AUDIT_WRITE      \
+	}
 
 /* Empty the bounding set (but for AMBIENT), lock securebits (NOROOT,
  * NO_CAP_AMBIENT_RAISE set; KEEP_CAPS and NO_SETUID_FIXUP locked off), keep

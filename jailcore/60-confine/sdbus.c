@@ -89,7 +89,8 @@ static int load(struct jc_err *err)
 		void *f = dlsym(lib, fn[i].name);
 
 		if (!f)
-			return jc_fail(err, 0, "%s has no %s", LIBSYSTEMD, fn[i].name);
+			return jc_fail(err, 0, "%s has no %s", LIBSYSTEMD,
+				       fn[i].name);
 		memcpy((char *)&sd + fn[i].off, &f, sizeof(f));
 	}
 	sd.loaded = true;
@@ -124,7 +125,8 @@ static int call_failed(struct jc_err *err, int r, const sd_bus_error *e,
 		       const char *what, const char *unit)
 {
 	if (e->message)
-		return jc_fail(err, 0, "systemd %s %s: %s", what, unit, e->message);
+		return jc_fail(err, 0, "systemd %s %s: %s", what, unit,
+			       e->message);
 	return jc_fail(err, -r, "systemd %s %s", what, unit);
 }
 
@@ -188,13 +190,17 @@ static int wait_job(sd_bus *bus, const char *job, const char *unit,
 		int r = sd.process(bus, &sig);
 
 		if (r < 0)
-			return jc_fail(err, -r, "systemd: waiting for %s", unit);
-		if (sig && sd.is_signal(sig, "org.freedesktop.systemd1.Manager",
-					"JobRemoved") > 0 &&
+			return jc_fail(err, -r, "systemd: waiting for %s",
+				       unit);
+		if (sig &&
+		    sd.is_signal(sig, "org.freedesktop.systemd1.Manager",
+				 "JobRemoved") > 0 &&
 		    sd.read(sig, "uoss", &id, &path, &name, &result) >= 0 &&
 		    strcmp(path, job) == 0) {
-			r = strcmp(result, "done") == 0 ? 0 :
-			    jc_fail(err, 0, "systemd: starting %s: %s", unit, result);
+			r = strcmp(result, "done") == 0 ?
+				    0 :
+				    jc_fail(err, 0, "systemd: starting %s: %s",
+					    unit, result);
 			sd.message_unref(sig);
 			return r;
 		}
@@ -204,9 +210,11 @@ static int wait_job(sd_bus *bus, const char *job, const char *unit,
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if ((unsigned long long)(now.tv_sec - t0.tv_sec) * 1000000ULL >=
 		    BUS_TIMEOUT_USEC)
-			return jc_fail(err, ETIMEDOUT, "systemd: starting %s", unit);
+			return jc_fail(err, ETIMEDOUT, "systemd: starting %s",
+				       unit);
 		if ((r = sd.wait(bus, 100000)) < 0)
-			return jc_fail(err, -r, "systemd: waiting for %s", unit);
+			return jc_fail(err, -r, "systemd: waiting for %s",
+				       unit);
 	}
 }
 
@@ -218,11 +226,10 @@ static int append_scope(sd_bus_message *m, const char *unit, pid_t pid,
 	if (r >= 0)
 		r = sd.open_container(m, 'a', "(sv)");
 	if (r >= 0)
-		r = sd.append(m, "(sv)(sv)(sv)(sv)",
-			      "PIDs", "au", 1, (uint32_t)pid,
-			      "Slice", "s", JC_SYSTEMD_SLICE,
-			      "Description", "s", desc,
-			      "CollectMode", "s", "inactive-or-failed");
+		r = sd.append(m, "(sv)(sv)(sv)(sv)", "PIDs", "au", 1,
+			      (uint32_t)pid, "Slice", "s", JC_SYSTEMD_SLICE,
+			      "Description", "s", desc, "CollectMode", "s",
+			      "inactive-or-failed");
 	if (r >= 0)
 		r = sd.close_container(m);
 	if (r >= 0)

@@ -151,7 +151,10 @@ static const char why_socket[] =
 static const char why_persona[] =
 	"alters memory layout (READ_IMPLIES_EXEC, MMAP_PAGE_ZERO: CVE-2009-1895)";
 
-#define ALWAYS(n, why) { n, JC_SC_ALWAYS, EPERM, "always", why }
+#define ALWAYS(n, why)                                                         \
+	{                                                                      \
+		n, JC_SC_ALWAYS, EPERM, "always", why                          \
+	}
 
 const struct jc_seccomp_deny jc_seccomp_default_deny[] = {
 	ALWAYS("add_key", why_keys),
@@ -179,13 +182,13 @@ const struct jc_seccomp_deny jc_seccomp_default_deny[] = {
 	ALWAYS("reboot", why_host),
 	ALWAYS("settimeofday", why_host),
 	ALWAYS("clock_settime", why_host),
-	ALWAYS("clock_settime64", why_host),	/* i386's 64-bit time_t twin */
+	ALWAYS("clock_settime64", why_host), /* i386's 64-bit time_t twin */
 	ALWAYS("quotactl", why_host),
 	ALWAYS("fanotify_init", why_host),
 
 	ALWAYS("lookup_dcookie", why_obsolete),
-	ALWAYS("vm86", why_obsolete),		/* i386 only */
-	ALWAYS("vm86old", why_obsolete),	/* i386 only */
+	ALWAYS("vm86", why_obsolete),	 /* i386 only */
+	ALWAYS("vm86old", why_obsolete), /* i386 only */
 	ALWAYS("uselib", why_obsolete),
 	ALWAYS("ustat", why_obsolete),
 	ALWAYS("sysfs", why_obsolete),
@@ -193,7 +196,7 @@ const struct jc_seccomp_deny jc_seccomp_default_deny[] = {
 	ALWAYS("nfsservctl", why_obsolete),
 
 	ALWAYS("mount", why_mount),
-	ALWAYS("umount", why_mount),		/* i386's oldumount */
+	ALWAYS("umount", why_mount), /* i386's oldumount */
 	ALWAYS("umount2", why_mount),
 	ALWAYS("pivot_root", why_mount),
 	ALWAYS("fsopen", why_mount),
@@ -206,7 +209,8 @@ const struct jc_seccomp_deny jc_seccomp_default_deny[] = {
 
 	ALWAYS("setns", why_ns),
 	ALWAYS("unshare", why_ns),
-	{ "clone", JC_SC_CLONE_NS, EPERM, "flags has a CLONE_NEW* bit", why_ns },
+	{ "clone", JC_SC_CLONE_NS, EPERM, "flags has a CLONE_NEW* bit",
+	  why_ns },
 	{ "clone3", JC_SC_ALWAYS, ENOSYS, "always (ENOSYS)", why_clone3 },
 
 	{ "ioctl", JC_SC_TTY_IOCTL, EPERM, "request TIOCSTI or TIOCLINUX",
@@ -237,7 +241,7 @@ const struct jc_seccomp_deny *jc_seccomp_default_find(const char *name)
 struct arch {
 	uint32_t token;
 	const char *name;
-	unsigned clone_flags_arg;	/* s390 swaps clone's first two args */
+	unsigned clone_flags_arg; /* s390 swaps clone's first two args */
 };
 
 /* Every ABI a process of this kernel can issue system calls through.  A
@@ -249,11 +253,9 @@ static const struct arch family[] = {
 	{ SCMP_ARCH_X86, "i386", 0 },
 	{ SCMP_ARCH_X32, "x32", 0 },
 #elif defined(__aarch64__) || defined(__arm__)
-	{ SCMP_ARCH_AARCH64, "aarch64", 0 },
-	{ SCMP_ARCH_ARM, "arm", 0 },
+	{ SCMP_ARCH_AARCH64, "aarch64", 0 }, { SCMP_ARCH_ARM, "arm", 0 },
 #elif defined(__s390x__) || defined(__s390__)
-	{ SCMP_ARCH_S390X, "s390x", 1 },
-	{ SCMP_ARCH_S390, "s390", 1 },
+	{ SCMP_ARCH_S390X, "s390x", 1 }, { SCMP_ARCH_S390, "s390", 1 },
 #endif
 	/* others: the native ABI only (the context always has it) */
 };
@@ -325,20 +327,24 @@ static int check_spec(const struct jc_seccomp_spec *s, struct jc_err *err)
 
 	for (i = 0; i < s->n_deny; i++)
 		if (jc_seccomp_check_name(s->deny[i]) < 0)
-			return jc_fail(err, 0, "seccomp: unknown system call '%s'",
+			return jc_fail(err, 0,
+				       "seccomp: unknown system call '%s'",
 				       shown(s->deny[i]));
 	for (i = 0; i < s->n_allow; i++) {
 		if (jc_seccomp_check_name(s->allow[i]) < 0)
-			return jc_fail(err, 0, "seccomp: unknown system call '%s'",
+			return jc_fail(err, 0,
+				       "seccomp: unknown system call '%s'",
 				       shown(s->allow[i]));
 		if (!jc_seccomp_default_find(s->allow[i]))
-			return jc_fail(err, 0,
-				       "seccomp: allow '%s': not in the default denylist",
-				       s->allow[i]);
+			return jc_fail(
+				err, 0,
+				"seccomp: allow '%s': not in the default denylist",
+				s->allow[i]);
 		if (in_list(s->allow[i], s->deny, s->n_deny))
-			return jc_fail(err, 0,
-				       "seccomp: '%s' is both denied and allowed",
-				       s->allow[i]);
+			return jc_fail(
+				err, 0,
+				"seccomp: '%s' is both denied and allowed",
+				s->allow[i]);
 	}
 	return 0;
 }
@@ -374,8 +380,10 @@ static int add_rule(const struct target *t, const char *name, int errnum,
 static int add_masked(const struct target *t, const char *name, int errnum,
 		      unsigned arg, uint64_t mask, uint64_t value)
 {
-	struct scmp_arg_cmp c = { .arg = arg, .op = SCMP_CMP_MASKED_EQ,
-				  .datum_a = mask, .datum_b = value };
+	struct scmp_arg_cmp c = { .arg = arg,
+				  .op = SCMP_CMP_MASKED_EQ,
+				  .datum_a = mask,
+				  .datum_b = value };
 
 	return add_rule(t, name, errnum, 1, &c);
 }
@@ -383,8 +391,8 @@ static int add_masked(const struct target *t, const char *name, int errnum,
 static int add_clone(const struct target *t, const struct jc_seccomp_deny *d)
 {
 	static const uint64_t ns[] = {
-		CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC,
-		CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWTIME,
+		CLONE_NEWNS,   CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC,
+		CLONE_NEWUSER, CLONE_NEWPID,	CLONE_NEWNET, CLONE_NEWTIME,
 	};
 	size_t i;
 
@@ -437,8 +445,8 @@ static int add_personality(const struct target *t,
 	for (c = 0; c < 32; c++) {
 		for (b = (c + 1) % 32; keep & (1u << b); b = (b + 1) % 32)
 			;
-		if (add_masked(t, d->name, d->errnum, 0,
-			       (1u << b) | (1u << c), 1u << b) < 0)
+		if (add_masked(t, d->name, d->errnum, 0, (1u << b) | (1u << c),
+			       1u << b) < 0)
 			return -1;
 	}
 	return 0;
@@ -467,7 +475,8 @@ static int add_rules(const struct target *t, const struct jc_seccomp_spec *s)
 
 	for (i = 0; i < jc_seccomp_default_deny_count; i++) {
 		d = &jc_seccomp_default_deny[i];
-		if (!in_list(d->name, s->allow, s->n_allow) && add_entry(t, d) < 0)
+		if (!in_list(d->name, s->allow, s->n_allow) &&
+		    add_entry(t, d) < 0)
 			return -1;
 	}
 	for (i = 0; i < s->n_deny; i++) {
@@ -526,7 +535,7 @@ static scmp_filter_ctx build_filter(const struct jc_seccomp_spec *s,
 		one = arch_filter(&family[i], s, err);
 		rc = one ? seccomp_merge(all, one) : -1;
 		if (rc < 0) {
-			if (one) {	/* merge releases ONE only on success */
+			if (one) { /* merge releases ONE only on success */
 				jc_fail(err, -rc, "seccomp: merging %s",
 					family[i].name);
 				seccomp_release(one);
@@ -578,8 +587,9 @@ int jc_seccomp_install(const struct jc_seccomp_spec *spec, struct jc_err *err)
 		return rc < 0 ? -1 : 0;
 	rc = prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0);
 	if (rc != 1)
-		return jc_fail(err, rc < 0 ? errno : 0,
-			       "seccomp: no_new_privs is not set (drop privileges first)");
+		return jc_fail(
+			err, rc < 0 ? errno : 0,
+			"seccomp: no_new_privs is not set (drop privileges first)");
 	ctx = build_filter(spec, err);
 	if (!ctx)
 		return -1;
@@ -611,15 +621,18 @@ int jc_seccomp_compile(const struct jc_seccomp_spec *spec, struct jc_bpf *out,
 	if (!(ctx = build_filter(spec, err)))
 		return -1;
 	fd = memfd_create("pam_jail-seccomp", MFD_CLOEXEC);
-	if (fd < 0 || (rc = seccomp_export_bpf(ctx, fd)) < 0 || fstat(fd, &st) < 0 ||
-	    st.st_size <= 0 || st.st_size % sizeof(struct sock_filter) ||
+	if (fd < 0 || (rc = seccomp_export_bpf(ctx, fd)) < 0 ||
+	    fstat(fd, &st) < 0 || st.st_size <= 0 ||
+	    st.st_size % sizeof(struct sock_filter) ||
 	    !(out->insns = malloc((size_t)st.st_size)) ||
 	    pread(fd, out->insns, (size_t)st.st_size, 0) != st.st_size) {
-		jc_fail(err, rc < 0 ? -rc : errno, "seccomp: compiling the filter");
+		jc_fail(err, rc < 0 ? -rc : errno,
+			"seccomp: compiling the filter");
 		jc_bpf_free(out);
 		rc = -1;
 	} else {
-		out->len = (unsigned short)(st.st_size / sizeof(struct sock_filter));
+		out->len = (unsigned short)(st.st_size /
+					    sizeof(struct sock_filter));
 		rc = 0;
 	}
 	seccomp_release(ctx);
@@ -635,8 +648,9 @@ int jc_seccomp_load_bpf(const struct jc_bpf *b, struct jc_err *err)
 		return 0;
 	rc = prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0);
 	if (rc != 1)
-		return jc_fail(err, rc < 0 ? errno : 0,
-			       "seccomp: no_new_privs is not set (drop privileges first)");
+		return jc_fail(
+			err, rc < 0 ? errno : 0,
+			"seccomp: no_new_privs is not set (drop privileges first)");
 	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0)
 		return jc_fail(err, errno, "seccomp: loading the filter");
 	return 0;

@@ -22,35 +22,35 @@
 #include "jailcore/90-support/err.h"
 
 enum jc_seccomp_mode {
-	JC_SECCOMP_DEFAULT = 0,	/* the default denylist (+ deny, - allow) */
+	JC_SECCOMP_DEFAULT = 0, /* the default denylist (+ deny, - allow) */
 	JC_SECCOMP_NONE,	/* no filter at all */
 };
 
 /* What [jail:NAME] asks for: seccomp, seccomp_deny, seccomp_allow. */
 struct jc_seccomp_spec {
 	enum jc_seccomp_mode mode;
-	char **deny;		/* extra names denied outright with EPERM */
+	char **deny; /* extra names denied outright with EPERM */
 	size_t n_deny;
-	char **allow;		/* names removed from the default denylist */
+	char **allow; /* names removed from the default denylist */
 	size_t n_allow;
 };
 
 /* When a default entry applies. */
 enum jc_seccomp_cond {
-	JC_SC_ALWAYS,		/* every call */
-	JC_SC_CLONE_NS,		/* clone with any CLONE_NEW* flag */
-	JC_SC_TTY_IOCTL,	/* ioctl TIOCSTI or TIOCLINUX */
-	JC_SC_SOCKET_FAMILY,	/* socket AF_VSOCK or AF_ALG */
-	JC_SC_PERSONALITY,	/* personality other than the harmless ones */
+	JC_SC_ALWAYS,	     /* every call */
+	JC_SC_CLONE_NS,	     /* clone with any CLONE_NEW* flag */
+	JC_SC_TTY_IOCTL,     /* ioctl TIOCSTI or TIOCLINUX */
+	JC_SC_SOCKET_FAMILY, /* socket AF_VSOCK or AF_ALG */
+	JC_SC_PERSONALITY,   /* personality other than the harmless ones */
 };
 
 /* One entry of the default denylist. */
 struct jc_seccomp_deny {
-	const char *name;		/* system call, libseccomp's spelling */
+	const char *name; /* system call, libseccomp's spelling */
 	enum jc_seccomp_cond cond;
-	int errnum;			/* what the call returns: EPERM, ENOSYS */
-	const char *when;		/* cond in words, e.g. "flags has CLONE_NEW*" */
-	const char *why;		/* the group's reason, one line */
+	int errnum;	  /* what the call returns: EPERM, ENOSYS */
+	const char *when; /* cond in words, e.g. "flags has CLONE_NEW*" */
+	const char *why;  /* the group's reason, one line */
 };
 
 /* The default denylist, in groups (see seccomp.c for the reasons).  For
@@ -87,16 +87,17 @@ struct sock_filter;
 struct jc_bpf {
 	struct sock_filter *insns;
 	unsigned short len;
-	int none;		/* seccomp = none: nothing to load */
+	int none; /* seccomp = none: nothing to load */
 };
 
 /* Compile SPEC once; jc_seccomp_load_bpf installs it on the calling
  * thread (no_new_privs must be set).  Free with jc_bpf_free. */
-JC_MUST_CHECK JC_NONNULL(2)
+JC_MUST_CHECK
+JC_NONNULL(2)
 int jc_seccomp_compile(const struct jc_seccomp_spec *spec, struct jc_bpf *out,
 		       struct jc_err *err);
-JC_MUST_CHECK JC_NONNULL(1)
-int jc_seccomp_load_bpf(const struct jc_bpf *b, struct jc_err *err);
+JC_MUST_CHECK JC_NONNULL(1) int jc_seccomp_load_bpf(const struct jc_bpf *b,
+						    struct jc_err *err);
 void jc_bpf_free(struct jc_bpf *b);
 
 #endif

@@ -42,9 +42,11 @@
 
 /* A new field of the spec must become part of the key (spec_key): the
  * same key for two different specs would hand one jail another's filter. */
-_Static_assert(sizeof(struct jc_seccomp_spec) ==
-	       sizeof(enum jc_seccomp_mode) + 4 + 2 * (sizeof(char **) + sizeof(size_t)),
-	       "struct jc_seccomp_spec changed: update spec_key in seccomp_cache.c");
+_Static_assert(
+	sizeof(struct jc_seccomp_spec) ==
+		sizeof(enum jc_seccomp_mode) + 4 +
+			2 * (sizeof(char **) + sizeof(size_t)),
+	"struct jc_seccomp_spec changed: update spec_key in seccomp_cache.c");
 
 struct buf {
 	char *p;
@@ -113,7 +115,7 @@ static bool code_identity(struct buf *b)
 	if (!dladdr((void *)code_identity, &info) || !info.dli_fname)
 		return false;
 	path = info.dli_fname == program_invocation_name ? "/proc/self/exe" :
-	       info.dli_fname;
+							   info.dli_fname;
 	if (path[0] != '/' || stat(path, &st) < 0)
 		return false;
 	putf(b, "binary %" PRIu64 " %" PRIu64 " %" PRId64 " %" PRId64 " %ld\n",
@@ -139,14 +141,16 @@ static bool spec_key(const struct jc_seccomp_spec *s, struct buf *key)
 
 static void file_name(const struct buf *key, char *out, size_t size)
 {
-	snprintf(out, size, "bpf-%016" PRIx64, jc_fnv(JC_FNV_INIT, key->p, key->len));
+	snprintf(out, size, "bpf-%016" PRIx64,
+		 jc_fnv(JC_FNV_INIT, key->p, key->len));
 }
 
 /* The file's bytes when it is root's own regular file, mode 0600. */
 static bool read_own_file(int dfd, const char *name, struct buf *f)
 {
-	cleanup_fd int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
-				   O_NONBLOCK);
+	cleanup_fd int fd =
+		openat(dfd, name,
+		       O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	struct stat st;
 
 	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
@@ -159,7 +163,8 @@ static bool read_own_file(int dfd, const char *name, struct buf *f)
 
 /* MAGIC | u32 key length | key | u32 instructions | program | u64 FNV of
  * everything before it. */
-static bool parse(const struct buf *f, const struct buf *key, struct jc_bpf *out)
+static bool parse(const struct buf *f, const struct buf *key,
+		  struct jc_bpf *out)
 {
 	const char *p = f->p, *end = f->p + f->len;
 	uint32_t klen, n;
@@ -221,8 +226,8 @@ void jc_bpf_cache_put(const char *dir, const struct jc_seccomp_spec *spec,
 	uint64_t sum;
 	bool ok;
 
-	if (!spec || bpf->none || !bpf->len || spec->mode != JC_SECCOMP_DEFAULT ||
-	    !spec_key(spec, &key) ||
+	if (!spec || bpf->none || !bpf->len ||
+	    spec->mode != JC_SECCOMP_DEFAULT || !spec_key(spec, &key) ||
 	    (dfd = jc_path_private_dir(AT_FDCWD, dir, dir, true, NULL)) < 0)
 		return;
 	klen = (uint32_t)key.len;
@@ -237,8 +242,8 @@ void jc_bpf_cache_put(const char *dir, const struct jc_seccomp_spec *spec,
 	put(&f, &sum, 8);
 	file_name(&key, name, sizeof(name));
 	snprintf(tmp, sizeof(tmp), ".%s.%d", name, (int)getpid());
-	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		    0600);
+	fd = openat(dfd, tmp,
+		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return;
 	/* fchmod: the caller's umask may have taken bits off; pwrite: one
@@ -254,7 +259,7 @@ int jc_seccomp_compile_cached(const struct jc_seccomp_spec *spec,
 			      const char *dir, struct jc_bpf *out,
 			      struct jc_err *err)
 {
-	if (!spec)	/* jc_seccomp_compile says what is wrong */
+	if (!spec) /* jc_seccomp_compile says what is wrong */
 		return jc_seccomp_compile(spec, out, err);
 	if (jc_bpf_cache_get(dir, spec, out))
 		return 0;

@@ -13,10 +13,9 @@
  * this SPEC, this libseccomp and this binary, and is root's own;
  * otherwise it is compiled and stored (best effort).  Errors are
  * jc_seccomp_compile's. */
-JC_MUST_CHECK JC_NONNULL(3)
-int jc_seccomp_compile_cached(const struct jc_seccomp_spec *spec,
-			      const char *dir, struct jc_bpf *out,
-			      struct jc_err *err);
+JC_MUST_CHECK JC_NONNULL(3) int jc_seccomp_compile_cached(
+	const struct jc_seccomp_spec *spec, const char *dir, struct jc_bpf *out,
+	struct jc_err *err);
 
 /* The two halves, for the tests: true with OUT filled on a hit. */
 bool jc_bpf_cache_get(const char *dir, const struct jc_seccomp_spec *spec,

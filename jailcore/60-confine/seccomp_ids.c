@@ -40,24 +40,28 @@ struct idcall {
 };
 
 static const struct idcall calls[] = {
-	{ "setuid", 1 }, { "setgid", 1 }, { "setfsuid", 1 }, { "setfsgid", 1 },
-	{ "setreuid", 2 }, { "setregid", 2 },
-	{ "setresuid", 3 }, { "setresgid", 3 },
-	{ "setuid32", 1 }, { "setgid32", 1 }, { "setfsuid32", 1 },
-	{ "setfsgid32", 1 }, { "setreuid32", 2 }, { "setregid32", 2 },
-	{ "setresuid32", 3 }, { "setresgid32", 3 },
+	{ "setuid", 1 },      { "setgid", 1 },	   { "setfsuid", 1 },
+	{ "setfsgid", 1 },    { "setreuid", 2 },   { "setregid", 2 },
+	{ "setresuid", 3 },   { "setresgid", 3 },  { "setuid32", 1 },
+	{ "setgid32", 1 },    { "setfsuid32", 1 }, { "setfsgid32", 1 },
+	{ "setreuid32", 2 },  { "setregid32", 2 }, { "setresuid32", 3 },
+	{ "setresgid32", 3 },
 };
 
 /* The ABIs a process here can call through (as seccomp.c's family). */
 static const uint32_t abis[] = {
 #if defined(__x86_64__) || defined(__i386__)
-	SCMP_ARCH_X86_64, SCMP_ARCH_X86, SCMP_ARCH_X32,
+	SCMP_ARCH_X86_64,
+	SCMP_ARCH_X86,
+	SCMP_ARCH_X32,
 #elif defined(__aarch64__) || defined(__arm__)
-	SCMP_ARCH_AARCH64, SCMP_ARCH_ARM,
+	SCMP_ARCH_AARCH64,
+	SCMP_ARCH_ARM,
 #elif defined(__s390x__) || defined(__s390__)
-	SCMP_ARCH_S390X, SCMP_ARCH_S390,
+	SCMP_ARCH_S390X,
+	SCMP_ARCH_S390,
 #else
-	0,	/* the native one */
+	0, /* the native one */
 #endif
 };
 
@@ -104,7 +108,7 @@ static void check_arg(struct prog *p, unsigned i, bool id16,
 		      const struct jc_id_range *r, size_t n)
 {
 	uint32_t none = id16 ? 0xffff : 0xffffffffu;
-	uint8_t to_end = (uint8_t)(2 * n + 1);	/* from the jeq -1 */
+	uint8_t to_end = (uint8_t)(2 * n + 1); /* from the jeq -1 */
 
 	emit(p, BPF_LD | BPF_W | BPF_ABS, 0, 0, arg_low(i));
 	if (id16)
@@ -120,8 +124,8 @@ static void check_arg(struct prog *p, unsigned i, bool id16,
 }
 
 /* The calls of ABI TOKEN, when the program runs on that ABI. */
-static void add_abi(struct prog *p, uint32_t token,
-		    const struct jc_id_range *r, size_t n)
+static void add_abi(struct prog *p, uint32_t token, const struct jc_id_range *r,
+		    size_t n)
 {
 	size_t skip_abi, skip_call;
 
@@ -130,11 +134,12 @@ static void add_abi(struct prog *p, uint32_t token,
 	emit(p, BPF_JMP | BPF_JEQ | BPF_K, 1, 0, audit_arch(token));
 	skip_abi = emit(p, BPF_JMP | BPF_JA, 0, 0, 0);
 	for (size_t c = 0; c < sizeof(calls) / sizeof(calls[0]); c++) {
-		int nr = seccomp_syscall_resolve_name_arch(token, calls[c].name);
+		int nr =
+			seccomp_syscall_resolve_name_arch(token, calls[c].name);
 		char twin[32];
 		bool id16;
 
-		if (nr < 0)	/* not on this ABI (or only a pseudo number) */
+		if (nr < 0) /* not on this ABI (or only a pseudo number) */
 			continue;
 		/* "setuid" is the 16-bit call where "setuid32" exists */
 		snprintf(twin, sizeof(twin), "%s32", calls[c].name);

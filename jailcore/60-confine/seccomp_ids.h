@@ -19,7 +19,7 @@
 #include "seccomp.h"
 
 struct jc_id_range {
-	unsigned lo, hi;	/* inclusive */
+	unsigned lo, hi; /* inclusive */
 };
 
 /* root_ids holds at most this many ranges; the session's uid and gid
@@ -29,7 +29,8 @@ struct jc_id_range {
 
 /* Build the program for the N ranges R (N <= JC_ID_RANGES_MAX).  Free
  * with jc_bpf_free; load with jc_seccomp_load_bpf. */
-JC_MUST_CHECK JC_NONNULL(3)
+JC_MUST_CHECK
+JC_NONNULL(3)
 int jc_seccomp_ids_compile(const struct jc_id_range *r, size_t n,
 			   struct jc_bpf *out, struct jc_err *err);
 

@@ -127,11 +127,11 @@ static inline int steal_fd(int *fd)
 
 /* Take what *pp holds and leave NULL.  A macro so the result keeps the
  * pointer's type: `char *s = steal_ptr(&buf);`. */
-#define steal_ptr(pp)                                                        \
-	__extension__({                                                      \
-		__typeof__(*(pp)) steal_ptr_v_ = *(pp);                     \
-		*(pp) = NULL;                                                \
-		steal_ptr_v_;                                                \
+#define steal_ptr(pp)                                                          \
+	__extension__({                                                        \
+		__typeof__(*(pp)) steal_ptr_v_ = *(pp);                        \
+		*(pp) = NULL;                                                  \
+		steal_ptr_v_;                                                  \
 	})
 
 /* fdopendir(3) and fdopen(3) owning FD from the call on: when they fail,

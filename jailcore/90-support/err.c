@@ -69,8 +69,8 @@ void jc_err_set_path(struct jc_err *err, enum jc_err_kind kind, int errnum,
 	va_end(ap);
 }
 
-void jc_err_set_conf(struct jc_err *err, int errnum, const char *file,
-		     int line, const char *fmt, ...)
+void jc_err_set_conf(struct jc_err *err, int errnum, const char *file, int line,
+		     const char *fmt, ...)
 {
 	char where[PATH_MAX + 16];
 	va_list ap;
@@ -124,7 +124,7 @@ const char *jc_vis(const char *s, char *buf, size_t size)
 	for (; *s && i + 1 < size; s++, i++)
 		buf[i] = (*s >= 0x20 && *s < 0x7f) ? *s : '?';
 	buf[i] = '\0';
-	if (*s && size > 4)	/* cut: say so */
+	if (*s && size > 4) /* cut: say so */
 		memcpy(buf + size - 4, "...", 4);
 	return buf;
 }

@@ -22,26 +22,26 @@
 /* What went wrong, as far as a caller may act on it. */
 enum jc_err_kind {
 	JC_ERR_NONE = 0,
-	JC_ERR_SYS,		/* a system call failed; errnum says why */
-	JC_ERR_NOMEM,		/* out of memory */
-	JC_ERR_NOT_FOUND,	/* path: it (or an entry on the way) does not
+	JC_ERR_SYS,	    /* a system call failed; errnum says why */
+	JC_ERR_NOMEM,	    /* out of memory */
+	JC_ERR_NOT_FOUND,   /* path: it (or an entry on the way) does not
 				 * exist -- an optional mount point is skipped */
-	JC_ERR_NOT_DIR,		/* path: a component on the way is not a
+	JC_ERR_NOT_DIR,	    /* path: a component on the way is not a
 				 * directory */
-	JC_ERR_UNSAFE_PATH,	/* path: refused -- a symlink where none may
+	JC_ERR_UNSAFE_PATH, /* path: refused -- a symlink where none may
 				 * be, '..', not root's */
-	JC_ERR_CONFIG,		/* the config is wrong at path:line */
-	JC_ERR_REFUSED,		/* a check said no: policy, bad input, an
+	JC_ERR_CONFIG,	    /* the config is wrong at path:line */
+	JC_ERR_REFUSED,	    /* a check said no: policy, bad input, an
 				 * unexpected state (no errno) */
 };
 
 struct jc_err {
 	enum jc_err_kind kind;
-	int errnum;		/* errno of the failing syscall, 0 when none */
-	int line;		/* JC_ERR_CONFIG...: line of the file path, 0
+	int errnum;	      /* errno of the failing syscall, 0 when none */
+	int line;	      /* JC_ERR_CONFIG...: line of the file path, 0
 				 * when the whole file */
-	char path[PATH_MAX];	/* the path or config file concerned, or "" */
-	char msg[JC_ERR_MAX];	/* one line, no trailing newline */
+	char path[PATH_MAX];  /* the path or config file concerned, or "" */
+	char msg[JC_ERR_MAX]; /* one line, no trailing newline */
 };
 
 /* The fallible public calls: a result that must be looked at, pointers
@@ -68,8 +68,8 @@ void jc_err_set_path(struct jc_err *err, enum jc_err_kind kind, int errnum,
  * msg = "FILE:LINE: " (or "FILE: ") followed by printf(fmt, ...) and,
  * when errnum != 0, ": strerror(errnum)".  Kind JC_ERR_CONFIG, or as
  * jc_fail's for an errnum (a file that cannot be read). */
-void jc_err_set_conf(struct jc_err *err, int errnum, const char *file,
-		     int line, const char *fmt, ...)
+void jc_err_set_conf(struct jc_err *err, int errnum, const char *file, int line,
+		     const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
 /* Prefix an already recorded failure with more context ("jail web: ...");
@@ -80,10 +80,26 @@ void jc_err_prefix(struct jc_err *err, const char *fmt, ...)
 /* Macros, not functions, so that the -1 is visible where it is returned:
  * scan-build and gcc -fanalyzer cannot see into err.c and otherwise take
  * `return jc_fail(...)` for a success path (`make analyze`). */
-#define jc_fail(...) __extension__ ({ jc_err_set(__VA_ARGS__); -1; })
-#define jc_fail_path(...) __extension__ ({ jc_err_set_path(__VA_ARGS__); -1; })
-#define jc_fail_conf(...) __extension__ ({ jc_err_set_conf(__VA_ARGS__); -1; })
-#define jc_err_wrap(...) __extension__ ({ jc_err_prefix(__VA_ARGS__); -1; })
+#define jc_fail(...)                                                           \
+	__extension__({                                                        \
+		jc_err_set(__VA_ARGS__);                                       \
+		-1;                                                            \
+	})
+#define jc_fail_path(...)                                                      \
+	__extension__({                                                        \
+		jc_err_set_path(__VA_ARGS__);                                  \
+		-1;                                                            \
+	})
+#define jc_fail_conf(...)                                                      \
+	__extension__({                                                        \
+		jc_err_set_conf(__VA_ARGS__);                                  \
+		-1;                                                            \
+	})
+#define jc_err_wrap(...)                                                       \
+	__extension__({                                                        \
+		jc_err_prefix(__VA_ARGS__);                                    \
+		-1;                                                            \
+	})
 
 /* No failure recorded: kind JC_ERR_NONE, empty message and path. */
 void jc_err_clear(struct jc_err *err);
@@ -97,9 +113,9 @@ const char *jc_vis(const char *s, char *buf, size_t size);
  * that are not there (`make analyze`).  Wrap only a function whose report
  * was read and found false, and say why there. */
 #if defined(__GNUC__) && !defined(__clang__)
-#define JC_NO_ANALYZER_LEAK_CHECK_BEGIN                                      \
-	_Pragma("GCC diagnostic push")                                        \
-	_Pragma("GCC diagnostic ignored \"-Wanalyzer-malloc-leak\"")
+#define JC_NO_ANALYZER_LEAK_CHECK_BEGIN                                        \
+	_Pragma("GCC diagnostic push")                                         \
+		_Pragma("GCC diagnostic ignored \"-Wanalyzer-malloc-leak\"")
 #define JC_NO_ANALYZER_LEAK_CHECK_END _Pragma("GCC diagnostic pop")
 #else
 #define JC_NO_ANALYZER_LEAK_CHECK_BEGIN

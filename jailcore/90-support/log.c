@@ -15,7 +15,8 @@
 
 int jc_log_open(void)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX, .sun_path = "/dev/log" };
+	struct sockaddr_un sa = { .sun_family = AF_UNIX,
+				  .sun_path = "/dev/log" };
 	cleanup_fd int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
@@ -38,7 +39,8 @@ void jc_log(int fd, int prio, const char *ident, const char *fmt, ...)
 		localtime_r(&now, &tm);
 		strftime(stamp, sizeof(stamp), "%b %e %H:%M:%S", &tm);
 		n = snprintf(line, sizeof(line), "<%d>%s %s[%d]: %s",
-			     LOG_AUTHPRIV | prio, stamp, ident, (int)getpid(), msg);
+			     LOG_AUTHPRIV | prio, stamp, ident, (int)getpid(),
+			     msg);
 		if (n > 0 && send(fd, line, strlen(line), MSG_NOSIGNAL) >= 0)
 			return;
 	}

@@ -79,15 +79,16 @@ static int check_owner(const struct stat *st, const char *path,
 	const char *why = jc_path_not_root_only(st);
 
 	return why ? jc_fail_path(err, JC_ERR_UNSAFE_PATH, 0, path,
-				  "%s: %s is %s", path, what, why) : 0;
+				  "%s: %s is %s", path, what, why) :
+		     0;
 }
 
 struct walk {
-	const char *path;	/* for messages */
+	const char *path; /* for messages */
 	int flags;
-	int dirfd;		/* current directory */
+	int dirfd; /* current directory */
 	struct stat dirst;
-	char rest[PATH_MAX];	/* components still to walk */
+	char rest[PATH_MAX]; /* components still to walk */
 	int links;
 };
 
@@ -182,11 +183,12 @@ static void walk_close(struct walk *w)
 	jc_closep(&w->dirfd);
 }
 
-int jc_path_open_host(const char *path, int flags, int *out,
-		      struct jc_err *err)
+int jc_path_open_host(const char *path, int flags, int *out, struct jc_err *err)
 {
 	struct walk w __attribute__((cleanup(walk_close))) = {
-		.path = path, .flags = flags, .dirfd = -1,
+		.path = path,
+		.flags = flags,
+		.dirfd = -1,
 	};
 	char name[NAME_MAX + 1];
 	int more;
@@ -210,7 +212,8 @@ int jc_path_open_host(const char *path, int flags, int *out,
 	if (more < 0)
 		return jc_fail(err, ENAMETOOLONG, "%s", path);
 	if ((flags & JC_ADMIT_DIR) && !S_ISDIR(w.dirst.st_mode))
-		return jc_fail_path(err, JC_ERR_NOT_DIR, ENOTDIR, path, "%s", path);
+		return jc_fail_path(err, JC_ERR_NOT_DIR, ENOTDIR, path, "%s",
+				    path);
 	*out = steal_fd(&w.dirfd);
 	return 0;
 }
@@ -220,9 +223,9 @@ int jc_path_open_in(int rootfd, const char *root_name, const char *path,
 {
 	/* Kernel-enforced: no symlink, no magic link, no escape above rootfd
 	 * (CVE-2021-30465 was runc following a user's symlink here). */
-	cleanup_fd int fd = openat2_path(rootfd, path, RESOLVE_IN_ROOT |
-					 RESOLVE_NO_SYMLINKS |
-					 RESOLVE_NO_MAGICLINKS);
+	cleanup_fd int fd = openat2_path(rootfd, path,
+					 RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS |
+						 RESOLVE_NO_MAGICLINKS);
 	struct stat st;
 
 	if (fd < 0 && errno != ELOOP)
@@ -252,7 +255,9 @@ int jc_path_private_dir(int at, const char *name, const char *shown,
 	if (fd < 0)
 		return jc_fail(err, errno, "open %s", shown);
 	if (fstat(fd, &st) < 0 || st.st_uid != 0 || (st.st_mode & 077))
-		return jc_fail(err, 0, "%s: must be a directory owned by root "
-			       "with mode 0700", shown);
+		return jc_fail(err, 0,
+			       "%s: must be a directory owned by root "
+			       "with mode 0700",
+			       shown);
 	return steal_fd(&fd);
 }

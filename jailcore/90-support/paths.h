@@ -26,24 +26,25 @@ enum jc_admit {
 
 /* Resolve absolute host PATH to an O_PATH|O_CLOEXEC fd in *fd.  FLAGS is a
  * mask of enum jc_admit.  Errors name the offending component. */
-JC_MUST_CHECK JC_NONNULL(3)
-int jc_path_open_host(const char *path, int flags, int *fd,
-		      struct jc_err *err);
+JC_MUST_CHECK JC_NONNULL(3) int jc_path_open_host(const char *path, int flags,
+						  int *fd, struct jc_err *err);
 
 /* Resolve PATH (absolute or relative, taken relative to the jail root)
  * beneath ROOTFD without following any symlink; O_PATH|O_CLOEXEC fd in *fd.
  * ROOT_NAME is used in messages ("<root>/usr"). */
-JC_MUST_CHECK JC_NONNULL(2, 3, 4)
-int jc_path_open_in(int rootfd, const char *root_name, const char *path,
-		    int *fd, struct jc_err *err);
+JC_MUST_CHECK JC_NONNULL(2, 3, 4) int jc_path_open_in(int rootfd,
+						      const char *root_name,
+						      const char *path, int *fd,
+						      struct jc_err *err);
 
 /* NAME in AT (AT_FDCWD for an absolute NAME) as a root-only directory:
  * made 0700 when missing and CREATE, refused unless root's and closed to
  * everyone else (/run/pam_jail and its entries).  An O_DIRECTORY fd, or
  * -1. */
-JC_MUST_CHECK JC_NONNULL(2, 3)
-int jc_path_private_dir(int at, const char *name, const char *shown,
-			bool create, struct jc_err *err);
+JC_MUST_CHECK JC_NONNULL(2, 3) int jc_path_private_dir(int at, const char *name,
+						       const char *shown,
+						       bool create,
+						       struct jc_err *err);
 
 /* The one admission rule for what root trusts (doas's config check, sshd's
  * StrictModes and ChrootDirectory): owned by root, writable by nobody else.

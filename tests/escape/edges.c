@@ -29,8 +29,10 @@ static void p_log_pass(int argc, char **argv)
 	struct sockaddr_un sa, log;
 	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 }, one = '1';
 	struct iovec iov = { .iov_base = &one, .iov_len = 1 };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
-			     .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	struct msghdr mh = { .msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = cbuf,
+			     .msg_controllen = sizeof(cbuf) };
 	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
 	int lis = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	int dg = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0), c;
@@ -42,7 +44,8 @@ static void p_log_pass(int argc, char **argv)
 	if (connect(dg, (struct sockaddr *)&log, sizeof(log)) < 0)
 		blocked(errno, "connect /dev/log");
 	unlink(path);
-	if (bind(lis, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(lis, 1) < 0)
+	if (bind(lis, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    listen(lis, 1) < 0)
 		blocked(errno, "bind %s", path);
 	alarm(30);
 	c = accept(lis, NULL, NULL);
@@ -71,8 +74,10 @@ static void p_log_forge(int argc, char **argv)
 	struct sockaddr_un sa;
 	char cbuf[CMSG_SPACE(sizeof(int))], one;
 	struct iovec iov = { .iov_base = &one, .iov_len = 1 };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
-			     .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	struct msghdr mh = { .msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = cbuf,
+			     .msg_controllen = sizeof(cbuf) };
 	struct cmsghdr *cm;
 	int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), fd = -1;
 
@@ -131,13 +136,15 @@ static void p_steal_tty(int argc, char **argv)
 	if (readlink(link, target, sizeof(target) - 1) < 0)
 		strcpy(target, "?");
 	p = (struct pollfd){ .fd = pfd, .events = POLLIN };
-	poll(&p, 1, 30000);	/* the entered command ends */
+	poll(&p, 1, 30000); /* the entered command ends */
 	usleep(500000);
 	p = (struct pollfd){ .fd = fd, .events = POLLIN };
 	if (poll(&p, 1, 0) >= 0 && (p.revents & (POLLHUP | POLLERR)))
-		blocked(0, "took pid %d's terminal %s; hung up when the command ended",
+		blocked(0,
+			"took pid %d's terminal %s; hung up when the command ended",
 			pid, target);
-	escaped("kept pid %d's terminal %s after the command ended", pid, target);
+	escaped("kept pid %d's terminal %s after the command ended", pid,
+		target);
 }
 
 /* A jailed root becomes uid ID (setresuid), the first step to spending
@@ -153,7 +160,8 @@ static void p_become_uid(int argc, char **argv)
 	fd = inotify_init1(IN_CLOEXEC);
 	if (fd < 0)
 		blocked(errno, "uid %ld, inotify_init1", id);
-	escaped("became uid %ld and holds an inotify instance of its budget", id);
+	escaped("became uid %ld and holds an inotify instance of its budget",
+		id);
 }
 
 /* The same for a gid (setresgid). */
@@ -225,7 +233,8 @@ static void p_take_pty(int argc, char **argv)
 	if (n < 1 || n > 32)
 		fail("N must be 1 to 32");
 	for (int i = 0; i < n; i++) {
-		p[i] = (struct pollfd){ .fd = open("/dev/ptmx", O_RDWR | O_NOCTTY),
+		p[i] = (struct pollfd){ .fd = open("/dev/ptmx",
+						   O_RDWR | O_NOCTTY),
 					.events = POLLIN };
 		if (p[i].fd < 0 || unlockpt(p[i].fd) < 0)
 			fail("pty %d: %s", i, en(errno));
@@ -253,20 +262,21 @@ static void p_take_pty(int argc, char **argv)
 						said[o++] = buf[k];
 				if (write(p[i].fd, cmd, strlen(cmd)) < 0 ||
 				    write(p[i].fd, "\n", 1) < 0)
-					fail("typing into pty %d: %s", i, en(errno));
+					fail("typing into pty %d: %s", i,
+					     en(errno));
 			}
 		}
 	}
 	if (got >= 0)
 		escaped("another session came up on our pty %d, it said '%s'; "
-			"we typed into it", got, said);
+			"we typed into it",
+			got, said);
 	blocked(0, "no session came to our %d ptys", n);
 }
 
 const struct attempt edges_attempts[] = {
-	{ "become_uid", p_become_uid },	{ "become_gid", p_become_gid },
+	{ "become_uid", p_become_uid }, { "become_gid", p_become_gid },
 	{ "log_pass", p_log_pass },	{ "log_forge", p_log_forge },
 	{ "steal_tty", p_steal_tty },	{ "hold_ptys", p_hold_ptys },
-	{ "take_pty", p_take_pty },
-	{ NULL, NULL },
+	{ "take_pty", p_take_pty },	{ NULL, NULL },
 };

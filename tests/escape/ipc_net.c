@@ -62,7 +62,7 @@ static int count_lines(const char *path)
 	while ((c = getc(f)) != EOF)
 		n += c == '\n';
 	fclose(f);
-	return n - 1;	/* the header */
+	return n - 1; /* the header */
 }
 
 static void p_sysv(int argc, char **argv)
@@ -82,8 +82,8 @@ static void p_sysv(int argc, char **argv)
 		escaped("%sget(0x%08x) found the host's object (id %d)", kind,
 			(unsigned)key, id);
 	snprintf(proc, sizeof(proc), "/proc/sysvipc/%s", kind);
-	blocked(errno, "%sget(0x%08x); %s lists %d objects", kind, (unsigned)key,
-		proc, count_lines(proc));
+	blocked(errno, "%sget(0x%08x); %s lists %d objects", kind,
+		(unsigned)key, proc, count_lines(proc));
 }
 
 static void p_mqueue(int argc, char **argv)
@@ -115,8 +115,8 @@ SIMPLE(p_keyctl, "keyctl(KEYCTL_GET_KEYRING_ID, thread keyring, no create)",
 SIMPLE(p_add_key, "add_key(\"user\", ..., keyring 0 (invalid))",
        syscall(SYS_add_key, "user", "pamjail-escape", "x", 1UL, 0))
 SIMPLE(p_request_key, "request_key(\"pamjail_no_such_type\", ...)",
-       syscall(SYS_request_key, "pamjail_no_such_type", "pamjail-escape",
-	       NULL, 0))
+       syscall(SYS_request_key, "pamjail_no_such_type", "pamjail-escape", NULL,
+	       0))
 
 /* ========================================================================
  * Network reach
@@ -171,14 +171,19 @@ static void p_raw_socket(int argc, char **argv)
 
 const struct attempt ipc_net_attempts[] = {
 	/* host IPC */
-	{ "abstract", p_abstract },	{ "unix_path", p_unix_path },
-	{ "shm", p_sysv },		{ "msg", p_sysv },
-	{ "sem", p_sysv },		{ "mqueue", p_mqueue },
+	{ "abstract", p_abstract },
+	{ "unix_path", p_unix_path },
+	{ "shm", p_sysv },
+	{ "msg", p_sysv },
+	{ "sem", p_sysv },
+	{ "mqueue", p_mqueue },
 	{ "make_mqueue", p_make_mqueue },
-	{ "keyctl", p_keyctl },		{ "add_key", p_add_key },
+	{ "keyctl", p_keyctl },
+	{ "add_key", p_add_key },
 	{ "request_key", p_request_key },
 	/* network */
-	{ "connect", p_connect },	{ "netifs", p_netifs },
+	{ "connect", p_connect },
+	{ "netifs", p_netifs },
 	{ "raw_socket", p_raw_socket },
 	{ NULL, NULL },
 };

@@ -58,7 +58,8 @@ static void p_sysctl(int argc, char **argv)
 	if (statvfs(f, &sv) < 0)
 		fail("statvfs %s: %s", f, en(errno));
 	blocked(e, "open %s O_WRONLY: %s; its mount is %s; O_RDONLY: %s", f,
-		en(e), (sv.f_flag & ST_RDONLY) ? "read-only" : "read-write", en(r));
+		en(e), (sv.f_flag & ST_RDONLY) ? "read-only" : "read-write",
+		en(r));
 }
 
 static void p_sysrq(int argc, char **argv)
@@ -106,7 +107,8 @@ static void p_mount_tmpfs(int argc, char **argv)
 	e = errno;
 	via_userns_or_blocked(CLONE_NEWNS, e, "mount tmpfs");
 	if (mount("pamjail-escape", m, "tmpfs", 0, "size=4k") == 0)
-		escaped("mounted a tmpfs on %s in a new user+mount namespace", m);
+		escaped("mounted a tmpfs on %s in a new user+mount namespace",
+			m);
 	blocked_in_userns(CLONE_NEWNS, e, "mount tmpfs");
 }
 
@@ -128,21 +130,26 @@ static void p_mount_fs(int argc, char **argv)
 	e = errno;
 	w = mount(type, "/pamjail-escape-none", type, 0, NULL) == 0 ? 0 : errno;
 	if (userns(CLONE_NEWNS | (proc ? CLONE_NEWPID : CLONE_NEWNET)) < 0)
-		blocked(e, "mount -t %s: %s; witness (no such mount point): %s; "
-			"unshare(CLONE_NEWUSER|CLONE_NEWNS|%s): %s", type, en(e),
-			en(w), proc ? "CLONE_NEWPID" : "CLONE_NEWNET", en(errno));
-	pid = fork();	/* the first child is pid 1 of the new pid namespace */
+		blocked(e,
+			"mount -t %s: %s; witness (no such mount point): %s; "
+			"unshare(CLONE_NEWUSER|CLONE_NEWNS|%s): %s",
+			type, en(e), en(w),
+			proc ? "CLONE_NEWPID" : "CLONE_NEWNET", en(errno));
+	pid = fork(); /* the first child is pid 1 of the new pid namespace */
 	if (pid == 0)
 		_exit(mount(type, m, type, MS_NOSUID | MS_NODEV | MS_NOEXEC,
-			    NULL) == 0 ? 0 : errno & 0xff);
+			    NULL) == 0 ?
+			      0 :
+			      errno & 0xff);
 	if (pid < 0 || waitpid(pid, &st, 0) < 0 || !WIFEXITED(st))
 		fail("fork: %s", en(errno));
 	if (WEXITSTATUS(st) == 0)
 		escaped("mounted a new %s on %s in new user+mount+%s namespaces",
 			type, m, proc ? "pid" : "net");
-	blocked(e, "mount -t %s: %s; witness (no such mount point): %s; in new "
-		"user+mount+%s namespaces: %s", type, en(e), en(w),
-		proc ? "pid" : "net", en(WEXITSTATUS(st)));
+	blocked(e,
+		"mount -t %s: %s; witness (no such mount point): %s; in new "
+		"user+mount+%s namespaces: %s",
+		type, en(e), en(w), proc ? "pid" : "net", en(WEXITSTATUS(st)));
 }
 
 static void p_fsopen(int argc, char **argv)
@@ -187,8 +194,10 @@ static void p_pivot_root(int argc, char **argv)
 	e = errno;
 	via_userns_or_blocked(CLONE_NEWNS, e, "pivot_root");
 	if (mount("pamjail-escape", n, "tmpfs", 0, "size=4k") < 0)
-		blocked(errno, "pivot_root: %s; in a new user+mount namespace, "
-			"mount: %s", en(e), en(errno));
+		blocked(errno,
+			"pivot_root: %s; in a new user+mount namespace, "
+			"mount: %s",
+			en(e), en(errno));
 	make_dir(old);
 	if (syscall(SYS_pivot_root, n, old) == 0)
 		escaped("pivot_root in a new user+mount namespace");
@@ -204,12 +213,14 @@ static void p_umount(int argc, char **argv)
 		escaped("umount2(/tmp, MNT_DETACH) succeeded");
 	e1 = errno;
 	e2 = umount2("/tmp", (int)0x80000000) == 0 ? 0 : errno;
-	blocked(e1, "umount2 /tmp: %s; witness (invalid flags): %s", en(e1), en(e2));
+	blocked(e1, "umount2 /tmp: %s; witness (invalid flags): %s", en(e1),
+		en(e2));
 }
 
 static void p_mknod(int argc, char **argv)
 {
-	const char *c = sub("null-node"), *b = sub("sda-node"), *f = sub("fifo");
+	const char *c = sub("null-node"), *b = sub("sda-node"),
+		   *f = sub("fifo");
 	int e1, e2, e3;
 
 	(void)argc, (void)argv;
@@ -224,8 +235,10 @@ static void p_mknod(int argc, char **argv)
 	e2 = errno;
 	e3 = mknod(f, S_IFIFO | 0600, 0) == 0 ? 0 : errno;
 	unlink(f);
-	blocked(e1, "char 1:3: %s; block 8:0: %s; a fifo in the same "
-		"directory: %s", en(e1), en(e2), en(e3));
+	blocked(e1,
+		"char 1:3: %s; block 8:0: %s; a fifo in the same "
+		"directory: %s",
+		en(e1), en(e2), en(e3));
 }
 
 SIMPLE(p_init_module, "init_module(NULL, 0, \"\")",
@@ -244,13 +257,13 @@ SIMPLE(p_swapon, "swapon(\"/pamjail-escape-none\", invalid flags 0x40000000)",
 
 static void p_settimeofday(int argc, char **argv)
 {
-	struct timeval tv = { 0, -1 };	/* invalid: nothing can be set */
+	struct timeval tv = { 0, -1 }; /* invalid: nothing can be set */
 
 	(void)argc, (void)argv;
 	if (syscall(SYS_settimeofday, &tv, NULL) == 0)
 		escaped("settimeofday accepted");
 	blocked(errno, "settimeofday({0, -1 usec}): the kernel's own answer to "
-		"this invalid time is EINVAL");
+		       "this invalid time is EINVAL");
 }
 
 static void p_clock_settime(int argc, char **argv)
@@ -261,7 +274,7 @@ static void p_clock_settime(int argc, char **argv)
 	if (syscall(SYS_clock_settime, CLOCK_MONOTONIC, &ts) == 0)
 		escaped("clock_settime(CLOCK_MONOTONIC) accepted");
 	blocked(errno, "clock_settime(CLOCK_MONOTONIC, 0): the kernel's own "
-		"answer for this unsettable clock is EINVAL");
+		       "answer for this unsettable clock is EINVAL");
 }
 
 static void p_sethostname(int argc, char **argv)
@@ -307,7 +320,7 @@ static void p_reboot(int argc, char **argv)
 
 static void p_io_uring(int argc, char **argv)
 {
-	unsigned char params[120] = { 0 };	/* struct io_uring_params */
+	unsigned char params[120] = { 0 }; /* struct io_uring_params */
 	int fd;
 
 	(void)argc, (void)argv;
@@ -329,7 +342,7 @@ static void p_bpf(int argc, char **argv)
 		fail("bpf(no such command) returned 0");
 	e = errno;
 	blocked(e, "bpf(no such command 0x7fff, NULL, 0): the kernel's own "
-		"answer is EINVAL");
+		   "answer is EINVAL");
 }
 
 static void p_perf(int argc, char **argv)
@@ -337,7 +350,8 @@ static void p_perf(int argc, char **argv)
 	struct perf_event_attr a = { .type = PERF_TYPE_SOFTWARE,
 				     .size = sizeof(a),
 				     .config = PERF_COUNT_SW_TASK_CLOCK,
-				     .disabled = 1, .exclude_kernel = 1,
+				     .disabled = 1,
+				     .exclude_kernel = 1,
 				     .exclude_hv = 1 };
 	long fd;
 
@@ -357,21 +371,34 @@ SIMPLE(p_fanotify, "fanotify_init(FAN_CLASS_NOTIF|FAN_REPORT_FID)",
 
 const struct attempt kernel_attempts[] = {
 	/* kernel state */
-	{ "sysctl", p_sysctl },		{ "sysrq", p_sysrq },
-	{ "sys", p_sys },		{ "mount_tmpfs", p_mount_tmpfs },
-	{ "mount_fs", p_mount_fs },	{ "fsopen", p_fsopen },
-	{ "open_tree", p_open_tree },	{ "pivot_root", p_pivot_root },
-	{ "umount", p_umount },		{ "mknod", p_mknod },
-	{ "init_module", p_init_module }, { "finit_module", p_finit_module },
-	{ "delete_module", p_delete_module }, { "kexec_load", p_kexec_load },
+	{ "sysctl", p_sysctl },
+	{ "sysrq", p_sysrq },
+	{ "sys", p_sys },
+	{ "mount_tmpfs", p_mount_tmpfs },
+	{ "mount_fs", p_mount_fs },
+	{ "fsopen", p_fsopen },
+	{ "open_tree", p_open_tree },
+	{ "pivot_root", p_pivot_root },
+	{ "umount", p_umount },
+	{ "mknod", p_mknod },
+	{ "init_module", p_init_module },
+	{ "finit_module", p_finit_module },
+	{ "delete_module", p_delete_module },
+	{ "kexec_load", p_kexec_load },
 	{ "kexec_file_load", p_kexec_file_load },
-	{ "settimeofday", p_settimeofday }, { "clock_settime", p_clock_settime },
-	{ "sethostname", p_sethostname }, { "swapon", p_swapon },
-	{ "reboot", p_reboot },		{ "acct", p_acct },
+	{ "settimeofday", p_settimeofday },
+	{ "clock_settime", p_clock_settime },
+	{ "sethostname", p_sethostname },
+	{ "swapon", p_swapon },
+	{ "reboot", p_reboot },
+	{ "acct", p_acct },
 	/* kernel attack surface */
-	{ "io_uring", p_io_uring },	{ "userfaultfd", p_userfaultfd },
-	{ "bpf", p_bpf },		{ "perf", p_perf },
-	{ "af_alg", p_af_alg },		{ "af_vsock", p_af_vsock },
+	{ "io_uring", p_io_uring },
+	{ "userfaultfd", p_userfaultfd },
+	{ "bpf", p_bpf },
+	{ "perf", p_perf },
+	{ "af_alg", p_af_alg },
+	{ "af_vsock", p_af_vsock },
 	{ "fanotify", p_fanotify },
 	{ NULL, NULL },
 };

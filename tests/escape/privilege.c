@@ -83,7 +83,8 @@ static void p_filecap(int argc, char **argv)
 	eff = caps_word(d, 0);
 	prm = caps_word(d, 1);
 	if (eff || prm)
-		escaped("exec gave capabilities: eff=%#llx prm=%#llx%s", eff, prm,
+		escaped("exec gave capabilities: eff=%#llx prm=%#llx%s", eff,
+			prm,
 			cap_bit(d, 0, CAP_NET_RAW) ? " (cap_net_raw)" : "");
 	blocked(0, "no capability after exec: eff=0 prm=0");
 }
@@ -123,7 +124,8 @@ static void p_clone_user(int argc, char **argv)
 
 static void p_clone3_user(int argc, char **argv)
 {
-	struct clone_args a = { .flags = CLONE_NEWUSER, .exit_signal = SIGCHLD };
+	struct clone_args a = { .flags = CLONE_NEWUSER,
+				.exit_signal = SIGCHLD };
 	long pid;
 
 	(void)argc, (void)argv;
@@ -157,7 +159,7 @@ static void p_x32_unshare(int argc, char **argv)
 	if (syscall(X32_BIT | SYS_unshare, CLONE_NEWUSER) == 0)
 		escaped("x32 unshare(CLONE_NEWUSER) succeeded");
 	blocked(errno, "x32 ABI (nr | 0x40000000) unshare(CLONE_NEWUSER): the "
-		"kernel's own answer without the x32 ABI is ENOSYS");
+		       "kernel's own answer without the x32 ABI is ENOSYS");
 }
 
 static void p_setns(int argc, char **argv)
@@ -171,8 +173,10 @@ static void p_setns(int argc, char **argv)
 		escaped("setns into its own user namespace succeeded");
 	e = errno;
 	e1 = open("/proc/1/ns/mnt", O_RDONLY | O_CLOEXEC) >= 0 ? 0 : errno;
-	blocked(e, "setns(own user namespace): %s (the kernel's own answer is "
-		"EINVAL); open /proc/1/ns/mnt: %s", en(e), en(e1));
+	blocked(e,
+		"setns(own user namespace): %s (the kernel's own answer is "
+		"EINVAL); open /proc/1/ns/mnt: %s",
+		en(e), en(e1));
 }
 
 static void p_ambient(int argc, char **argv)
@@ -190,7 +194,8 @@ static void p_ambient(int argc, char **argv)
 		fail("capget: %s", en(errno));
 	d[0].inheritable |= 1u << CAP_NET_RAW;
 	if (syscall(SYS_capset, &h, d) < 0)
-		fail("capset inheritable in a new user namespace: %s", en(errno));
+		fail("capset inheritable in a new user namespace: %s",
+		     en(errno));
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_NET_RAW, 0, 0) == 0)
 		escaped("PR_CAP_AMBIENT_RAISE cap_net_raw in a new user namespace");
 	blocked_in_userns(0, e, "PR_CAP_AMBIENT_RAISE");
@@ -237,7 +242,8 @@ static void p_personality(int argc, char **argv)
  * the request, it answers EFAULT and injects nothing.
  * ======================================================================== */
 
-static void tty_ioctl(int argc, char **argv, unsigned long cmd, const char *what)
+static void tty_ioctl(int argc, char **argv, unsigned long cmd,
+		      const char *what)
 {
 	const char *path = argc > 0 ? argv[0] : "/dev/tty";
 	int fd = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC);
@@ -246,8 +252,10 @@ static void tty_ioctl(int argc, char **argv, unsigned long cmd, const char *what
 		fail("open %s: %s", path, en(errno));
 	if (syscall(SYS_ioctl, fd, cmd, NULL) == 0)
 		escaped("ioctl(%s, %s) returned 0", path, what);
-	blocked(errno, "ioctl(%s, %s, NULL): EFAULT would mean the kernel "
-		"took the request", path, what);
+	blocked(errno,
+		"ioctl(%s, %s, NULL): EFAULT would mean the kernel "
+		"took the request",
+		path, what);
 }
 
 static void p_tiocsti(int argc, char **argv)
@@ -267,14 +275,20 @@ static void p_tioclinux(int argc, char **argv)
 
 const struct attempt privilege_attempts[] = {
 	/* privilege regain */
-	{ "suid", p_suid },		{ "filecap", p_filecap },
-	{ "unshare_user", p_unshare_user }, { "clone_user", p_clone_user },
-	{ "clone3_user", p_clone3_user }, { "int80_unshare", p_int80_unshare },
-	{ "x32_unshare", p_x32_unshare }, { "setns", p_setns },
-	{ "ambient", p_ambient },	{ "capset", p_capset },
+	{ "suid", p_suid },
+	{ "filecap", p_filecap },
+	{ "unshare_user", p_unshare_user },
+	{ "clone_user", p_clone_user },
+	{ "clone3_user", p_clone3_user },
+	{ "int80_unshare", p_int80_unshare },
+	{ "x32_unshare", p_x32_unshare },
+	{ "setns", p_setns },
+	{ "ambient", p_ambient },
+	{ "capset", p_capset },
 	{ "personality", p_personality },
 	/* terminal */
-	{ "tiocsti", p_tiocsti },	{ "tiocsti_hi", p_tiocsti_hi },
+	{ "tiocsti", p_tiocsti },
+	{ "tiocsti_hi", p_tiocsti_hi },
 	{ "tioclinux", p_tioclinux },
 	{ NULL, NULL },
 };

@@ -246,7 +246,7 @@ static const struct ns_name {
 	{ CLONE_NEWUTS, "CLONE_NEWUSER|CLONE_NEWUTS", "user+UTS" },
 	{ CLONE_NEWNET, "CLONE_NEWUSER|CLONE_NEWNET", "user+network" },
 	{ CLONE_NEWPID, "CLONE_NEWUSER|CLONE_NEWPID", "user+pid" },
-	{ -1, "CLONE_NEWUSER|...", "user+..." },	/* any other: last */
+	{ -1, "CLONE_NEWUSER|...", "user+..." }, /* any other: last */
 };
 
 static const struct ns_name *ns_name(int extra)
@@ -283,7 +283,8 @@ void blocked_in_userns(int extra, int first, const char *what)
 int cap_bit(const struct __user_cap_data_struct *d, int set, int c)
 {
 	const __u32 *w = set == 0 ? &d[c / 32].effective :
-			 set == 1 ? &d[c / 32].permitted : &d[c / 32].inheritable;
+			 set == 1 ? &d[c / 32].permitted :
+				    &d[c / 32].inheritable;
 
 	return (*w >> (c % 32)) & 1;
 }
@@ -299,15 +300,24 @@ int caps_get(struct __user_cap_data_struct d[2])
 
 static void guard(void)
 {
-	static const struct { int cap; const char *name; } danger[] = {
-		{ CAP_SYS_ADMIN, "CAP_SYS_ADMIN" }, { CAP_SYS_MODULE, "CAP_SYS_MODULE" },
-		{ CAP_SYS_RAWIO, "CAP_SYS_RAWIO" }, { CAP_SYS_BOOT, "CAP_SYS_BOOT" },
-		{ CAP_SYS_TIME, "CAP_SYS_TIME" }, { CAP_NET_ADMIN, "CAP_NET_ADMIN" },
-		{ CAP_SYS_PTRACE, "CAP_SYS_PTRACE" }, { CAP_MKNOD, "CAP_MKNOD" },
+	static const struct {
+		int cap;
+		const char *name;
+	} danger[] = {
+		{ CAP_SYS_ADMIN, "CAP_SYS_ADMIN" },
+		{ CAP_SYS_MODULE, "CAP_SYS_MODULE" },
+		{ CAP_SYS_RAWIO, "CAP_SYS_RAWIO" },
+		{ CAP_SYS_BOOT, "CAP_SYS_BOOT" },
+		{ CAP_SYS_TIME, "CAP_SYS_TIME" },
+		{ CAP_NET_ADMIN, "CAP_NET_ADMIN" },
+		{ CAP_SYS_PTRACE, "CAP_SYS_PTRACE" },
+		{ CAP_MKNOD, "CAP_MKNOD" },
 		{ CAP_SYS_PACCT, "CAP_SYS_PACCT" },
 		{ CAP_DAC_READ_SEARCH, "CAP_DAC_READ_SEARCH" },
-		{ CAP_SYSLOG, "CAP_SYSLOG" }, { CAP_MAC_ADMIN, "CAP_MAC_ADMIN" },
-		{ CAP_BPF, "CAP_BPF" }, { CAP_PERFMON, "CAP_PERFMON" },
+		{ CAP_SYSLOG, "CAP_SYSLOG" },
+		{ CAP_MAC_ADMIN, "CAP_MAC_ADMIN" },
+		{ CAP_BPF, "CAP_BPF" },
+		{ CAP_PERFMON, "CAP_PERFMON" },
 	};
 	struct __user_cap_data_struct d[2];
 
@@ -316,9 +326,11 @@ static void guard(void)
 		exit(3);
 	}
 	for (size_t i = 0; i < sizeof(danger) / sizeof(danger[0]); i++)
-		if (cap_bit(d, 0, danger[i].cap) || cap_bit(d, 1, danger[i].cap)) {
+		if (cap_bit(d, 0, danger[i].cap) ||
+		    cap_bit(d, 1, danger[i].cap)) {
 			printf("%s: refused: the probe holds %s (it only runs "
-			       "unprivileged)\n", me, danger[i].name);
+			       "unprivileged)\n",
+			       me, danger[i].name);
 			exit(3);
 		}
 }
@@ -327,8 +339,8 @@ static void guard(void)
 
 /* In this order `probe list` names them. */
 static const struct attempt *const families[] = {
-	tree_attempts, procs_attempts, kernel_attempts, ipc_net_attempts,
-	privilege_attempts, edges_attempts,
+	tree_attempts,	  procs_attempts,     kernel_attempts,
+	ipc_net_attempts, privilege_attempts, edges_attempts,
 };
 
 #define NFAMILIES (sizeof(families) / sizeof(families[0]))

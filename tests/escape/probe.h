@@ -65,8 +65,7 @@ void blocked(int err, const char *fmt, ...)
 void escaped(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2), noreturn));
 /* The probe could not set itself up: nothing was decided. */
-void fail(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2), noreturn));
+void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
 /* ---- helpers ------------------------------------------------------------- */
 
@@ -87,15 +86,15 @@ int cap_bit(const struct __user_cap_data_struct *d, int set, int c);
 int caps_get(struct __user_cap_data_struct d[2]);
 
 /* A capability-gated call with harmless arguments: its errno alone. */
-#define SIMPLE(fn, what, call)                                               \
-	static void fn(int argc, char **argv)                                \
-	{                                                                    \
-		long r;                                                      \
-		(void)argc, (void)argv;                                      \
-		r = (call);                                                  \
-		if (r >= 0)                                                  \
-			escaped("%s returned %ld", what, r);                 \
-		blocked(errno, "%s", what);                                  \
+#define SIMPLE(fn, what, call)                                                 \
+	static void fn(int argc, char **argv)                                  \
+	{                                                                      \
+		long r;                                                        \
+		(void)argc, (void)argv;                                        \
+		r = (call);                                                    \
+		if (r >= 0)                                                    \
+			escaped("%s returned %ld", what, r);                   \
+		blocked(errno, "%s", what);                                    \
 	}
 
 /* ---- the families -------------------------------------------------------- */

@@ -40,7 +40,8 @@ static int fdinfo_pid(const char *fdinfo)
 {
 	char buf[1024], *p;
 
-	if (read_small(fdinfo, buf, sizeof(buf)) < 0 || !(p = strstr(buf, "Pid:")))
+	if (read_small(fdinfo, buf, sizeof(buf)) < 0 ||
+	    !(p = strstr(buf, "Pid:")))
 		return INT_MIN;
 	return atoi(p + 4);
 }
@@ -50,8 +51,11 @@ static int fdinfo_pid(const char *fdinfo)
 static void fd_judge(struct fdscan *s, int n, const char *link,
 		     const char *magic, const char *info)
 {
-	static const char *const ns[] = { "mnt:[", "net:[", "pid:[", "user:[",
-		"uts:[", "ipc:[", "cgroup:[", "time:[", "pid_for_children:[" };
+	static const char *const ns[] = {
+		"mnt:[",    "net:[",  "pid:[",
+		"user:[",   "uts:[",  "ipc:[",
+		"cgroup:[", "time:[", "pid_for_children:["
+	};
 	struct stat t, in;
 
 	for (size_t i = 0; i < sizeof(ns) / sizeof(ns[0]); i++)
@@ -64,15 +68,18 @@ static void fd_judge(struct fdscan *s, int n, const char *link,
 		int pid = fdinfo_pid(info);
 
 		if (pid <= 0)
-			fd_bad(s, "fd %d -> a pidfd of a process outside the "
-			       "jail (fdinfo Pid: %d)", n, pid);
+			fd_bad(s,
+			       "fd %d -> a pidfd of a process outside the "
+			       "jail (fdinfo Pid: %d)",
+			       n, pid);
 		list_add(s->list, sizeof(s->list), "%d=pidfd(%d)", n, pid);
 		return;
 	}
 	if (link[0] != '/') {
 		char kind[32];
 
-		snprintf(kind, sizeof(kind), "%.*s", (int)strcspn(link, ":["), link);
+		snprintf(kind, sizeof(kind), "%.*s", (int)strcspn(link, ":["),
+			 link);
 		list_add(s->list, sizeof(s->list), "%d=%s", n, kind);
 		return;
 	}
@@ -81,14 +88,17 @@ static void fd_judge(struct fdscan *s, int n, const char *link,
 		fd_bad(s, "fd %d -> %s: stat: %s", n, link, en(errno));
 		return;
 	}
-	if (stat(link, &in) < 0 || in.st_dev != t.st_dev || in.st_ino != t.st_ino) {
+	if (stat(link, &in) < 0 || in.st_dev != t.st_dev ||
+	    in.st_ino != t.st_ino) {
 		fd_bad(s, "fd %d -> %s is not the jail's %s%s", n, link, link,
-		       S_ISDIR(t.st_mode) ? " (a directory outside the jail)" : "");
+		       S_ISDIR(t.st_mode) ? " (a directory outside the jail)" :
+					    "");
 		if (S_ISDIR(t.st_mode)) {
 			int d = open(magic, O_PATH | O_DIRECTORY | O_CLOEXEC);
 
 			if (d >= 0 && faccessat(d, "marker", F_OK, 0) == 0)
-				fd_bad(s, "the host marker is readable through it");
+				fd_bad(s,
+				       "the host marker is readable through it");
 			if (d >= 0)
 				close(d);
 		}
@@ -131,19 +141,23 @@ static void p_fds(int argc, char **argv)
 			continue;
 		}
 		if (len < 0) {
-			fd_bad(&s, "fd %s: readlink: %s", de->d_name, en(errno));
+			fd_bad(&s, "fd %s: readlink: %s", de->d_name,
+			       en(errno));
 			continue;
 		}
 		link[len] = '\0';
-		snprintf(info, sizeof(info), "/proc/%d/fdinfo/%s", (int)pid, de->d_name);
+		snprintf(info, sizeof(info), "/proc/%d/fdinfo/%s", (int)pid,
+			 de->d_name);
 		fd_judge(&s, atoi(de->d_name), link, path, info);
 	}
 	closedir(d);
 	if (listed && refused == listed)
-		blocked(EACCES, "readlink %s/*: all %d fds refused (pid %d, %s)",
-			dir, listed, (int)pid, comm);
+		blocked(EACCES,
+			"readlink %s/*: all %d fds refused (pid %d, %s)", dir,
+			listed, (int)pid, comm);
 	if (s.bad[0])
-		escaped("pid %d (%s): %s; fds:%s", (int)pid, comm, s.bad, s.list);
+		escaped("pid %d (%s): %s; fds:%s", (int)pid, comm, s.bad,
+			s.list);
 	blocked(0, "pid %d (%s) fds:%s; none outside the jail", (int)pid, comm,
 		s.list);
 }
@@ -172,12 +186,15 @@ static void steal_from(struct fdscan *s, int pidfd, const char *who, int depth)
 		link[len > 0 ? len : 0] = '\0';
 		list_add(s->list, sizeof(s->list), "%s:%d", who, n);
 		fd_judge(s, n, link, magic, info);
-		if (depth == 0 && (strncmp(link, "pidfd:", 6) == 0 ||
-				   strncmp(link, "anon_inode:[pidfd]", 18) == 0) &&
+		if (depth == 0 &&
+		    (strncmp(link, "pidfd:", 6) == 0 ||
+		     strncmp(link, "anon_inode:[pidfd]", 18) == 0) &&
 		    fdinfo_pid(info) <= 0) {
 			if (syscall(SYS_pidfd_send_signal, fd, 0, NULL, 0) == 0)
-				fd_bad(s, "%s's fd %d signals a process outside the "
-				       "jail (signal 0 delivered)", who, n);
+				fd_bad(s,
+				       "%s's fd %d signals a process outside the "
+				       "jail (signal 0 delivered)",
+				       who, n);
 			steal_from(s, fd, "outside", 1);
 		}
 		close(fd);
@@ -190,8 +207,9 @@ static void steal_from(struct fdscan *s, int pidfd, const char *who, int depth)
 static void p_steal_fds(int argc, char **argv)
 {
 	struct fdscan s = { "", "" };
-	int pid = argc < 1 ? 1 : strcmp(argv[0], "ppid") == 0 ? (int)getppid() :
-		  atoi(argv[0]);
+	int pid = argc < 1		       ? 1 :
+		  strcmp(argv[0], "ppid") == 0 ? (int)getppid() :
+						 atoi(argv[0]);
 	int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	int probe;
 
@@ -236,7 +254,8 @@ static void p_forge_log(int argc, char **argv)
 		    getpeername(fd, (struct sockaddr *)&sa, &len) == 0 &&
 		    sa.sun_family == AF_UNIX && strstr(sa.sun_path, "log") &&
 		    send(fd, msg, sizeof(msg) - 1, MSG_NOSIGNAL) > 0)
-			escaped("sent a line to %s through pid 1's fd %d", sa.sun_path, n);
+			escaped("sent a line to %s through pid 1's fd %d",
+				sa.sun_path, n);
 		close(fd);
 	}
 	blocked(e, "pidfd_getfd(pid 1, 0..63)");
@@ -317,10 +336,14 @@ static void p_pidfd(int argc, char **argv)
 }
 
 const struct attempt procs_attempts[] = {
-	{ "fds", p_fds },		{ "steal_fds", p_steal_fds },
+	{ "fds", p_fds },
+	{ "steal_fds", p_steal_fds },
 	{ "forge_log", p_forge_log },
-	{ "ps_host", p_ps_host },	{ "kill_pid", p_kill_pid },
-	{ "kill_all", p_kill_all },	{ "proc_pid", p_proc_pid },
-	{ "ptrace", p_ptrace },		{ "pidfd", p_pidfd },
+	{ "ps_host", p_ps_host },
+	{ "kill_pid", p_kill_pid },
+	{ "kill_all", p_kill_all },
+	{ "proc_pid", p_proc_pid },
+	{ "ptrace", p_ptrace },
+	{ "pidfd", p_pidfd },
 	{ NULL, NULL },
 };

@@ -23,7 +23,8 @@ static void p_ls_root(int argc, char **argv)
 	if (n < 0)
 		fail("scandir /: %s", en(errno));
 	for (int i = 0; i < n; i++) {
-		if (strcmp(ents[i]->d_name, ".") && strcmp(ents[i]->d_name, ".."))
+		if (strcmp(ents[i]->d_name, ".") &&
+		    strcmp(ents[i]->d_name, ".."))
 			list_add(list, sizeof(list), "%s", ents[i]->d_name);
 		free(ents[i]);
 	}
@@ -97,8 +98,10 @@ static void p_dotdot(int argc, char **argv)
 			fail("chdir ..: %s", en(errno));
 	if (access(HOST_MARK + 1, F_OK) == 0)
 		escaped("chdir .. (32 times) reaches %s", HOST_MARK);
-	blocked(e, "%s from /.. x32, /proc/self/root/../.. and cwd .. x32: "
-		"all three are /", HOST_MARK);
+	blocked(e,
+		"%s from /.. x32, /proc/self/root/../.. and cwd .. x32: "
+		"all three are /",
+		HOST_MARK);
 }
 
 /* The classic: chroot into a subdirectory without entering it, climb
@@ -141,7 +144,10 @@ static void p_chroot_escape(int argc, char **argv)
  * /usr is bound from - the host's / - and open it by handle. */
 static void p_shocker(int argc, char **argv)
 {
-	struct { struct file_handle h; unsigned char b[128]; } fh;
+	struct {
+		struct file_handle h;
+		unsigned char b[128];
+	} fh;
 	int mid, mfd, fd, e1, e2;
 
 	(void)argc, (void)argv;
@@ -159,20 +165,26 @@ static void p_shocker(int argc, char **argv)
 	fd = open_by_handle_at(mfd, &fh.h, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd >= 0)
 		escaped("opened inode 2 of /usr's file system by a forged handle%s",
-			same_as_root(fd) ? " (the jail's /)" : " (not the jail's /)");
+			same_as_root(fd) ? " (the jail's /)" :
+					   " (not the jail's /)");
 	e1 = errno;
 	if (open_by_handle_at(-1, &fh.h, O_RDONLY | O_CLOEXEC) < 0)
 		e2 = errno;
 	else
 		e2 = 0;
-	blocked(e1, "forged root-inode handle through /usr: %s; witness (mount "
-		"fd -1): %s", en(e1), en(e2));
+	blocked(e1,
+		"forged root-inode handle through /usr: %s; witness (mount "
+		"fd -1): %s",
+		en(e1), en(e2));
 }
 
 /* name_to_handle_at, then open_by_handle_at of the user's own file. */
 static void p_handle(int argc, char **argv)
 {
-	struct { struct file_handle h; unsigned char b[128]; } fh;
+	struct {
+		struct file_handle h;
+		unsigned char b[128];
+	} fh;
 	const char *f = sub("handle-file");
 	int mid, fd, dfd, e1, e2;
 
@@ -189,9 +201,12 @@ static void p_handle(int argc, char **argv)
 	if (fd >= 0)
 		escaped("open_by_handle_at opened %s", f);
 	e1 = errno;
-	e2 = open_by_handle_at(-1, &fh.h, O_RDONLY | O_CLOEXEC) >= 0 ? 0 : errno;
-	blocked(e1, "name_to_handle_at: OK; open_by_handle_at: %s; witness "
-		"(mount fd -1): %s", en(e1), en(e2));
+	e2 = open_by_handle_at(-1, &fh.h, O_RDONLY | O_CLOEXEC) >= 0 ? 0 :
+								       errno;
+	blocked(e1,
+		"name_to_handle_at: OK; open_by_handle_at: %s; witness "
+		"(mount fd -1): %s",
+		en(e1), en(e2));
 }
 
 static void p_symlink(int argc, char **argv)
@@ -214,8 +229,8 @@ static void p_symlink(int argc, char **argv)
 
 		fstat(fd, &st);
 		if (st.st_size > 0)
-			escaped("%s -> /etc/shadow opens a file of %lld bytes", sh,
-				(long long)st.st_size);
+			escaped("%s -> /etc/shadow opens a file of %lld bytes",
+				sh, (long long)st.st_size);
 		e1 = 0;
 	} else {
 		e1 = errno;
@@ -282,11 +297,16 @@ static void p_chown_ro(int argc, char **argv)
 }
 
 const struct attempt tree_attempts[] = {
-	{ "ls_root", p_ls_root },	{ "proc_roots", p_proc_roots },
-	{ "dotdot", p_dotdot },		{ "chroot_escape", p_chroot_escape },
-	{ "shocker", p_shocker },	{ "handle", p_handle },
-	{ "symlink", p_symlink },	{ "devnode", p_devnode },
+	{ "ls_root", p_ls_root },
+	{ "proc_roots", p_proc_roots },
+	{ "dotdot", p_dotdot },
+	{ "chroot_escape", p_chroot_escape },
+	{ "shocker", p_shocker },
+	{ "handle", p_handle },
+	{ "symlink", p_symlink },
+	{ "devnode", p_devnode },
 	/* a jailed root's */
-	{ "make_suid", p_make_suid },	{ "chown_ro", p_chown_ro },
+	{ "make_suid", p_make_suid },
+	{ "chown_ro", p_chown_ro },
 	{ NULL, NULL },
 };

@@ -36,21 +36,54 @@
 #include <unistd.h>
 
 enum {
-	F_UNSHARE, F_MOUNT, F_OPEN_TREE, F_MOVE_MOUNT, F_MOUNT_SETATTR,
-	F_FSOPEN, F_FSCONFIG, F_FSMOUNT, F_SETNS, F_FORK, F_EXECVEAT,
-	F_SETHOSTNAME, F_PIDFD_OPEN, F_SOCKETPAIR, F_MKNODAT, F_MKDIRAT,
-	F_SYMLINKAT, F_OPENAT2, F_PIVOT_ROOT, F_UMOUNT2, F_CAP_DROP_BOUND,
-	F_CAP_SET_SECBITS, F_CAP_SET_PROC, F_CAP_RESET_AMBIENT, F_PRCTL,
-	F_SECCOMP_LOAD, F_WRITE, F_BIND, F_CLONE, F_N
+	F_UNSHARE,
+	F_MOUNT,
+	F_OPEN_TREE,
+	F_MOVE_MOUNT,
+	F_MOUNT_SETATTR,
+	F_FSOPEN,
+	F_FSCONFIG,
+	F_FSMOUNT,
+	F_SETNS,
+	F_FORK,
+	F_EXECVEAT,
+	F_SETHOSTNAME,
+	F_PIDFD_OPEN,
+	F_SOCKETPAIR,
+	F_MKNODAT,
+	F_MKDIRAT,
+	F_SYMLINKAT,
+	F_OPENAT2,
+	F_PIVOT_ROOT,
+	F_UMOUNT2,
+	F_CAP_DROP_BOUND,
+	F_CAP_SET_SECBITS,
+	F_CAP_SET_PROC,
+	F_CAP_RESET_AMBIENT,
+	F_PRCTL,
+	F_SECCOMP_LOAD,
+	F_WRITE,
+	F_BIND,
+	F_CLONE,
+	F_N
 };
 
 static const char *const names[F_N] = {
-	"unshare", "mount", "open_tree", "move_mount", "mount_setattr",
-	"fsopen", "fsconfig", "fsmount", "setns", "fork", "execveat",
-	"sethostname", "pidfd_open", "socketpair", "mknodat", "mkdirat",
-	"symlinkat", "openat2", "pivot_root", "umount2", "cap_drop_bound",
-	"cap_set_secbits", "cap_set_proc", "cap_reset_ambient", "prctl",
-	"seccomp_load", "write", "bind", "clone",
+	"unshare",	  "mount",
+	"open_tree",	  "move_mount",
+	"mount_setattr",  "fsopen",
+	"fsconfig",	  "fsmount",
+	"setns",	  "fork",
+	"execveat",	  "sethostname",
+	"pidfd_open",	  "socketpair",
+	"mknodat",	  "mkdirat",
+	"symlinkat",	  "openat2",
+	"pivot_root",	  "umount2",
+	"cap_drop_bound", "cap_set_secbits",
+	"cap_set_proc",	  "cap_reset_ambient",
+	"prctl",	  "seccomp_load",
+	"write",	  "bind",
+	"clone",
 };
 
 static unsigned counts[F_N];
@@ -119,8 +152,9 @@ __attribute__((constructor)) static void resolve(void)
 {
 	loader = getpid();
 	if (getenv("FAULT_TRACE"))
-		trace_fd = open(getenv("FAULT_TRACE"), O_WRONLY | O_APPEND |
-				O_CREAT | O_CLOEXEC, 0600);
+		trace_fd = open(getenv("FAULT_TRACE"),
+				O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+				0600);
 	for (int i = 0; i < F_N; i++)
 		real[i] = dlsym(RTLD_NEXT, names[i]);
 	real[F_N] = dlsym(RTLD_NEXT, "syscall");
@@ -132,14 +166,16 @@ static void *lookup(const char *name)
 
 	while (i < F_N && strcmp(names[i], name) != 0)
 		i++;
-	if (!real[i])	/* called before our constructor ran */
+	if (!real[i]) /* called before our constructor ran */
 		real[i] = dlsym(RTLD_NEXT, name);
 	/* libcap and libseccomp come in with pam_jail.so through libpam's
 	 * dlopen, RTLD_LOCAL: RTLD_NEXT does not see them */
 	if (!real[i])
-		real[i] = dlsym(dlopen("libcap.so.2", RTLD_LAZY | RTLD_NOLOAD), name);
+		real[i] = dlsym(dlopen("libcap.so.2", RTLD_LAZY | RTLD_NOLOAD),
+				name);
 	if (!real[i])
-		real[i] = dlsym(dlopen("libseccomp.so.2", RTLD_LAZY | RTLD_NOLOAD),
+		real[i] = dlsym(dlopen("libseccomp.so.2",
+				       RTLD_LAZY | RTLD_NOLOAD),
 				name);
 	return real[i];
 }
@@ -157,48 +193,55 @@ int mount(const char *s, const char *t, const char *fs, unsigned long f,
 	  const void *d)
 {
 	return hit(F_MOUNT, RA) ? -1 :
-	       REAL(int, mount, const char *, const char *, const char *,
-		    unsigned long, const void *)(s, t, fs, f, d);
+				  REAL(int, mount, const char *, const char *,
+				       const char *, unsigned long,
+				       const void *)(s, t, fs, f, d);
 }
 
 int open_tree(int dfd, const char *p, unsigned int f)
 {
 	return hit(F_OPEN_TREE, RA) ? -1 :
-	       REAL(int, open_tree, int, const char *, unsigned int)(dfd, p, f);
+				      REAL(int, open_tree, int, const char *,
+					   unsigned int)(dfd, p, f);
 }
 
 int move_mount(int a, const char *b, int c, const char *d, unsigned int f)
 {
-	return hit(F_MOVE_MOUNT, RA) ? -1 :
-	       REAL(int, move_mount, int, const char *, int, const char *,
-		    unsigned int)(a, b, c, d, f);
+	return hit(F_MOVE_MOUNT, RA) ?
+		       -1 :
+		       REAL(int, move_mount, int, const char *, int,
+			    const char *, unsigned int)(a, b, c, d, f);
 }
 
-int mount_setattr(int dfd, const char *p, unsigned int f,
-		  struct mount_attr *a, size_t s)
+int mount_setattr(int dfd, const char *p, unsigned int f, struct mount_attr *a,
+		  size_t s)
 {
-	return hit(F_MOUNT_SETATTR, RA) ? -1 :
-	       REAL(int, mount_setattr, int, const char *, unsigned int,
-		    struct mount_attr *, size_t)(dfd, p, f, a, s);
+	return hit(F_MOUNT_SETATTR, RA) ?
+		       -1 :
+		       REAL(int, mount_setattr, int, const char *, unsigned int,
+			    struct mount_attr *, size_t)(dfd, p, f, a, s);
 }
 
 int fsopen(const char *fs, unsigned int f)
 {
-	return hit(F_FSOPEN, RA) ? -1 :
-	       REAL(int, fsopen, const char *, unsigned int)(fs, f);
+	return hit(F_FSOPEN, RA) ?
+		       -1 :
+		       REAL(int, fsopen, const char *, unsigned int)(fs, f);
 }
 
 int fsconfig(int fd, unsigned int cmd, const char *k, const void *v, int a)
 {
-	return hit(F_FSCONFIG, RA) ? -1 :
-	       REAL(int, fsconfig, int, unsigned int, const char *,
-		    const void *, int)(fd, cmd, k, v, a);
+	return hit(F_FSCONFIG, RA) ?
+		       -1 :
+		       REAL(int, fsconfig, int, unsigned int, const char *,
+			    const void *, int)(fd, cmd, k, v, a);
 }
 
 int fsmount(int fd, unsigned int f, unsigned int a)
 {
 	return hit(F_FSMOUNT, RA) ? -1 :
-	       REAL(int, fsmount, int, unsigned int, unsigned int)(fd, f, a);
+				    REAL(int, fsmount, int, unsigned int,
+					 unsigned int)(fd, f, a);
 }
 
 int setns(int fd, int t)
@@ -224,69 +267,81 @@ int clone(int (*fn)(void *), void *stack, int flags, void *arg, ...)
 	tls = va_arg(ap, void *);
 	ctid = va_arg(ap, void *);
 	va_end(ap);
-	return hit(F_CLONE, RA) ? -1 :
-	       REAL(int, clone, int (*)(void *), void *, int, void *, void *,
-		    void *, void *)(fn, stack, flags, arg, ptid, tls, ctid);
+	return hit(F_CLONE, RA) ?
+		       -1 :
+		       REAL(int, clone, int (*)(void *), void *, int, void *,
+			    void *, void *,
+			    void *)(fn, stack, flags, arg, ptid, tls, ctid);
 }
 
 int execveat(int d, const char *p, char *const a[], char *const e[], int f)
 {
-	return hit(F_EXECVEAT, RA) ? -1 :
-	       REAL(int, execveat, int, const char *, char *const *,
-		    char *const *, int)(d, p, a, e, f);
+	return hit(F_EXECVEAT, RA) ?
+		       -1 :
+		       REAL(int, execveat, int, const char *, char *const *,
+			    char *const *, int)(d, p, a, e, f);
 }
 
 int sethostname(const char *n, size_t l)
 {
-	return hit(F_SETHOSTNAME, RA) ? -1 :
-	       REAL(int, sethostname, const char *, size_t)(n, l);
+	return hit(F_SETHOSTNAME, RA) ?
+		       -1 :
+		       REAL(int, sethostname, const char *, size_t)(n, l);
 }
 
 int pidfd_open(pid_t p, unsigned int f)
 {
-	return hit(F_PIDFD_OPEN, RA) ? -1 :
-	       REAL(int, pidfd_open, pid_t, unsigned int)(p, f);
+	return hit(F_PIDFD_OPEN, RA) ?
+		       -1 :
+		       REAL(int, pidfd_open, pid_t, unsigned int)(p, f);
 }
 
 int socketpair(int d, int t, int p, int sv[2])
 {
-	return hit(F_SOCKETPAIR, RA) ? -1 :
-	       REAL(int, socketpair, int, int, int, int *)(d, t, p, sv);
+	return hit(F_SOCKETPAIR, RA) ?
+		       -1 :
+		       REAL(int, socketpair, int, int, int, int *)(d, t, p, sv);
 }
 
 int mknodat(int d, const char *p, mode_t m, dev_t dev)
 {
 	return hit(F_MKNODAT, RA) ? -1 :
-	       REAL(int, mknodat, int, const char *, mode_t, dev_t)(d, p, m, dev);
+				    REAL(int, mknodat, int, const char *,
+					 mode_t, dev_t)(d, p, m, dev);
 }
 
 int mkdirat(int d, const char *p, mode_t m)
 {
-	return hit(F_MKDIRAT, RA) ? -1 :
-	       REAL(int, mkdirat, int, const char *, mode_t)(d, p, m);
+	return hit(F_MKDIRAT, RA) ?
+		       -1 :
+		       REAL(int, mkdirat, int, const char *, mode_t)(d, p, m);
 }
 
 int symlinkat(const char *t, int d, const char *p)
 {
 	return hit(F_SYMLINKAT, RA) ? -1 :
-	       REAL(int, symlinkat, const char *, int, const char *)(t, d, p);
+				      REAL(int, symlinkat, const char *, int,
+					   const char *)(t, d, p);
 }
 
 int umount2(const char *t, int f)
 {
-	return hit(F_UMOUNT2, RA) ? -1 : REAL(int, umount2, const char *, int)(t, f);
+	return hit(F_UMOUNT2, RA) ? -1 :
+				    REAL(int, umount2, const char *, int)(t, f);
 }
 
 int cap_drop_bound(cap_value_t c)
 {
-	return hit(F_CAP_DROP_BOUND, RA) ? -1 :
-	       REAL(int, cap_drop_bound, cap_value_t)(c);
+	return hit(F_CAP_DROP_BOUND, RA) ?
+		       -1 :
+		       REAL(int, cap_drop_bound, cap_value_t)(c);
 }
 
 int cap_set_secbits(unsigned b)
 {
-	return hit(F_CAP_SET_SECBITS, RA) ? -1 :
-	       REAL(int, cap_set_secbits, unsigned)(b);
+	return hit(F_CAP_SET_SECBITS, RA) ?
+		       -1 :
+		       REAL(int, cap_set_secbits, unsigned)(b);
 }
 
 int cap_set_proc(cap_t c)
@@ -296,8 +351,9 @@ int cap_set_proc(cap_t c)
 
 int cap_reset_ambient(void)
 {
-	return hit(F_CAP_RESET_AMBIENT, RA) ? -1 :
-	       REAL(int, cap_reset_ambient, void)();
+	return hit(F_CAP_RESET_AMBIENT, RA) ?
+		       -1 :
+		       REAL(int, cap_reset_ambient, void)();
 }
 
 int prctl(int o, ...)
@@ -309,9 +365,11 @@ int prctl(int o, ...)
 	for (int i = 0; i < 4; i++)
 		a[i] = va_arg(ap, unsigned long);
 	va_end(ap);
-	return hit(F_PRCTL, RA) ? -1 :
-	       REAL(int, prctl, int, unsigned long, unsigned long,
-		    unsigned long, unsigned long)(o, a[0], a[1], a[2], a[3]);
+	return hit(F_PRCTL, RA) ?
+		       -1 :
+		       REAL(int, prctl, int, unsigned long, unsigned long,
+			    unsigned long,
+			    unsigned long)(o, a[0], a[1], a[2], a[3]);
 }
 
 int seccomp_load(void *ctx)
@@ -325,21 +383,24 @@ int seccomp_load(void *ctx)
 ssize_t write(int fd, const void *b, size_t n)
 {
 	return hit(F_WRITE, RA) ? -1 :
-	       REAL(ssize_t, write, int, const void *, size_t)(fd, b, n);
+				  REAL(ssize_t, write, int, const void *,
+				       size_t)(fd, b, n);
 }
 
 int bind(int s, const struct sockaddr *a, socklen_t l)
 {
 	return hit(F_BIND, RA) ? -1 :
-	       REAL(int, bind, int, const struct sockaddr *, socklen_t)(s, a, l);
+				 REAL(int, bind, int, const struct sockaddr *,
+				      socklen_t)(s, a, l);
 }
 
 long syscall(long nr, ...)
 {
 	long a[6];
 	va_list ap;
-	int f = nr == SYS_openat2 ? F_OPENAT2 :
-		nr == SYS_pivot_root ? F_PIVOT_ROOT : -1;
+	int f = nr == SYS_openat2    ? F_OPENAT2 :
+		nr == SYS_pivot_root ? F_PIVOT_ROOT :
+				       -1;
 
 	va_start(ap, nr);
 	for (int i = 0; i < 6; i++)

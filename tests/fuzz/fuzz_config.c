@@ -37,8 +37,11 @@ static void failed_with_reason(int rc, const struct jc_err *e)
 static void expand_one(const char *tmpl, size_t size)
 {
 	static const struct jc_tokens t = {
-		.user = "alice", .uid = 1000, .gid = 100,
-		.home = "/home/alice", .jail = "web",
+		.user = "alice",
+		.uid = 1000,
+		.gid = 100,
+		.home = "/home/alice",
+		.jail = "web",
 	};
 	char out[256];
 	struct jc_err e;
@@ -79,12 +82,16 @@ static void walk(const struct jc_config *cfg)
 		expand_all(&cfg->jails[i]);
 	}
 	for (i = 0; i < cfg->n_users; i++)
-		failed_with_reason(jc_config_match_groups(cfg, cfg->users[i].name,
-							  groups, 3, &m, &e), &e);
+		failed_with_reason(jc_config_match_groups(cfg,
+							  cfg->users[i].name,
+							  groups, 3, &m, &e),
+				   &e);
 	failed_with_reason(jc_config_match_groups(cfg, "alice", groups, 3, &m,
-						  &e), &e);
+						  &e),
+			   &e);
 	failed_with_reason(jc_config_match_groups(cfg, "nobody", NULL, 0, &m,
-						  &e), &e);
+						  &e),
+			   &e);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

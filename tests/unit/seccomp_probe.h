@@ -79,8 +79,8 @@ static inline void child(const struct jc_seccomp_spec *spec, setup_fn setup,
 }
 
 /* FN after SETUP (may be NULL), under SPEC (NULL: no filter at all). */
-static inline struct res run(const struct jc_seccomp_spec *spec,
-			     setup_fn setup, probe_fn fn)
+static inline struct res run(const struct jc_seccomp_spec *spec, setup_fn setup,
+			     probe_fn fn)
 {
 	struct res r = { .stage = ST_DIED };
 	int p[2], status = 0;
@@ -119,7 +119,8 @@ static inline void show(const char *label, const struct res *r)
 {
 	switch (r->stage) {
 	case ST_OK:
-		printf("#   %s: rc=%ld errno=%s\n", label, r->rc, ename(r->err));
+		printf("#   %s: rc=%ld errno=%s\n", label, r->rc,
+		       ename(r->err));
 		break;
 	case ST_SETUP:
 		printf("#   %s: setup failed: %s\n", label, strerror(r->err));

@@ -27,25 +27,28 @@ int main(void)
 
 	jc_cgroup_limits(&p, &l);
 	TAP_OK(!l.any && l.tasks == UINT64_MAX && l.memory == UINT64_MAX &&
-	       l.cpu_period_usec == 0, "no limit set: nothing to send");
+		       l.cpu_period_usec == 0,
+	       "no limit set: nothing to send");
 
 	p = plan("77", "256M", "50000 100000");
 	jc_cgroup_limits(&p, &l);
 	TAP_OK(l.any && l.tasks == 77, "pids_max = 77 -> TasksMax 77");
-	TAP_OK(l.memory == 268435456ULL, "memory_max = 256M -> MemoryMax 268435456");
+	TAP_OK(l.memory == 268435456ULL,
+	       "memory_max = 256M -> MemoryMax 268435456");
 	TAP_OK(l.cpu_quota_usec == 500000 && l.cpu_period_usec == 100000,
 	       "cpu_max = 50000 100000 -> 500ms of CPU per second, period 100ms");
 
 	p = plan("max", "max", "max 100000");
 	jc_cgroup_limits(&p, &l);
 	TAP_OK(l.any && l.tasks == UINT64_MAX && l.memory == UINT64_MAX &&
-	       l.cpu_quota_usec == UINT64_MAX && l.cpu_period_usec == 100000,
+		       l.cpu_quota_usec == UINT64_MAX &&
+		       l.cpu_period_usec == 100000,
 	       "max stays infinity (UINT64_MAX), as systemd writes it");
 
 	p = plan("", "1G", "200000 100000");
 	jc_cgroup_limits(&p, &l);
 	TAP_OK(l.tasks == UINT64_MAX && l.memory == (1ULL << 30) &&
-	       l.cpu_quota_usec == 2000000,
+		       l.cpu_quota_usec == 2000000,
 	       "unset pids stays unset; 1G; two CPUs are 2 s per second");
 	return TAP_DONE();
 }

@@ -38,7 +38,7 @@ static void write_conf(void)
 	if (!f)
 		return;
 	fprintf(f, "# pam_jail.conf\n[global]\ndefault = none\n\n"
-		"[jail:web]\nroot = /srv/%%u\n\n");
+		   "[jail:web]\nroot = /srv/%%u\n\n");
 	for (int i = 0; i < 500; i++)
 		fprintf(f, "[user:u%d]\njail = web\n\n", i);
 	fprintf(f, "[group:staff]\njail = web\n\n[user:alice]\njail = web\n");
@@ -58,7 +58,8 @@ static void load(const char *user, const char *dir, char *out, size_t size)
 		snprintf(out, size, "%zu users", c->n_users);
 	else
 		snprintf(out, size, "%s line %d, %zu groups, %zu jails",
-			 c->users[0].name, c->users[0].line, c->n_groups, c->n_jails);
+			 c->users[0].name, c->users[0].line, c->n_groups,
+			 c->n_jails);
 	jc_config_free(c);
 }
 
@@ -137,7 +138,8 @@ static void test_prune(const char *user)
 	FILE *fp = fopen(conf, "r");
 	int rc = -2;
 
-	if (!fp || getdelim(&text, &cap, '\0', fp) < 0 || lookup(user, &hit) != 1) {
+	if (!fp || getdelim(&text, &cap, '\0', fp) < 0 ||
+	    lookup(user, &hit) != 1) {
 		TAP_OK(0, "prune for %s: cannot set up", user);
 		if (fp)
 			fclose(fp);
@@ -150,7 +152,8 @@ static void test_prune(const char *user)
 	rc = jc_cfg_prune(&text, &len, &hit.files[0]);
 	TAP_OK(rc == 0 && len == strlen(want) && strcmp(text, want) == 0,
 	       "pruned by byte offsets, %s's text is the file with the other "
-	       "users' rules emptied line by line", user);
+	       "users' rules emptied line by line",
+	       user);
 	jc_cfg_hit_free(&hit);
 	free(text);
 	free(want);
@@ -166,19 +169,22 @@ static void test_same_result(void)
 	load("alice", cache, first, sizeof(first));
 	find_index();
 	TAP_OK(index_path[0] && stat(index_path, &st) == 0 &&
-	       (st.st_mode & 07777) == 0600 && st.st_uid == 0,
-	       "a login's full scan leaves an index, root's, 0600 (%s)", index_path);
+		       (st.st_mode & 07777) == 0600 && st.st_uid == 0,
+	       "a login's full scan leaves an index, root's, 0600 (%s)",
+	       index_path);
 	load("alice", cache, again, sizeof(again));
 	TAP_OK(strcmp(plain, first) == 0 && strcmp(plain, again) == 0,
 	       "with the index a login gets what it gets without (%s)", again);
 	load("u250", NULL, other_plain, sizeof(other_plain));
 	load("u250", cache, other, sizeof(other));
-	TAP_OK(strcmp(other, other_plain) == 0 && strstr(other, "u250 line 759"),
+	TAP_OK(strcmp(other, other_plain) == 0 &&
+		       strstr(other, "u250 line 759"),
 	       "so does another user's, line numbers kept (%s)", other);
 	TAP_OK(lookup("alice", &hit) == 1 && hit.files[0].has_user &&
-	       hit.files[0].user.from == 1511 && hit.files[0].users == 501 &&
-	       hit.files[0].n == 2 && hit.files[0].keep[0].from == 1 &&
-	       hit.files[0].keep[0].to == 8,
+		       hit.files[0].user.from == 1511 &&
+		       hit.files[0].users == 501 && hit.files[0].n == 2 &&
+		       hit.files[0].keep[0].from == 1 &&
+		       hit.files[0].keep[0].to == 8,
 	       "the index: alice's rule at 1511, two kept ranges, 501 rules skipped");
 	jc_cfg_hit_free(&hit);
 	TAP_OK(lookup("nobody", &hit) == 1 && !hit.files[0].has_user,
@@ -199,9 +205,11 @@ static void test_same_result(void)
 				bad++;
 			jc_cfg_hit_free(&hit);
 		}
-		TAP_OK(found == 500 && bad == 0, "each of 500 users' rules is found "
+		TAP_OK(found == 500 && bad == 0,
+		       "each of 500 users' rules is found "
 		       "in the index by its name, at its line (%d), and no other "
-		       "name is (%d)", found, bad);
+		       "name is (%d)",
+		       found, bad);
 	}
 	test_prune("alice");
 	test_prune("u0");
@@ -215,13 +223,16 @@ static void test_edit(void)
 	struct jc_cfg_hit hit;
 
 	write_file(conf, "[user:carol]\nbogus = 1\n", "a");
-	TAP_OK(lookup("alice", &hit) == 0, "an edited file does not match the index");
+	TAP_OK(lookup("alice", &hit) == 0,
+	       "an edited file does not match the index");
 	load("alice", cache, out, sizeof(out));
 	TAP_OK(strstr(out, "error") && strstr(out, "bogus"),
-	       "and a mistake in another user's rule refuses the login again (%s)", out);
+	       "and a mistake in another user's rule refuses the login again (%s)",
+	       out);
 	write_conf();
 	load("alice", cache, out, sizeof(out));
-	TAP_OK(strstr(out, "alice line 1512"), "the repaired file loads (%s)", out);
+	TAP_OK(strstr(out, "alice line 1512"), "the repaired file loads (%s)",
+	       out);
 }
 
 static void test_foreign(void)
@@ -229,20 +240,22 @@ static void test_foreign(void)
 	char out[600];
 	struct jc_cfg_hit hit;
 
-	load("alice", cache, out, sizeof(out));	/* a fresh index */
+	load("alice", cache, out, sizeof(out)); /* a fresh index */
 	find_index();
 	chmod(index_path, 0644);
 	TAP_OK(lookup("alice", &hit) == 0, "an index of mode 0644 is ignored");
 	chmod(index_path, 0600);
 	if (chown(index_path, 1, 1) == 0)
-		TAP_OK(lookup("alice", &hit) == 0, "so is one that is not root's");
+		TAP_OK(lookup("alice", &hit) == 0,
+		       "so is one that is not root's");
 	unlink(index_path);
 	write_file(index_path, "pam_jail config index 2\nF garbage\n", "w");
 	chmod(index_path, 0600);
 	TAP_OK(lookup("alice", &hit) == 0, "and one that does not parse");
 	load("alice", cache, out, sizeof(out));
 	TAP_OK(strstr(out, "alice line 1512"),
-	       "a login past a useless index scans in full and works (%s)", out);
+	       "a login past a useless index scans in full and works (%s)",
+	       out);
 }
 
 /* A main file holding only other users' rules (the jail in a drop-in):
@@ -255,11 +268,14 @@ static void test_main_kept(void)
 	snprintf(dir, sizeof(dir), "%s/pam_jail.d", tmpdir);
 	mkdir(dir, 0755);
 	snprintf(dir, sizeof(dir), "%s/pam_jail.d/10-web.conf", tmpdir);
-	write_file(dir, "[jail:web]\nroot = /srv/%u\n[user:alice]\njail = web\n", "w");
+	write_file(dir,
+		   "[jail:web]\nroot = /srv/%u\n[user:alice]\njail = web\n",
+		   "w");
 	load("alice", cache, first, sizeof(first));
 	load("alice", cache, out, sizeof(out));
 	TAP_OK(strcmp(out, first) == 0 && strstr(out, "alice line 4"),
-	       "a main file of other users' rules only is kept whole (%s)", out);
+	       "a main file of other users' rules only is kept whole (%s)",
+	       out);
 	unlink(dir);
 	snprintf(dir, sizeof(dir), "%s/pam_jail.d", tmpdir);
 	rmdir(dir);
@@ -310,12 +326,16 @@ static void test_quick(void)
 {
 	char a[400], b[400], c[400], g[400], m[400], f[400], p[500];
 
-	quick_conf("qa", JAIL_WEB "[user:alice]\njail = web\n", NULL, a, sizeof(a));
+	quick_conf("qa", JAIL_WEB "[user:alice]\njail = web\n", NULL, a,
+		   sizeof(a));
 	quick_conf("qb", JAIL_WEB, "[user:carol]\njail = web\n", b, sizeof(b));
 	quick_conf("qc", JAIL_WEB, "[user:carol]\njail = web\n", c, sizeof(c));
-	quick_conf("qg", JAIL_WEB "[group:staff]\njail = web\n", NULL, g, sizeof(g));
-	quick_conf("qm", JAIL_WEB "[user:alice]\njail = web\n", NULL, m, sizeof(m));
-	quick_conf("qf", JAIL_WEB "[user:alice]\njail = web\n", NULL, f, sizeof(f));
+	quick_conf("qg", JAIL_WEB "[group:staff]\njail = web\n", NULL, g,
+		   sizeof(g));
+	quick_conf("qm", JAIL_WEB "[user:alice]\njail = web\n", NULL, m,
+		   sizeof(m));
+	quick_conf("qf", JAIL_WEB "[user:alice]\njail = web\n", NULL, f,
+		   sizeof(f));
 	TAP_OK(jc_config_quick_unjailed_at(a, "nobody", cache) == 0,
 	       "no index yet: cannot tell");
 	login_of(a, "alice");
@@ -330,15 +350,15 @@ static void test_quick(void)
 	login_of(m, "alice");
 	login_of(f, "alice");
 	TAP_OK(jc_config_quick_unjailed_at(a, "nobody", cache) == 1 &&
-	       strcmp(login_of(a, "nobody"), "none") == 0,
+		       strcmp(login_of(a, "nobody"), "none") == 0,
 	       "a user no rule names: not jailed, from the index alone");
 	TAP_OK(jc_config_quick_unjailed_at(a, "alice", cache) == 0 &&
-	       jc_config_quick_unjailed_at(a, "alic", cache) == 1 &&
-	       jc_config_quick_unjailed_at(a, "alice2", cache) == 1 &&
-	       jc_config_quick_unjailed_at(a, "Alice", cache) == 1,
+		       jc_config_quick_unjailed_at(a, "alic", cache) == 1 &&
+		       jc_config_quick_unjailed_at(a, "alice2", cache) == 1 &&
+		       jc_config_quick_unjailed_at(a, "Alice", cache) == 1,
 	       "a user with a [user:] rule: cannot tell; only the exact name is hers");
 	TAP_OK(jc_config_quick_unjailed_at(b, "carol", cache) == 0 &&
-	       jc_config_quick_unjailed_at(b, "nobody", cache) == 1,
+		       jc_config_quick_unjailed_at(b, "nobody", cache) == 1,
 	       "a rule in a drop-in counts the same");
 	TAP_OK(jc_config_quick_unjailed_at(g, "nobody", cache) == 0,
 	       "a [group:] rule that names a jail: cannot tell without the groups");
@@ -349,19 +369,19 @@ static void test_quick(void)
 	snprintf(p, sizeof(p), "%s/qb/pam_jail.d/20-b.conf", tmpdir);
 	write_file(p, "[user:nobody]\njail = web\n", "w");
 	TAP_OK(jc_config_quick_unjailed_at(b, "nobody", cache) == 0 &&
-	       strcmp(login_of(b, "nobody"), "jail web") == 0,
+		       strcmp(login_of(b, "nobody"), "jail web") == 0,
 	       "a new drop-in: cannot tell, and the login obeys it");
 	snprintf(p, sizeof(p), "%s/qc/pam_jail.d/10-a.conf", tmpdir);
 	write_file(p, "[user:nobody]\njail = web\n", "a");
 	TAP_OK(jc_config_quick_unjailed_at(c, "nobody", cache) == 0 &&
-	       strcmp(login_of(c, "nobody"), "jail web") == 0,
+		       strcmp(login_of(c, "nobody"), "jail web") == 0,
 	       "a drop-in edited in place (its directory unchanged): cannot tell, "
 	       "and the login obeys it");
 	TAP_OK(jc_config_quick_unjailed_at(c, "somebody", cache) == 0,
 	       "the index that login wrote is racy: still cannot tell");
 	write_file(m, "[user:nobody]\njail = web\n", "a");
 	TAP_OK(jc_config_quick_unjailed_at(m, "nobody", cache) == 0 &&
-	       strcmp(login_of(m, "nobody"), "jail web") == 0,
+		       strcmp(login_of(m, "nobody"), "jail web") == 0,
 	       "the main file edited in place: cannot tell, and the login obeys it");
 	jc_cfg_index_name(f, p, sizeof(p));
 	snprintf(index_path, sizeof(index_path), "%s/%s", cache, p);

@@ -32,33 +32,32 @@ static const char *write_file(const char *name, const char *data, size_t len,
 
 /* ---- a good config ----------------------------------------------------- */
 
-static const char good[] =
-	"# pam_jail test config\n"			/* 1 */
-	"[global]\n"					/* 2 */
-	"default = web\n"				/* 3 */
-	"\n"						/* 4 */
-	"[jail:web]\n"					/* 5 */
-	"root = /srv/jails/%j\n"			/* 6 */
-	"bind_ro = /usr /lib:/lib2 %h/ro\n"		/* 7 */
-	"bind_rw = %h\n"				/* 8 */
-	"tmpfs = /tmp /run\n"				/* 9 */
-	"tmpfs_size = 128M\n"				/* 10 */
-	"network = host\n"				/* 11 */
-	"hostname = box-%u\n"				/* 12 */
-	"allow_root = no\n"				/* 13 */
-	"\n"						/* 14 */
-	"  [ JAIL:Locked.Down_1 ]\n"			/* 15 */
-	"ROOT = \"%h/my jail;x\"  ; quoted\n"		/* 16 */
-	"bind_ro = /a \\\n"				/* 17 */
-	"    /b:/c\n"					/* 18 */
-	"[user:Alice]\n"				/* 19 */
-	"jail = Locked.Down_1\n"			/* 20 */
-	"[user:root]\n"					/* 21 */
-	"jail = none\n"					/* 22 */
-	"[group:staff]\n"				/* 23 */
-	"jail=web # inline comment\n"			/* 24 */
-	"[group:exempt]\n"				/* 25 */
-	"jail = none\n";				/* 26 */
+static const char good[] = "# pam_jail test config\n"		 /* 1 */
+			   "[global]\n"				 /* 2 */
+			   "default = web\n"			 /* 3 */
+			   "\n"					 /* 4 */
+			   "[jail:web]\n"			 /* 5 */
+			   "root = /srv/jails/%j\n"		 /* 6 */
+			   "bind_ro = /usr /lib:/lib2 %h/ro\n"	 /* 7 */
+			   "bind_rw = %h\n"			 /* 8 */
+			   "tmpfs = /tmp /run\n"		 /* 9 */
+			   "tmpfs_size = 128M\n"		 /* 10 */
+			   "network = host\n"			 /* 11 */
+			   "hostname = box-%u\n"		 /* 12 */
+			   "allow_root = no\n"			 /* 13 */
+			   "\n"					 /* 14 */
+			   "  [ JAIL:Locked.Down_1 ]\n"		 /* 15 */
+			   "ROOT = \"%h/my jail;x\"  ; quoted\n" /* 16 */
+			   "bind_ro = /a \\\n"			 /* 17 */
+			   "    /b:/c\n"			 /* 18 */
+			   "[user:Alice]\n"			 /* 19 */
+			   "jail = Locked.Down_1\n"		 /* 20 */
+			   "[user:root]\n"			 /* 21 */
+			   "jail = none\n"			 /* 22 */
+			   "[group:staff]\n"			 /* 23 */
+			   "jail=web # inline comment\n"	 /* 24 */
+			   "[group:exempt]\n"			 /* 25 */
+			   "jail = none\n";			 /* 26 */
 
 static void check_web(const struct jc_jail *j)
 {
@@ -67,23 +66,28 @@ static void check_web(const struct jc_jail *j)
 	if (!j)
 		return;
 	TAP_OK(strcmp(j->root, "/srv/jails/%j") == 0 &&
-	       j->key_line[JC_K_ROOT] == 6, "jail web: root template and line");
+		       j->key_line[JC_K_ROOT] == 6,
+	       "jail web: root template and line");
 	TAP_OK(j->n_bind_ro == 3 && strcmp(j->bind_ro[0].src, "/usr") == 0 &&
-	       strcmp(j->bind_ro[0].dst, "/usr") == 0 &&
-	       strcmp(j->bind_ro[1].src, "/lib") == 0 &&
-	       strcmp(j->bind_ro[1].dst, "/lib2") == 0 &&
-	       strcmp(j->bind_ro[2].src, "%h/ro") == 0 &&
-	       j->key_line[JC_K_BIND_RO] == 7, "jail web: bind_ro list");
+		       strcmp(j->bind_ro[0].dst, "/usr") == 0 &&
+		       strcmp(j->bind_ro[1].src, "/lib") == 0 &&
+		       strcmp(j->bind_ro[1].dst, "/lib2") == 0 &&
+		       strcmp(j->bind_ro[2].src, "%h/ro") == 0 &&
+		       j->key_line[JC_K_BIND_RO] == 7,
+	       "jail web: bind_ro list");
 	TAP_OK(j->n_bind_rw == 1 && strcmp(j->bind_rw[0].dst, "%h") == 0,
 	       "jail web: bind_rw");
 	TAP_OK(j->n_tmpfs == 2 && strcmp(j->tmpfs[0], "/tmp") == 0 &&
-	       strcmp(j->tmpfs[1], "/run") == 0, "jail web: tmpfs list");
+		       strcmp(j->tmpfs[1], "/run") == 0,
+	       "jail web: tmpfs list");
 	TAP_OK(j->tmpfs_size == 128ULL << 20 &&
-	       j->key_line[JC_K_TMPFS_SIZE] == 10, "jail web: tmpfs_size 128M");
+		       j->key_line[JC_K_TMPFS_SIZE] == 10,
+	       "jail web: tmpfs_size 128M");
 	TAP_OK(j->network == JC_NET_HOST && j->key_line[JC_K_NETWORK] == 11,
 	       "jail web: network host");
 	TAP_OK(strcmp(j->hostname, "box-%u") == 0 && !j->allow_root &&
-	       j->key_line[JC_K_ALLOW_ROOT] == 13, "jail web: hostname, allow_root");
+		       j->key_line[JC_K_ALLOW_ROOT] == 13,
+	       "jail web: hostname, allow_root");
 }
 
 static void check_locked(const struct jc_jail *j)
@@ -92,13 +96,15 @@ static void check_locked(const struct jc_jail *j)
 	if (!j)
 		return;
 	TAP_OK(strcmp(j->root, "%h/my jail;x") == 0 &&
-	       j->key_line[JC_K_ROOT] == 16, "quoted value with ';', upper-case key");
+		       j->key_line[JC_K_ROOT] == 16,
+	       "quoted value with ';', upper-case key");
 	TAP_OK(j->n_bind_ro == 2 && strcmp(j->bind_ro[1].src, "/b") == 0 &&
-	       strcmp(j->bind_ro[1].dst, "/c") == 0 &&
-	       j->key_line[JC_K_BIND_RO] == 17, "continued line, first line kept");
+		       strcmp(j->bind_ro[1].dst, "/c") == 0 &&
+		       j->key_line[JC_K_BIND_RO] == 17,
+	       "continued line, first line kept");
 	TAP_OK(j->tmpfs_size == 64ULL << 20 && j->network == JC_NET_NONE &&
-	       strcmp(j->hostname, "%j") == 0 && !j->allow_root &&
-	       j->n_tmpfs == 0 && j->key_line[JC_K_NETWORK] == 0,
+		       strcmp(j->hostname, "%j") == 0 && !j->allow_root &&
+		       j->n_tmpfs == 0 && j->key_line[JC_K_NETWORK] == 0,
 	       "defaults: 64M, network none, hostname %%j, line 0");
 }
 
@@ -110,21 +116,24 @@ static void test_good(void)
 	if (!cfg)
 		return;
 	TAP_OK(strcmp(cfg->path, NAME) == 0 && cfg->n_jails == 2 &&
-	       cfg->n_users == 2 && cfg->n_groups == 2, "counts and path");
+		       cfg->n_users == 2 && cfg->n_groups == 2,
+	       "counts and path");
 	TAP_OK(strcmp(cfg->default_jail, "web") == 0 && cfg->default_line == 3,
 	       "[global] default and line");
 	check_web(jc_config_find_jail(cfg, "web"));
 	check_locked(jc_config_find_jail(cfg, "Locked.Down_1"));
 	TAP_OK(!jc_config_find_jail(cfg, "WEB") &&
-	       !jc_config_find_jail(cfg, "locked.down_1"),
+		       !jc_config_find_jail(cfg, "locked.down_1"),
 	       "find_jail is case-sensitive");
 	TAP_OK(strcmp(cfg->users[0].name, "Alice") == 0 &&
-	       strcmp(cfg->users[0].jail, "Locked.Down_1") == 0 &&
-	       cfg->users[0].line == 20, "[user:Alice] rule");
+		       strcmp(cfg->users[0].jail, "Locked.Down_1") == 0 &&
+		       cfg->users[0].line == 20,
+	       "[user:Alice] rule");
 	TAP_OK(strcmp(cfg->users[1].name, "root") == 0 && !cfg->users[1].jail,
 	       "[user:root] jail = none is NULL");
 	TAP_OK(strcmp(cfg->groups[0].name, "staff") == 0 &&
-	       strcmp(cfg->groups[0].jail, "web") == 0 && cfg->groups[0].line == 24,
+		       strcmp(cfg->groups[0].jail, "web") == 0 &&
+		       cfg->groups[0].line == 24,
 	       "[group:staff], inline comment dropped");
 	jc_config_free(cfg);
 }
@@ -164,10 +173,11 @@ static void test_load_refused(void)
 	load_fails("load: symlink to a non-root file: target checked",
 		   tpath("badlink.conf"), "not owned by root", NULL);
 	p = write_file("g.conf", good, strlen(good), 0664, 0);
-	load_fails("load: group-writable", p, "g.conf: writable by group or others",
-		   NULL);
+	load_fails("load: group-writable", p,
+		   "g.conf: writable by group or others", NULL);
 	p = write_file("o.conf", good, strlen(good), 0646, 0);
-	load_fails("load: other-writable", p, "writable by group or others", NULL);
+	load_fails("load: other-writable", p, "writable by group or others",
+		   NULL);
 	mkdir(tpath("dir.conf"), 0755);
 	load_fails("load: directory", tpath("dir.conf"), "not a regular file",
 		   NULL);
@@ -187,8 +197,8 @@ static void test_load_content(void)
 	load_fails("load: NUL byte names its line", p, "nul.conf:3: NUL byte",
 		   NULL);
 	p = write_file("empty.conf", "", 0, 0644, 0);
-	load_fails("load: empty file", p, "empty.conf: no sections (empty config?)",
-		   NULL);
+	load_fails("load: empty file", p,
+		   "empty.conf: no sections (empty config?)", NULL);
 	if (!buf)
 		return;
 	memset(buf, '#', big);
@@ -211,22 +221,23 @@ static void test_load_for(void)
 	if (!f)
 		return;
 	fprintf(f, "[global]\ndefault = none\n[jail:web]\nroot = /srv/%%u\n"
-		"[user:alice]\njail = web\n[user:bob]\njail = nosuch\n"
-		"[group:staff]\njail = web\n");
+		   "[user:alice]\njail = web\n[user:bob]\njail = nosuch\n"
+		   "[group:staff]\njail = web\n");
 	for (int i = 0; i < 300; i++)
 		fprintf(f, "[user:u%d]\njail = web\n", i);
 	fclose(f);
 	chmod(path, 0644);
 	TAP_OK(jc_config_load_for_at(path, "alice", NULL, &c, &e) == 0 && c &&
-	       c->n_users == 1 && strcmp(c->users[0].name, "alice") == 0 &&
-	       c->n_groups == 1 && c->n_jails == 1,
+		       c->n_users == 1 &&
+		       strcmp(c->users[0].name, "alice") == 0 &&
+		       c->n_groups == 1 && c->n_jails == 1,
 	       "load_for alice: her rule, the groups and jails, not 301 others");
 	TAP_OK(c && jc_config_find_jail(c, "web") && c->users[0].line == 6,
 	       "load_for keeps the file's line numbers");
 	jc_config_free(c);
 	c = NULL;
 	TAP_OK(jc_config_load_for_at(path, "bob", NULL, &c, &e) < 0 &&
-	       strstr(e.msg, ":8:") && strstr(e.msg, "nosuch"),
+		       strstr(e.msg, ":8:") && strstr(e.msg, "nosuch"),
 	       "load_for bob: his broken rule refuses him (%s)", e.msg);
 	TAP_OK(jc_config_load(path, &c, &e) < 0 && strstr(e.msg, "nosuch"),
 	       "the full load (jailctl, every other path) refuses the file");
@@ -236,11 +247,10 @@ static void test_load_for(void)
 		fclose(f);
 	}
 	TAP_OK(jc_config_load_for_at(path, "alice", NULL, &c, &e) < 0 &&
-	       strstr(e.msg, "bogus"),
+		       strstr(e.msg, "bogus"),
 	       "load_for still refuses an unknown key in another user's section");
 	unlink(path);
 }
-
 
 /* ---- structural errors ------------------------------------------------- */
 
@@ -296,16 +306,17 @@ static void test_long_lines(void)
 	memset(t + n, 'c', 1020);
 	strcpy(t + n + 1020, "\n");
 	struct jc_config *cfg = parse_ok(t);
-	TAP_OK(cfg != NULL, "1022-character line is accepted (by both parsers)");
+	TAP_OK(cfg != NULL,
+	       "1022-character line is accepted (by both parsers)");
 	jc_config_free(cfg);
 	strcpy(t + n + 1020, "c\n");
 	fails("1023-character line", t, "t.conf:3: line too long", NULL);
-	n = sprintf(t, "[jail:a]\nroot = /x\nbind_ro = /%0600d \\\n /%0420d\n", 0, 0);
+	n = sprintf(t, "[jail:a]\nroot = /x\nbind_ro = /%0600d \\\n /%0420d\n",
+		    0, 0);
 	fails("continued lines count together", t, "t.conf:4: line too long",
 	      NULL);
 	free(t);
 }
-
 
 /* ---- garbage ------------------------------------------------------------ */
 
@@ -329,7 +340,8 @@ static void test_garbage_bytes(void)
 			buf[k] = (char)rnd(256);
 		buf[rnd((int)len)] = '\0';
 		if (jc_config_load(write_file("junk.conf", buf, len, 0644, 0),
-				   &cfg, &e) == 0 || !strstr(e.msg, "NUL byte"))
+				   &cfg, &e) == 0 ||
+		    !strstr(e.msg, "NUL byte"))
 			bad++;
 		jc_config_free(cfg);
 	}
@@ -349,8 +361,8 @@ static void test_garbage_text(void)
 
 		len = (size_t)rnd(sizeof(buf));
 		for (k = 0; k < len; k++)
-			buf[k] = i % 2 ? alpha[rnd(sizeof(alpha) - 1)]
-				       : (char)(1 + rnd(255));
+			buf[k] = i % 2 ? alpha[rnd(sizeof(alpha) - 1)] :
+					 (char)(1 + rnd(255));
 		buf[len] = '\0';
 		if (jc_config_parse_string(buf, NAME, &cfg, &e) == 0 ||
 		    strncmp(e.msg, NAME, strlen(NAME)) != 0)
@@ -365,11 +377,32 @@ static void test_garbage_text(void)
 static void test_garbage_lines(void)
 {
 	static const char *const lines[] = {
-		"[jail:a]", "[jail:A]", "[user:u]", "[user:U]", "[group:g]",
-		"[global]", "root = /x", "ROOT=%h", "jail = a", "jail = none",
-		"default = a", "bind_ro = /a:/b \\", "  /c", "tmpfs = /t",
-		"# c \\", "; c", "", "x", "=", "[", "]", "[]", "a = \"q",
-		"network = host", "hostname = %u", "root = \"/a b\" # c",
+		"[jail:a]",
+		"[jail:A]",
+		"[user:u]",
+		"[user:U]",
+		"[group:g]",
+		"[global]",
+		"root = /x",
+		"ROOT=%h",
+		"jail = a",
+		"jail = none",
+		"default = a",
+		"bind_ro = /a:/b \\",
+		"  /c",
+		"tmpfs = /t",
+		"# c \\",
+		"; c",
+		"",
+		"x",
+		"=",
+		"[",
+		"]",
+		"[]",
+		"a = \"q",
+		"network = host",
+		"hostname = %u",
+		"root = \"/a b\" # c",
 	};
 	const size_t nl = sizeof(lines) / sizeof(lines[0]);
 	char buf[2048];
@@ -420,9 +453,9 @@ static void test_garbage(void)
 static void cleanup(void)
 {
 	static const char *const files[] = {
-		"good.conf", "link.conf", "nobody.conf", "badlink.conf",
-		"g.conf", "o.conf", "fifo.conf", "nul.conf", "empty.conf",
-		"big.conf", "junk.conf", "stderr",
+		"good.conf",  "link.conf", "nobody.conf", "badlink.conf",
+		"g.conf",     "o.conf",	   "fifo.conf",	  "nul.conf",
+		"empty.conf", "big.conf",  "junk.conf",	  "stderr",
 	};
 	size_t i;
 
@@ -447,7 +480,8 @@ static void test_ini_callback(void)
 	ssize_t n;
 	dictionary *d;
 
-	if (jc_config_parse_string("[jail:a]\nroot = /x\n", NAME, &cfg, &e) == 0)
+	if (jc_config_parse_string("[jail:a]\nroot = /x\n", NAME, &cfg, &e) ==
+	    0)
 		jc_config_free(cfg);
 	snprintf(bad, sizeof(bad), "%s/bad.ini", tmpdir);
 	snprintf(out, sizeof(out), "%s/stderr", tmpdir);
@@ -484,16 +518,20 @@ static void test_blank_runs(void)
 	struct jc_config *cfg = NULL;
 	struct jc_err e = { 0 };
 	const struct jc_jail *j;
-	int rc = jc_config_parse_string("[jail:a]\nroot = /x\nbind_ro = /usr \\\n"
-					"\n\n\n\n\ntmpfs = /tmp\n\n\n\n[user:u]\n"
-					"jail = a\n", NAME, &cfg, &e);
+	int rc = jc_config_parse_string(
+		"[jail:a]\nroot = /x\nbind_ro = /usr \\\n"
+		"\n\n\n\n\ntmpfs = /tmp\n\n\n\n[user:u]\n"
+		"jail = a\n",
+		NAME, &cfg, &e);
 
 	j = rc == 0 ? jc_config_find_jail(cfg, "a") : NULL;
-	TAP_OK(j && j->n_bind_ro == 1 && strcmp(j->bind_ro[0].src, "/usr") == 0 &&
-	       j->n_tmpfs == 1 && strcmp(j->tmpfs[0], "/tmp") == 0 &&
-	       cfg->n_users == 1 && cfg->users[0].line == 14,
+	TAP_OK(j && j->n_bind_ro == 1 &&
+		       strcmp(j->bind_ro[0].src, "/usr") == 0 &&
+		       j->n_tmpfs == 1 && strcmp(j->tmpfs[0], "/tmp") == 0 &&
+		       cfg->n_users == 1 && cfg->users[0].line == 14,
 	       "a continued line ending in a run of empty lines: the same values "
-	       "and lines as without the run cut (%s)", rc ? e.msg : "loaded");
+	       "and lines as without the run cut (%s)",
+	       rc ? e.msg : "loaded");
 	jc_config_free(cfg);
 }
 

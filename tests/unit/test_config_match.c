@@ -12,35 +12,34 @@
 
 /* ---- matching ---------------------------------------------------------- */
 
-static const char rules[] =
-	"[global]\n"				/* 1 */
-	"default = dflt\n"			/* 2 */
-	"[jail:dflt]\n"				/* 3 */
-	"root = /srv/d\n"			/* 4 */
-	"[jail:web]\n"				/* 5 */
-	"root = /srv/w\n"			/* 6 */
-	"[jail:Locked]\n"			/* 7 */
-	"root = /srv/l\n"			/* 8 */
-	"[user:Alice]\n"			/* 9 */
-	"jail = Locked\n"			/* 10 */
-	"[user:first.last]\n"			/* 11 */
-	"jail = web\n"				/* 12 */
-	"[user:abcdefghijklmnopqrstuvwxyz012345]\n" /* 13 */
-	"jail = web\n"				/* 14 */
-	"[user:odd%name]\n"			/* 15 */
-	"jail = web\n"				/* 16 */
-	"[user:root]\n"				/* 17 */
-	"jail = none\n"				/* 18 */
-	"[group:staff]\n"			/* 19 */
-	"jail = web\n"				/* 20 */
-	"[group:devs]\n"			/* 21 */
-	"jail = web\n"				/* 22 */
-	"[group:ops]\n"				/* 23 */
-	"jail = none\n"				/* 24 */
-	"[group:admins]\n"			/* 25 */
-	"jail = Locked\n"			/* 26 */
-	"[user:bob]\n"				/* 27 */
-	"jail = dflt\n";			/* 28 */
+static const char rules[] = "[global]\n"				/* 1 */
+			    "default = dflt\n"				/* 2 */
+			    "[jail:dflt]\n"				/* 3 */
+			    "root = /srv/d\n"				/* 4 */
+			    "[jail:web]\n"				/* 5 */
+			    "root = /srv/w\n"				/* 6 */
+			    "[jail:Locked]\n"				/* 7 */
+			    "root = /srv/l\n"				/* 8 */
+			    "[user:Alice]\n"				/* 9 */
+			    "jail = Locked\n"				/* 10 */
+			    "[user:first.last]\n"			/* 11 */
+			    "jail = web\n"				/* 12 */
+			    "[user:abcdefghijklmnopqrstuvwxyz012345]\n" /* 13 */
+			    "jail = web\n"				/* 14 */
+			    "[user:odd%name]\n"				/* 15 */
+			    "jail = web\n"				/* 16 */
+			    "[user:root]\n"				/* 17 */
+			    "jail = none\n"				/* 18 */
+			    "[group:staff]\n"				/* 19 */
+			    "jail = web\n"				/* 20 */
+			    "[group:devs]\n"				/* 21 */
+			    "jail = web\n"				/* 22 */
+			    "[group:ops]\n"				/* 23 */
+			    "jail = none\n"				/* 24 */
+			    "[group:admins]\n"				/* 25 */
+			    "jail = Locked\n"				/* 26 */
+			    "[user:bob]\n"				/* 27 */
+			    "jail = dflt\n";				/* 28 */
 
 /* Match USER in GROUPS (NULL-terminated); "-" as JAIL means not jailed. */
 static void match(const struct jc_config *cfg, const char *user,
@@ -54,9 +53,12 @@ static void match(const struct jc_config *cfg, const char *user,
 	while (groups && groups[n])
 		n++;
 	rc = jc_config_match_groups(cfg, user, groups, n, &m, &e);
-	TAP_OK(rc == 0 && (strcmp(jail, "-") == 0 ? !m.jail
-			   : m.jail && strcmp(m.jail->name, jail) == 0) &&
-	       strcmp(m.why, why) == 0, "match %s -> %s (%s)", user, jail, why);
+	TAP_OK(rc == 0 &&
+		       (strcmp(jail, "-") == 0 ?
+				!m.jail :
+				m.jail && strcmp(m.jail->name, jail) == 0) &&
+		       strcmp(m.why, why) == 0,
+	       "match %s -> %s (%s)", user, jail, why);
 	if (rc < 0)
 		printf("#   %s\n", e.msg);
 	else if (strcmp(m.why, why))
@@ -66,7 +68,8 @@ static void match(const struct jc_config *cfg, const char *user,
 static void test_match(void)
 {
 	static const char *const staff[] = { "staff", NULL };
-	static const char *const staff_devs[] = { "users", "staff", "devs", NULL };
+	static const char *const staff_devs[] = { "users", "staff", "devs",
+						  NULL };
 	static const char *const ops[] = { "ops", NULL };
 	static const char *const admins_ops[] = { "admins", "ops", NULL };
 	struct jc_config *cfg = parse_ok(rules);
@@ -101,15 +104,16 @@ static void test_match_conflict(void)
 		return;
 	rc = jc_config_match_groups(cfg, "dave", g, 2, &m, &e);
 	TAP_OK(rc == -1 && strstr(e.msg, "user 'dave'") &&
-	       strstr(e.msg, "[group:staff] (line 20, jail web)") &&
-	       strstr(e.msg, "[group:ops] (line 24, jail none)"),
+		       strstr(e.msg, "[group:staff] (line 20, jail web)") &&
+		       strstr(e.msg, "[group:ops] (line 24, jail none)"),
 	       "conflicting group rules name the user and both lines");
 	printf("#   %s\n", e.msg);
 	jc_config_free(cfg);
 	cfg = parse_ok("[jail:a]\nroot=/x\n");
 	rc = cfg ? jc_config_match_groups(cfg, "x", NULL, 0, &m, &e) : -1;
 	TAP_OK(rc == 0 && !m.jail &&
-	       strcmp(m.why, "no rule matches and default is none") == 0,
+		       strcmp(m.why, "no rule matches and default is none") ==
+			       0,
 	       "no rule and no default: not jailed");
 	jc_config_free(cfg);
 }
@@ -117,7 +121,10 @@ static void test_match_conflict(void)
 /* ---- jc_expand --------------------------------------------------------- */
 
 static const struct jc_tokens tok = {
-	.user = "alice", .uid = 1000, .gid = 100, .home = "/home/alice",
+	.user = "alice",
+	.uid = 1000,
+	.gid = 100,
+	.home = "/home/alice",
 	.jail = "web",
 };
 
@@ -163,13 +170,15 @@ static void test_expand(void)
 		char out[15];
 		struct jc_err e;
 
-		TAP_OK(jc_expand("/srv/%j/%u", &tok, out, sizeof(out), &e) == 0 &&
-		       strcmp(out, "/srv/web/alice") == 0,
+		TAP_OK(jc_expand("/srv/%j/%u", &tok, out, sizeof(out), &e) ==
+				       0 &&
+			       strcmp(out, "/srv/web/alice") == 0,
 		       "expand: exact fit with the NUL");
 	}
 	t.user = "../x";
-	expand_fails("/home/%u", &t, 256, "user name '../x' cannot be used in a path");
-	expands("/srv/%j", &t, "/srv/web");	/* %u unused: fine */
+	expand_fails("/home/%u", &t, 256,
+		     "user name '../x' cannot be used in a path");
+	expands("/srv/%j", &t, "/srv/web"); /* %u unused: fine */
 	t.user = "..";
 	expand_fails("%u", &t, 256, "user name '..' cannot");
 	t.user = "-rf";

@@ -23,8 +23,8 @@ static void test_names(void)
 	fails("user name starting with '-'", "[user:-x]\njail=none\n",
 	      "t.conf:1:", "must not start with '-'");
 	fails("empty user name", "[user:]\njail=none\n", "t.conf:1:", "empty");
-	fails("jail named none", "[jail:None]\nroot=/x\n", "t.conf:1:",
-	      "'none' is reserved");
+	fails("jail named none", "[jail:None]\nroot=/x\n",
+	      "t.conf:1:", "'none' is reserved");
 	fails("jail name with a space", "[jail:my jail]\nroot=/x\n",
 	      "invalid jail name", "only A-Z");
 	fails("jail name '..'", "[jail:..]\nroot=/x\n", "invalid jail name",
@@ -50,17 +50,18 @@ static void test_values(void)
 	      "t.conf:3: network: expected none or host, got 'bridge'", NULL);
 	fails("missing root", "\n[jail:web]\nnetwork=none\n",
 	      "t.conf:2: [jail:web]: missing 'root", NULL);
-	fails("relative root", "[jail:a]\nroot = srv/x\n", "t.conf:2: root:",
-	      "must start with '/' or %h");
-	fails("root with '..'", "[jail:a]\nroot = %h/../x\n", "t.conf:2: root:",
-	      "'..' component");
-	fails("root %hx", "[jail:a]\nroot = %hx\n", "t.conf:2:",
-	      "%h must be followed by '/'");
+	fails("relative root", "[jail:a]\nroot = srv/x\n",
+	      "t.conf:2: root:", "must start with '/' or %h");
+	fails("root with '..'", "[jail:a]\nroot = %h/../x\n",
+	      "t.conf:2: root:", "'..' component");
+	fails("root %hx", "[jail:a]\nroot = %hx\n",
+	      "t.conf:2:", "%h must be followed by '/'");
 	fails("unknown token in root", "[jail:a]\nroot = /srv/%x\n",
 	      "t.conf:2: root: unknown token %x", NULL);
 	fails("bind with two ':'", "[jail:a]\nroot=/x\nbind_ro = /a:/b:/c\n",
 	      "t.conf:3: bind_ro: '/a:/b:/c'", "SRC:DST");
-	fails("bind with relative destination", "[jail:a]\nroot=/x\nbind_rw = /a:b\n",
+	fails("bind with relative destination",
+	      "[jail:a]\nroot=/x\nbind_rw = /a:b\n",
 	      "t.conf:3: bind_rw:", "must start with '/'");
 	fails("bind with '..'", "[jail:a]\nroot=/x\nbind_ro = /usr/../etc\n",
 	      "t.conf:3: bind_ro:", "'..'");
@@ -75,7 +76,8 @@ static void test_values2(void)
 	fails("tmpfs_size 1T", "[jail:a]\nroot=/x\ntmpfs_size = 1T\n",
 	      "t.conf:3: tmpfs_size: '1T' is out of range (64K to 64G)", NULL);
 	fails("tmpfs_size 1X", "[jail:a]\nroot=/x\ntmpfs_size = 1X\n",
-	      "t.conf:3: tmpfs_size: expected a number with optional K, M, G or T suffix", NULL);
+	      "t.conf:3: tmpfs_size: expected a number with optional K, M, G or T suffix",
+	      NULL);
 	fails("tmpfs_size 63K", "[jail:a]\nroot=/x\ntmpfs_size = 63K\n",
 	      "t.conf:3: tmpfs_size: '63K' is out of range", NULL);
 	fails("tmpfs_size 65G", "[jail:a]\nroot=/x\ntmpfs_size = 65G\n",
@@ -83,16 +85,24 @@ static void test_values2(void)
 	fails("tmpfs_size overflow",
 	      "[jail:a]\nroot=/x\ntmpfs_size = 99999999999999999999999G\n",
 	      "out of range", NULL);
-	fails("root_caps with sys_admin", "[jail:a]\nroot=/x\nallow_root = yes\n"
+	fails("root_caps with sys_admin",
+	      "[jail:a]\nroot=/x\nallow_root = yes\n"
 	      "root_caps = chown sys_admin\n",
 	      "t.conf:4: root_caps: 'sys_admin' is not a capability", NULL);
-	fails("root_caps with cap_sys_module", "[jail:a]\nroot=/x\nallow_root = yes\n"
-	      "root_caps = cap_sys_module\n", "t.conf:4: root_caps: 'cap_sys_module'", NULL);
-	fails("root_caps with mknod", "[jail:a]\nroot=/x\nallow_root = yes\n"
-	      "root_caps = mknod\n", "'mknod' is not a capability", NULL);
-	fails("root_caps with an unknown name", "[jail:a]\nroot=/x\nallow_root = yes\n"
-	      "root_caps = fly\n", "'fly' is not a capability", NULL);
-	fails("root_caps without allow_root", "[jail:a]\nroot=/x\nroot_caps = chown\n",
+	fails("root_caps with cap_sys_module",
+	      "[jail:a]\nroot=/x\nallow_root = yes\n"
+	      "root_caps = cap_sys_module\n",
+	      "t.conf:4: root_caps: 'cap_sys_module'", NULL);
+	fails("root_caps with mknod",
+	      "[jail:a]\nroot=/x\nallow_root = yes\n"
+	      "root_caps = mknod\n",
+	      "'mknod' is not a capability", NULL);
+	fails("root_caps with an unknown name",
+	      "[jail:a]\nroot=/x\nallow_root = yes\n"
+	      "root_caps = fly\n",
+	      "'fly' is not a capability", NULL);
+	fails("root_caps without allow_root",
+	      "[jail:a]\nroot=/x\nroot_caps = chown\n",
 	      "t.conf:3: root_caps needs allow_root = yes", NULL);
 	fails("allow_root with the host's /etc bound",
 	      "[jail:a]\nroot=/x\nallow_root = yes\nbind_ro = /usr /etc\n",
@@ -101,28 +111,35 @@ static void test_values2(void)
 	      "[jail:a]\nroot=/x\nallow_root = yes\nbind_rw = /etc/ssl:/ssl\n",
 	      "t.conf:4: bind_rw: the host's /etc", NULL);
 	{
-		struct jc_config *r = parse_ok("[jail:a]\nroot=/x\nallow_root = yes\n"
-					       "bind_ro = /usr /etcetera\n"
-					       "[jail:b]\nroot=/y\nallow_root = 1\n"
-					       "root_caps = CAP_CHOWN kill\n");
+		struct jc_config *r =
+			parse_ok("[jail:a]\nroot=/x\nallow_root = yes\n"
+				 "bind_ro = /usr /etcetera\n"
+				 "[jail:b]\nroot=/y\nallow_root = 1\n"
+				 "root_caps = CAP_CHOWN kill\n");
 
 		TAP_OK(r && r->jails[0].allow_root &&
-		       r->jails[0].root_caps == ((1ULL << CAP_CHOWN) |
-			(1ULL << CAP_DAC_OVERRIDE) | (1ULL << CAP_FOWNER) |
-			(1ULL << CAP_FSETID) | (1ULL << CAP_KILL) |
-			(1ULL << CAP_SETUID) | (1ULL << CAP_SETGID) |
-			(1ULL << CAP_NET_BIND_SERVICE) | (1ULL << CAP_SYS_CHROOT) |
-			(1ULL << CAP_AUDIT_WRITE)),
+			       r->jails[0].root_caps ==
+				       ((1ULL << CAP_CHOWN) |
+					(1ULL << CAP_DAC_OVERRIDE) |
+					(1ULL << CAP_FOWNER) |
+					(1ULL << CAP_FSETID) |
+					(1ULL << CAP_KILL) |
+					(1ULL << CAP_SETUID) |
+					(1ULL << CAP_SETGID) |
+					(1ULL << CAP_NET_BIND_SERVICE) |
+					(1ULL << CAP_SYS_CHROOT) |
+					(1ULL << CAP_AUDIT_WRITE)),
 		       "allow_root = yes: the default root_caps");
-		TAP_OK(r && r->jails[1].root_caps ==
-		       ((1ULL << CAP_CHOWN) | (1ULL << CAP_KILL)),
+		TAP_OK(r && r->jails[1].root_caps == ((1ULL << CAP_CHOWN) |
+						      (1ULL << CAP_KILL)),
 		       "root_caps = CAP_CHOWN kill");
 		jc_config_free(r);
 	}
 	/* uid 0 on the host's network talks to its abstract sockets as root */
 	fails("allow_root with network = host",
 	      "[jail:a]\nroot=/x\nallow_root = yes\nnetwork = host\n",
-	      "t.conf:4: network = host is not allowed with allow_root = yes", NULL);
+	      "t.conf:4: network = host is not allowed with allow_root = yes",
+	      NULL);
 	fails("allow_root = maybe", "[jail:a]\nroot=/x\nallow_root = maybe\n",
 	      "t.conf:3: allow_root: expected yes or no", NULL);
 	fails("hostname over 64 characters",
@@ -140,7 +157,8 @@ static void test_line_endings(void)
 					 "[user:u]\r\njail = a\r\n");
 
 	TAP_OK(cfg && strcmp(cfg->jails[0].root, "/x") == 0 &&
-	       cfg->users[0].line == 5, "CRLF line endings");
+		       cfg->users[0].line == 5,
+	       "CRLF line endings");
 	jc_config_free(cfg);
 	fails("lines after a continuation keep their physical numbers",
 	      "[jail:a]\nroot=/x\nbind_ro = /a \\\n  /b \\\n  /c\nnetwork = x\n",
@@ -161,17 +179,18 @@ static void test_sizes(void)
 				       "allow_root = false\n");
 
 	TAP_OK(a && a->jails[0].tmpfs_size == 65536 &&
-	       a->jails[1].tmpfs_size == 64ULL << 30 &&
-	       a->jails[2].tmpfs_size == 1ULL << 30 &&
-	       a->jails[3].tmpfs_size == 1ULL << 20 && !a->jails[3].allow_root,
+		       a->jails[1].tmpfs_size == 64ULL << 30 &&
+		       a->jails[2].tmpfs_size == 1ULL << 30 &&
+		       a->jails[3].tmpfs_size == 1ULL << 20 &&
+		       !a->jails[3].allow_root,
 	       "tmpfs_size 64K, 64G, 1g, plain bytes; allow_root = false");
 	jc_config_free(a);
 	/* the same value means the same bytes under every size key */
 	a = parse_ok("[jail:a]\nroot=/x\ntmpfs_size=1G\nrlimit_as=1G\n"
 		     "memory_max=1G\n[jail:b]\nroot=/x\nrlimit_as = 1T\n");
 	TAP_OK(a && a->jails[0].tmpfs_size == 1ULL << 30 &&
-	       a->jails[0].rlimit[JC_RL_AS] == 1ULL << 30 &&
-	       a->jails[1].rlimit[JC_RL_AS] == 1ULL << 40,
+		       a->jails[0].rlimit[JC_RL_AS] == 1ULL << 30 &&
+		       a->jails[1].rlimit[JC_RL_AS] == 1ULL << 40,
 	       "tmpfs_size and rlimit_as read 1G alike; rlimit_as = 1T");
 	jc_config_free(a);
 }
@@ -193,13 +212,13 @@ static void test_seccomp_ok(void)
 	static const char *const deny[] = { "chroot", "ptrace", "vm86", NULL };
 	static const char *const allow[] = { "keyctl", "add_key", NULL };
 	static const char *const none[] = { NULL };
-	struct jc_config *cfg = parse_ok(
-		"[jail:a]\nroot=/x\n"				/* 1-2 */
-		"[jail:b]\nroot=/x\nseccomp = none\n"		/* 3-5 */
-		"[jail:c]\nroot=/x\nSECCOMP = Default\n"		/* 6-8 */
-		"seccomp_deny = chroot \tptrace \\\n vm86\n"	/* 9-10 */
-		"seccomp_allow = keyctl add_key\n"		/* 11 */
-		"[jail:d]\nroot=/x\nseccomp_deny =\nseccomp = none\n");
+	struct jc_config *cfg =
+		parse_ok("[jail:a]\nroot=/x\n"			      /* 1-2 */
+			 "[jail:b]\nroot=/x\nseccomp = none\n"	      /* 3-5 */
+			 "[jail:c]\nroot=/x\nSECCOMP = Default\n"     /* 6-8 */
+			 "seccomp_deny = chroot \tptrace \\\n vm86\n" /* 9-10 */
+			 "seccomp_allow = keyctl add_key\n"	      /* 11 */
+			 "[jail:d]\nroot=/x\nseccomp_deny =\nseccomp = none\n");
 	const struct jc_seccomp_spec *s;
 
 	TAP_OK(cfg && cfg->n_jails == 4, "seccomp keys parse");
@@ -207,21 +226,23 @@ static void test_seccomp_ok(void)
 		return;
 	s = &cfg->jails[0].seccomp;
 	TAP_OK(s->mode == JC_SECCOMP_DEFAULT && !s->n_deny && !s->n_allow &&
-	       cfg->jails[0].key_line[JC_K_SECCOMP] == 0,
+		       cfg->jails[0].key_line[JC_K_SECCOMP] == 0,
 	       "seccomp: default when absent, no lists");
 	s = &cfg->jails[1].seccomp;
 	TAP_OK(s->mode == JC_SECCOMP_NONE &&
-	       cfg->jails[1].key_line[JC_K_SECCOMP] == 5, "seccomp = none");
+		       cfg->jails[1].key_line[JC_K_SECCOMP] == 5,
+	       "seccomp = none");
 	s = &cfg->jails[2].seccomp;
 	TAP_OK(s->mode == JC_SECCOMP_DEFAULT &&
-	       has_words(s->deny, s->n_deny, deny) &&
-	       cfg->jails[2].key_line[JC_K_SECCOMP_DENY] == 9,
+		       has_words(s->deny, s->n_deny, deny) &&
+		       cfg->jails[2].key_line[JC_K_SECCOMP_DENY] == 9,
 	       "seccomp_deny: list over a continued line, i386-only vm86 accepted");
 	TAP_OK(has_words(s->allow, s->n_allow, allow) &&
-	       cfg->jails[2].key_line[JC_K_SECCOMP_ALLOW] == 11,
+		       cfg->jails[2].key_line[JC_K_SECCOMP_ALLOW] == 11,
 	       "seccomp_allow: names from the default denylist");
 	s = &cfg->jails[3].seccomp;
-	TAP_OK(s->mode == JC_SECCOMP_NONE && has_words(s->deny, s->n_deny, none),
+	TAP_OK(s->mode == JC_SECCOMP_NONE &&
+		       has_words(s->deny, s->n_deny, none),
 	       "empty seccomp_deny is allowed with seccomp = none");
 	jc_config_free(cfg);
 }
@@ -229,7 +250,8 @@ static void test_seccomp_ok(void)
 static void test_seccomp_bad(void)
 {
 	fails("seccomp = strict", "[jail:a]\nroot=/x\nseccomp = strict\n",
-	      "t.conf:3: seccomp: expected default or none, got 'strict'", NULL);
+	      "t.conf:3: seccomp: expected default or none, got 'strict'",
+	      NULL);
 	fails("seccomp_deny of an unknown name",
 	      "[jail:a]\nroot=/x\nseccomp_deny = chroot foo\n",
 	      "t.conf:3: seccomp_deny: unknown system call 'foo'", NULL);
@@ -262,7 +284,8 @@ static void test_seccomp_bad(void)
 	      "[jail:a]\nroot=/x\nseccomp_allow = bpf keyctl\nseccomp_deny = keyctl\n",
 	      "t.conf:4: seccomp_deny: 'keyctl' is also in seccomp_allow (line 3)",
 	      NULL);
-	fails("control character in a name", "[jail:a]\nroot=/x\nseccomp_deny = a\x01b\n",
+	fails("control character in a name",
+	      "[jail:a]\nroot=/x\nseccomp_deny = a\x01b\n",
 	      "t.conf:3: seccomp_deny: control character", NULL);
 	fails("duplicate seccomp_deny key",
 	      "[jail:a]\nroot=/x\nseccomp_deny = bpf\nSeccomp_Deny = chroot\n",
@@ -272,28 +295,38 @@ static void test_seccomp_bad(void)
 
 static void test_root_ids(void)
 {
-	struct jc_config *cfg = parse_ok(
-		"[jail:a]\nroot=/x\nallow_root = yes\n"
-		"root_ids = 1000-1999, 65534 \t7\n"
-		"[jail:b]\nroot=/x\nallow_root = yes\n");
+	struct jc_config *cfg =
+		parse_ok("[jail:a]\nroot=/x\nallow_root = yes\n"
+			 "root_ids = 1000-1999, 65534 \t7\n"
+			 "[jail:b]\nroot=/x\nallow_root = yes\n");
 	const struct jc_jail *a = cfg ? &cfg->jails[0] : NULL;
 
 	TAP_OK(a && a->n_root_ids == 3 && a->root_ids[0].lo == 1000 &&
-	       a->root_ids[0].hi == 1999 && a->root_ids[1].lo == 65534 &&
-	       a->root_ids[1].hi == 65534 && a->root_ids[2].lo == 7,
+		       a->root_ids[0].hi == 1999 &&
+		       a->root_ids[1].lo == 65534 &&
+		       a->root_ids[1].hi == 65534 && a->root_ids[2].lo == 7,
 	       "root_ids: ranges and single ids, blanks or commas");
-	TAP_OK(cfg && cfg->jails[1].n_root_ids == 0, "root_ids: none by default");
+	TAP_OK(cfg && cfg->jails[1].n_root_ids == 0,
+	       "root_ids: none by default");
 	if (cfg)
 		jc_config_free(cfg);
-	fails("root_ids without allow_root", "[jail:a]\nroot=/x\nroot_ids = 5\n",
+	fails("root_ids without allow_root",
+	      "[jail:a]\nroot=/x\nroot_ids = 5\n",
 	      "t.conf:3: root_ids needs allow_root = yes", NULL);
-	fails("root_ids with -1", "[jail:a]\nroot=/x\nallow_root = yes\n"
-	      "root_ids = 4294967295\n", "t.conf:4: root_ids: expected ids", NULL);
-	fails("root_ids upside down", "[jail:a]\nroot=/x\nallow_root = yes\n"
-	      "root_ids = 9-3\n", "got '9-3'", NULL);
-	fails("root_ids not a number", "[jail:a]\nroot=/x\nallow_root = yes\n"
-	      "root_ids = nobody\n", "got 'nobody'", NULL);
-	fails("root_ids with 17 ranges", "[jail:a]\nroot=/x\nallow_root = yes\n"
+	fails("root_ids with -1",
+	      "[jail:a]\nroot=/x\nallow_root = yes\n"
+	      "root_ids = 4294967295\n",
+	      "t.conf:4: root_ids: expected ids", NULL);
+	fails("root_ids upside down",
+	      "[jail:a]\nroot=/x\nallow_root = yes\n"
+	      "root_ids = 9-3\n",
+	      "got '9-3'", NULL);
+	fails("root_ids not a number",
+	      "[jail:a]\nroot=/x\nallow_root = yes\n"
+	      "root_ids = nobody\n",
+	      "got 'nobody'", NULL);
+	fails("root_ids with 17 ranges",
+	      "[jail:a]\nroot=/x\nallow_root = yes\n"
 	      "root_ids = 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17\n",
 	      "t.conf:4: root_ids: more than 16 ranges", NULL);
 }
@@ -307,13 +340,16 @@ static void test_private_devpts_one_user(void)
 	char buf[256];
 	struct jc_config *cfg;
 
-	snprintf(buf, sizeof(buf), "%s[user:a]\njail=t\n[user:b]\njail=t\n", team);
+	snprintf(buf, sizeof(buf), "%s[user:a]\njail=t\n[user:b]\njail=t\n",
+		 team);
 	fails("devpts = private, two [user:] rules", buf,
 	      "t.conf:3: jail t: devpts = private, and a second [user:] rule "
-	      "(line 7) names it", "use devpts = host, or a root with %u");
+	      "(line 7) names it",
+	      "use devpts = host, or a root with %u");
 	snprintf(buf, sizeof(buf), "%s[group:g]\njail=t\n", team);
 	fails("devpts = private, a [group:] rule", buf,
-	      "t.conf:3: jail t: devpts = private, and a [group:] rule (line 5)", NULL);
+	      "t.conf:3: jail t: devpts = private, and a [group:] rule (line 5)",
+	      NULL);
 	snprintf(buf, sizeof(buf), "[global]\ndefault=t\n%s", team);
 	fails("devpts = private, the default", buf,
 	      "t.conf:5: jail t: devpts = private, and default (line 2)", NULL);
@@ -329,13 +365,16 @@ static void test_private_devpts_one_user(void)
 	cfg = parse_ok(buf);
 	TAP_OK(cfg != NULL, "devpts = private, one [user:] rule: accepted");
 	jc_config_free(cfg);
-	cfg = parse_ok("[global]\ndefault=t\n[jail:t]\nroot=/x/%u\ndevpts = private\n"
-		       "[group:g]\njail=t\n[jail:u]\nroot=/y/%U\ndevpts = private\n"
-		       "[user:a]\njail=u\n[user:b]\njail=u\n");
-	TAP_OK(cfg != NULL, "devpts = private, a root with %%u or %%U: accepted "
+	cfg = parse_ok(
+		"[global]\ndefault=t\n[jail:t]\nroot=/x/%u\ndevpts = private\n"
+		"[group:g]\njail=t\n[jail:u]\nroot=/y/%U\ndevpts = private\n"
+		"[user:a]\njail=u\n[user:b]\njail=u\n");
+	TAP_OK(cfg != NULL,
+	       "devpts = private, a root with %%u or %%U: accepted "
 	       "for the default, groups and several users");
 	jc_config_free(cfg);
-	cfg = parse_ok("[jail:t]\nroot=/x\n[group:g]\njail=t\n[user:a]\njail=t\n");
+	cfg = parse_ok(
+		"[jail:t]\nroot=/x\n[group:g]\njail=t\n[user:a]\njail=t\n");
 	TAP_OK(cfg != NULL, "devpts = host in a team jail: accepted");
 	jc_config_free(cfg);
 }

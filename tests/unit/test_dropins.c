@@ -21,7 +21,7 @@
 
 static char top[] = "/tmp/test_dropins.XXXXXX";
 static int ncase;
-static char dir[512];	/* the current case's directory */
+static char dir[512]; /* the current case's directory */
 
 /* A fresh directory for one case, with an empty pam_jail.d (mode 0755). */
 static void new_case(int with_dropins)
@@ -47,13 +47,12 @@ static const char *put(const char *name, const char *text, mode_t mode)
 	return write_at(path_of(name), text, strlen(text), mode, 0);
 }
 
-static const char main_conf[] =
-	"[global]\n"				/* 1 */
-	"default = none\n"			/* 2 */
-	"[jail:web]\n"				/* 3 */
-	"root = /srv/jails/%u\n"		/* 4 */
-	"[user:alice]\n"			/* 5 */
-	"jail = web\n";				/* 6 */
+static const char main_conf[] = "[global]\n"		 /* 1 */
+				"default = none\n"	 /* 2 */
+				"[jail:web]\n"		 /* 3 */
+				"root = /srv/jails/%u\n" /* 4 */
+				"[user:alice]\n"	 /* 5 */
+				"jail = web\n";		 /* 6 */
 
 static struct jc_config *load_ok(const char *what)
 {
@@ -113,8 +112,10 @@ static void test_order(void)
 	/* 20-b uses a jail defined by 10-a: references are resolved once
 	 * every file is read */
 	put("pam_jail.d/20-b.conf", "[user:bob]\njail = team\n", 0644);
-	put("pam_jail.d/10-a.conf", "; team jail\n[jail:team]\nroot = /srv/team\n"
-	    "network = host\n", 0644);
+	put("pam_jail.d/10-a.conf",
+	    "; team jail\n[jail:team]\nroot = /srv/team\n"
+	    "network = host\n",
+	    0644);
 	put("pam_jail.d/30-C.conf", "[user:carol]\njail = team\n", 0644);
 	put("pam_jail.d/30-c.conf", "[user:dave]\njail = web\n", 0644);
 	put("pam_jail.d/00-empty.conf", "; nothing yet\n", 0644);
@@ -128,23 +129,25 @@ static void test_order(void)
 	if (!cfg)
 		return;
 	snprintf(d, sizeof(d), "%s/pam_jail.d", dir);
-	TAP_OK(cfg->n_files == 6 && strcmp(cfg->files[0], path_of("main.conf")) == 0 &&
-	       strstr(cfg->files[1], "/00-empty.conf") &&
-	       strstr(cfg->files[2], "/10-a.conf") &&
-	       strstr(cfg->files[3], "/20-b.conf") &&
-	       strstr(cfg->files[4], "/30-C.conf") &&
-	       strstr(cfg->files[5], "/30-c.conf"),
+	TAP_OK(cfg->n_files == 6 &&
+		       strcmp(cfg->files[0], path_of("main.conf")) == 0 &&
+		       strstr(cfg->files[1], "/00-empty.conf") &&
+		       strstr(cfg->files[2], "/10-a.conf") &&
+		       strstr(cfg->files[3], "/20-b.conf") &&
+		       strstr(cfg->files[4], "/30-C.conf") &&
+		       strstr(cfg->files[5], "/30-c.conf"),
 	       "drop-ins read in C-locale order (30-C before 30-c), others ignored");
 	for (size_t i = 0; i < cfg->n_files; i++)
 		printf("#   file %zu: %s\n", i, cfg->files[i]);
 	j = jc_config_find_jail(cfg, "team");
 	TAP_OK(j && j->network == JC_NET_HOST && j->line == 2 &&
-	       strcmp(j->file, cfg->files[2]) == 0,
+		       strcmp(j->file, cfg->files[2]) == 0,
 	       "a drop-in's jail keeps its file and line");
 	r = user_rule(cfg, "bob");
 	TAP_OK(r && r->line == 2 && strcmp(r->file, cfg->files[3]) == 0,
 	       "a drop-in's rule keeps its file and line");
-	TAP_OK(user_rule(cfg, "alice") && user_rule(cfg, "alice")->file == cfg->files[0],
+	TAP_OK(user_rule(cfg, "alice") &&
+		       user_rule(cfg, "alice")->file == cfg->files[0],
 	       "the main file's rule names the main file");
 	if (jc_config_match_groups(cfg, "bob", NULL, 0, &m, &e) == 0) {
 		char want[800];
@@ -172,7 +175,8 @@ static void test_duplicates(void)
 	put("pam_jail.d/a.conf", "[jail:other]\nroot = /x\n", 0644);
 	put("pam_jail.d/b.conf", "; b\n[jail:other]\nroot = /y\n", 0644);
 	case_fails("a section defined in two drop-ins names both",
-		   "b.conf:2: [jail:other] is already defined at ", "/a.conf:1");
+		   "b.conf:2: [jail:other] is already defined at ",
+		   "/a.conf:1");
 
 	dropin_fails("the same section spelled in another case is refused too",
 		     "[JAIL:web]\nroot = /x\n", 0644,
@@ -212,8 +216,8 @@ static void test_refused_files(void)
 	snprintf(d, sizeof(d), "%s/pam_jail.d/x.conf", dir);
 	if (mkdir(d, 0755) < 0)
 		printf("# mkdir: %s\n", strerror(errno));
-	case_fails("a directory named *.conf is refused", "x.conf: not a regular file",
-		   NULL);
+	case_fails("a directory named *.conf is refused",
+		   "x.conf: not a regular file", NULL);
 
 	main_case(0);
 	put("pam_jail.d", "a file, not a directory\n", 0644);
@@ -240,7 +244,8 @@ static void test_messages(void)
 
 	dropin_fails("a bad value in a drop-in names the drop-in's file:line",
 		     "[jail:x]\nroot = /x\n\nnetwork = sometimes\n", 0644,
-		     "pam_jail.d/a.conf:4: network: expected none or host", NULL);
+		     "pam_jail.d/a.conf:4: network: expected none or host",
+		     NULL);
 	dropin_fails("an unknown jail in a drop-in names the drop-in",
 		     "[user:bob]\njail = nosuch\n", 0644,
 		     "a.conf:2: unknown jail 'nosuch'", NULL);
@@ -264,39 +269,42 @@ static void test_messages(void)
 	       "jc_config_load_dir with another (missing) directory");
 	jc_config_free(cfg);
 
-	TAP_OK(jc_config_dropin_dir("/etc/security/pam_jail.conf", d, sizeof(d)) == 0 &&
-	       strcmp(d, "/etc/security/pam_jail.d") == 0,
+	TAP_OK(jc_config_dropin_dir("/etc/security/pam_jail.conf", d,
+				    sizeof(d)) == 0 &&
+		       strcmp(d, "/etc/security/pam_jail.d") == 0,
 	       "the drop-in directory of /etc/security/pam_jail.conf");
 	TAP_OK(jc_config_dropin_dir("/x.conf", d, sizeof(d)) == 0 &&
-	       strcmp(d, "/pam_jail.d") == 0, "... of /x.conf");
+		       strcmp(d, "/pam_jail.d") == 0,
+	       "... of /x.conf");
 	TAP_OK(jc_config_dropin_dir("x.conf", d, sizeof(d)) == 0 &&
-	       strcmp(d, "pam_jail.d") == 0, "... of a relative x.conf");
+		       strcmp(d, "pam_jail.d") == 0,
+	       "... of a relative x.conf");
 }
 
 /* ---- collect mode ---------------------------------------------------------- */
 
 static const char many[] =
-	"[global]\n"				/* 1 */
-	"default = nosuch\n"			/* 2: unknown jail */
-	"[jail:web]\n"				/* 3 */
-	"root = /srv/jails/%u\n"		/* 4 */
-	"network = sometimes\n"			/* 5: bad value */
-	"colour = blue\n"			/* 6: unknown key */
-	"tmpfs_size = huge\n"			/* 7: bad size */
-	"hostname = %x\n"			/* 8: unknown token */
-	"[jail:web]\n"				/* 9: duplicate section */
-	"root = /elsewhere\n"			/* 10: skipped with it */
-	"[jail:ok]\n"				/* 11 */
-	"root = relative\n"			/* 12: not absolute */
-	"seccomp_deny = nosuchcall\n"		/* 13: unknown syscall */
-	"this is not ini\n"			/* 14: syntax error */
-	"[bogus]\n"				/* 15: unknown section */
-	"root = /x\n"				/* 16: skipped with it */
-	"[user:alice]\n"			/* 17 */
-	"jail = web\n"				/* 18 */
-	"[user:bob]\n"				/* 19: missing jail = */
-	"[jail:noroot]\n"			/* 20: missing root */
-	"network = host\n";			/* 21 */
+	"[global]\n"		      /* 1 */
+	"default = nosuch\n"	      /* 2: unknown jail */
+	"[jail:web]\n"		      /* 3 */
+	"root = /srv/jails/%u\n"      /* 4 */
+	"network = sometimes\n"	      /* 5: bad value */
+	"colour = blue\n"	      /* 6: unknown key */
+	"tmpfs_size = huge\n"	      /* 7: bad size */
+	"hostname = %x\n"	      /* 8: unknown token */
+	"[jail:web]\n"		      /* 9: duplicate section */
+	"root = /elsewhere\n"	      /* 10: skipped with it */
+	"[jail:ok]\n"		      /* 11 */
+	"root = relative\n"	      /* 12: not absolute */
+	"seccomp_deny = nosuchcall\n" /* 13: unknown syscall */
+	"this is not ini\n"	      /* 14: syntax error */
+	"[bogus]\n"		      /* 15: unknown section */
+	"root = /x\n"		      /* 16: skipped with it */
+	"[user:alice]\n"	      /* 17 */
+	"jail = web\n"		      /* 18 */
+	"[user:bob]\n"		      /* 19: missing jail = */
+	"[jail:noroot]\n"	      /* 20: missing root */
+	"network = host\n";	      /* 21 */
 
 static void test_collect(void)
 {
@@ -348,14 +356,13 @@ static void test_collect(void)
 
 static void test_collect_lines(void)
 {
-	static const char text[] =
-		"[jail:a]\n"				/* 1 */
-		"root = /x\n"				/* 2 */
-		"bind_ro = /usr \\\n"			/* 3: continued */
-		"   /nosuch/../x\n"			/* 4 */
-		"network = host\n"			/* 5 */
-		"[user:u]\n"				/* 6 */
-		"jail = a\n";				/* 7 */
+	static const char text[] = "[jail:a]\n"		 /* 1 */
+				   "root = /x\n"	 /* 2 */
+				   "bind_ro = /usr \\\n" /* 3: continued */
+				   "   /nosuch/../x\n"	 /* 4 */
+				   "network = host\n"	 /* 5 */
+				   "[user:u]\n"		 /* 6 */
+				   "jail = a\n";	 /* 7 */
 	struct jc_config *cfg = NULL;
 	struct jc_errs errs = { 0 };
 	char *big = malloc(3000);
@@ -363,17 +370,22 @@ static void test_collect_lines(void)
 
 	rc = jc_config_check_string(text, "t.conf", &cfg, &errs);
 	TAP_OK(rc == -1 && errs.n == 1 &&
-	       contains(errs.v[0].msg, "t.conf:3: bind_ro: '/nosuch/../x' has a '..'"),
+		       contains(errs.v[0].msg,
+				"t.conf:3: bind_ro: '/nosuch/../x' has a '..'"),
 	       "check: an error on a continued line names its first line");
 	jc_errs_free(&errs);
 	if (!big)
 		return;
 	/* an overlong continued line: its continuation is skipped with it */
-	snprintf(big, 3000, "[jail:a]\nroot = /x\nbind_ro = /%01100d \\\n"
-		 "  /more\nnetwork = hots\n[user:u]\njail = a\n", 0);
+	snprintf(big, 3000,
+		 "[jail:a]\nroot = /x\nbind_ro = /%01100d \\\n"
+		 "  /more\nnetwork = hots\n[user:u]\njail = a\n",
+		 0);
 	rc = jc_config_check_string(big, "t.conf", &cfg, &errs);
-	TAP_OK(rc == -1 && errs.n == 2 && contains(errs.v[0].msg, "t.conf:3: line too long") &&
-	       contains(errs.v[1].msg, "t.conf:5: network: expected none or host"),
+	TAP_OK(rc == -1 && errs.n == 2 &&
+		       contains(errs.v[0].msg, "t.conf:3: line too long") &&
+		       contains(errs.v[1].msg,
+				"t.conf:5: network: expected none or host"),
 	       "check: an overlong line and what follows it");
 	for (size_t i = 0; i < errs.n; i++)
 		printf("#   %s\n", errs.v[i].msg);
@@ -388,8 +400,10 @@ static void test_collect_files(void)
 	int rc, a = 0, b = 0, c = 0, d = 0;
 
 	new_case(1);
-	put("main.conf", "[global]\ndefault = none\n[jail:web]\nroot = /x\n"
-	    "network = wrong\n[user:alice]\njail = web\n", 0644);
+	put("main.conf",
+	    "[global]\ndefault = none\n[jail:web]\nroot = /x\n"
+	    "network = wrong\n[user:alice]\njail = web\n",
+	    0644);
 	put("pam_jail.d/a.conf", "[user:alice]\njail = none\n", 0644);
 	put("pam_jail.d/b.conf", "[jail:b]\nroot = /b\ncolour = red\n", 0644);
 	put("pam_jail.d/c.conf", "[user:c]\njail = web\n", 0664);
@@ -397,12 +411,15 @@ static void test_collect_files(void)
 	for (size_t i = 0; i < errs.n; i++) {
 		printf("#   %s\n", errs.v[i].msg);
 		a += contains(errs.v[i].msg, "main.conf:5: network");
-		b += contains(errs.v[i].msg, "a.conf:1: [user:alice] is already defined");
+		b += contains(errs.v[i].msg,
+			      "a.conf:1: [user:alice] is already defined");
 		c += contains(errs.v[i].msg, "b.conf:3: unknown key 'colour'");
-		d += contains(errs.v[i].msg, "c.conf: writable by group or others");
+		d += contains(errs.v[i].msg,
+			      "c.conf: writable by group or others");
 	}
 	TAP_OK(rc == -1 && !cfg && a == 1 && b == 1 && c == 1 && d == 1 &&
-	       errs.n == 4, "check: errors in several files, all in one run");
+		       errs.n == 4,
+	       "check: errors in several files, all in one run");
 	jc_errs_free(&errs);
 }
 
@@ -441,12 +458,13 @@ static void test_agree_corpus(void)
 		r1 = jc_config_parse_string(buf, "c.conf", &c1, &e);
 		r2 = jc_config_check_string(buf, "c.conf", &c2, &errs);
 		n++;
-		if (r1 == r2 && (r1 == 0 ? errs.n == 0 :
-				 errs.n > 0 && strcmp(e.msg, errs.v[0].msg) == 0))
+		if (r1 == r2 &&
+		    (r1 == 0 ? errs.n == 0 :
+			       errs.n > 0 && strcmp(e.msg, errs.v[0].msg) == 0))
 			agree++;
 		else
-			printf("#   %s: load %d '%s', check %d '%s'\n", p, r1, e.msg,
-			       r2, errs.n ? errs.v[0].msg : "");
+			printf("#   %s: load %d '%s', check %d '%s'\n", p, r1,
+			       e.msg, r2, errs.n ? errs.v[0].msg : "");
 		jc_config_free(c1);
 		jc_config_free(c2);
 		jc_errs_free(&errs);

@@ -24,8 +24,9 @@ static void test_lookup(void)
 	int rc = jc_identity_by_name("root", &id, &e);
 
 	TAP_OK(rc == JC_ID_FOUND && strcmp(id.pw.pw_name, "root") == 0 &&
-	       id.pw.pw_uid == 0 && id.n_groups >= 1 && id.gids[0] == 0 &&
-	       id.names[0] && strcmp(id.names[0], "root") == 0,
+		       id.pw.pw_uid == 0 && id.n_groups >= 1 &&
+		       id.gids[0] == 0 && id.names[0] &&
+		       strcmp(id.names[0], "root") == 0,
 	       "root: found, primary group first, with its name");
 	if (rc == JC_ID_FOUND)
 		jc_identity_free(&id);
@@ -36,7 +37,8 @@ static void test_lookup(void)
 		jc_identity_free(&id);
 	rc = jc_identity_by_name("pam-jail-no-such-user", &id, &e);
 	TAP_OK(rc == JC_ID_UNKNOWN && strstr(e.msg, "no such user:"),
-	       "an unknown user is 'not found', not a lookup error (%s)", e.msg);
+	       "an unknown user is 'not found', not a lookup error (%s)",
+	       e.msg);
 	rc = jc_group_by_name("root", &gid, NULL, &e);
 	TAP_OK(rc == JC_ID_FOUND && gid == 0, "group root by name");
 	rc = jc_group_by_name(NO_GROUP, &gid, NULL, &e);
@@ -81,13 +83,16 @@ static void outcome(const char *conf, const struct jc_identity *id,
 	if (strcmp(want, "!") == 0)
 		ok = rc == -1 && contains(e.msg, part);
 	else if (strcmp(want, "-") == 0)
-		ok = rc == 0 && (!m.jail || (id->pw.pw_uid == 0 && !m.jail->allow_root));
+		ok = rc == 0 &&
+		     (!m.jail || (id->pw.pw_uid == 0 && !m.jail->allow_root));
 	else
 		ok = rc == 0 && m.jail && strcmp(m.jail->name, want) == 0 &&
 		     contains(m.notice, part);
 	TAP_OK(ok, "%s", what);
-	printf("#   %s\n", rc < 0 ? e.msg : rc == 0 && m.notice[0] ? m.notice :
-	       rc == 0 ? m.why : "");
+	printf("#   %s\n", rc < 0		  ? e.msg :
+			   rc == 0 && m.notice[0] ? m.notice :
+			   rc == 0		  ? m.why :
+						    "");
 	jc_config_free(cfg);
 }
 
@@ -101,13 +106,16 @@ static void test_fail_closed(void)
 	outcome(JAILS "[group:" NO_GROUP "]\njail=web\n", u, "!",
 		"[group:" NO_GROUP "] at t.conf:7 may decide the jail",
 		"a rule group NSS does not know refuses a user it could jail");
-	outcome("[global]\ndefault=web\n" JAILS "[group:" NO_GROUP "]\njail=web\n",
+	outcome("[global]\ndefault=web\n" JAILS "[group:" NO_GROUP
+		"]\njail=web\n",
 		u, "web", "",
 		"... not when the rule cannot change the outcome (default = its jail)");
-	outcome("[global]\ndefault=web\n" JAILS "[group:" NO_GROUP "]\njail=none\n",
+	outcome("[global]\ndefault=web\n" JAILS "[group:" NO_GROUP
+		"]\njail=none\n",
 		u, "web", NO_GROUP,
 		"an exemption that cannot be resolved leaves the user jailed, with a notice");
-	outcome("[global]\ndefault=web\n" JAILS "[group:" NO_GROUP "]\njail=adm\n",
+	outcome("[global]\ndefault=web\n" JAILS "[group:" NO_GROUP
+		"]\njail=adm\n",
 		u, "!", "may decide the jail",
 		"a rule for another jail that cannot be resolved refuses");
 	outcome(JAILS "[group:" NO_GROUP "]\njail=web\n[user:u]\njail=none\n",
@@ -116,7 +124,8 @@ static void test_fail_closed(void)
 	outcome(JAILS "[group:" NO_GROUP "]\njail=web\n", u, "-", NULL,
 		"uid 0: a rule for a jail without allow_root cannot change it");
 	outcome(JAILS "[group:" NO_GROUP "]\njail=adm\n", u, "!",
-		"may decide the jail", "uid 0: an allow_root jail's rule refuses");
+		"may decide the jail",
+		"uid 0: an allow_root jail's rule refuses");
 }
 
 /* The user's group list from getgrouplist is matched by gid against the
@@ -132,10 +141,14 @@ static void test_by_gid(void)
 	outcome(JAILS "[group:root]\njail=web\n", u, "-", NULL,
 		"not a member by gid: not jailed");
 	u = fake(&f, "u", 4242, 0, "root");
-	outcome(JAILS "[group:root]\njail=web\n[group:" NO_GROUP "]\njail=web\n",
-		u, "web", "", "matched by name: an unresolvable rule for the same jail is moot");
-	outcome(JAILS "[group:root]\njail=web\n[group:" NO_GROUP "]\njail=adm\n",
-		u, "!", NO_GROUP, "... one for another jail refuses (it could conflict)");
+	outcome(JAILS "[group:root]\njail=web\n[group:" NO_GROUP
+		      "]\njail=web\n",
+		u, "web", "",
+		"matched by name: an unresolvable rule for the same jail is moot");
+	outcome(JAILS "[group:root]\njail=web\n[group:" NO_GROUP
+		      "]\njail=adm\n",
+		u, "!", NO_GROUP,
+		"... one for another jail refuses (it could conflict)");
 }
 
 int main(void)

@@ -21,12 +21,11 @@ static void merged(const char *have, const char *mine, const char *user,
 	free(got);
 }
 
-static const char built_group[] =
-	"root:x:0:\n"
-	"nogroup:x:65534:\n"
-	"alice:x:1001:alice\n"
-	"secret:x:2000:alice\n"
-	"team:x:3000:bob,alice\n";
+static const char built_group[] = "root:x:0:\n"
+				  "nogroup:x:65534:\n"
+				  "alice:x:1001:alice\n"
+				  "secret:x:2000:alice\n"
+				  "team:x:3000:bob,alice\n";
 
 int main(void)
 {

@@ -69,7 +69,7 @@ static void test_conf_page(const char *page)
 	TAP_OK(missing == 0, "pam_jail.conf(5) documents all %d [jail:] keys",
 	       JC_K__COUNT);
 	TAP_OK(has_tag(page, jc_scan_key_name(JC_SEC_GLOBAL, JC_SK_ONLY)) &&
-	       has_tag(page, jc_scan_key_name(JC_SEC_USER, JC_SK_ONLY)),
+		       has_tag(page, jc_scan_key_name(JC_SEC_USER, JC_SK_ONLY)),
 	       "pam_jail.conf(5) documents default and jail");
 	missing = 0;
 	for (size_t i = 0; deny && i < jc_seccomp_default_deny_count; i++) {
@@ -94,8 +94,9 @@ int main(void)
 		return 0;
 	}
 	test_conf_page(conf);
-	TAP_OK(strstr(pam, "\n.BI conf= PATH") && strstr(pam, "\n.BI init= PATH") &&
-	       strstr(pam, "\n.B debug\n"),
+	TAP_OK(strstr(pam, "\n.BI conf= PATH") &&
+		       strstr(pam, "\n.BI init= PATH") &&
+		       strstr(pam, "\n.B debug\n"),
 	       "pam_jail(8) documents conf=, init= and debug");
 	free(conf);
 	free(pam);

@@ -119,8 +119,9 @@ static long p_clone_newns(void)
 static long p_clone_each_ns(void)
 {
 	static const unsigned long ns[] = {
-		CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC,
-		CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET, 0x80 /* NEWTIME */,
+		CLONE_NEWNS,  CLONE_NEWCGROUP,	  CLONE_NEWUTS,
+		CLONE_NEWIPC, CLONE_NEWUSER,	  CLONE_NEWPID,
+		CLONE_NEWNET, 0x80 /* NEWTIME */,
 	};
 	size_t i;
 	long r;
@@ -128,7 +129,8 @@ static long p_clone_each_ns(void)
 	for (i = 0; i < sizeof(ns) / sizeof(ns[0]); i++) {
 		r = reap(syscall(SYS_clone, ns[i] | SIGCHLD, 0, 0, 0, 0));
 		if (r != -1 || errno != EPERM) {
-			printf("#   flag %#lx: rc=%ld %s\n", ns[i], r, ename(errno));
+			printf("#   flag %#lx: rc=%ld %s\n", ns[i], r,
+			       ename(errno));
 			errno = 0;
 			return 0;
 		}
@@ -140,8 +142,8 @@ static long p_clone_each_ns(void)
  * half of clone's flags, and so does the filter's mask. */
 static long p_clone_newns_high(void)
 {
-	return reap(syscall(SYS_clone, (1UL << 32) | CLONE_NEWNS | SIGCHLD,
-			    0, 0, 0, 0));
+	return reap(syscall(SYS_clone, (1UL << 32) | CLONE_NEWNS | SIGCHLD, 0,
+			    0, 0, 0));
 }
 
 static long p_clone3(void)
@@ -286,7 +288,10 @@ static long p_per_query(void)
 static long p_per_harmless(void)
 {
 	static const unsigned long ok[] = {
-		PER_LINUX32, UNAME26, PER_LINUX32 | UNAME26, PER_LINUX,
+		PER_LINUX32,
+		UNAME26,
+		PER_LINUX32 | UNAME26,
+		PER_LINUX,
 	};
 	size_t i;
 
@@ -362,7 +367,8 @@ static long p_finit_module(void)
 
 static long p_delete_module(void)
 {
-	return syscall(SYS_delete_module, "pam_jail_no_such_module", O_NONBLOCK);
+	return syscall(SYS_delete_module, "pam_jail_no_such_module",
+		       O_NONBLOCK);
 }
 
 static long p_swapon(void)
@@ -470,9 +476,9 @@ static void test_specs(void)
 	char *allow_keyctl[] = { keyctl }, *deny_chroot[] = { chroot_ },
 	     *deny_socket[] = { socket_ };
 	struct jc_seccomp_spec none = { .mode = JC_SECCOMP_NONE },
-		allow = { .allow = allow_keyctl, .n_allow = 1 },
-		deny = { .deny = deny_chroot, .n_deny = 1 },
-		deny_sock = { .deny = deny_socket, .n_deny = 1 };
+			       allow = { .allow = allow_keyctl, .n_allow = 1 },
+			       deny = { .deny = deny_chroot, .n_deny = 1 },
+			       deny_sock = { .deny = deny_socket, .n_deny = 1 };
 	struct res r;
 
 	r = run(&none, NULL, p_seccomp_mode);
@@ -486,8 +492,8 @@ static void test_specs(void)
 	denied_by(&allow, "seccomp_allow keyctl: add_key", NULL, p_add_key,
 		  EPERM, 0);
 	denied_by(&deny, "seccomp_deny chroot", NULL, p_chroot, EPERM, 1);
-	denied_by(&deny, "seccomp_deny chroot: keyctl", NULL, p_keyctl,
-		  EPERM, 0);
+	denied_by(&deny, "seccomp_deny chroot: keyctl", NULL, p_keyctl, EPERM,
+		  0);
 	denied_by(&deny_sock, "seccomp_deny socket: AF_UNIX too", NULL, p_unix,
 		  EPERM, 1);
 }

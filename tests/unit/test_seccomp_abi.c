@@ -121,7 +121,8 @@ static void test_i386(void)
 
 	if (!succeeded(&r)) {
 		show("i386 getpid without filter", &r);
-		TAP_OK(1, "i386 ABI # SKIP int $0x80 does not work here (no IA32 emulation?)");
+		TAP_OK(1,
+		       "i386 ABI # SKIP int $0x80 does not work here (no IA32 emulation?)");
 		return;
 	}
 	works("i386 getpid (int $0x80) works under the filter", NULL,
@@ -133,8 +134,8 @@ static void test_i386(void)
 	denied("i386 umount (oldumount, i386 only)", private_mounts,
 	       p_i386_umount, EPERM);
 	denied("i386 vm86old (i386 only)", NULL, p_i386_vm86old, EPERM);
-	denied("i386 socketcall(SYS_SOCKET, AF_UNIX): family unreadable",
-	       NULL, p_i386_socketcall, EPERM);
+	denied("i386 socketcall(SYS_SOCKET, AF_UNIX): family unreadable", NULL,
+	       p_i386_socketcall, EPERM);
 }
 
 /* seccomp runs before the kernel dispatches a call, so an x32 call is

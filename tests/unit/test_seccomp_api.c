@@ -39,22 +39,27 @@ static void test_errors(void)
 	char *l_nosuch[] = { nosuch }, *l_chroot[] = { chroot_ },
 	     *l_keyctl[] = { keyctl }, *l_bad[] = { bad };
 	struct jc_seccomp_spec s1 = { .deny = l_nosuch, .n_deny = 1 },
-		s2 = { .allow = l_chroot, .n_allow = 1 },
-		s3 = { .allow = l_keyctl, .n_allow = 1, .deny = l_keyctl,
-		       .n_deny = 1 },
-		s4 = { .deny = l_bad, .n_deny = 1 },
-		s5 = { .mode = (enum jc_seccomp_mode)7 };
+			       s2 = { .allow = l_chroot, .n_allow = 1 },
+			       s3 = { .allow = l_keyctl,
+				      .n_allow = 1,
+				      .deny = l_keyctl,
+				      .n_deny = 1 },
+			       s4 = { .deny = l_bad, .n_deny = 1 },
+			       s5 = { .mode = (enum jc_seccomp_mode)7 };
 	struct res r;
 
 	r = install_fails(&s1);
 	TAP_OK(r.stage == ST_INSTALL &&
-	       strcmp(r.msg, "seccomp: unknown system call 'nosuch'") == 0,
+		       strcmp(r.msg, "seccomp: unknown system call 'nosuch'") ==
+			       0,
 	       "unknown deny name refused: %s", r.msg);
 	r = install_fails(&s2);
-	TAP_OK(r.stage == ST_INSTALL && strstr(r.msg, "'chroot': not in the default denylist"),
+	TAP_OK(r.stage == ST_INSTALL &&
+		       strstr(r.msg, "'chroot': not in the default denylist"),
 	       "allow of a name not in the denylist refused: %s", r.msg);
 	r = install_fails(&s3);
-	TAP_OK(r.stage == ST_INSTALL && strstr(r.msg, "both denied and allowed"),
+	TAP_OK(r.stage == ST_INSTALL &&
+		       strstr(r.msg, "both denied and allowed"),
 	       "allow and deny of one name refused: %s", r.msg);
 	r = install_fails(&s4);
 	TAP_OK(r.stage == ST_INSTALL && strstr(r.msg, "(invalid name)"),
@@ -62,7 +67,8 @@ static void test_errors(void)
 	r = install_fails(&s5);
 	TAP_OK(r.stage == ST_INSTALL && strstr(r.msg, "unknown mode 7"),
 	       "unknown mode refused: %s", r.msg);
-	works_under(NULL, "install without no_new_privs fails, installs nothing",
+	works_under(NULL,
+		    "install without no_new_privs fails, installs nothing",
 		    NULL, p_install_without_nnp);
 	TAP_OK(jc_seccomp_install(NULL, NULL) == -1, "NULL spec refused");
 }
@@ -73,17 +79,18 @@ static void test_names(void)
 	int bad = 0;
 
 	TAP_OK(jc_seccomp_check_name("keyctl") == 0 &&
-	       jc_seccomp_check_name("chroot") == 0,
+		       jc_seccomp_check_name("chroot") == 0,
 	       "check_name: native names");
 	TAP_OK(jc_seccomp_check_name("vm86") == 0 &&
-	       jc_seccomp_check_name("socketcall") == 0 &&
-	       jc_seccomp_check_name("clock_settime64") == 0,
+		       jc_seccomp_check_name("socketcall") == 0 &&
+		       jc_seccomp_check_name("clock_settime64") == 0,
 	       "check_name: names of the i386 ABI only");
 	TAP_OK(jc_seccomp_check_name("nosuch") < 0 &&
-	       jc_seccomp_check_name("") < 0 && jc_seccomp_check_name(NULL) < 0 &&
-	       jc_seccomp_check_name("KEYCTL") < 0 &&
-	       jc_seccomp_check_name("keyctl ") < 0 &&
-	       jc_seccomp_check_name("arm_fadvise64_64") < 0,
+		       jc_seccomp_check_name("") < 0 &&
+		       jc_seccomp_check_name(NULL) < 0 &&
+		       jc_seccomp_check_name("KEYCTL") < 0 &&
+		       jc_seccomp_check_name("keyctl ") < 0 &&
+		       jc_seccomp_check_name("arm_fadvise64_64") < 0,
 	       "check_name: unknown, empty, NULL, upper-case, other-arch-only");
 	for (i = 0; i < jc_seccomp_default_deny_count; i++) {
 		const struct jc_seccomp_deny *d = &jc_seccomp_default_deny[i];
@@ -98,9 +105,9 @@ static void test_names(void)
 	       "default denylist: %zu entries, all known, documented, unique",
 	       jc_seccomp_default_deny_count);
 	TAP_OK(!jc_seccomp_default_find("chroot") &&
-	       !jc_seccomp_default_find("adjtimex") &&
-	       !jc_seccomp_default_find("clock_adjtime") &&
-	       jc_seccomp_default_find("clone3")->errnum == ENOSYS,
+		       !jc_seccomp_default_find("adjtimex") &&
+		       !jc_seccomp_default_find("clock_adjtime") &&
+		       jc_seccomp_default_find("clone3")->errnum == ENOSYS,
 	       "chroot, adjtimex, clock_adjtime allowed; clone3 is ENOSYS");
 }
 
@@ -119,9 +126,10 @@ static void test_export(void)
 	}
 	buf[n > 0 ? n : 0] = '\0';
 	TAP_OK(n > 0 && strstr(buf, "filter for arch x86_64") &&
-	       strstr(buf, "filter for arch x86 ") &&
-	       strstr(buf, "filter for arch x32") &&
-	       strstr(buf, "\"vm86\" (166)") && !strstr(buf, "\"vm86\" (4"),
+		       strstr(buf, "filter for arch x86 ") &&
+		       strstr(buf, "filter for arch x32") &&
+		       strstr(buf, "\"vm86\" (166)") &&
+		       !strstr(buf, "\"vm86\" (4"),
 	       "export: x86_64, i386 and x32 sections; vm86 on i386 only");
 }
 int main(void)

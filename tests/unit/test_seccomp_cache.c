@@ -58,7 +58,8 @@ static void flip_last_instruction_byte(void)
 	int fd = open(file, O_RDWR);
 	unsigned char c;
 
-	if (fd < 0 || fstat(fd, &st) < 0 || pread(fd, &c, 1, st.st_size - 9) != 1)
+	if (fd < 0 || fstat(fd, &st) < 0 ||
+	    pread(fd, &c, 1, st.st_size - 9) != 1)
 		return;
 	c ^= 0x01;
 	(void)!pwrite(fd, &c, 1, st.st_size - 9);
@@ -71,20 +72,25 @@ int main(void)
 	char *deny[] = { acct };
 	struct jc_seccomp_spec spec = { .mode = JC_SECCOMP_DEFAULT };
 	struct jc_seccomp_spec other = { .mode = JC_SECCOMP_DEFAULT,
-					 .deny = deny, .n_deny = 1 };
+					 .deny = deny,
+					 .n_deny = 1 };
 	struct jc_bpf fresh, cached, again;
 	struct jc_err err = { 0 };
 	struct stat st;
 
 	if (!mkdtemp(dir))
 		return 1;
-	TAP_OK(jc_seccomp_compile(&spec, &fresh, &err) == 0, "a fresh compile: %s", err.msg);
+	TAP_OK(jc_seccomp_compile(&spec, &fresh, &err) == 0,
+	       "a fresh compile: %s", err.msg);
 	TAP_OK(!hit(&spec), "an empty directory is a miss");
 	TAP_OK(jc_seccomp_compile_cached(&spec, dir, &cached, &err) == 0 &&
-	       same_program(&fresh, &cached), "compiled through the cache: the same program");
+		       same_program(&fresh, &cached),
+	       "compiled through the cache: the same program");
 	TAP_OK(find_file() == 1 && stat(file, &st) == 0 && st.st_uid == 0 &&
-	       (st.st_mode & 07777) == 0600, "one file, root's, 0600");
-	TAP_OK(jc_bpf_cache_get(dir, &spec, &again) && same_program(&fresh, &again),
+		       (st.st_mode & 07777) == 0600,
+	       "one file, root's, 0600");
+	TAP_OK(jc_bpf_cache_get(dir, &spec, &again) &&
+		       same_program(&fresh, &again),
 	       "a hit gives exactly the freshly compiled program");
 	jc_bpf_free(&again);
 	TAP_OK(!hit(&other), "other settings (deny = acct) are a miss");
@@ -103,7 +109,7 @@ int main(void)
 	flip_last_instruction_byte();
 	TAP_OK(!hit(&spec), "a changed program fails the checksum");
 	TAP_OK(jc_seccomp_compile_cached(&spec, dir, &again, &err) == 0 &&
-	       same_program(&fresh, &again) && hit(&spec),
+		       same_program(&fresh, &again) && hit(&spec),
 	       "a miss compiles and rewrites the file");
 	jc_bpf_free(&again);
 	TAP_OK(truncate(file, 20) == 0, "(set-up) the file cut to 20 bytes");

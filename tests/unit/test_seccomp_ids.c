@@ -24,7 +24,7 @@ static const struct jc_id_range allowed[] = { { 0, 0 }, { 1000, 1999 } };
 struct res {
 	long rc;
 	int err;
-	int stage;	/* 0 ran, 1 the filter did not load */
+	int stage; /* 0 ran, 1 the filter did not load */
 };
 
 typedef long (*call_fn)(void);
@@ -67,33 +67,84 @@ static struct res run(call_fn fn, int filtered)
 
 /* ---- the calls (native ABI) ---------------------------------------------- */
 
-static long c_setresuid_4242(void) { return syscall(SYS_setresuid, 4242, 4242, 4242); }
-static long c_setresuid_65534(void) { return syscall(SYS_setresuid, -1, 65534, -1); }
-static long c_setresuid_none(void) { return syscall(SYS_setresuid, -1, -1, -1); }
-static long c_setresuid_1500(void) { return syscall(SYS_setresuid, -1, 1500, -1); }
-static long c_setresuid_0(void) { return syscall(SYS_setresuid, 0, 0, 0); }
-static long c_setuid_high(void) { return syscall(SYS_setuid, 0x100000000L | 4242); }
-static long c_setreuid_4242(void) { return syscall(SYS_setreuid, -1, 4242); }
-static long c_setgid_4242(void) { return syscall(SYS_setgid, 4242); }
-static long c_setgid_1001(void) { return syscall(SYS_setgid, 1001); }
-static long c_setresgid_2000(void) { return syscall(SYS_setresgid, 1000, 1000, 2000); }
+static long c_setresuid_4242(void)
+{
+	return syscall(SYS_setresuid, 4242, 4242, 4242);
+}
+static long c_setresuid_65534(void)
+{
+	return syscall(SYS_setresuid, -1, 65534, -1);
+}
+static long c_setresuid_none(void)
+{
+	return syscall(SYS_setresuid, -1, -1, -1);
+}
+static long c_setresuid_1500(void)
+{
+	return syscall(SYS_setresuid, -1, 1500, -1);
+}
+static long c_setresuid_0(void)
+{
+	return syscall(SYS_setresuid, 0, 0, 0);
+}
+static long c_setuid_high(void)
+{
+	return syscall(SYS_setuid, 0x100000000L | 4242);
+}
+static long c_setreuid_4242(void)
+{
+	return syscall(SYS_setreuid, -1, 4242);
+}
+static long c_setgid_4242(void)
+{
+	return syscall(SYS_setgid, 4242);
+}
+static long c_setgid_1001(void)
+{
+	return syscall(SYS_setgid, 1001);
+}
+static long c_setresgid_2000(void)
+{
+	return syscall(SYS_setresgid, 1000, 1000, 2000);
+}
 static long c_setfsuid_4242(void)
 {
 	/* returns the old fsuid, 0, when it switched */
-	return syscall(SYS_setfsuid, 4242) == 0 && syscall(SYS_setfsuid, -1) == 4242 ? 0 : -1;
+	return syscall(SYS_setfsuid, 4242) == 0 &&
+			       syscall(SYS_setfsuid, -1) == 4242 ?
+		       0 :
+		       -1;
 }
-static long c_setfsuid_query(void) { return syscall(SYS_setfsuid, -1); }
+static long c_setfsuid_query(void)
+{
+	return syscall(SYS_setfsuid, -1);
+}
 
 #if defined(__x86_64__)
 #define X32_BIT 0x40000000L
 
 /* i386: setuid (23) takes a 16-bit id, setuid32 (213) a 32-bit one;
  * setresuid (164) 16-bit, where 0xffff is -1. */
-static long c_i386_setuid16_4242(void) { return int80(23, 0x10000 | 4242, 0, 0); }
-static long c_i386_setuid16_1500(void) { return int80(23, 0x10000 | 1500, 0, 0); }
-static long c_i386_setresuid16_none(void) { return int80(164, 0xffff, 0, 0xffff); }
-static long c_i386_setuid32_4242(void) { return int80(213, 4242, 0, 0); }
-static long c_i386_setuid32_1500(void) { return int80(213, 1500, 0, 0); }
+static long c_i386_setuid16_4242(void)
+{
+	return int80(23, 0x10000 | 4242, 0, 0);
+}
+static long c_i386_setuid16_1500(void)
+{
+	return int80(23, 0x10000 | 1500, 0, 0);
+}
+static long c_i386_setresuid16_none(void)
+{
+	return int80(164, 0xffff, 0, 0xffff);
+}
+static long c_i386_setuid32_4242(void)
+{
+	return int80(213, 4242, 0, 0);
+}
+static long c_i386_setuid32_1500(void)
+{
+	return int80(213, 1500, 0, 0);
+}
 static long c_x32_setresuid_4242(void)
 {
 	return syscall(X32_BIT | SYS_setresuid, 4242, 4242, 4242);
@@ -125,8 +176,9 @@ static void x32_denied(void)
 	       "x32 setresuid(4242, 4242, 4242): EPERM under the filter (%s)",
 	       strerror(with.err));
 	TAP_OK(without.stage == 0 && (without.rc == 0 || without.err == ENOSYS),
-	       "x32 setresuid(4242, ...): without it %s", without.rc == 0 ?
-	       "goes through" : "ENOSYS (kernel without x32)");
+	       "x32 setresuid(4242, ...): without it %s",
+	       without.rc == 0 ? "goes through" :
+				 "ENOSYS (kernel without x32)");
 }
 #endif
 
@@ -151,8 +203,8 @@ static void compile_limits(void)
 	TAP_OK(jc_seccomp_ids_compile(&upside, 1, &b, &e) < 0,
 	       "a range 5-4 is an error");
 	TAP_OK(jc_seccomp_ids_compile(many, JC_ID_RANGES_MAX, &b, &e) == 0 &&
-	       b.len > 0 && b.len < 4096, "%d ranges fit (%u instructions)",
-	       JC_ID_RANGES_MAX, b.len);
+		       b.len > 0 && b.len < 4096,
+	       "%d ranges fit (%u instructions)", JC_ID_RANGES_MAX, b.len);
 	jc_bpf_free(&b);
 }
 
@@ -166,7 +218,8 @@ int main(void)
 	denied("setresuid(4242, 4242, 4242)", c_setresuid_4242);
 	denied("setresuid(-1, 65534, -1)", c_setresuid_65534);
 	denied("setreuid(-1, 4242)", c_setreuid_4242);
-	denied("setuid(1<<32 | 4242), which the kernel reads as 4242", c_setuid_high);
+	denied("setuid(1<<32 | 4242), which the kernel reads as 4242",
+	       c_setuid_high);
 	denied("setgid(4242)", c_setgid_4242);
 	denied("setresgid(1000, 1000, 2000)", c_setresgid_2000);
 	denied("setfsuid(4242)", c_setfsuid_4242);
@@ -181,7 +234,8 @@ int main(void)
 	x32_denied();
 	passes("i386 setuid (16-bit) 0x10000|1500", c_i386_setuid16_1500, 0);
 	passes("i386 setuid32(1500)", c_i386_setuid32_1500, 0);
-	passes("i386 setresuid (16-bit) 0xffff, 0, 0xffff", c_i386_setresuid16_none, 0);
+	passes("i386 setresuid (16-bit) 0xffff, 0, 0xffff",
+	       c_i386_setresuid16_none, 0);
 #endif
 	return TAP_DONE();
 }
