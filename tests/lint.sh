@@ -10,6 +10,8 @@
 #     (git's own convention: `git log --oneline`, `git shortlog` and
 #     mail subjects cut there); the older history is left as it was
 #     written, since rewriting landed commits breaks every clone;
+#   - the C sources are laid out as .clang-format says (clang-format
+#     14, Debian 12's; `clang-format -i FILE` fixes one);
 #   - with ANALYZE=1 (.ci/run sets it): `make analyze`, scan-build and gcc
 #     -fanalyzer over jailcore, the module, jailctl and jail-init, zero
 #     reports (about 2 minutes on 2 cores).
@@ -80,6 +82,23 @@ lint_subjects() {
 	fi
 }
 
+lint_format() {
+	local f bad=()
+	if ! command -v clang-format >/dev/null; then
+		skip "clang-format is not installed (tests/deps.txt)" "C layout"
+		return
+	fi
+	while IFS= read -r f; do
+		clang-format --dry-run -Werror "$f" >/dev/null 2>&1 || bad+=("$f")
+	done < <(tree_files | grep -E '\.[ch]$')
+	if [ ${#bad[@]} -eq 0 ]; then
+		ok "the C sources follow .clang-format"
+	else
+		not_ok "the C sources follow .clang-format" \
+			"not laid out as .clang-format says (clang-format -i FILE):" "${bad[@]}"
+	fi
+}
+
 lint_c() {
 	local out
 	if [ "${ANALYZE:-0}" != 1 ]; then
@@ -101,5 +120,6 @@ lint_c() {
 lint_shell
 lint_spdx
 lint_subjects
+lint_format
 lint_c
 done_testing
