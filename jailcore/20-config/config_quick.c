@@ -162,6 +162,46 @@ static bool sorted_has(const char *a, const char *b, const char *name)
 	return false;
 }
 
+/* Does a [user:] rule name USER?  The sorted names follow the D line and
+ * the FILES S lines of [P, BLOCK).  Asked first: a user a rule names (a
+ * jailed login) goes to the core without a stat() here, since the core's
+ * load checks the same files again. */
+static bool named_user(const char *p, const char *block, size_t files,
+		       const char *user)
+{
+	for (size_t i = 0; i <= files; i++) {
+		const char *nl = memchr(p, '\n', (size_t)(block - p));
+
+		if (!nl)
+			return true; /* malformed: "cannot tell" */
+		p = nl + 1;
+	}
+	return sorted_has(p, block, user);
+}
+
+/* Are the drop-in directory and the FILES files of [P, BLOCK) as the
+ * load that wrote the index found them, the first at PATH? */
+static bool files_unchanged(const char *p, const char *block, size_t files,
+			    const char *path)
+{
+	char line[PATH_MAX + 200];
+	int off = 0;
+
+	if (!take_line(&p, block, line, sizeof(line)) || !still_same(line, 'D'))
+		return false;
+	for (size_t i = 0; i < files; i++) {
+		if (!take_line(&p, block, line, sizeof(line)) ||
+		    !still_same(line, 'S'))
+			return false;
+		/* the first file is the one asked about, at the same path */
+		if (i == 0 && (sscanf(line, "S %*s %*s %*s %*s %*s %*s %*s %n",
+				      &off) != 0 ||
+			       off == 0 || strcmp(line + off, path) != 0))
+			return false;
+	}
+	return true;
+}
+
 /* The quick block of the mapped index [P, END): 1 when it vouches that
  * USER is not jailed. */
 static int quick_verdict(const char *p, const char *end, const char *path,
@@ -170,7 +210,6 @@ static int quick_verdict(const char *p, const char *end, const char *path,
 	char line[PATH_MAX + 200], verdict[8];
 	size_t files, names, quick;
 	const char *block;
-	int off = 0;
 
 	if ((size_t)(end - p) < strlen(JC_CFG_INDEX_MAGIC) ||
 	    memcmp(p, JC_CFG_INDEX_MAGIC, strlen(JC_CFG_INDEX_MAGIC)) != 0)
@@ -183,19 +222,8 @@ static int quick_verdict(const char *p, const char *end, const char *path,
 	    quick > (size_t)(end - p))
 		return 0;
 	block = p + quick;
-	if (!take_line(&p, block, line, sizeof(line)) || !still_same(line, 'D'))
-		return 0;
-	for (size_t i = 0; i < files; i++) {
-		if (!take_line(&p, block, line, sizeof(line)) ||
-		    !still_same(line, 'S'))
-			return 0;
-		/* the first file is the one asked about, at the same path */
-		if (i == 0 && (sscanf(line, "S %*s %*s %*s %*s %*s %*s %*s %n",
-				      &off) != 0 ||
-			       off == 0 || strcmp(line + off, path) != 0))
-			return 0;
-	}
-	return !sorted_has(p, block, user);
+	return !named_user(p, block, files, user) &&
+	       files_unchanged(p, block, files, path);
 }
 
 int jc_config_quick_unjailed_at(const char *path, const char *user,
