@@ -36,8 +36,8 @@ CORE      := $(BUILD)/pam_jail-core.so
 INIT_BIN  := $(BUILD)/jail-init
 DRIVER    := $(BUILD)/tests/pamdriver
 JAILCTL   := $(BUILD)/jailctl
-CTL_OBJ   := $(BUILD)/jailctl.o $(BUILD)/jailctl_tree.o $(BUILD)/jailctl_pam.o \
-             $(BUILD)/jailctl_run.o $(BUILD)/jailctl_show.o $(BUILD)/jailctl_ids.o \
+CTL_OBJ   := $(BUILD)/jailctl.o $(BUILD)/jailctl_tree.o $(BUILD)/jailctl_create.o \
+             $(BUILD)/jailctl_pam.o $(BUILD)/jailctl_run.o $(BUILD)/jailctl_show.o $(BUILD)/jailctl_ids.o \
              $(BUILD)/jailctl_out.o $(BUILD)/jailctl_check.o $(BUILD)/jailctl_pty.o \
              $(BUILD)/jailctl_risks.o
 MANPAGES  := docs/pam_jail.8 docs/pam_jail.conf.5 docs/jailctl.8

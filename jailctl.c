@@ -9,9 +9,10 @@
  * files, drop-ins, checks and messages) and builds plans exactly as a
  * login would, so what it says is what a login gets.  Results go to
  * stdout, errors to stderr; exit 0 success, 1 a finding or a failure,
- * 2 a usage error, 3 check found warnings only.  jailctl_tree.c lays out
- * and checks jail trees, jailctl_check.c the sessions in them,
- * jailctl_pam.c lints the PAM stacks, jailctl_out.c prints.
+ * 2 a usage error, 3 check found warnings only.  jailctl_tree.c lists
+ * and checks jail trees, jailctl_create.c lays them out, jailctl_check.c
+ * checks the sessions in them, jailctl_pam.c lints the PAM stacks,
+ * jailctl_out.c prints.
  */
 #include <errno.h>
 #include <getopt.h>

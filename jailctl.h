@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* jailctl.h - what jailctl.c, jailctl_tree.c and jailctl_pam.c share.
+/* jailctl.h - what jailctl.c and the jailctl_*.c files share.
  *
  * jailctl is the administrator's door to jailcore (see jailctl(8)): it
  * loads the config exactly as the module does and reports; everything it
@@ -169,7 +169,7 @@ int has_user_token(const char *t);
 void layout_check(const struct layout *l, int rootfd, const char *label,
 		  struct findings *f);
 
-/* create: lay out L on disk (see jailctl(8)); a dry run first, so a tree
+/* jailctl_create.c -- create: lay out L on disk (see jailctl(8)); a dry run first, so a tree
  * that is refused is left as it was.  *CREATED counts what was made.  0,
  * or -1 after saying why on stderr.  With no entries, only the directories
  * down to the root. */
