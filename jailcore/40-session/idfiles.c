@@ -10,36 +10,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "jailcore/90-support/buf.h"
 #include "jailcore/90-support/cleanup.h"
 
 #define IDFILE_MAX (64u << 20) /* as identity.h's NSS buffers */
-
-/* A growing text. */
-struct text {
-	char *s;
-	size_t len, cap;
-	bool oom;
-};
-
-static void put(struct text *t, const char *s, size_t n)
-{
-	if (t->oom)
-		return;
-	if (t->len + n + 1 > t->cap) {
-		size_t cap = (t->len + n + 1) * 2;
-		char *ns = realloc(t->s, cap);
-
-		if (!ns) {
-			t->oom = true;
-			return;
-		}
-		t->s = ns;
-		t->cap = cap;
-	}
-	memcpy(t->s + t->len, s, n);
-	t->len += n;
-	t->s[t->len] = '\0';
-}
 
 /* Field I (0-based, ':'-separated) of LINE (LEN bytes): its start, and
  * its length in *N; NULL when the line has fewer fields. */
@@ -82,7 +56,7 @@ static const char *find_line(const char *text, const char *name, size_t nlen,
 
 /* A group line without USER in its member list, then USER added back when
  * ADD; LINE is LEN bytes without its newline. */
-static void put_group_line(struct text *t, const char *line, size_t len,
+static void put_group_line(struct jc_buf *t, const char *line, size_t len,
 			   const char *user, bool add)
 {
 	size_t n, ulen = strlen(user);
@@ -90,27 +64,27 @@ static void put_group_line(struct text *t, const char *line, size_t len,
 	bool first = true;
 
 	if (!mem) {
-		put(t, line, len); /* not a group line: as it was */
-		put(t, "\n", 1);
+		jc_buf_put(t, line, len); /* not a group line: as it was */
+		jc_buf_put(t, "\n", 1);
 		return;
 	}
-	put(t, line, (size_t)(mem - line));
+	jc_buf_put(t, line, (size_t)(mem - line));
 	for (const char *m = mem, *end = mem + n; m < end;) {
 		const char *c = memchr(m, ',', (size_t)(end - m));
 		size_t mlen = (size_t)((c ? c : end) - m);
 
 		if (mlen && !(mlen == ulen && memcmp(m, user, ulen) == 0)) {
-			put(t, ",", !first);
-			put(t, m, mlen);
+			jc_buf_put(t, ",", !first);
+			jc_buf_put(t, m, mlen);
 			first = false;
 		}
 		m += mlen + (c != NULL);
 	}
 	if (add) {
-		put(t, ",", !first);
-		put(t, user, ulen);
+		jc_buf_put(t, ",", !first);
+		jc_buf_put(t, user, ulen);
 	}
-	put(t, "\n", 1);
+	jc_buf_put(t, "\n", 1);
 }
 
 /* Does MINE put USER in the group line named like LINE? */
@@ -126,7 +100,7 @@ static bool mine_has(const char *mine, const char *line, size_t len,
 
 /* MINE's lines whose name HAVE does not list yet, and those named ALWAYS
  * (the user's own passwd line, which merge_passwd dropped), appended. */
-static void put_missing(struct text *t, const char *have, const char *mine,
+static void put_missing(struct jc_buf *t, const char *have, const char *mine,
 			const char *always)
 {
 	size_t len, n;
@@ -139,26 +113,18 @@ static void put_missing(struct text *t, const char *have, const char *mine,
 		if (len && name &&
 		    ((always && field_is(l, len, 0, always)) ||
 		     !find_line(have, name, n, &(size_t){ 0 }))) {
-			put(t, l, len);
-			put(t, "\n", 1);
+			jc_buf_put(t, l, len);
+			jc_buf_put(t, "\n", 1);
 		}
 	}
 }
 
-static char *finish(struct text *t)
-{
-	if (!t->oom)
-		return t->s;
-	free(t->s);
-	return NULL;
-}
-
 static char *merge_group(const char *have, const char *mine, const char *user)
 {
-	struct text t = { 0 };
+	struct jc_buf t = { 0 };
 	size_t len;
 
-	put(&t, "", 0);
+	jc_buf_put(&t, "", 0);
 	for (const char *l = have; *l; l += len + (l[len] == '\n')) {
 		len = strcspn(l, "\n");
 		if (len)
@@ -166,7 +132,7 @@ static char *merge_group(const char *have, const char *mine, const char *user)
 				       mine_has(mine, l, len, user));
 	}
 	put_missing(&t, have, mine, NULL); /* groups new to the jail */
-	return finish(&t);
+	return jc_buf_steal(&t);
 }
 
 /* passwd: every line of the user (by name or uid) is replaced by MINE's;
@@ -174,22 +140,22 @@ static char *merge_group(const char *have, const char *mine, const char *user)
 static char *merge_passwd(const char *have, const char *mine, const char *user,
 			  uid_t uid)
 {
-	struct text t = { 0 };
+	struct jc_buf t = { 0 };
 	char uidstr[24];
 	size_t len;
 
 	snprintf(uidstr, sizeof(uidstr), "%u", (unsigned)uid);
-	put(&t, "", 0);
+	jc_buf_put(&t, "", 0);
 	for (const char *l = have; *l; l += len + (l[len] == '\n')) {
 		len = strcspn(l, "\n");
 		if (!len || field_is(l, len, 0, user) ||
 		    (uid != 0 && field_is(l, len, 2, uidstr)))
 			continue;
-		put(&t, l, len);
-		put(&t, "\n", 1);
+		jc_buf_put(&t, l, len);
+		jc_buf_put(&t, "\n", 1);
 	}
 	put_missing(&t, have, mine, user);
-	return finish(&t);
+	return jc_buf_steal(&t);
 }
 
 char *jc_idfile_merge(const char *have, const char *mine, const char *user,
@@ -201,19 +167,17 @@ char *jc_idfile_merge(const char *have, const char *mine, const char *user,
 
 static char *read_all(int fd)
 {
-	struct text t = { 0 };
+	struct jc_buf t = { 0 };
 	char buf[8192];
 	ssize_t n;
 
-	put(&t, "", 0);
+	jc_buf_put(&t, "", 0);
 	while ((n = pread(fd, buf, sizeof(buf), (off_t)t.len)) > 0 &&
 	       t.len < IDFILE_MAX)
-		put(&t, buf, (size_t)n);
-	if (n < 0 || t.oom) {
-		free(t.s);
-		return NULL;
-	}
-	return t.s;
+		jc_buf_put(&t, buf, (size_t)n);
+	if (n < 0)
+		t.bad = true;
+	return jc_buf_steal(&t);
 }
 
 /* The files are readable inside the jail, so a process there can hold a

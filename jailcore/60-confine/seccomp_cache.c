@@ -25,7 +25,6 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <seccomp.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +32,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "jailcore/90-support/buf.h"
 #include "jailcore/90-support/cleanup.h"
 #include "jailcore/90-support/hash.h"
 #include "jailcore/90-support/paths.h"
@@ -48,65 +48,17 @@ _Static_assert(
 			2 * (sizeof(char **) + sizeof(size_t)),
 	"struct jc_seccomp_spec changed: update spec_key in seccomp_cache.c");
 
-struct buf {
-	char *p;
-	size_t len, cap;
-	bool bad;
-};
-
-static void buf_free(struct buf *b)
-{
-	jc_freep(&b->p);
-}
-#define cleanup_buf __attribute__((cleanup(buf_free)))
-
-static void put(struct buf *b, const void *data, size_t len)
-{
-	if (b->bad || len == 0)
-		return;
-	if (!b->p || b->len + len > b->cap) {
-		size_t cap = (b->len + len) * 2 + 256;
-		char *p = cap <= FILE_MAX ? realloc(b->p, cap) : NULL;
-
-		if (!p) {
-			b->bad = true;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, data, len);
-	b->len += len;
-}
-
-static void putf(struct buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void putf(struct buf *b, const char *fmt, ...)
-{
-	char line[512];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(line))
-		b->bad = true;
-	else
-		put(b, line, (size_t)n);
-}
-
-static void put_names(struct buf *b, const char *what, char *const *names,
+static void put_names(struct jc_buf *b, const char *what, char *const *names,
 		      size_t n)
 {
-	putf(b, "%s %zu\n", what, n);
+	jc_buf_printf(b, "%s %zu\n", what, n);
 	for (size_t i = 0; i < n; i++)
-		putf(b, "%s\n", names[i]);
+		jc_buf_printf(b, "%s\n", names[i]);
 }
 
 /* The binary this code runs from: pam_jail.so, or a program linking
  * jailcore (jailctl, the tests), for which glibc's dladdr names argv[0]. */
-static bool code_identity(struct buf *b)
+static bool code_identity(struct jc_buf *b)
 {
 	const char *path;
 	Dl_info info;
@@ -118,35 +70,38 @@ static bool code_identity(struct buf *b)
 							   info.dli_fname;
 	if (path[0] != '/' || stat(path, &st) < 0)
 		return false;
-	putf(b, "binary %" PRIu64 " %" PRIu64 " %" PRId64 " %" PRId64 " %ld\n",
-	     (uint64_t)st.st_dev, (uint64_t)st.st_ino, (int64_t)st.st_size,
-	     (int64_t)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+	jc_buf_printf(b,
+		      "binary %" PRIu64 " %" PRIu64 " %" PRId64 " %" PRId64
+		      " %ld\n",
+		      (uint64_t)st.st_dev, (uint64_t)st.st_ino,
+		      (int64_t)st.st_size, (int64_t)st.st_mtim.tv_sec,
+		      st.st_mtim.tv_nsec);
 	return true;
 }
 
 /* Everything the program depends on, as text; false when it cannot be
  * named (then nothing is cached). */
-static bool spec_key(const struct jc_seccomp_spec *s, struct buf *key)
+static bool spec_key(const struct jc_seccomp_spec *s, struct jc_buf *key)
 {
 	const struct scmp_version *v = seccomp_version();
 
 	if (!v || !code_identity(key))
 		return false;
-	putf(key, "libseccomp %u.%u.%u api %u\nmode %d\n", v->major, v->minor,
-	     v->micro, seccomp_api_get(), (int)s->mode);
+	jc_buf_printf(key, "libseccomp %u.%u.%u api %u\nmode %d\n", v->major,
+		      v->minor, v->micro, seccomp_api_get(), (int)s->mode);
 	put_names(key, "deny", s->deny, s->n_deny);
 	put_names(key, "allow", s->allow, s->n_allow);
 	return !key->bad;
 }
 
-static void file_name(const struct buf *key, char *out, size_t size)
+static void file_name(const struct jc_buf *key, char *out, size_t size)
 {
 	snprintf(out, size, "bpf-%016" PRIx64,
 		 jc_fnv(JC_FNV_INIT, key->p, key->len));
 }
 
 /* The file's bytes when it is root's own regular file, mode 0600. */
-static bool read_own_file(int dfd, const char *name, struct buf *f)
+static bool read_own_file(int dfd, const char *name, struct jc_buf *f)
 {
 	cleanup_fd int fd =
 		openat(dfd, name,
@@ -163,7 +118,7 @@ static bool read_own_file(int dfd, const char *name, struct buf *f)
 
 /* MAGIC | u32 key length | key | u32 instructions | program | u64 FNV of
  * everything before it. */
-static bool parse(const struct buf *f, const struct buf *key,
+static bool parse(const struct jc_buf *f, const struct jc_buf *key,
 		  struct jc_bpf *out)
 {
 	const char *p = f->p, *end = f->p + f->len;
@@ -198,8 +153,8 @@ static bool parse(const struct buf *f, const struct buf *key,
 bool jc_bpf_cache_get(const char *dir, const struct jc_seccomp_spec *spec,
 		      struct jc_bpf *out)
 {
-	cleanup_buf struct buf key = { 0 };
-	cleanup_buf struct buf f = { 0 };
+	cleanup_buf struct jc_buf key = { .max = FILE_MAX };
+	cleanup_buf struct jc_buf f = { .max = FILE_MAX };
 	cleanup_fd int dfd = -1;
 	char name[32];
 
@@ -217,8 +172,8 @@ bool jc_bpf_cache_get(const char *dir, const struct jc_seccomp_spec *spec,
 void jc_bpf_cache_put(const char *dir, const struct jc_seccomp_spec *spec,
 		      const struct jc_bpf *bpf)
 {
-	cleanup_buf struct buf key = { 0 };
-	cleanup_buf struct buf f = { 0 };
+	cleanup_buf struct jc_buf key = { .max = FILE_MAX };
+	cleanup_buf struct jc_buf f = { .max = FILE_MAX };
 	cleanup_fd int dfd = -1;
 	cleanup_fd int fd = -1;
 	char name[32], tmp[64];
@@ -231,15 +186,15 @@ void jc_bpf_cache_put(const char *dir, const struct jc_seccomp_spec *spec,
 	    (dfd = jc_path_private_dir(AT_FDCWD, dir, dir, true, NULL)) < 0)
 		return;
 	klen = (uint32_t)key.len;
-	put(&f, MAGIC, strlen(MAGIC));
-	put(&f, &klen, 4);
-	put(&f, key.p, key.len);
-	put(&f, &n, 4);
-	put(&f, bpf->insns, (size_t)n * sizeof(struct sock_filter));
+	jc_buf_put(&f, MAGIC, strlen(MAGIC));
+	jc_buf_put(&f, &klen, 4);
+	jc_buf_put(&f, key.p, key.len);
+	jc_buf_put(&f, &n, 4);
+	jc_buf_put(&f, bpf->insns, (size_t)n * sizeof(struct sock_filter));
 	if (f.bad)
 		return;
 	sum = jc_fnv(JC_FNV_INIT, f.p, f.len);
-	put(&f, &sum, 8);
+	jc_buf_put(&f, &sum, 8);
 	file_name(&key, name, sizeof(name));
 	snprintf(tmp, sizeof(tmp), ".%s.%d", name, (int)getpid());
 	fd = openat(dfd, tmp,
