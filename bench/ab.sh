@@ -6,7 +6,7 @@
 # allows.  Not part of `make bench` or `make check`.
 #
 #   bench/ab.sh /tmp/old-build          # NEW_BUILD defaults to ./build
-#   AB_RUNS=150 AB_PARTS="core join counts phases" bench/ab.sh /tmp/old-build
+#   AB_RUNS=150 AB_PARTS="core join counts phases perf" bench/ab.sh /tmp/old-build
 #
 # Each build directory holds pam_jail.so, pam_jail-core.so and jail-init
 # (`make` output; the door loads the core from its own directory).  Runs
@@ -184,6 +184,21 @@ for ev in by.values():
 for k, v in sp.items():
     print(f'{sys.argv[2]:4s} {k:34s} median {st.median(v) / 1e6:7.3f} ms  (n={len(v)})')
 PY
+		done
+		;;
+	perf)
+		# perf record -a: where the CPU goes, in the kernel and in user
+		# space, over AB_PERF_RUNS sessions of the new module and as many
+		# of the floor (system-wide, so the namespaces' teardown in
+		# kworkers and RCU is counted too).  Top symbols by self time.
+		for v in "new-none=pam:ab-new:bn" "floor=floor:/srv/jails/bn,/home/bn,bn,none,min"; do
+			n=${v%%=*}
+			perf record -a -g -q -o "$AB_OUT/perf-$n.data" -- \
+				"$PB" -n "${AB_PERF_RUNS:-200}" -w 5 "$v" >/dev/null 2>"$AB_OUT/perf-$n.err" ||
+				die "perf record $n"
+			perf report -i "$AB_OUT/perf-$n.data" --no-children --sort sym \
+				--percent-limit 0.7 --stdio -g none 2>/dev/null |
+				grep -v '^#' | grep -v '^$' | sed "s/^/$n /" | head -40
 		done
 		;;
 	esac
