@@ -188,17 +188,35 @@ PY
 		;;
 	perf)
 		# perf record -a: where the CPU goes, in the kernel and in user
-		# space, over AB_PERF_RUNS sessions of the new module and as many
-		# of the floor (system-wide, so the namespaces' teardown in
-		# kworkers and RCU is counted too).  Top symbols by self time.
-		for v in "new-none=pam:ab-new:bn" "floor=floor:/srv/jails/bn,/home/bn,bn,none,min"; do
-			n=${v%%=*}
+		# space, over AB_PERF_RUNS sessions of each of AB_PERF (default:
+		# a new jail, a join of a running one, the floor); system-wide,
+		# so the namespaces' teardown in kworkers and RCU is counted too.
+		# Top symbols by self time, then the system calls and library
+		# entry points by inclusive time.
+		for n in ${AB_PERF:-new-none new-join floor}; do
+			case $n in
+			new-none) v=pam:ab-new:bn ;;
+			new-join) v=pam:ab-new:bs ;;
+			floor) v=floor:/srv/jails/bn,/home/bn,bn,none,min ;;
+			*) die "AB_PERF: unknown variant $n" ;;
+			esac
+			holder=
+			if [ "$n" = new-join ]; then
+				"$DRIVER" -s ab-new bs sleep 3600 </dev/null >/dev/null 2>&1 &
+				holder=$!
+				sleep 2
+			fi
 			perf record -a -g -q -o "$AB_OUT/perf-$n.data" -- \
-				"$PB" -n "${AB_PERF_RUNS:-200}" -w 5 "$v" >/dev/null 2>"$AB_OUT/perf-$n.err" ||
+				"$PB" -n "${AB_PERF_RUNS:-200}" -w 5 "$n=$v" >/dev/null 2>"$AB_OUT/perf-$n.err" ||
 				die "perf record $n"
+			[ -z "$holder" ] || { kill "$holder"; wait "$holder" 2>/dev/null; }
 			perf report -i "$AB_OUT/perf-$n.data" --no-children --sort sym \
 				--percent-limit 0.7 --stdio -g none 2>/dev/null |
-				grep -v '^#' | grep -v '^$' | sed "s/^/$n /" | head -40
+				grep -v '^#' | grep -v '^$' | sed "s/^/$n self /" | head -25
+			perf report -i "$AB_OUT/perf-$n.data" --children --sort sym \
+				--stdio -g none 2>/dev/null |
+				grep -E '\] (__x64_sys_|__do_sys_|_dl_map_object$|_dl_close$|cleanup_net|do_exit$|pam_sm_|jc_)' |
+				sed "s/^/$n incl /" | head -40
 		done
 		;;
 	esac

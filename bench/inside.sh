@@ -528,7 +528,46 @@ ssh_e2e() {
 		die "some logins of the storm failed (see storm.tsv)"
 	fact storm_n "$STORM"
 	wait_inits 0 60 || fact storm_inits_left "$(count_inits)"
+	[ "$PROFILE" != 1 ] || storm_profile "$sw_plain" "$sw_jail"
 	rig_sshd_stop
+}
+
+# busy_ms: CPU time spent by the whole machine so far (all CPUs, every
+# state but idle and iowait), in ms, from /proc/stat (USER_HZ ticks).
+busy_ms() {
+	awk -v hz="$(getconf CLK_TCK)" '$1 == "cpu" {
+		printf "%d", ($2 + $3 + $4 + $7 + $8 + $9) * 1000 / hz }' /proc/stat
+}
+
+# storm_profile SWITCH_PLAIN SWITCH_JAIL: one more storm of each, for where
+# a storm's time goes -- the CPU the whole machine spent (so the jails'
+# teardown in kworkers and RCU after the last login counts: the storm is
+# followed until jail-init has gone and a settle of 2 s), and perf record
+# -a of the same storm, summarised by reason (report.py).
+storm_profile() {
+	local v sw b0 t0 t1 b1
+	command -v perf >/dev/null 2>&1 || return 0
+	for v in ssh-plain ssh-jail; do
+		sw=$1
+		[ "$v" = ssh-plain ] || sw=$2
+		sh -c "$sw"
+		sleep 2
+		b0=$(busy_ms) t0=$(date +%s%N)
+		perf record -a -g -q -o "$OUT/perf-storm-$v.data" -- \
+			"$PB" -c "$STORM" -n 1 -w 0 "$v=$storm" >/dev/null 2>&1 ||
+			die "perf record of a storm ($v)"
+		t1=$(date +%s%N)
+		wait_inits 0 60 || true
+		sleep 2
+		b1=$(busy_ms)
+		fact "storm_prof_${v}_wall_ms" "$(((t1 - t0) / 1000000))"
+		fact "storm_prof_${v}_busy_ms" "$((b1 - b0))"
+		perf report -i "$OUT/perf-storm-$v.data" --children --sort sym \
+			--stdio -g none 2>/dev/null | grep -v '^$' |
+			head -n 400 >"$OUT/storm-profile-$v.txt"
+		perf report -i "$OUT/perf-storm-$v.data" --sort comm --stdio \
+			-g none 2>/dev/null | grep -v '^$' | head -n 40 >"$OUT/storm-comm-$v.txt"
+	done
 }
 
 # ------------------------------------------------------- profiles ----

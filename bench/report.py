@@ -21,6 +21,7 @@ import report_lib
 report_lib.RES = RES
 from report_lib import kv, Run, med, p95, ms, ratio_txt, verdict, boot  # noqa: E402
 from report_scale import kernel_memory  # noqa: E402
+from report_storm import storm_profile  # noqa: E402
 
 facts = kv("facts.tsv")
 mach = kv("machine.tsv")
@@ -259,6 +260,19 @@ if storm.ok:
         w("")
         w("Note: %s." % facts["storm_failures"])
     w("")
+    sess = med(core.diff("jail-none", "plain")) / 1e6 \
+        if core.ok and core.has("jail-none") and core.has("plain") else None
+    spread = None
+    if storm.has("ssh-plain") and storm.n("ssh-plain") > 1:
+        vals = storm.vals("ssh-plain")
+        spread = "%.0f-%.0f ms (%+.0f%%)" % (min(vals) / 1e6, max(vals) / 1e6,
+                                             (max(vals) / min(vals) - 1) * 100)
+    lines, why_storm = storm_profile(facts, facts.get("storm_n", 100), sess, spread)
+    for line in lines:
+        w(line)
+    if why_storm:
+        why["4s"] = why_storm
+        w("")
 
 # ---------------------------------------------------------- 5: scale ---
 
