@@ -31,6 +31,18 @@
  * only a caller killed in the middle of a write would leave a journal the
  * host does not see.
  *
+ * Not in a jail with a private devpts (E15, tests/e2e/45-host-books.sh):
+ * there sshd and login name the session's tty by the jail's own devpts,
+ * pts/0 upwards, and utmp and wtmp key their records by that line (utmp
+ * overwrites the entry with the same ut_id, `last` pairs a logout with
+ * the login of the same line).  A jailed user who holds the jail's low
+ * ptys picks the number of its next login, and so overwrote another
+ * user's utmp entry on the host (gone from `who`) and "ended" that
+ * user's session in `last` by logging out.  Such a jail gets an empty
+ * utmp and wtmp of its own in the 0700 tmpfs instead (the caller's
+ * writes succeed, nobody reads them); lastlog (by uid), wtmpdb and
+ * lastlog2 (rows by id and by name) are still the host's.
+ *
  * The same way, and for the same caller only: the host's system bus
  * socket at the jail's /run/dbus (trees with run/dbus).  pam_systemd's
  * close_session connects to it from inside the jail's view to tell logind
@@ -42,6 +54,7 @@
 #include "mount_priv.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -56,17 +69,19 @@ struct book {
 	const char *dir; /* in the jail */
 	const char *name;
 	const char *host; /* the host's file or directory */
+	bool by_line;	  /* records keyed by the tty's name (utmp, wtmp) */
 };
 
 /* Entries with the same dir are adjacent: one tmpfs each. */
 static const struct book books[JC_N_BOOKS] = {
-	{ "/var/log", "wtmp", "/var/log/wtmp" },
-	{ "/var/log", "lastlog", "/var/log/lastlog" },
-	{ "/var/log", "wtmp.db", "/var/log/wtmp.db" },
-	{ "/var/run", "utmp", "/var/run/utmp" },
-	{ "/var/lib", "wtmpdb", "/var/lib/wtmpdb" },
-	{ "/var/lib", "lastlog", "/var/lib/lastlog" },
-	{ "/run/dbus", "system_bus_socket", "/run/dbus/system_bus_socket" },
+	{ "/var/log", "wtmp", "/var/log/wtmp", true },
+	{ "/var/log", "lastlog", "/var/log/lastlog", false },
+	{ "/var/log", "wtmp.db", "/var/log/wtmp.db", false },
+	{ "/var/run", "utmp", "/var/run/utmp", true },
+	{ "/var/lib", "wtmpdb", "/var/lib/wtmpdb", false },
+	{ "/var/lib", "lastlog", "/var/lib/lastlog", false },
+	{ "/run/dbus", "system_bus_socket", "/run/dbus/system_bus_socket",
+	  false },
 };
 
 /* Clone the host's files now, in the host's mount namespace; a file the
@@ -78,6 +93,7 @@ int jm_books_prepare(const struct jc_plan *p, struct jc_clones *c,
 		cleanup_fd int fd = -1;
 
 		c->books[i] = -1;
+		c->own_book[i] = false;
 		if (p->own_etc)
 			continue;
 		if (jc_path_open_host(books[i].host, 0, &fd, err) < 0) {
@@ -85,12 +101,30 @@ int jm_books_prepare(const struct jc_plan *p, struct jc_clones *c,
 				continue;
 			return -1;
 		}
+		c->own_book[i] = p->private_devpts && books[i].by_line;
+		if (c->own_book[i])
+			continue; /* an empty one of the jail's, at compose */
 		if (jm_clone_tree(fd, "",
 				  MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
 					  MOUNT_ATTR_NOEXEC,
 				  books[i].host, &c->books[i], err) < 0)
 			return -1;
 	}
+	return 0;
+}
+
+/* An empty book of the jail's own: root's, in the 0700 tmpfs. */
+static int own_book(int dirfd, const char *dir, const char *name,
+		    struct jc_err *err)
+{
+	int fd = openat(dirfd, name,
+			O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			0644);
+
+	if (fd < 0)
+		return jc_fail(err, errno, "create the jail's %s/%s", dir,
+			       name);
+	close(fd);
 	return 0;
 }
 
@@ -102,7 +136,7 @@ int jm_books_compose(const struct jc_plan *p, int root, struct jc_clones *c,
 	int rc = 0;
 
 	for (int i = 0; i < JC_N_BOOKS && rc == 0; i++) {
-		if (c->books[i] < 0)
+		if (c->books[i] < 0 && !c->own_book[i])
 			continue;
 		if (!open_dir || strcmp(open_dir, books[i].dir) != 0) {
 			jc_closep(&dirfd);
@@ -117,8 +151,10 @@ int jm_books_compose(const struct jc_plan *p, int root, struct jc_clones *c,
 					       &dirfd, err);
 		}
 		if (rc == 0 && dirfd >= 0)
-			rc = jm_bind_into(dirfd, books[i].name, c->books[i],
-					  err);
+			rc = c->own_book[i] ? own_book(dirfd, open_dir,
+						       books[i].name, err) :
+					      jm_bind_into(dirfd, books[i].name,
+							   c->books[i], err);
 	}
 	return rc;
 }

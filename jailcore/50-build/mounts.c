@@ -19,8 +19,10 @@
 static void clones_init(struct jc_clones *c)
 {
 	c->root = c->pts = c->tty = -1;
-	for (int i = 0; i < JC_N_BOOKS; i++)
+	for (int i = 0; i < JC_N_BOOKS; i++) {
 		c->books[i] = -1;
+		c->own_book[i] = false;
+	}
 	c->binds = NULL;
 	c->n_binds = 0;
 	for (int i = 0; i < JC_N_DEV_NODES; i++)

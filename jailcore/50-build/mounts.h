@@ -16,6 +16,8 @@
 #ifndef JAILCORE_MOUNTS_H
 #define JAILCORE_MOUNTS_H
 
+#include <stdbool.h>
+
 #include "jailcore/90-support/err.h"
 #include "jailcore/30-plan/plan.h"
 
@@ -35,6 +37,7 @@ struct jc_clones {
 	int pts;
 	int tty;	       /* plan->tty, or -1 */
 	int books[JC_N_BOOKS]; /* the host's login records, bus (mount_books.c) */
+	bool own_book[JC_N_BOOKS]; /* an empty one of the jail's instead */
 };
 
 JC_MUST_CHECK JC_NONNULL(1, 2,

@@ -14,6 +14,9 @@
 #    session that joins a running jail, and of a session that ends while
 #    syslog is stalled; a line a jailed user forges arrives tagged with
 #    the jail and the uid, and a flood of them is rate-limited;
+#  - in a devpts = private jail (ptys numbered from 0 by the jail) the
+#    host's utmp and wtmp, keyed by line, are not bound: a jailed login
+#    cannot overwrite another user's host entry (E15); lastlog still is;
 #  - no module logs an error for any of these sessions (login: with
 #    etc/security/group.conf in the jail tree, see conf/pam.d/debian12/login).
 # releases: 12 (Debian 13 has no utmp, wtmp or lastlog: its wtmpdb and
@@ -89,6 +92,36 @@ like "$(last alice)" "^alice +$line +127\.0\.0\.1 .* - [0-9]{2}:[0-9]{2} +\([0-9
 	"the host's wtmp has the logout: last shows the ssh session closed"
 like "$(utmpdump /var/log/wtmp 2>/dev/null)" "^\[8\] .*\[$line +\]" \
 	"wtmp holds sshd's DEAD_PROCESS record for $line"
+
+# --- E15: a private devpts numbers its ptys from 0; the host's books key by line --
+# utmp overwrites the entry with the same ut_id and `last` pairs a logout
+# with the login on the same line.  With the host's books bound into a
+# devpts = private jail, carol's ssh -tt (her jail's pts/0) overwrote bob's
+# host entry on pts/0 -- bob gone from who -- and her logout "ended" his
+# session in last.  Such a jail keeps utmp and wtmp of its own
+# (mount_books.c); lastlog is by uid and stays the host's.
+rig_user carol
+rig_jail_tree carol
+{ rig_jail_stanza priv 'devpts = private'; rig_rules priv user:carol; } | rig_conf_add
+rig_hold bob B pty || not_ok "an unjailed ssh -tt session of bob stays open"
+bline=$(rig_held_tty bob B)
+rig_syslog_mark
+rig_hold carol C pty || not_ok "carol's ssh -tt session in a devpts = private jail stays open"
+cline=$(rig_held_tty carol C)
+is "$cline" "$bline" "(control) carol's jail numbers its ptys on its own: her ssh -tt has bob's host line $bline"
+cinit=$(rig_syslog_grep 'jail opened: user=carol ' | sed -nE 's/.* init=([0-9]+) .*/\1/p')
+like "$(utmpdump "/proc/$cinit/root/var/run/utmp" 2>/dev/null)" "^\[7\] .*\[carol +\] \[$cline +\]" \
+	"(control) sshd wrote carol's login on $cline -- into her jail's own utmp"
+like "$(who)" "^bob +$bline " "with carol logged in on her own $cline, the host's who still lists bob on $bline"
+unlike "$(who)" "^carol " "the host's who does not list carol (her line is not a host line)"
+rig_release carol C
+sleep 1.1
+like "$(who)" "^bob +$bline " "after carol's logout the host's who still lists bob on $bline"
+like "$(last bob | head -n 1)" "^bob +$bline .*still logged in" \
+	"after carol's logout the host's last still shows bob logged in on $bline"
+is "$(last carol | grep -c '^carol')" 0 "the host's wtmp has no line-keyed record of carol's"
+like "$(lastlog -u carol)" "^carol +$cline +127\.0\.0\.1 " "the host's lastlog (by uid) has carol's login"
+rig_release bob B
 
 # --- login(1) on a pty: an unjailed control, then alice -------------------------
 # The session writes its tty, runs who and last, then waits for a flag.

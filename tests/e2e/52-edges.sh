@@ -16,8 +16,7 @@
 #                   host files  host devices host procs   host syslog  per-uid      other        network
 #                                            and ttys     and records  budgets      tenants      outside
 # jailed user       H1-H14 E3   H13 K3 K4    P1-P8 T1-T3  E8 (rate,    E3 E11 (a)   (b)          W1-W3 I1-I9
-#                   E9 (init)
-#                                                         tagged)
+#                   E9 (init)                             tagged) E15
 # co-tenant of a    (c)         (c)          (c)          E8           (c)          E7 E8 E14    (c)
 #  team jail
 # later session of  (d)         (d)          (d)          (d)          (d)          (d)          (d)
@@ -75,6 +74,10 @@
 #     setup is refused.
 # (e) login records (wtmp/lastlog/utmp) are written by the caller through
 #     binds only it holds (45-host-books.sh); the jail sees none of them.
+#     E15 (45-host-books.sh, Debian 12): utmp and wtmp key records by the
+#     tty's name, and a jail with a private devpts numbers its ptys from 0
+#     on its own -- so they are not the host's there (an empty pair of the
+#     jail's own); lastlog (by uid) still is.
 # (f) a root jail has no other tenant unless it is a team jail, whose
 #     other tenants a jailed root controls by design (it is their root).
 # (g) two share=session jails of one root are two jails of row 4; the
@@ -112,6 +115,9 @@
 #      65534, 1 (ids it does not own)
 # E13  the same thief against su --pty -    su's inner pty, hung up    plain su - / runuser -l -c: the
 #      and runuser --pty -l (-c CMD)        when the command ends      admin's terminal is kept
+# E15  user in a devpts = private jail      bob still in who, still    (in 45-host-books.sh) carol's
+#      logs in on its pts/0 = bob's host    logged in in last after    login went on pts/0 into her
+#      line, then out (45-host-books.sh)    carol's logout             jail's utmp; old module: overwrote
 # mountinfo shows the bind sources' paths inside their file systems (the
 # kernel prints a mount's root dentry); it names what the admin bound, gives
 # no access, and masking it would break findmnt/df in the jail: left.
