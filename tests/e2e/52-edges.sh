@@ -485,6 +485,10 @@ like "$o" '^note: jail web: devpts = host: a jailed user can hold every pty' "ch
 like "$o" '^note: jail team: a root without %u .*runtime dirs and log rates are per user' \
 	"check flags a team jail's shared parts (E7, E8)"
 unlike "$o" '^note: jail rootbox: devpts = host' "check: (control) no devpts note where the devpts is private"
+like "$o" '^note: jail rootbox: devpts = private without pty_max: ' \
+	"check flags a private devpts without pty_max (E11: the pool all private devpts share)"
+unlike "$o" '^note: jail capped: devpts = private without pty_max' \
+	"check: (control) no such note where pty_max caps the jail (capped: 4)"
 # a team jail with a private devpts: util-linux login (Debian 13) reopens
 # its host pty by name, /dev/pts/N, the jail's own pty N there (E14,
 # 53-login-reopen.sh): the config refuses it, an error of check
