@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "jailcore/90-support/paths.h"
+#include "jailcore/90-support/lsan_hook.h"
 #include "jailctl.h"
 
 #define MEMBERS_MAX 64	     /* candidates tried to check a group's jail */

@@ -28,6 +28,8 @@
 
 #include <security/pam_appl.h>
 
+#include "jailcore/90-support/lsan_hook.h"
+
 static int no_conv(int n, const struct pam_message **msg,
 		   struct pam_response **resp, void *data)
 {
@@ -61,29 +63,6 @@ static void run_child(const struct passwd *pw, char **cmd)
 	execvp(cmd[0], cmd);
 	fprintf(stderr, "pamdriver: exec %s: %s\n", cmd[0], strerror(errno));
 	_exit(127);
-}
-
-/* LeakSanitizer (the ASan build; tests/run-all.sh runs the PAM-level
- * tests with detect_leaks=1) checks at exit by stopping this process with
- * a tracer it clones, which reads /proc/<its parent>/task.  A caller that
- * entered a jail -- a jailed session, or one refused after the setns, as a
- * chrooted caller's is -- has its children born in the jail's pid
- * namespace (setns CLONE_NEWPID), where the tracer's parent is pid 0, and
- * mostly its /proc replaced by the jail's, where /proc/self does not
- * resolve.  Once close_session has ended the jail no process can be born
- * there at all: clone fails with ENOMEM, LSan's "Failed spawning a tracer
- * thread (errno 12)", a fatal error.  Only such a process -- its children's
- * pid namespace is not its own -- skips the check; every one that stayed
- * outside (not jailed, root, refused before entering) is checked.  LSan
- * calls this hook at exit when the program defines it. */
-int __lsan_is_turned_off(void) __attribute__((used, visibility("default")));
-int __lsan_is_turned_off(void)
-{
-	struct stat self, children;
-
-	return stat("/proc/self/ns/pid", &self) != 0 ||
-	       stat("/proc/self/ns/pid_for_children", &children) != 0 ||
-	       self.st_ino != children.st_ino || self.st_dev != children.st_dev;
 }
 
 /* Open fds of this process (no /proc: after a jailed open_session the

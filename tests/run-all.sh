@@ -16,7 +16,8 @@
 #      installs it in clean Debian 12 and 13 rootfs)
 #   6. with BUILD_ASAN set: the unit tests, the asan-capable PAM-level
 #      tests (tests/e2e/*-pam*.sh) and the fault walk (35-faults.sh: every
-#      failure path, leak-checked) again, against $BUILD_ASAN
+#      failure path, leak-checked) again, against $BUILD_ASAN, and the
+#      jailctl files (6[0-9]-*.sh) with $BUILD_ASAN/jailctl
 #   7. the host snapshot taken at the start still matches
 # `run-all.sh --selftest [FILE...]` instead proves each e2e file can fail
 # (see selftest below).
@@ -281,6 +282,14 @@ main() {
 		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		MODULE=$BUILD_ASAN/pam_jail.so INIT=$BUILD_ASAN/jail-init \
 			DRIVER=$BUILD_ASAN/tests/pamdriver run_e2e " (asan)" "${asan_e2e[@]}"
+		# jailctl too, every command of the jailctl files, leaks
+		# checked the same way (jailctl.c includes lsan_hook.h: enter
+		# and run skip the check once in a jail).  The module stays the
+		# plain build there: sshd cannot load an ASan one.
+		mapfile -t asan_e2e < <(of_release 12 tests/e2e/6[0-9]-*.sh)
+		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		JAILCTL=$BUILD_ASAN/jailctl run_e2e " (asan jailctl)" "${asan_e2e[@]}"
 	fi
 	if [ -f "$snap" ]; then
 		run_file "host unchanged by the whole suite" \
