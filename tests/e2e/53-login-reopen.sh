@@ -98,7 +98,7 @@ like "$("$JAILCTL" check 2>&1)" "jail team: devpts = private, and a second \[use
 like "$(attempt erin private user:erin)" \
 	"^take_pty: ESCAPED another session came up on our pty [0-9]+, it said '.*erin@team.*'; we typed into it;erin-on=\\(none\\);taken=erin;refused=\$" \
 	"E14 control (the same jail, erin's alone: allowed): her login(1) reopens /dev/pts/N into the pty her own ssh session holds -- a co-tenant's, were the jail shared"
-unlike "$("$JAILCTL" check 2>&1)" 'jail team: devpts = private' \
+unlike "$("$JAILCTL" check 2>&1)" 'jail team: devpts = private, and' \
 	"E14 jailctl check: (control) no error for a private devpts in a jail of one user"
 "$JAILCTL" stop team >/dev/null 2>&1
 check "no jail process is left" rig_jail_procs_gone 10
