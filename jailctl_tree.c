@@ -213,9 +213,39 @@ static int finish(struct layout *l, struct jc_err *err)
 	return 0;
 }
 
+/* var/log and var/run: the host's wtmp, lastlog and utmp (mount_books.c).
+ * With a private devpts utmp and wtmp are the jail's own (E15: they key
+ * records by the tty's name, which the jail numbers on its own), so only
+ * lastlog is the host's and var/run holds nothing of the host. */
+static int add_log_books(struct layout *l, bool private_devpts,
+			 struct jc_err *err)
+{
+	if (private_devpts)
+		return add_optional(l, "/var/log",
+				    "the host's lastlog (utmp and wtmp are "
+				    "the jail's own: a private devpts)",
+				    host_keeps("/var/log/lastlog",
+					       "the host's lastlog never "
+					       "records this jail's logins"),
+				    err);
+	if (add_optional(l, "/var/log", "the host's wtmp and lastlog",
+			 host_keeps("/var/log/wtmp",
+				    "the host's wtmp and lastlog "
+				    "never record this jail's logins (last, "
+				    "lastlog)"),
+			 err) < 0 ||
+	    add_optional(l, "/var/run", "the host's utmp",
+			 host_keeps("/var/run/utmp",
+				    "the host's utmp never lists "
+				    "this jail's sessions (who, w)"),
+			 err) < 0)
+		return -1;
+	return 0;
+}
+
 /* /dev, /proc, identity files and the small /etc. */
-static int add_common(struct layout *l, bool own_etc, const char *hostname,
-		      struct jc_err *err)
+static int add_common(struct layout *l, bool own_etc, bool private_devpts,
+		      const char *hostname, struct jc_err *err)
 {
 	int n = snprintf(
 		l->hosts, sizeof(l->hosts),
@@ -238,17 +268,7 @@ static int add_common(struct layout *l, bool own_etc, const char *hostname,
 		return -1;
 	if (own_etc)
 		return 0;
-	if (add_optional(l, "/var/log", "the host's wtmp and lastlog",
-			 host_keeps("/var/log/wtmp",
-				    "the host's wtmp and lastlog "
-				    "never record this jail's logins (last, "
-				    "lastlog)"),
-			 err) < 0 ||
-	    add_optional(l, "/var/run", "the host's utmp",
-			 host_keeps("/var/run/utmp",
-				    "the host's utmp never lists "
-				    "this jail's sessions (who, w)"),
-			 err) < 0 ||
+	if (add_log_books(l, private_devpts, err) < 0 ||
 	    add_optional(l, "/var/lib",
 			 "the host's wtmpdb and lastlog2 "
 			 "(Debian 13)",
@@ -290,7 +310,8 @@ int layout_from_plan(const struct jc_plan *p, struct layout *l,
 	for (size_t i = 0; i < p->n_tmpfs; i++)
 		if (add_what(l, p->tmpfs[i], ENT_DIR, "tmpfs", err) < 0)
 			return -1;
-	if (add_common(l, p->own_etc, p->hostname, err) < 0 ||
+	if (add_common(l, p->own_etc, p->private_devpts, p->hostname, err) <
+		    0 ||
 	    add_usr_links(l, err) < 0)
 		return -1;
 	return finish(l, err);
@@ -370,7 +391,8 @@ int layout_from_jail(const struct jc_jail *j, struct layout *l,
 	    jc_expand(j->hostname, &(struct jc_tokens){ .jail = j->name }, host,
 		      sizeof(host), NULL) == 0)
 		hostname = host;
-	if (add_common(l, j->allow_root, hostname, err) < 0 ||
+	if (add_common(l, j->allow_root, j->private_devpts, hostname, err) <
+		    0 ||
 	    add_usr_links(l, err) < 0)
 		return -1;
 	return finish(l, err);

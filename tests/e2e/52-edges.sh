@@ -489,6 +489,15 @@ like "$o" '^note: jail rootbox: devpts = private without pty_max: ' \
 	"check flags a private devpts without pty_max (E11: the pool all private devpts share)"
 unlike "$o" '^note: jail capped: devpts = private without pty_max' \
 	"check: (control) no such note where pty_max caps the jail (capped: 4)"
+# E15: with a private devpts utmp and wtmp are the jail's own, so only
+# var/log (the host's lastlog) is asked for, not var/run
+rmdir "$RIG_JAILS/carol/var/run" "$RIG_JAILS/carol/var/log"
+o2=$("$JAILCTL" check 2>&1)
+like "$o2" "user carol .*no directory $RIG_JAILS/carol/var/log: the host's lastlog never records this jail's logins" \
+	"check: a private devpts jail's tree without var/log loses only the host's lastlog (E15)"
+unlike "$o2" "no directory $RIG_JAILS/carol/var/run" \
+	"check: a private devpts jail's tree needs no var/run (its utmp is its own, E15)"
+install -d -m 755 -o 0 -g 0 "$RIG_JAILS/carol/var/run" "$RIG_JAILS/carol/var/log"
 # a team jail with a private devpts: util-linux login (Debian 13) reopens
 # its host pty by name, /dev/pts/N, the jail's own pty N there (E14,
 # 53-login-reopen.sh): the config refuses it, an error of check
