@@ -39,9 +39,11 @@
  * ptys picks the number of its next login, and so overwrote another
  * user's utmp entry on the host (gone from `who`) and "ended" that
  * user's session in `last` by logging out.  Such a jail gets an empty
- * utmp and wtmp of its own in the 0700 tmpfs instead (the caller's
- * writes succeed, nobody reads them); lastlog (by uid), wtmpdb and
- * lastlog2 (rows by id and by name) are still the host's.
+ * utmp of its own in the 0700 tmpfs instead and the host's /dev/null as
+ * wtmp (the caller's writes succeed, nobody reads them, and an
+ * append-only log of a long-lived jail does not fill the tmpfs);
+ * lastlog (by uid), wtmpdb and lastlog2 (rows by id and by name) are
+ * still the host's.
  *
  * The same way, and for the same caller only: the host's system bus
  * socket at the jail's /run/dbus (trees with run/dbus).  pam_systemd's
@@ -65,23 +67,31 @@
 #include "jailcore/90-support/cleanup.h"
 #include "jailcore/90-support/paths.h"
 
+/* What a jail with a private devpts gets instead of the host's book. */
+enum in_private {
+	HOSTS,	  /* the host's: not keyed by the tty's name */
+	OWN_FILE, /* utmp: an empty one of the jail's (slots are reused) */
+	DEV_NULL, /* wtmp, append-only: the host's /dev/null, so a long-lived
+		   * jail's logins do not fill its 1 MiB tmpfs */
+};
+
 struct book {
 	const char *dir; /* in the jail */
 	const char *name;
 	const char *host; /* the host's file or directory */
-	bool by_line;	  /* records keyed by the tty's name (utmp, wtmp) */
+	enum in_private in_private;
 };
 
 /* Entries with the same dir are adjacent: one tmpfs each. */
 static const struct book books[JC_N_BOOKS] = {
-	{ "/var/log", "wtmp", "/var/log/wtmp", true },
-	{ "/var/log", "lastlog", "/var/log/lastlog", false },
-	{ "/var/log", "wtmp.db", "/var/log/wtmp.db", false },
-	{ "/var/run", "utmp", "/var/run/utmp", true },
-	{ "/var/lib", "wtmpdb", "/var/lib/wtmpdb", false },
-	{ "/var/lib", "lastlog", "/var/lib/lastlog", false },
+	{ "/var/log", "wtmp", "/var/log/wtmp", DEV_NULL },
+	{ "/var/log", "lastlog", "/var/log/lastlog", HOSTS },
+	{ "/var/log", "wtmp.db", "/var/log/wtmp.db", HOSTS },
+	{ "/var/run", "utmp", "/var/run/utmp", OWN_FILE },
+	{ "/var/lib", "wtmpdb", "/var/lib/wtmpdb", HOSTS },
+	{ "/var/lib", "lastlog", "/var/lib/lastlog", HOSTS },
 	{ "/run/dbus", "system_bus_socket", "/run/dbus/system_bus_socket",
-	  false },
+	  HOSTS },
 };
 
 /* Clone the host's files now, in the host's mount namespace; a file the
@@ -101,9 +111,21 @@ int jm_books_prepare(const struct jc_plan *p, struct jc_clones *c,
 				continue;
 			return -1;
 		}
-		c->own_book[i] = p->private_devpts && books[i].by_line;
+		c->own_book[i] = p->private_devpts &&
+				 books[i].in_private == OWN_FILE;
 		if (c->own_book[i])
 			continue; /* an empty one of the jail's, at compose */
+		/* a device node: not nodev; read-only still lets it be
+		 * written (a device write is not one to the mount) */
+		if (p->private_devpts && books[i].in_private == DEV_NULL) {
+			if (jm_clone_tree(AT_FDCWD, "/dev/null",
+					  MOUNT_ATTR_RDONLY |
+						  MOUNT_ATTR_NOSUID |
+						  MOUNT_ATTR_NOEXEC,
+					  "/dev/null", &c->books[i], err) < 0)
+				return -1;
+			continue;
+		}
 		if (jm_clone_tree(fd, "",
 				  MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
 					  MOUNT_ATTR_NOEXEC,

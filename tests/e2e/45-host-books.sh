@@ -98,8 +98,8 @@ like "$(utmpdump /var/log/wtmp 2>/dev/null)" "^\[8\] .*\[$line +\]" \
 # with the login on the same line.  With the host's books bound into a
 # devpts = private jail, carol's ssh -tt (her jail's pts/0) overwrote bob's
 # host entry on pts/0 -- bob gone from who -- and her logout "ended" his
-# session in last.  Such a jail keeps utmp and wtmp of its own
-# (mount_books.c); lastlog is by uid and stays the host's.
+# session in last.  Such a jail keeps a utmp of its own and writes wtmp
+# to /dev/null (mount_books.c); lastlog is by uid and stays the host's.
 rig_user carol
 rig_jail_tree carol
 { rig_jail_stanza priv 'devpts = private'; rig_rules priv user:carol; } | rig_conf_add
@@ -112,6 +112,8 @@ is "$cline" "$bline" "(control) carol's jail numbers its ptys on its own: her ss
 cinit=$(rig_syslog_grep 'jail opened: user=carol ' | sed -nE 's/.* init=([0-9]+) .*/\1/p')
 like "$(utmpdump "/proc/$cinit/root/var/run/utmp" 2>/dev/null)" "^\[7\] .*\[carol +\] \[$cline +\]" \
 	"(control) sshd wrote carol's login on $cline -- into her jail's own utmp"
+is "$(stat -c '%F %t:%T' "/proc/$cinit/root/var/log/wtmp")" "character special file 1:3" \
+	"carol's jail's wtmp is /dev/null: its logins are not appended anywhere (nor fill its 1 MiB tmpfs)"
 like "$(who)" "^bob +$bline " "with carol logged in on her own $cline, the host's who still lists bob on $bline"
 unlike "$(who)" "^carol " "the host's who does not list carol (her line is not a host line)"
 rig_release carol C

@@ -76,8 +76,8 @@
 #     binds only it holds (45-host-books.sh); the jail sees none of them.
 #     E15 (45-host-books.sh, Debian 12): utmp and wtmp key records by the
 #     tty's name, and a jail with a private devpts numbers its ptys from 0
-#     on its own -- so they are not the host's there (an empty pair of the
-#     jail's own); lastlog (by uid) still is.
+#     on its own -- so they are not the host's there (a utmp of the
+#     jail's own, wtmp to /dev/null); lastlog (by uid) still is.
 # (f) a root jail has no other tenant unless it is a team jail, whose
 #     other tenants a jailed root controls by design (it is their root).
 # (g) two share=session jails of one root are two jails of row 4; the
