@@ -30,7 +30,7 @@ def _total_ms(text):
 
 
 def _comm_shares(text):
-    """comm -> percent of all samples, kworkers and sshd's helpers merged."""
+    """comm -> percent of all samples, sshd's processes merged."""
     out = {}
     for m in re.finditer(r"^\s+([\d.]+)%\s+[\d.]+%\s+(\S.*?)\s*$", text, re.M):
         name = m.group(2)
@@ -87,20 +87,20 @@ def storm_profile(facts, n_logins, session_ms, spread):
         return lines, None
     ncpu = int(report_lib.kv("machine.tsv").get("nproc") or os.cpu_count() or 1)
     ssh_share = (shares[v[0]].get("ssh", 0) + shares[v[0]].get("sshd", 0))
-    predicted = session_ms / (busy[v[0]] / n) * 100 if session_ms else None
+    predicted = session_ms / (busy[v[0]] / n) * 100
     lines += ["", "The storm is CPU-bound: %.1f of the %d cores' %.1f s were busy "
               "without pam_jail, %.0f%% of them in the ssh client and sshd "
               "(both run on the same cores).  pam_jail adds %+.2f ms of CPU per "
               "login in this storm; section 1's session cost (%.2f ms, one "
               "session at a time) is %.1f%% of a login's CPU here%s." % (
                   busy[v[0]] / 1000, ncpu, ncpu * wall[v[0]] / 1000, ssh_share, extra,
-                  session_ms or 0, predicted or 0,
+                  session_ms, predicted,
                   "; the storms of one variant spread over %s" % spread if spread else "")]
     why = ("the storm is CPU-bound on %d cores, and the ssh client and sshd "
            "take %.0f%% of its CPU; one jailed session costs %.2f ms (section 1) "
            "against %.1f ms of CPU per login in the storm, i.e. %.1f%% expected "
            "(so <= 3%% needs a session cost near the floor's); under perf, one "
            "storm each: %+.2f ms CPU per login%s" % (
-               ncpu, ssh_share, session_ms or 0, busy[v[0]] / n, predicted or 0, extra,
+               ncpu, ssh_share, session_ms, busy[v[0]] / n, predicted, extra,
                "; storms of one variant spread over %s" % spread if spread else ""))
     return lines, why
