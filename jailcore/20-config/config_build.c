@@ -336,11 +336,14 @@ static const char *second_door(const struct jc_config *cfg, const char *jail,
 /* util-linux login(1) reopens its tty by name, /dev/pts/N, in its child
  * after pam_open_session, i.e. inside the jail (callers.md).  With a
  * private devpts that name is the jail's own pty N: in a jail several
- * users enter, another user holding that pty's master gets the login's
- * shell (tests/e2e/53-login-reopen.sh).  So a private devpts (asked for,
- * or forced by allow_root) is for a jail of one user.  A login's load
- * holds only its own [user:] rule: a second user's join of a running jail
- * is refused as well (registry.c, jc_reg_check_identity). */
+ * users enter, another user holding that pty's master would get the
+ * login's shell (E14, tests/e2e/53-login-reopen.sh).  A caller on a host
+ * pty gets a view of its own with the host's devpts there (mount_view.c),
+ * except in an allow_root jail, where the jailed root must not reach the
+ * host's devpts through it: so allow_root's private devpts is for a jail
+ * of one user.  A login's load holds only its own [user:] rule: a second
+ * user's join of a running jail is refused as well (registry.c,
+ * jc_reg_check_identity). */
 static int check_private_devpts(struct jc_cfg_loader *L,
 				const struct jc_config *cfg)
 {
@@ -353,31 +356,22 @@ static int check_private_devpts(struct jc_cfg_loader *L,
 		int rline = 0, line;
 		char where[PATH_MAX + 16];
 
-		if (!j->private_devpts || !j->name || !j->root ||
+		if (!j->allow_root || !j->name || !j->root ||
 		    root_per_user(j->root) ||
 		    !(door = second_door(cfg, j->name, &rfile, &rline)))
 			continue;
-		line = j->key_line[JC_K_DEVPTS] ? j->key_line[JC_K_DEVPTS] :
-		       j->key_line[JC_K_ALLOW_ROOT] ?
-						  j->key_line[JC_K_ALLOW_ROOT] :
-						  j->line;
+		line = j->key_line[JC_K_ALLOW_ROOT] ?
+			       j->key_line[JC_K_ALLOW_ROOT] :
+			       j->line;
 		jc_config_where(cfg, rfile, rline, where, sizeof(where));
 		(void)jc_fail_conf(
 			c.err, 0, c.path, line,
-			"jail %s: %s, and %s (%s) names it: its "
-			"users would share one devpts, where "
-			"util-linux login's reopen of /dev/pts/N "
-			"is another user's pty; %s",
-			j->name,
-			j->key_line[JC_K_DEVPTS] ?
-				"devpts = private" :
-				"allow_root (a private devpts)",
-			door, where,
-			j->allow_root ?
-				"give it a root with %u (a "
-				"jail per user) or one [user:] rule only" :
-				"use devpts = host, or a root with %u (a "
-				"jail per user)");
+			"jail %s: allow_root (a private devpts), and %s "
+			"(%s) names it: its users would share one devpts, "
+			"where util-linux login's reopen of /dev/pts/N is "
+			"another user's pty; give it a root with %%u (a "
+			"jail per user) or one [user:] rule only",
+			j->name, door, where);
 		if (!keep_going(&c))
 			return -1;
 	}

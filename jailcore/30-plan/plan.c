@@ -169,7 +169,8 @@ static int plan_hostname(struct jc_plan *p, const struct jc_jail *j,
 }
 
 /* PAM_TTY -> the host device to bind into the jail's /dev.  sshd passes
- * "ssh" (no pty yet); ptys under /dev/pts come with the devpts bind;
+ * "ssh" (no pty yet); ptys under /dev/pts come with the devpts bind, or
+ * with the session's own view of the host's devpts (host_pty_view);
  * console and serial logins reopen their tty by path (util-linux login),
  * so that node has to exist inside. */
 static int plan_tty(struct jc_plan *p, const char *tty, struct jc_err *err)
@@ -183,10 +184,16 @@ static int plan_tty(struct jc_plan *p, const char *tty, struct jc_err *err)
 			     strncmp(tty, "/dev/", 5) ? "/dev/" : "",
 			     tty) >= sizeof(path))
 		return jc_fail(err, ENAMETOOLONG, "PAM_TTY");
-	if (!jc_path_is_clean(path) || strncmp(path, "/dev/pts/", 9) == 0)
+	if (!jc_path_is_clean(path))
 		return 0;
 	if (stat(path, &st) < 0 || !S_ISCHR(st.st_mode))
 		return 0; /* not a device: nothing to reopen */
+	if (strncmp(path, "/dev/pts/", 9) == 0) {
+		/* a pty of the host's devpts: with a private one in the jail,
+		 * /dev/pts/N there would be another pty (E14) */
+		p->host_pty_view = p->private_devpts && !p->own_etc;
+		return 0;
+	}
 	if (strchr(path + 5, '/'))
 		return jc_fail(err, 0,
 			       "PAM_TTY %s: nested tty paths are not "

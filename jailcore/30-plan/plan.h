@@ -55,9 +55,14 @@ struct jc_plan {
 	 * host's devpts) */
 	bool own_etc;
 	bool private_devpts;
-	gid_t tty_gid;		      /* gid= of a private devpts */
-	bool root_session;	      /* uid 0 in an allow_root jail */
-	unsigned long long root_caps; /* what that root keeps */
+	gid_t tty_gid;	   /* gid= of a private devpts */
+	bool root_session; /* uid 0 in an allow_root jail */
+	/* The caller's terminal is a pty of the host's devpts (PAM_TTY pts/N:
+	 * login, su) and the jail has a private devpts without allow_root: the
+	 * caller gets a mount namespace of its own where /dev/pts is the
+	 * host's (mounts.h, jc_host_view).  Not part of the fingerprint. */
+	bool host_pty_view;
+	unsigned long long root_caps;		      /* what that root keeps */
 	struct jc_id_range root_ids[JC_ROOT_IDS_MAX]; /* and may become */
 	size_t n_root_ids;
 

@@ -269,21 +269,22 @@ int jc_reg_check_identity(const struct jc_reg_entry *e, const struct jc_plan *p,
 				"%s, not %s: not joining it; `jailctl stop "
 				"%s` ends it",
 				p->jail, p->root, uid, name, p->user, name);
-		/* one devpts instance for two users: util-linux login's
-		 * child reopens its host tty by name, /dev/pts/N, inside --
-		 * the jail's pty N, which the other user may hold (E14,
+		/* one devpts instance for two users in an allow_root jail,
+		 * where a caller on a host pty gets no view of the host's
+		 * devpts (mount_view.c): util-linux login's child reopens
+		 * its tty by name, /dev/pts/N, inside -- the jail's pty N,
+		 * which the other user may hold (E14,
 		 * tests/e2e/53-login-reopen.sh).  The config check
 		 * (config_build.c) cannot see other users' [user:] rules
 		 * in a login's load; this can. */
-		if (p->private_devpts && uid != (unsigned)p->uid)
-			return jc_fail(
-				err, 0,
-				"jail %s (%s) has a private "
-				"devpts and runs for user %s: not "
-				"letting %s in (a second user could take "
-				"a login's /dev/pts/N); use devpts = host "
-				"or a root with %%u",
-				p->jail, p->root, name, p->user);
+		if (p->private_devpts && p->own_etc && uid != (unsigned)p->uid)
+			return jc_fail(err, 0,
+				       "jail %s (%s) has allow_root (a private "
+				       "devpts) and runs for user %s: not "
+				       "letting %s in (a second user could take "
+				       "a login's /dev/pts/N); give it a root "
+				       "with %%u",
+				       p->jail, p->root, name, p->user);
 	}
 	return 0;
 }

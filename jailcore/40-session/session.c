@@ -333,12 +333,19 @@ int jc_session_open(const struct jc_plan *p, const char *init_path,
 {
 	struct jc_cgroup cg;
 	struct jc_bpf bpf;
+	struct jc_host_view view;
 	int rc;
 
 	*joined = false;
 	jc_jail_handle_init(h);
 	if (jc_seccomp_compile_cached(&p->seccomp, JC_RUN_DIR, &bpf, err) < 0)
 		return -1;
+	/* the host's devpts for a caller on a host pty: cloned now, while
+	 * the caller still sees the host's mounts */
+	if (jc_host_view_prepare(p, &view, err) < 0) {
+		jc_bpf_free(&bpf);
+		return -1;
+	}
 	if (p->share == JC_SHARE_SESSION) {
 		rc = session_cgroup(p, &cg, err);
 		if (rc == 0)
@@ -348,10 +355,12 @@ int jc_session_open(const struct jc_plan *p, const char *init_path,
 	}
 	if (rc == 0 && (jc_jail_enter(h, err) < 0 || check_root(p, err) < 0 ||
 			make_runtime_dir(p, h, err) < 0 ||
+			jc_host_view_enter(p, &view, err) < 0 ||
 			harden_caller(p, *joined, &bpf, err) < 0)) {
 		jc_jail_release(h, 1000, NULL);
 		rc = -1;
 	}
+	jc_host_view_close(&view);
 	jc_bpf_free(&bpf);
 	if (rc < 0)
 		return -1;

@@ -180,3 +180,55 @@ int jm_books_compose(const struct jc_plan *p, int root, struct jc_clones *c,
 	}
 	return rc;
 }
+
+/* A session's own view (mount_view.c) of a jail with a private devpts:
+ * the books that jail keeps of its own (utmp, wtmp) are the host's again,
+ * since the lines written there are the host's.  Cloned here, in the host's
+ * mount namespace. */
+int jm_books_view_prepare(int out[JC_N_BOOKS], struct jc_err *err)
+{
+	for (int i = 0; i < JC_N_BOOKS; i++) {
+		cleanup_fd int fd = -1;
+
+		out[i] = -1;
+		if (books[i].in_private == HOSTS)
+			continue;
+		if (jc_path_open_host(books[i].host, 0, &fd, err) < 0) {
+			if (err->kind == JC_ERR_NOT_FOUND)
+				continue;
+			return -1;
+		}
+		if (jm_clone_tree(fd, "",
+				  MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+					  MOUNT_ATTR_NOEXEC,
+				  books[i].host, &out[i], err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Over the jail's own, where the jail has one (a tree without var/run or
+ * var/log keeps no books). */
+int jm_books_view_compose(int root, const char *root_name,
+			  const int in[JC_N_BOOKS], struct jc_err *err)
+{
+	char path[64];
+
+	for (int i = 0; i < JC_N_BOOKS; i++) {
+		cleanup_fd int target = -1;
+
+		if (in[i] < 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", books[i].dir,
+			 books[i].name);
+		if (jc_path_open_in(root, root_name, path, &target, err) < 0) {
+			if (err->kind == JC_ERR_NOT_FOUND)
+				continue;
+			return -1;
+		}
+		if (move_mount(in[i], "", target, "", ATTACH_FLAGS) < 0)
+			return jc_fail(err, errno, "move_mount onto %s%s",
+				       root_name, path);
+	}
+	return 0;
+}

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* mount_priv.h - internal to the mount code (mounts.c, mount_dev.c, mount_proc.c,
- * mount_books.c, mount_util.c).  Every target is resolved inside the jail with
+ * mount_books.c, mount_view.c, mount_util.c).  Every target is resolved inside the jail with
  * jc_path_open_in (no symlinks); every mount is attached with move_mount
  * from an fd. */
 #ifndef JAILCORE_MOUNT_PRIV_H
@@ -77,6 +77,16 @@ JC_MUST_CHECK JC_NONNULL(1, 2, 3) int jm_books_prepare(const struct jc_plan *p,
 JC_MUST_CHECK
 int jm_books_compose(const struct jc_plan *p, int root, struct jc_clones *c,
 		     struct jc_err *err);
+/* The books a private devpts made the jail's own (utmp, wtmp): clones
+ * of the host's in OUT, and those moved over the jail's ones, for a
+ * session's own view of the host's ptys (mount_view.c). */
+JC_MUST_CHECK
+int jm_books_view_prepare(int out[JC_N_BOOKS], struct jc_err *err);
+JC_MUST_CHECK JC_NONNULL(2, 3,
+			 4) int jm_books_view_compose(int root,
+						      const char *root_name,
+						      const int in[JC_N_BOOKS],
+						      struct jc_err *err);
 
 /* mount_proc.c */
 JC_MUST_CHECK JC_NONNULL(2, 3) int jm_proc_mount(int root,

@@ -70,4 +70,28 @@ JC_NONNULL(1, 3)
 int jc_mounts_runtime_tmpfs(const struct jc_plan *plan, int top,
 			    const char *name, struct jc_err *err);
 
+/* A session's own view of a jail with a private devpts, for a caller on
+ * a pty of the host's (plan->host_pty_view: util-linux login reopens
+ * /dev/pts/N by name, su's shell names its terminal): a mount namespace of
+ * its own with the host's devpts over /dev/pts and the host's utmp and
+ * wtmp over the jail's (mount_view.c).  jc_host_view_prepare clones them
+ * in the host's mount namespace (nothing when the plan needs no view);
+ * jc_host_view_enter, in the caller after it entered the jail, unshares
+ * CLONE_NEWNS and attaches them. */
+struct jc_host_view {
+	int pts;
+	int books[JC_N_BOOKS];
+};
+
+void jc_host_view_init(struct jc_host_view *v);
+JC_MUST_CHECK JC_NONNULL(1, 2,
+			 3) int jc_host_view_prepare(const struct jc_plan *plan,
+						     struct jc_host_view *v,
+						     struct jc_err *err);
+JC_MUST_CHECK JC_NONNULL(1, 2,
+			 3) int jc_host_view_enter(const struct jc_plan *plan,
+						   struct jc_host_view *v,
+						   struct jc_err *err);
+void jc_host_view_close(struct jc_host_view *v);
+
 #endif

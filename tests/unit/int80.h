@@ -7,6 +7,9 @@
 
 #if defined(__x86_64__)
 #include <errno.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static inline long int80(long nr, long a, long b, long c)
 {
@@ -21,6 +24,25 @@ static inline long int80(long nr, long a, long b, long c)
 		return -1;
 	}
 	return ret;
+}
+
+/* Whether this kernel runs i386 system calls at all: 1 when a child's
+ * int $0x80 getpid answers its pid, 0 when the child is killed with
+ * SIGSEGV (a kernel without IA32 emulation, or booted with
+ * ia32_emulation=0: int $0x80 is a general protection fault there, so
+ * there is no i386 way around a filter to test), -1 otherwise. */
+static inline int int80_available(void)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(int80(20, 0, 0, 0) == getpid() ? 0 : 1);
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return -1;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 1;
+	return WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV ? 0 : -1;
 }
 #endif
 

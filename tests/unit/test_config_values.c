@@ -331,47 +331,55 @@ static void test_root_ids(void)
 	      "t.conf:4: root_ids: more than 16 ranges", NULL);
 }
 
-/* A private devpts is one jail's: util-linux login reopens /dev/pts/N
- * inside, another user's pty there (E14).  Refused where the config shows
- * a second user's way in; accepted for a jail of one user. */
+/* allow_root's private devpts is one jail's: util-linux login reopens
+ * /dev/pts/N inside, another user's pty there (E14), and an allow_root
+ * jail gives a caller on a host pty no view of the host's devpts
+ * (mount_view.c).  Refused where the config shows a second user's way in;
+ * accepted for a jail of one user.  devpts = private without allow_root
+ * has that view: accepted in a team jail. */
 static void test_private_devpts_one_user(void)
 {
-	const char *team = "[jail:t]\nroot=/x\ndevpts = private\n";
+	const char *team = "[jail:t]\nroot=/x\nallow_root = yes\n";
 	char buf[256];
 	struct jc_config *cfg;
 
 	snprintf(buf, sizeof(buf), "%s[user:a]\njail=t\n[user:b]\njail=t\n",
 		 team);
-	fails("devpts = private, two [user:] rules", buf,
-	      "t.conf:3: jail t: devpts = private, and a second [user:] rule "
-	      "(line 7) names it",
-	      "use devpts = host, or a root with %u");
+	fails("allow_root, two [user:] rules", buf,
+	      "t.conf:3: jail t: allow_root (a private devpts), and a second "
+	      "[user:] rule (line 7) names it",
+	      "give it a root with %u");
 	snprintf(buf, sizeof(buf), "%s[group:g]\njail=t\n", team);
-	fails("devpts = private, a [group:] rule", buf,
-	      "t.conf:3: jail t: devpts = private, and a [group:] rule (line 5)",
-	      NULL);
-	snprintf(buf, sizeof(buf), "[global]\ndefault=t\n%s", team);
-	fails("devpts = private, the default", buf,
-	      "t.conf:5: jail t: devpts = private, and default (line 2)", NULL);
-	fails("allow_root (a private devpts) and a [group:] rule",
-	      "[jail:r]\nroot=/x\nallow_root = yes\n[group:g]\njail=r\n",
-	      "t.conf:3: jail r: allow_root (a private devpts), and a [group:] rule",
+	fails("allow_root, a [group:] rule", buf,
+	      "t.conf:3: jail t: allow_root (a private devpts), and a [group:] "
+	      "rule (line 5)",
 	      "one [user:] rule only");
+	snprintf(buf, sizeof(buf), "[global]\ndefault=t\n%s", team);
+	fails("allow_root, the default", buf,
+	      "t.conf:5: jail t: allow_root (a private devpts), and default "
+	      "(line 2)",
+	      NULL);
 	fails("a root with a literal %u (written %%u) is no jail per user",
-	      "[jail:t]\nroot=/x/%%u\ndevpts = private\n[group:g]\njail=t\n",
-	      "t.conf:3: jail t: devpts = private", NULL);
-	/* controls: a jail of one user */
+	      "[jail:t]\nroot=/x/%%u\nallow_root = yes\n[group:g]\njail=t\n",
+	      "t.conf:3: jail t: allow_root", NULL);
+	/* controls: a jail of one user; a private devpts without allow_root */
 	snprintf(buf, sizeof(buf), "%s[user:a]\njail=t\n", team);
 	cfg = parse_ok(buf);
-	TAP_OK(cfg != NULL, "devpts = private, one [user:] rule: accepted");
+	TAP_OK(cfg != NULL, "allow_root, one [user:] rule: accepted");
 	jc_config_free(cfg);
 	cfg = parse_ok(
-		"[global]\ndefault=t\n[jail:t]\nroot=/x/%u\ndevpts = private\n"
-		"[group:g]\njail=t\n[jail:u]\nroot=/y/%U\ndevpts = private\n"
+		"[global]\ndefault=t\n[jail:t]\nroot=/x/%u\nallow_root = yes\n"
+		"[group:g]\njail=t\n[jail:u]\nroot=/y/%U\nallow_root = yes\n"
 		"[user:a]\njail=u\n[user:b]\njail=u\n");
+	TAP_OK(cfg != NULL, "allow_root, a root with %%u or %%U: accepted "
+			    "for the default, groups and several users");
+	jc_config_free(cfg);
+	cfg = parse_ok("[global]\ndefault=t\n[jail:t]\nroot=/x\n"
+		       "devpts = private\n[group:g]\njail=t\n"
+		       "[user:a]\njail=t\n[user:b]\njail=t\n");
 	TAP_OK(cfg != NULL,
-	       "devpts = private, a root with %%u or %%U: accepted "
-	       "for the default, groups and several users");
+	       "devpts = private in a team jail: accepted (a host pty's "
+	       "caller gets its own view)");
 	jc_config_free(cfg);
 	cfg = parse_ok(
 		"[jail:t]\nroot=/x\n[group:g]\njail=t\n[user:a]\njail=t\n");

@@ -117,12 +117,12 @@ static long p_x32_getpid(void)
 
 static void test_i386(void)
 {
-	struct res r = run(NULL, NULL, p_i386_getpid);
+	int avail = int80_available();
 
-	if (!succeeded(&r)) {
-		show("i386 getpid without filter", &r);
-		TAP_OK(1,
-		       "i386 ABI # SKIP int $0x80 does not work here (no IA32 emulation?)");
+	if (avail != 1) {
+		TAP_OK(avail == 0,
+		       "i386 ABI: int $0x80 kills the caller with SIGSEGV on this "
+		       "kernel (no IA32 emulation): no i386 way around the filter");
 		return;
 	}
 	works("i386 getpid (int $0x80) works under the filter", NULL,

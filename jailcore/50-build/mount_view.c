@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* mount_view.c - a session's own view of a jail with a private devpts, for a
+ * caller whose terminal is a pty of the host's devpts (see mounts.h).
+ *
+ * The jail's private devpts numbers its ptys from pts/0 on its own, so the
+ * host's pts/3 and the jail's pts/3 are two different terminals under one
+ * name.  sshd allocates its ptys inside (the monitor is in the jail's view
+ * when it opens /dev/ptmx), so the names agree.  A caller that came in on a
+ * host pty does not: util-linux login reopens its tty by name, /dev/pts/N,
+ * in its child after pam_open_session (callers.md) -- the jail's pty N,
+ * whose master another session may hold (E14) -- and su's shell finds no
+ * name for its terminal (`tty`: "not a tty").  Such a caller gets a mount
+ * namespace of its own, a copy of the jail's, with the host's devpts over
+ * /dev/pts: its name is its own terminal again, and the jail's /dev/ptmx
+ * (a node beside "pts") opens the host's instance there, so ptys made in
+ * this session and their names agree too.  The host's utmp and wtmp are
+ * put back over the jail's own (mount_books.c): the lines written in this
+ * view are the host's.  Everything else is the jail's same mounts; the
+ * sessions that came in by ssh keep the private devpts and its pty_max.
+ */
+#include "mount_priv.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include "jailcore/90-support/cleanup.h"
+
+void jc_host_view_init(struct jc_host_view *v)
+{
+	v->pts = -1;
+	for (int i = 0; i < JC_N_BOOKS; i++)
+		v->books[i] = -1;
+}
+
+void jc_host_view_close(struct jc_host_view *v)
+{
+	jc_closep(&v->pts);
+	for (int i = 0; i < JC_N_BOOKS; i++)
+		jc_closep(&v->books[i]);
+}
+
+int jc_host_view_prepare(const struct jc_plan *p, struct jc_host_view *v,
+			 struct jc_err *err)
+{
+	jc_host_view_init(v);
+	if (!p->host_pty_view)
+		return 0;
+	if (jm_clone_tree(AT_FDCWD, "/dev/pts",
+			  MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, "/dev/pts",
+			  &v->pts, err) < 0 ||
+	    jm_books_view_prepare(v->books, err) < 0) {
+		jc_host_view_close(v);
+		return jc_err_wrap(err,
+				   "the session's view of the host's ptys");
+	}
+	return 0;
+}
+
+int jc_host_view_enter(const struct jc_plan *p, struct jc_host_view *v,
+		       struct jc_err *err)
+{
+	cleanup_fd int root = -1;
+
+	if (v->pts < 0)
+		return 0;
+	/* A copy of the jail's namespace; its mounts are private (jm_set_attr),
+	 * MS_SLAVE makes sure nothing attached here reaches the jail's. */
+	if (unshare(CLONE_NEWNS) < 0)
+		return jc_fail(err, errno,
+			       "unshare the session's mount namespace");
+	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+		return jc_fail(err, errno, "make the session's mounts slaves");
+	root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return jc_fail(err, errno, "open the jail's /");
+	if (jm_attach(v->pts, root, p->root, "/dev/pts", err) < 0 ||
+	    jm_books_view_compose(root, p->root, v->books, err) < 0)
+		return jc_err_wrap(err,
+				   "the session's view of the host's ptys");
+	return 0;
+}
