@@ -43,13 +43,8 @@ static void user_risks(const struct jc_jail *j)
 	if (!j->private_devpts)
 		risk(j, "devpts = host",
 		     "a jailed user can hold every pty of the host's devpts "
-		     "(pty_max needs devpts = private, which is for a jail "
-		     "of one user)");
-	else if (!j->pty_max)
-		risk(j, "devpts = private without pty_max",
-		     "the jail's ptys are bounded only by kernel.pty.max less "
-		     "kernel.pty.reserve, which every other jail with a "
-		     "private devpts draws from too");
+		     "(the kernel counts them per instance only; the default, "
+		     "a private devpts, is capped by pty_max)");
 	if (j->network == JC_NET_HOST)
 		risk(j, "network = host",
 		     "the host's abstract unix sockets and loopback services "

@@ -170,8 +170,9 @@ static void show_ns(const struct show *s)
 		   src(s, JC_K_DEVPTS, b1, sizeof(b1)),
 	   "%s", p->private_devpts ? "private" : "host");
 	kv("pty_max", src(s, JC_K_PTY_MAX, b1, sizeof(b1)), "%s",
-	   p->pty_max ? (snprintf(b2, sizeof(b2), "%llu", p->pty_max), b2) :
-			"0 (the kernel's)");
+	   p->private_devpts ?
+		   (snprintf(b2, sizeof(b2), "%llu", p->pty_max), b2) :
+		   "- (the host's devpts: no count of its own)");
 }
 
 static void show_privs(const struct show *s)

@@ -95,6 +95,11 @@ enum jc_rlimit {
 	JC_RL_CORE,
 	JC_RL__COUNT
 };
+/* ptys of a jail's private devpts when pty_max is not set: a tenant's
+ * ssh sessions, tmux panes and scripts, and a small share of the pool
+ * (kernel.pty.max less kernel.pty.reserve, 3072 by default) that every
+ * devpts instance without the "reserve" option draws from. */
+#define JC_PTY_MAX_DEFAULT 128ULL
 #define JC_RLIM_UNSET (~0ULL - 1) /* key absent: the caller's limit stays */
 #define JC_RLIM_INFINITY (~0ULL)  /* "unlimited" */
 
@@ -134,9 +139,10 @@ struct jc_jail {
 	bool persist;	     /* default no: ends with its last session */
 	char *netns;	     /* join /run/netns/NAME; NULL = network */
 	unsigned long long tmpfs_inodes; /* per tmpfs; default 65536 */
-	bool private_devpts; /* devpts = private; forced by allow_root */
-	unsigned long long
-		pty_max; /* max ptys of a private devpts; 0 = kernel's */
+	/* devpts = private (the default; forced by allow_root), or host */
+	bool private_devpts;
+	/* max ptys of a private devpts; JC_PTY_MAX_DEFAULT when unset */
+	unsigned long long pty_max;
 	unsigned long long rlimit[JC_RL__COUNT]; /* JC_RLIM_UNSET when absent;
 						   rlimit_core defaults to 0 */
 	/* cgroup v2 limits, as written to pids.max, memory.max, cpu.max;

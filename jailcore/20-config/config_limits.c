@@ -257,10 +257,15 @@ int jc_cfg_limits_value(const struct jc_cfg_ctx *c, struct jc_jail *j, int id,
 	}
 }
 
-/* Rules between keys.  allow_root forces a private devpts (a root with
- * dac_override must not open the host's ptys). */
+/* Rules between keys.  A devpts of the jail's own is the default (E11:
+ * the host's devpts has no per-jail count, so a jailed user could hold
+ * every pty of the host), capped at JC_PTY_MAX_DEFAULT unless pty_max
+ * says otherwise; allow_root forces it (a root with dac_override must not
+ * open the host's ptys). */
 int jc_cfg_limits_check(const struct jc_cfg_ctx *c, struct jc_jail *j)
 {
+	if (!j->key_line[JC_K_DEVPTS])
+		j->private_devpts = true;
 	if (j->netns && j->network == JC_NET_HOST)
 		return jc_fail_conf(c->err, 0, c->path, j->key_line[JC_K_NETNS],
 				    "netns and network = host "
@@ -294,5 +299,7 @@ int jc_cfg_limits_check(const struct jc_cfg_ctx *c, struct jc_jail *j)
 				    j->key_line[JC_K_PERSIST],
 				    "persist needs share = user");
 	j->private_devpts = j->private_devpts || j->allow_root;
+	if (j->private_devpts && !j->pty_max)
+		j->pty_max = JC_PTY_MAX_DEFAULT;
 	return 0;
 }

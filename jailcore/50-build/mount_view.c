@@ -17,6 +17,19 @@
  * put back over the jail's own (mount_books.c): the lines written in this
  * view are the host's.  Everything else is the jail's same mounts; the
  * sessions that came in by ssh keep the private devpts and its pty_max.
+ *
+ * New ptys of the host's instance would be outside pty_max, and any process
+ * of the user reaches this view through /proc/PID/root of a process in it
+ * (same uid, dumpable).  So /dev/ptmx here is the host devpts's own ptmx
+ * node (a bind of its pts/ptmx), not the jail's node of mode 0666: with
+ * the ptmxmode=000 that Debian and systemd give the host's devpts, the
+ * root caller (su --pty, which keeps CAP_DAC_OVERRIDE until it setuids)
+ * opens it and the jailed user gets EACCES -- tmux and script start from
+ * an ssh session instead (attaching from here works: the client passes
+ * its own terminal).  A bind of a node *inside* a devpts opens that
+ * devpts directly; a bind of any other ptmx node would look for "pts"
+ * beside it in its own file system and fail with ENOENT
+ * (fs/devpts/inode.c, devpts_acquire).
  */
 #include "mount_priv.h"
 
@@ -31,6 +44,7 @@
 void jc_host_view_init(struct jc_host_view *v)
 {
 	v->pts = -1;
+	v->ptmx = -1;
 	for (int i = 0; i < JC_N_BOOKS; i++)
 		v->books[i] = -1;
 }
@@ -38,6 +52,7 @@ void jc_host_view_init(struct jc_host_view *v)
 void jc_host_view_close(struct jc_host_view *v)
 {
 	jc_closep(&v->pts);
+	jc_closep(&v->ptmx);
 	for (int i = 0; i < JC_N_BOOKS; i++)
 		jc_closep(&v->books[i]);
 }
@@ -51,6 +66,9 @@ int jc_host_view_prepare(const struct jc_plan *p, struct jc_host_view *v,
 	if (jm_clone_tree(AT_FDCWD, "/dev/pts",
 			  MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, "/dev/pts",
 			  &v->pts, err) < 0 ||
+	    jm_clone_tree(AT_FDCWD, "/dev/pts/ptmx",
+			  MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC,
+			  "/dev/pts/ptmx", &v->ptmx, err) < 0 ||
 	    jm_books_view_prepare(v->books, err) < 0) {
 		jc_host_view_close(v);
 		return jc_err_wrap(err,
@@ -77,6 +95,7 @@ int jc_host_view_enter(const struct jc_plan *p, struct jc_host_view *v,
 	if (root < 0)
 		return jc_fail(err, errno, "open the jail's /");
 	if (jm_attach(v->pts, root, p->root, "/dev/pts", err) < 0 ||
+	    jm_attach(v->ptmx, root, p->root, "/dev/ptmx", err) < 0 ||
 	    jm_books_view_compose(root, p->root, v->books, err) < 0)
 		return jc_err_wrap(err,
 				   "the session's view of the host's ptys");

@@ -73,13 +73,15 @@ int jc_mounts_runtime_tmpfs(const struct jc_plan *plan, int top,
 /* A session's own view of a jail with a private devpts, for a caller on
  * a pty of the host's (plan->host_pty_view: util-linux login reopens
  * /dev/pts/N by name, su's shell names its terminal): a mount namespace of
- * its own with the host's devpts over /dev/pts and the host's utmp and
+ * its own with the host's devpts over /dev/pts, the host devpts's ptmx
+ * (mode 000: only root opens it) over /dev/ptmx, and the host's utmp and
  * wtmp over the jail's (mount_view.c).  jc_host_view_prepare clones them
  * in the host's mount namespace (nothing when the plan needs no view);
  * jc_host_view_enter, in the caller after it entered the jail, unshares
  * CLONE_NEWNS and attaches them. */
 struct jc_host_view {
 	int pts;
+	int ptmx; /* the host devpts's own ptmx node, for /dev/ptmx */
 	int books[JC_N_BOOKS];
 };
 

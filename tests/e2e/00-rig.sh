@@ -26,8 +26,10 @@ for d in /run /tmp /var/tmp /home /srv /root /var/log /var/mail /var/spool/cron 
 	is "$(findmnt -n -o FSTYPE --mountpoint "$d")" tmpfs "$d is a rig tmpfs"
 done
 is "$(findmnt -n -o FSTYPE --mountpoint /dev/pts)" devpts "/dev/pts is mounted"
-like "$(findmnt -n -o OPTIONS --mountpoint /dev/pts)" 'ptmxmode=666' \
-	"/dev/pts is a fresh instance with a usable ptmx"
+like "$(findmnt -n -o OPTIONS --mountpoint /dev/pts)" 'ptmxmode=000' \
+	"/dev/pts is a fresh instance whose own pts/ptmx only root opens (as on a Debian host)"
+check "its /dev/ptmx (a node beside it) gives a user a pty" \
+	setpriv --reuid=65534 --regid=65534 --clear-groups python3 -c 'import os; os.close(os.open("/dev/ptmx", os.O_RDWR | os.O_NOCTTY))'
 like "$(rig_pty tty)" '^/dev/pts/[0-9]+$' "script(1) gets a pty"
 tmux new-session -d -s rig 'sleep 30' 2>/dev/null
 check "tmux gets a pty and keeps a session" tmux has-session -t rig

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
 # 45-host-books.sh - the host keeps its books.  With the project's example
-# stacks (conf/pam.d/debian12, Debian 12's with pam_jail last):
+# stacks (conf/pam.d/debian12, Debian 12's with pam_jail last), in a jail
+# with devpts = host:
 #  - a jailed ssh -tt login and a jailed login(1) appear in the host's utmp
 #    (who), wtmp (last, with the logout) and lastlog, while inside the jail
 #    who and last show nothing and the books cannot be read, written or
@@ -14,9 +15,10 @@
 #    session that joins a running jail, and of a session that ends while
 #    syslog is stalled; a line a jailed user forges arrives tagged with
 #    the jail and the uid, and a flood of them is rate-limited;
-#  - in a devpts = private jail (ptys numbered from 0 by the jail) the
-#    host's utmp and wtmp, keyed by line, are not bound: a jailed login
-#    cannot overwrite another user's host entry (E15); lastlog still is;
+#  - in a jail with a devpts of its own (the default; ptys numbered from
+#    0 by the jail) the host's utmp and wtmp, keyed by line, are not
+#    bound: a jailed login cannot overwrite another user's host entry
+#    (E15); lastlog still is;
 #  - no module logs an error for any of these sessions (login: with
 #    etc/security/group.conf in the jail tree, see conf/pam.d/debian12/login).
 # releases: 12 (Debian 13 has no utmp, wtmp or lastlog: its wtmpdb and
@@ -35,7 +37,10 @@ for f in /run/utmp /var/log/wtmp /var/log/lastlog; do
 done
 rig_user alice
 rig_user bob	# no rule and default = none: never jailed
-rig_jail web alice
+# devpts = host: the tty names are the host's, so utmp and wtmp are too
+# (the default, a devpts of the jail's own, is E15's case below)
+{ rig_jail_stanza web 'devpts = host'; rig_rules web user:alice; } | rig_conf_add
+rig_jail_tree alice
 rig_pam_examples
 alice_uid=$(id -u alice)
 rig_sshd_up "sshd starts with the example sshd stack"

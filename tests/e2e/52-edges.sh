@@ -15,8 +15,8 @@
 #
 #                   host files  host devices host procs   host syslog  per-uid      other        network
 #                                            and ttys     and records  budgets      tenants      outside
-# jailed user       H1-H14 E3   H13 K3 K4    P1-P8 T1-T3  E8 (rate,    E3 E11 (a)   (b)          W1-W3 I1-I9
-#                   E9 (init)                             tagged) E15
+# jailed user       H1-H14 E3   H13 K3 K4    P1-P8 T1-T3  E8 (rate,    E3 E11 E16   (b)          W1-W3 I1-I9
+#                   E9 (init)                             tagged) E15  (a)
 # co-tenant of a    (c)         (c)          (c)          E8           (c)          E7 E8 E14    (c)
 #  team jail
 # later session of  (d)         (d)          (d)          (d)          (d)          (d)          (d)
@@ -41,33 +41,32 @@
 #     exempts uid 0 from RLIMIT_NPROC: pids_max is the bound), inotify
 #     instances and watches, mqueue bytes (no per-jail control; the admin
 #     can seccomp_deny inotify_init inotify_init1 mq_open); jailctl check
-#     notes it.  E11: pty exhaustion with devpts = host -- open (its
-#     attempt is the control: a jailed user holds every pty of the rig's
-#     devpts, capped at 12 so the machine's stay free, and a host user's
-#     ssh -t gets none): the user's ptys are in the host's devpts
-#     instance, which has no per-user/per-jail/per-cgroup count
-#     (kernel.pty.max is global; kernel.pty.reserve only holds the
-#     initial instance's ptys back from OTHER instances); a private
-#     instance behind the jail's /dev/ptmx with the host's /dev/pts is
-#     unsafe (ptsname() names /dev/pts/N: another session's pty).  The
-#     admin's caps: devpts = private + pty_max (E11's blocked attempt;
-#     for a jail of one user, see (c)), or pids_max x rlimit_nofile below
-#     kernel.pty.max (README "Security model"); jailctl check flags it.
+#     notes it.  E11: pty exhaustion -- closed by default: a jail has a
+#     devpts instance of its own, capped at pty_max (128 by default; 4 for
+#     carol), where sshd allocates its sessions' ptys; the attempt holds
+#     what /dev/ptmx gives while a host user's ssh -t still gets a pty of
+#     the rig's devpts (capped at 12 so the machine's stay free).  Its
+#     control is devpts = host, which the admin may still choose: the host
+#     instance has no per-user/per-jail/per-cgroup count (kernel.pty.max
+#     is global; kernel.pty.reserve only serves instances mounted with
+#     "reserve"), so frank holds every free pty and ssh -t gets none;
+#     jailctl check flags it.  A session that came in on a host pty gets
+#     the host's devpts in a view of its own, where only the root caller
+#     opens ptmx (E16, 54-host-pty-view.sh).
 # (b) a jailed user in its own jail has no other tenant: its jail is its.
 # (c) a co-tenant is a jailed user (row 1) whose jail holds another
 #     user too: everything of row 1 applies; what is new is the other
 #     tenant, E7 and E8, and E14 (53-login-reopen.sh, Debian 13 only:
 #     Debian 12's shadow login does not reopen its tty): a util-linux
 #     login on the host's pts/N reopens /dev/pts/N by name inside, which
-#     with devpts = private is the jail's own pty N, a co-tenant's to hold
-#     -- closed: a private devpts (asked for, or allow_root's) is for a
-#     jail of one user.  The config refuses it where the default, a
-#     [group:] rule or two [user:] rules name a jail whose root has no
-#     %u/%U (checked below), and a second uid's join of a running jail
-#     with a private devpts is refused (53: erin's login into dave's
-#     jail; its control, the same jail erin's alone, shows the reopen
-#     landing on the pty her own session holds); devpts = host, the
-#     default, is not affected.
+#     in the jail's own devpts is the jail's pty N, a co-tenant's to hold
+#     -- closed: a caller on a host pty gets a mount namespace of its own
+#     with the host's devpts there (mount_view.c; 53: erin's login keeps
+#     its terminal while dave holds 8 of the jail's ptys; its control
+#     shows the jail's /dev/pts/N is dave's).  allow_root jails get no
+#     such view: there a private devpts is for a jail of one user (the
+#     config refuses a team one, checked below; a second uid's join of
+#     such a running jail is refused).
 # (d) a later session joins the same jail (setns): it is the same user
 #     with the same rights, so it can reach nothing the earlier could not;
 #     40-shared.sh shows that it joins and that a jail built with another
@@ -108,13 +107,16 @@
 #                                           stack protector, fortify
 # E10  left-behind process takes the fd of  its own pty, hung up when   su - alice: the admin's terminal
 #      `jailctl enter`'s command            the command ends           is kept after su returns
-# E11  user holds every pty /dev/ptmx       devpts = private +         devpts = host (the default): OPEN,
-#      gives; a host user's ssh -t          pty_max = 4: 4 held, the   every pty held, ssh -t gets none;
-#                                           host user gets a pty       see (a); check flags it
+# E11  user holds every pty /dev/ptmx       the default (own devpts,   devpts = host: every pty held,
+#      gives; a host user's ssh -t          pty_max 128): 128 held,    ssh -t gets none; check flags it
+#                                           the host user gets a pty
 # E12  root setresuid/setresgid to 4242,   EPERM (id filter)          the same to ids of root_ids: through
 #      65534, 1 (ids it does not own)
 # E13  the same thief against su --pty -    su's inner pty, hung up    plain su - / runuser -l -c: the
 #      and runuser --pty -l (-c CMD)        when the command ends      admin's terminal is kept
+# E16  user's ssh process opens ptmx in a   EACCES (the view's ptmx    her own /dev/ptmx opens
+#      su session's view of the host's      is the host devpts's own,  (54-host-pty-view.sh)
+#      devpts via /proc/PID/root            mode 000)
 # E15  user in a devpts = private jail      bob still in who, still    (in 45-host-books.sh) carol's
 #      logs in on its pts/0 = bob's host    logged in in last after    login went on pts/0 into her
 #      line, then out (45-host-books.sh)    carol's logout             jail's utmp; old module: overwrote
@@ -161,6 +163,7 @@ rig_user bob		# never jailed: the host user
 rig_user dave
 rig_user erin
 rig_user carol	# devpts = private, pty_max = 4 (E11)
+rig_user frank	# devpts = host (E11's control)
 install -d -m 755 "$E"
 install -d -m 700 -o 0 -g 0 /srv/rootjails
 RB=/srv/rootjails/rootbox
@@ -179,6 +182,8 @@ rig_jail web alice
 install -m 755 -o 0 -g 0 "$PROBE" /srv/jails/alice/probe
 rig_jail_tree carol
 install -m 755 -o 0 -g 0 "$PROBE" /srv/jails/carol/probe
+rig_jail_tree frank
+install -m 755 -o 0 -g 0 "$PROBE" /srv/jails/frank/probe
 # the team jail: one tree, two users, a small inode budget per tmpfs
 TEAM=/srv/jails/team
 install -d -m 755 -o 0 -g 0 /srv/jails "$TEAM"
@@ -218,6 +223,8 @@ EOF
 {
 	rig_jail_stanza capped 'devpts = private' 'pty_max = 4'
 	rig_rules capped user:carol
+	rig_jail_stanza hostpts 'devpts = host'
+	rig_rules hostpts user:frank
 } | rig_conf_add
 rig_pam_stacks
 mount -o remount,suid /srv	# as on a host: the jail must not rely on nosuid
@@ -386,7 +393,10 @@ rig_ssh alice 'sleep 300' >/dev/null 2>&1 &
 holder=$!
 # shellcheck disable=SC2016 # $$ is the entered shell's
 CMD='echo $$ > /tmp/entered; sleep 2'
-OWN='^steal_tty: blocked \(took pid [0-9]+.s terminal /dev/pts/[0-9]+; hung up when the command ended\)$'
+# (a name only: in the jail's own devpts the entry's pty may have the
+# number of the admin's host pty, and shows as ADMIN-TTY; hung up is what
+# tells it from the admin's terminal, which outlives the command)
+OWN='^steal_tty: blocked \(took pid [0-9]+.s terminal (/dev/pts/[0-9]+|ADMIN-TTY); hung up when the command ended\)$'
 KEPT='^steal_tty: ESCAPED kept pid [0-9]+.s terminal ADMIN-TTY after the command ended$'
 like "$(entered "$JAILCTL enter alice -- sh -c '$CMD'")" "$OWN" \
 	"E10 [left-behind process, admin's tty] jailctl enter: the stolen terminal is the entry's own pty, hung up after"
@@ -410,14 +420,14 @@ wait "$holder" 2>/dev/null
 # The rig's devpts is an instance of its own (isolate.sh's fresh_dev),
 # standing in for the host's: capped at PTYS here, so the attempt spends a
 # dozen of the machine's ptys (kernel.pty.max is global), not all of them.
-# alice (devpts = host, the default) and carol (devpts = private,
-# pty_max = 4) each hold what /dev/ptmx gives them; meanwhile bob, a host
-# user, logs in with ssh -t.
+# alice (the default: a devpts of the jail's own, pty_max 128), carol
+# (pty_max = 4) and frank (devpts = host) each hold what /dev/ptmx gives
+# them; meanwhile bob, a host user, logs in with ssh -t.
 PTYS=12
-held() { # USER: USER's probe takes ptys until refused; bob logs in meanwhile
+held() { # USER MOST: USER's probe takes ptys until refused; bob logs in meanwhile
 	local f=/home/$1/.ptys-held h out
 	rm -f "$f"
-	rig_ssh "$1" "/probe hold_ptys $f 64" >"$RIG_DIR/hold.out" 2>&1 &
+	rig_ssh "$1" "/probe hold_ptys $f $2" >"$RIG_DIR/hold.out" 2>&1 &
 	h=$!
 	rig_wait 15 test -s "$f" || diag "$1's probe wrote no count: $(cat "$RIG_DIR/hold.out")"
 	out=$(printf 'held=%s\n' "$(cat "$f" 2>/dev/null)"; rig_ssh_pty bob tty 2>&1)
@@ -433,11 +443,13 @@ if [ "$(findmnt -n -o OPTIONS /dev/pts | grep -o "max=[0-9]*")" != "max=$PTYS" ]
 	skip "the rig's devpts takes no max= on remount" "E11: pty exhaustion"
 else
 	free=$((PTYS - $(find /dev/pts -name '[0-9]*' | wc -l)))
-	like "$(held carol)" '^held=4;/dev/pts/[0-9]+;hold_ptys: blocked ENOSPC \(after 4 ptys\)$' \
-		"E11 [jailed user, per-uid budgets] devpts = private, pty_max = 4: carol holds 4, bob's ssh -t gets a pty"
-	like "$(held alice)" "^held=$free;PTY allocation request failed on channel 0;(not a tty;)?hold_ptys: blocked ENOSPC \\(after $free ptys\\)\$" \
-		"E11 control (OPEN with the default devpts = host): alice holds all $free free ptys, bob's ssh -t gets none"
-	like "$(rig_ssh_pty bob tty 2>&1)" '^/dev/pts/[0-9]+$' "E11 once alice lets go, bob's ssh -t gets a pty again"
+	like "$(held alice 200)" '^held=128;/dev/pts/[0-9]+;hold_ptys: blocked ENOSPC \(after 128 ptys\)$' \
+		"E11 [jailed user, per-uid budgets] the default devpts (the jail's own, pty_max 128): alice holds 128, bob's ssh -t gets a pty"
+	like "$(held carol 64)" '^held=4;/dev/pts/[0-9]+;hold_ptys: blocked ENOSPC \(after 4 ptys\)$' \
+		"E11 pty_max = 4: carol holds 4, bob's ssh -t gets a pty"
+	like "$(held frank 64)" "^held=$free;PTY allocation request failed on channel 0;(not a tty;)?hold_ptys: blocked ENOSPC \\(after $free ptys\\)\$" \
+		"E11 control: devpts = host (no count of its own): frank holds all $free free ptys, bob's ssh -t gets none"
+	like "$(rig_ssh_pty bob tty 2>&1)" '^/dev/pts/[0-9]+$' "E11 once frank lets go, bob's ssh -t gets a pty again"
 fi
 mount -o remount,max=1048576 /dev/pts	# the kernel's default (NR_UNIX98_PTY_MAX)
 
@@ -481,14 +493,11 @@ like "$("$JAILCTL" show root 2>&1)" '^root_ids +4300-4399	# \[jail:rootbox\] at 
 like "$("$JAILCTL" show alice 2>&1)" '^root_ids +-	# allow_root = no$' \
 	"show: (control) no root_ids for a jail without allow_root"
 like "$o" '^note: jail rootbox: allow_root with share = session: ' "check flags share = session with allow_root (E6)"
-like "$o" '^note: jail web: devpts = host: a jailed user can hold every pty' "check flags devpts = host (E11)"
+like "$o" '^note: jail hostpts: devpts = host: a jailed user can hold every pty' "check flags devpts = host (E11)"
 like "$o" '^note: jail team: a root without %u .*runtime dirs and log rates are per user' \
 	"check flags a team jail's shared parts (E7, E8)"
-unlike "$o" '^note: jail rootbox: devpts = host' "check: (control) no devpts note where the devpts is private"
-like "$o" '^note: jail rootbox: devpts = private without pty_max: ' \
-	"check flags a private devpts without pty_max (E11: the pool all private devpts share)"
-unlike "$o" '^note: jail capped: devpts = private without pty_max' \
-	"check: (control) no such note where pty_max caps the jail (capped: 4)"
+unlike "$o" '^note: jail (web|rootbox|capped): devpts' \
+	"check: (control) no devpts note where the devpts is the jail's own (the default, allow_root, pty_max = 4)"
 # E15: with a private devpts utmp and wtmp are the jail's own, so only
 # var/log (the host's lastlog) is asked for, not var/run
 rmdir "$RIG_JAILS/carol/var/run" "$RIG_JAILS/carol/var/log"
@@ -499,14 +508,18 @@ unlike "$o2" "no directory $RIG_JAILS/carol/var/run" \
 	"check: a private devpts jail's tree needs no var/run (its utmp is its own, E15)"
 install -d -m 755 -o 0 -g 0 "$RIG_JAILS/carol/var/run" "$RIG_JAILS/carol/var/log"
 # a team jail with a private devpts: util-linux login (Debian 13) reopens
-# its host pty by name, /dev/pts/N, the jail's own pty N there (E14,
-# 53-login-reopen.sh): the config refuses it, an error of check
+# its host pty by name, /dev/pts/N, which a caller on a host pty finds in
+# a view of its own (E14, 53-login-reopen.sh): accepted; allow_root gives
+# no such view, so there it is an error of check
 sed 's/^persist = yes$/devpts = private/' "$RIG_CONF" >"$RIG_DIR/teampriv.conf"
-like "$("$JAILCTL" --conf "$RIG_DIR/teampriv.conf" check 2>&1)" \
-	'jail team: devpts = private, and a second \[user:\] rule \(line [0-9]+\) names it: .*use devpts = host' \
-	"check: devpts = private in a team jail is an error (E14: login's reopen by name)"
-unlike "$o" 'jail (team|rootbox|capped): (devpts = private|allow_root \(a private devpts\)), and' \
-	"check: (control) no such error for a team jail on the host's devpts, a root jail of one rule, a jail per user"
+unlike "$("$JAILCTL" --conf "$RIG_DIR/teampriv.conf" check 2>&1)" 'jail team: .*, and a second \[user:\] rule' \
+	"check: devpts = private in a team jail is accepted (E14: login's reopen finds its own view)"
+sed 's/^persist = yes$/allow_root = yes/' "$RIG_CONF" >"$RIG_DIR/teamroot.conf"
+like "$("$JAILCTL" --conf "$RIG_DIR/teamroot.conf" check 2>&1)" \
+	'jail team: allow_root \(a private devpts\), and a second \[user:\] rule \(line [0-9]+\) names it: .*give it a root with %u' \
+	"check: allow_root in a team jail is an error (E14: no view of the host's devpts there)"
+unlike "$o" 'jail (team|rootbox|capped|web): allow_root \(a private devpts\), and' \
+	"check: (control) no such error for a team jail without allow_root, a root jail of one rule, a jail per user"
 
 check "after every attempt no jail process is left" rig_jail_procs_gone 10
 rig_sshd_stop

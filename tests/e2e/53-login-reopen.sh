@@ -3,16 +3,17 @@
 # 53-login-reopen.sh - a co-tenant of a team jail against another user's
 # login(1) on a host pty (52-edges.sh's table, note (c)).  util-linux
 # login (Debian 13's /bin/login) reopens its tty by name, /dev/pts/N, in
-# its child after pam_open_session, i.e. inside the jail.  With the
-# default devpts = host that name is the login's own pty; with devpts =
-# private it is the jail's own pty N, which a co-tenant may hold.  So a
-# private devpts is one user's: the config refuses it for a jail that
-# the default, a [group:] rule or two [user:] rules name, and a second
-# uid's join of a running jail with a private devpts is refused (a
-# login's load sees only its own [user:] rule).  Attempt: dave holds 8
-# of the team jail's ptys, erin logs in with login(1) and is refused.
-# Control: the same jail named for erin alone -- her login's reopen lands
-# on the pty her own ssh session holds, what dave would have got.
+# its child after pam_open_session, i.e. inside the jail.  With devpts =
+# host that name is the login's own pty.  In the jail's own devpts (the
+# default) it would be the jail's pty N, which a co-tenant may hold: so a
+# caller on a host pty gets a mount namespace of its own with the host's
+# devpts there (mount_view.c, 54-host-pty-view.sh).  Attempt: dave holds
+# 8 of the team jail's ptys, erin logs in with login(1): her login keeps
+# its own terminal, dave's 8 see nothing.  Control: meanwhile the jail's
+# own /dev/pts/N -- the name erin's login reopened -- is one of dave's,
+# what the login got before the view (the old module's refusal of a
+# second user is gone; allow_root jails, which get no view, keep it, and
+# jailctl check's error).
 # releases: 13 (Debian 12's /bin/login is shadow's, which does not reopen)
 # central: E14 [co-tenant, other tenants] devpts = private
 # Run: RIG_RELEASE=13 RIG_ROOTFS=... RIG_BUILD_CACHE=... tests/rig/isolate.sh tests/e2e/53-login-reopen.sh
@@ -35,6 +36,7 @@ rig_user erin
 rig_jail_tree team
 install -m 755 -o 0 -g 0 "$PROBE" "$RIG_JAILS/team/probe"
 team_conf() { # DEVPTS RULE...: one jail, the homes bound, named by RULEs
+	# (DEVPTS "default": no devpts key, the jail's own devpts)
 	local devpts=$1
 	shift
 	rig_conf <<-EOF
@@ -46,7 +48,7 @@ team_conf() { # DEVPTS RULE...: one jail, the homes bound, named by RULEs
 		network = none
 		hostname = team
 		persist = yes
-		devpts = $devpts
+		$([ "$devpts" = default ] || echo "devpts = $devpts")
 
 		$(rig_rules team "$@")
 	EOF
@@ -58,10 +60,11 @@ rig_sshd_up "sshd starts"
 # attempt HOLDER DEVPTS RULE...: HOLDER (ssh) holds 8 ptys of the jail's
 # devpts; erin logs in with login(1) on a pty of the rig's (the host's)
 # devpts.  Prints ONE line (like's grep -E would read a pattern of several
-# lines as alternatives): HOLDER's probe line; erin's tty; what the typing
-# left; the module's refusal, if any.
+# lines as alternatives): HOLDER's probe line; erin's tty and whether its
+# devpts is the host's; what the typing left; whether the jail's own
+# /dev/pts/N (N: erin's line) is a pty HOLDER holds; any refusal.
 attempt() {
-	local holder=$1 f p
+	local holder=$1 f p n in_jail
 	shift
 	f=/home/$holder/.ptys-held
 	"$JAILCTL" stop team >/dev/null 2>&1
@@ -72,34 +75,35 @@ attempt() {
 		>"$RIG_DIR/take.out" 2>&1 &
 	p=$!
 	rig_wait 15 test -s "$f" || diag "$holder's probe: $(cat "$RIG_DIR/take.out")"
-	RIG_TIMEOUT=15 rig_login erin "$(rig_pass erin)" 'echo "erin-on=$(tty)"' \
+	RIG_TIMEOUT=15 rig_login erin "$(rig_pass erin)" \
+		'echo "erin-on=$(tty) host=$([ "$(stat -L -c %d /proc/self/fd/0)" = '"$(stat -c %d /dev/pts)"' ] && echo yes)"' \
 		>"$RIG_DIR/login.out" 2>&1
+	n=$(grep -a -o -m 1 'erin-on=/dev/pts/[0-9]*' "$RIG_DIR/login.out" | sed 's|.*/||')
+	in_jail=$(rig_ssh "$holder" "[ -n '$n' ] && [ -c /dev/pts/$n ] && [ \"\$(stat -c %U /dev/pts/$n)\" = $holder ] && echo $holder's" 2>/dev/null)
 	sleep 0.5
 	rm -f "$f"
 	wait "$p"
 	{
 		grep -m 1 '^take_pty:' "$RIG_DIR/take.out" || echo "take_pty: (no line)"
-		grep -o -m 1 'erin-on=/dev/pts/[0-9]*' "$RIG_DIR/login.out" || echo "erin-on=(none)"
+		grep -a -o -m 1 'erin-on=/dev/pts/[0-9]* host=[a-z]*' "$RIG_DIR/login.out" || echo "erin-on=(none)"
 		printf 'taken=%s\n' "$(rig_ssh "$holder" 'cat /tmp/taken 2>/dev/null')"
+		printf 'jail-pts-N=%s\n' "${in_jail:-none}"
 		printf 'refused=%s\n' "$(tail -n "+$RIG_SYSLOG_FROM" "$RIG_SYSLOG" |
-			grep -o 'has a private devpts and runs for user [a-z]*: not letting [a-z]* in' |
-			head -n 1)"
+			grep -o 'not letting [a-z]* in' | head -n 1)"
 	} | paste -sd ';'
 }
 
 like "$(attempt dave host user:dave user:erin)" \
-	'^take_pty: blocked \(no session came to our 8 ptys\);erin-on=/dev/pts/[0-9]+;taken=;refused=$' \
+	'^take_pty: blocked \(no session came to our 8 ptys\);erin-on=/dev/pts/[0-9]+ host=yes;taken=;jail-pts-N=none;refused=$' \
 	"E14 [co-tenant, other tenants] devpts = host: erin's login(1) keeps its own pty, dave's 8 see nothing"
-like "$(attempt dave private user:dave user:erin)" \
-	'^take_pty: blocked \(no session came to our 8 ptys\);erin-on=\(none\);taken=;refused=has a private devpts and runs for user dave: not letting erin in$' \
-	"E14 [co-tenant, other tenants] devpts = private: erin's login(1) into dave's running jail is refused, dave's 8 ptys see nothing"
-like "$("$JAILCTL" check 2>&1)" "jail team: devpts = private, and a second \[user:\] rule \(line [0-9]+\) names it: .*use devpts = host, or a root with %u" \
-	"E14 jailctl check: devpts = private in a jail two [user:] rules name is an error"
-like "$(attempt erin private user:erin)" \
-	"^take_pty: ESCAPED another session came up on our pty [0-9]+, it said '.*erin@team.*'; we typed into it;erin-on=\\(none\\);taken=erin;refused=\$" \
-	"E14 control (the same jail, erin's alone: allowed): her login(1) reopens /dev/pts/N into the pty her own ssh session holds -- a co-tenant's, were the jail shared"
-unlike "$("$JAILCTL" check 2>&1)" 'jail team: devpts = private, and' \
-	"E14 jailctl check: (control) no error for a private devpts in a jail of one user"
+o=$(attempt dave default user:dave user:erin)
+like "$o" \
+	'^take_pty: blocked \(no session came to our 8 ptys\);erin-on=/dev/pts/[0-9]+ host=yes;taken=;jail-pts-N=.*;refused=$' \
+	"E14 [co-tenant, other tenants] devpts = private (the default): erin's login(1) into dave's running jail keeps its own terminal (its view of the host's devpts), dave's 8 ptys see nothing"
+like "$o" ';jail-pts-N=dave'"'"'s;' \
+	"E14 control: meanwhile the jail's own /dev/pts/N, the name erin's login reopened, is one of dave's ptys (where it landed before the view)"
+unlike "$("$JAILCTL" check 2>&1)" 'jail team: .*, and a second \[user:\] rule' \
+	"E14 jailctl check: devpts = private in a team jail is no longer an error"
 "$JAILCTL" stop team >/dev/null 2>&1
 check "no jail process is left" rig_jail_procs_gone 10
 rig_sshd_stop

@@ -288,7 +288,7 @@ fresh_dev() {
 	done
 	mknod -m 666 "$stage/ptmx" c 5 2
 	install -d -m 755 "$stage/pts"
-	mount -t devpts -o newinstance,ptmxmode=0666,mode=620,gid=5,nosuid,noexec \
+	mount -t devpts -o newinstance,ptmxmode=000,mode=620,gid=5,nosuid,noexec \
 		devpts "$stage/pts"
 	install -d -m 1777 "$stage/shm"
 	mount -t tmpfs -o mode=1777,nosuid,nodev rig-shm "$stage/shm"
