@@ -90,6 +90,7 @@
 # V4   clone(CLONE_NEWUSER)            privilege       EPERM                     N, U: ESCAPED
 # V5   clone3(CLONE_NEWUSER)           privilege       ENOSYS                    N, U: ESCAPED
 # V6   int 0x80 unshare                privilege       EPERM                     N, U: ESCAPED
+#      (a kernel without IA32 emulation has no i386 entry: ENOSYS everywhere)
 # V7   x32 unshare                     privilege       EPERM                     N, U: ENOSYS
 # V8   setns(own userns)               privilege       EPERM                     N, U: EINVAL
 # V9   PR_CAP_AMBIENT_RAISE            privilege       EPERM; userns EPERM       N, U: ESCAPED
@@ -472,7 +473,14 @@ try V3 "privilege" unshare_user 'blocked EPERM \(unshare\(CLONE_NEWUSER\)\)$' \
 try V4 "privilege" clone_user 'blocked EPERM \(clone\(CLONE_NEWUSER\|SIGCHLD\)\)$' \
 	NU="${ESC}clone\(CLONE_NEWUSER\)"
 try V5 "privilege" clone3_user 'blocked ENOSYS \(clone3' NU="${ESC}clone3"
-try V6 "privilege" int80_unshare 'blocked EPERM \(int 0x80' NU="${ESC}int 0x80"
+if setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all \
+	"$PROBE" int80_unshare 2>&1 | grep -q '^int80_unshare: blocked ENOSYS (int 0x80: no IA32'; then
+	# a kernel without IA32 emulation: no i386 entry, jailed or not
+	try V6 "privilege" int80_unshare 'blocked ENOSYS \(int 0x80: no IA32 emulation' \
+		NU='blocked ENOSYS \(int 0x80: no IA32 emulation'
+else
+	try V6 "privilege" int80_unshare 'blocked EPERM \(int 0x80' NU="${ESC}int 0x80"
+fi
 # Without the x32 ABI the kernel answers ENOSYS; with it, the call works.
 try V7 "privilege" x32_unshare 'blocked EPERM \(x32' NU="(blocked ENOSYS \(x32|${ESC}x32)"
 try V8 "privilege" setns 'blocked EPERM \(setns\(own user namespace\): EPERM' \

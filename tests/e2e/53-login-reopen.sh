@@ -79,7 +79,7 @@ attempt() {
 		'echo "erin-on=$(tty) host=$([ "$(stat -L -c %d /proc/self/fd/0)" = '"$(stat -c %d /dev/pts)"' ] && echo yes)"' \
 		>"$RIG_DIR/login.out" 2>&1
 	n=$(grep -a -o -m 1 'erin-on=/dev/pts/[0-9]*' "$RIG_DIR/login.out" | sed 's|.*/||')
-	in_jail=$(rig_ssh "$holder" "[ -n '$n' ] && [ -c /dev/pts/$n ] && [ \"\$(stat -c %U /dev/pts/$n)\" = $holder ] && echo $holder's" 2>/dev/null)
+	in_jail=$(rig_ssh "$holder" "[ -n '$n' ] && [ -c /dev/pts/$n ] && stat -c %U /dev/pts/$n" 2>/dev/null)
 	sleep 0.5
 	rm -f "$f"
 	wait "$p"
@@ -87,20 +87,20 @@ attempt() {
 		grep -m 1 '^take_pty:' "$RIG_DIR/take.out" || echo "take_pty: (no line)"
 		grep -a -o -m 1 'erin-on=/dev/pts/[0-9]* host=[a-z]*' "$RIG_DIR/login.out" || echo "erin-on=(none)"
 		printf 'taken=%s\n' "$(rig_ssh "$holder" 'cat /tmp/taken 2>/dev/null')"
-		printf 'jail-pts-N=%s\n' "${in_jail:-none}"
+		printf 'jail-pts-N=%s\n' "${in_jail:+owned by $in_jail}"
 		printf 'refused=%s\n' "$(tail -n "+$RIG_SYSLOG_FROM" "$RIG_SYSLOG" |
 			grep -o 'not letting [a-z]* in' | head -n 1)"
 	} | paste -sd ';'
 }
 
 like "$(attempt dave host user:dave user:erin)" \
-	'^take_pty: blocked \(no session came to our 8 ptys\);erin-on=/dev/pts/[0-9]+ host=yes;taken=;jail-pts-N=none;refused=$' \
+	'^take_pty: blocked \(no session came to our 8 ptys\);erin-on=/dev/pts/[0-9]+ host=yes;taken=;jail-pts-N=;refused=$' \
 	"E14 [co-tenant, other tenants] devpts = host: erin's login(1) keeps its own pty, dave's 8 see nothing"
 o=$(attempt dave default user:dave user:erin)
 like "$o" \
 	'^take_pty: blocked \(no session came to our 8 ptys\);erin-on=/dev/pts/[0-9]+ host=yes;taken=;jail-pts-N=.*;refused=$' \
 	"E14 [co-tenant, other tenants] devpts = private (the default): erin's login(1) into dave's running jail keeps its own terminal (its view of the host's devpts), dave's 8 ptys see nothing"
-like "$o" ';jail-pts-N=dave'"'"'s;' \
+like "$o" ';jail-pts-N=owned by dave;' \
 	"E14 control: meanwhile the jail's own /dev/pts/N, the name erin's login reopened, is one of dave's ptys (where it landed before the view)"
 unlike "$("$JAILCTL" check 2>&1)" 'jail team: .*, and a second \[user:\] rule' \
 	"E14 jailctl check: devpts = private in a team jail is no longer an error"
