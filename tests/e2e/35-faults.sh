@@ -136,6 +136,35 @@ for st in "${join[@]}"; do
 done
 ok "join: all ${#join[@]} fault points of entering a running jail refuse the login"
 is "$(pgrep -c -x jail-init)" 1 "the running jail survived every failed join"
+
+# --- entering from a host pty: the session's own view (mount_view.c) ------
+# PAM_TTY names a pty of the rig's devpts (one a helper holds open): the
+# caller clones the host's devpts, ptmx and books and unshares a mount
+# namespace of its own after entering; each of those steps fails too.
+python3 -c 'import os, time; m, s = os.openpty(); print(os.ttyname(s), flush=True); time.sleep(600)' \
+	>"$RIG_DIR/pty.name" &
+ptyholder=$!
+rig_wait 10 test -s "$RIG_DIR/pty.name" || not_ok "a helper holds a pty of the rig's devpts"
+tty=$(head -n 1 "$RIG_DIR/pty.name")
+LD_PRELOAD=$SHIM FAULT_TRACE=$RIG_DIR/trace.view "$DRIVER" -s faulttest -t "${tty#/dev/}" alice true
+is "$?" 0 "(control) a session from a host pty ($tty) joins with the shim loaded"
+mapfile -t view < <(steps "$RIG_DIR/trace.view")
+is "$(printf '%s\n' "${view[@]}" | grep -c '^unshare:')" \
+	"$(( $(printf '%s\n' "${join[@]}" | grep -c '^unshare:') + 1 ))" \
+	"the host-pty trace has the view's own steps (one more unshare: CLONE_NEWNS)"
+for st in "${view[@]}"; do
+	rm -f /home/alice/ran
+	LD_PRELOAD=$SHIM FAULT=${st%:*}:5:${st##*:} \
+		"$DRIVER" -s faulttest -t "${tty#/dev/}" alice touch /home/alice/ran >/dev/null 2>&1
+	rc=$?
+	if [ "$rc" != 254 ] || [ -e /home/alice/ran ]; then
+		not_ok "view: $st refuses the login" "driver exit $rc"
+	fi
+done
+ok "view: all ${#view[@]} fault points of entering from a host pty refuse the login"
+is "$(pgrep -c -x jail-init)" 1 "the running jail survived every failed entry from a host pty"
+kill "$ptyholder" 2>/dev/null
+wait "$ptyholder" 2>/dev/null
 rm -f /home/alice/held
 wait "$holder"
 check "no jail process is left" rig_jail_procs_gone 10
