@@ -11,7 +11,7 @@
  *   the jail root bound onto itself; each bind_ro source bound recursively
  *   and made read-only, nosuid, nodev (recursively); the home bound rw;
  *   a tmpfs on /tmp; a tmpfs on /dev holding null zero full random urandom
- *   tty (binds of the host's nodes), ptmx, the host's devpts on pts, a
+ *   tty (binds of the host's nodes), ptmx, a devpts of its own on pts, a
  *   tmpfs on shm, the fd/stdin/stdout/stderr links, then /dev read-only;
  *   hostname; lo up (own network only); fork pid 1, which mounts proc
  *   from the new pid namespace, pivot_root(".", "."), detaches the old
@@ -115,7 +115,11 @@ static void make_dev(const char *root)
 	TRY("mknod ptmx", mknod(p, S_IFCHR | 0666, makedev(5, 2)));
 	path2(p, sizeof(p), dev, "/pts");
 	TRY("mkdir pts", mkdir(p, 0755));
-	TRY("bind pts", mount("/dev/pts", p, NULL, MS_BIND, NULL));
+	/* a devpts of the jail's own, as pam_jail's default (devpts =
+	 * private, pty_max 128) */
+	TRY("mount pts",
+	    mount("devpts", p, "devpts", MS_NOSUID | MS_NOEXEC,
+		  "newinstance,ptmxmode=0666,mode=0620,gid=5,max=128"));
 	path2(p, sizeof(p), dev, "/shm");
 	TRY("mkdir shm", mkdir(p, 0755));
 	TRY("tmpfs shm",
