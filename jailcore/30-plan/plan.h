@@ -50,10 +50,11 @@ struct jc_plan {
 	struct jc_seccomp_spec seccomp; /* a deep copy, outlives the config */
 
 	/* allow_root jails: the tree is a full root filesystem with its own
-	 * /etc (no generated passwd/group), and a private devpts instance (a
-	 * root with dac_override must not open other sessions' ptys in the
-	 * host's devpts) */
+	 * /etc (no generated passwd/group) */
 	bool own_etc;
+	/* a devpts instance of the jail's own: the default (E11: the host's
+	 * has no per-jail count of ptys), forced by allow_root (a root with
+	 * dac_override must not open other sessions' ptys in the host's) */
 	bool private_devpts;
 	gid_t tty_gid;	   /* gid= of a private devpts */
 	bool root_session; /* uid 0 in an allow_root jail */

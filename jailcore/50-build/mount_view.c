@@ -26,7 +26,8 @@
  * root caller (su --pty, which keeps CAP_DAC_OVERRIDE until it setuids)
  * opens it and the jailed user gets EACCES -- tmux and script start from
  * an ssh session instead (attaching from here works: the client passes
- * its own terminal).  A bind of a node *inside* a devpts opens that
+ * its own terminal); a host whose ptmxmode lets others open it gets no
+ * view, the session is refused.  A bind of a node *inside* a devpts opens that
  * devpts directly; a bind of any other ptmx node would look for "pts"
  * beside it in its own file system and fail with ENOENT
  * (fs/devpts/inode.c, devpts_acquire).
@@ -37,6 +38,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "jailcore/90-support/cleanup.h"
@@ -57,6 +59,26 @@ void jc_host_view_close(struct jc_host_view *v)
 		jc_closep(&v->books[i]);
 }
 
+/* The host devpts's ptmx must be root's alone (ptmxmode=000, the kernel's
+ * default): were others allowed to open it, the view would hand the jailed
+ * user the host's ptys, outside pty_max.  Refused, not papered over. */
+static int ptmx_root_only(int ptmx, struct jc_err *err)
+{
+	struct stat st;
+
+	if (fstat(ptmx, &st) < 0)
+		return jc_fail(err, errno, "fstat the host's /dev/pts/ptmx");
+	if (st.st_mode & 0066)
+		return jc_fail(err, 0,
+			       "the host's /dev/pts/ptmx has mode %04o "
+			       "(ptmxmode): a view of the host's devpts would "
+			       "give the jailed user ptys outside pty_max; "
+			       "mount /dev/pts with ptmxmode=000 (the "
+			       "kernel's default) or set devpts = host",
+			       (unsigned)(st.st_mode & 07777));
+	return 0;
+}
+
 int jc_host_view_prepare(const struct jc_plan *p, struct jc_host_view *v,
 			 struct jc_err *err)
 {
@@ -69,6 +91,7 @@ int jc_host_view_prepare(const struct jc_plan *p, struct jc_host_view *v,
 	    jm_clone_tree(AT_FDCWD, "/dev/pts/ptmx",
 			  MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC,
 			  "/dev/pts/ptmx", &v->ptmx, err) < 0 ||
+	    ptmx_root_only(v->ptmx, err) < 0 ||
 	    jm_books_view_prepare(v->books, err) < 0) {
 		jc_host_view_close(v);
 		return jc_err_wrap(err,

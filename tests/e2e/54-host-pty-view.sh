@@ -14,7 +14,8 @@
 #  - E16 [jailed user, per-uid budgets]: the user's ssh process reaches
 #    the view through /proc/PID/root of the su session's shell (same uid,
 #    dumpable) and opens its ptmx nodes: EACCES; control: its own
-#    /dev/ptmx opens;
+#    /dev/ptmx opens; a host devpts whose ptmx others may open
+#    (ptmxmode=0666) gives no view: the session is refused;
 #  - Debian 12: login(1) in the view records its host line in the host's
 #    wtmp (last, with the logout), while the ssh session's line, the
 #    jail's own pts/N, is not in it (E15, 45-host-books.sh).
@@ -87,6 +88,19 @@ wait "$su_pid"
 like "$o" '^/proc/PID/root/dev/ptmx Permission denied;/proc/PID/root/dev/pts/ptmx Permission denied;' \
 	"E16 [jailed user, per-uid budgets] through /proc/PID/root of a su session's shell, carol opens no ptmx of the host's devpts"
 like "$o" ';/dev/ptmx ok$' "E16 control: her own /dev/ptmx (the jail's devpts) opens"
+
+# ---- a host devpts whose ptmx others may open: no view, refused ------------
+# (ptmxmode=0666: the view's /dev/ptmx would give carol the host's ptys)
+mount -o remount,ptmxmode=0666 /dev/pts
+rig_syslog_mark
+o=$(rig_pty 'su - carol -c "echo in=\$(tty)"' 2>&1 | grep -a -o 'in=.*')
+is "$o" "" "a host devpts with ptmxmode=0666: su - carol from a host pty is refused"
+like "$(rig_syslog_grep 'pam_jail\(su-l:session\)' 5)" \
+	"the host's /dev/pts/ptmx has mode 0666 \\(ptmxmode\\): a view of the host's devpts would give the jailed user ptys outside pty_max" \
+	"... with one log line naming the mode and the fix"
+mount -o remount,ptmxmode=000 /dev/pts
+o=$(rig_pty 'su - carol -c "echo in=\$(tty)"' 2>&1 | grep -a -o 'in=.*')
+like "$o" '^in=/dev/pts/[0-9]+$' "(control) ptmxmode=000 again: su - carol works"
 
 # ---- login(1) on a host pty ----------------------------------------------------
 o=$(rig_login carol "$(rig_pass carol)" 'echo "in=$(tty):$(stat -L -c %d /proc/self/fd/0):$(stat -c %d /dev/pts)"' 2>&1)
