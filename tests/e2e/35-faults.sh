@@ -124,17 +124,27 @@ rig_wait 10 test -e /home/alice/held || not_ok "a session holds the jail open"
 LD_PRELOAD=$SHIM FAULT_TRACE=$RIG_DIR/trace.join "$DRIVER" -s faulttest alice true
 is "$?" 0 "(control) a second session joins with the shim loaded"
 mapfile -t join < <(steps "$RIG_DIR/trace.join")
-# joining keeps the held session's jail; walk without the leftover checks
-for st in "${join[@]}"; do
-	rm -f /home/alice/ran
-	LD_PRELOAD=$SHIM FAULT=${st%:*}:5:${st##*:} \
-		"$DRIVER" -s faulttest alice touch /home/alice/ran >/dev/null 2>&1
-	rc=$?
-	if [ "$rc" != 254 ] || [ -e /home/alice/ran ]; then
-		not_ok "join: $st refuses the login" "driver exit $rc"
-	fi
-done
-ok "join: all ${#join[@]} fault points of entering a running jail refuse the login"
+# walk_entry LABEL WHAT STEPS...: fail each step of an entry into the held
+# jail (DRV_TTY: the driver's PAM_TTY, "" for none); the jail stays, so
+# without the leftover checks
+walk_entry() {
+	local label=$1 what=$2 st rc bad=0
+	local -a t=()
+	shift 2
+	[ -z "${DRV_TTY:-}" ] || t=(-t "$DRV_TTY")
+	for st in "$@"; do
+		rm -f /home/alice/ran
+		LD_PRELOAD=$SHIM FAULT=${st%:*}:5:${st##*:} \
+			"$DRIVER" -s faulttest "${t[@]}" alice touch /home/alice/ran >/dev/null 2>&1
+		rc=$?
+		if [ "$rc" != 254 ] || [ -e /home/alice/ran ]; then
+			not_ok "$label: $st refuses the login" "driver exit $rc"
+			bad=$((bad + 1))
+		fi
+	done
+	[ "$bad" = 0 ] && ok "$label: all $# fault points of $what refuse the login"
+}
+walk_entry join "entering a running jail" "${join[@]}"
 is "$(pgrep -c -x jail-init)" 1 "the running jail survived every failed join"
 
 # --- entering from a host pty: the session's own view (mount_view.c) ------
@@ -152,16 +162,7 @@ mapfile -t view < <(steps "$RIG_DIR/trace.view")
 is "$(printf '%s\n' "${view[@]}" | grep -c '^unshare:')" \
 	"$(( $(printf '%s\n' "${join[@]}" | grep -c '^unshare:') + 1 ))" \
 	"the host-pty trace has the view's own steps (one more unshare: CLONE_NEWNS)"
-for st in "${view[@]}"; do
-	rm -f /home/alice/ran
-	LD_PRELOAD=$SHIM FAULT=${st%:*}:5:${st##*:} \
-		"$DRIVER" -s faulttest -t "${tty#/dev/}" alice touch /home/alice/ran >/dev/null 2>&1
-	rc=$?
-	if [ "$rc" != 254 ] || [ -e /home/alice/ran ]; then
-		not_ok "view: $st refuses the login" "driver exit $rc"
-	fi
-done
-ok "view: all ${#view[@]} fault points of entering from a host pty refuse the login"
+DRV_TTY=${tty#/dev/} walk_entry view "entering from a host pty" "${view[@]}"
 is "$(pgrep -c -x jail-init)" 1 "the running jail survived every failed entry from a host pty"
 kill "$ptyholder" 2>/dev/null
 wait "$ptyholder" 2>/dev/null
@@ -169,5 +170,5 @@ rm -f /home/alice/held
 wait "$holder"
 check "no jail process is left" rig_jail_procs_gone 10
 check "the rig's mount table is unchanged" rig_mounts_compare "$RIG_DIR/mounts.before"
-diag "fault points covered: $(( ${#build[@]} + ${#join[@]} ))"
+diag "fault points covered: $(( ${#build[@]} + ${#join[@]} + ${#view[@]} ))"
 done_testing

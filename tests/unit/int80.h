@@ -36,8 +36,12 @@ static inline int int80_available(void)
 	int status;
 	pid_t pid = fork();
 
-	if (pid == 0)
+	if (pid == 0) {
+		/* the default action: ASan's SEGV handler would exit with
+		 * its own status instead */
+		signal(SIGSEGV, SIG_DFL);
 		_exit(int80(20, 0, 0, 0) == getpid() ? 0 : 1);
+	}
 	if (pid < 0 || waitpid(pid, &status, 0) != pid)
 		return -1;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
