@@ -22,6 +22,9 @@ void jc_cfg_limits_defaults(struct jc_jail *j)
 {
 	j->share = JC_SHARE_USER;
 	j->tmpfs_inodes = TMPFS_INODES_DEFAULT;
+	/* a devpts of the jail's own (E11: the host's has no per-jail count,
+	 * so a jailed user could hold every pty of the host) */
+	j->private_devpts = true;
 	for (int i = 0; i < JC_RL__COUNT; i++)
 		j->rlimit[i] = JC_RLIM_UNSET;
 	j->rlimit[JC_RL_CORE] = 0; /* no core dumps of jailed processes */
@@ -257,15 +260,12 @@ int jc_cfg_limits_value(const struct jc_cfg_ctx *c, struct jc_jail *j, int id,
 	}
 }
 
-/* Rules between keys.  A devpts of the jail's own is the default (E11:
- * the host's devpts has no per-jail count, so a jailed user could hold
- * every pty of the host), capped at JC_PTY_MAX_DEFAULT unless pty_max
- * says otherwise; allow_root forces it (a root with dac_override must not
- * open the host's ptys). */
+/* Rules between keys.  A private devpts (the default) is capped at
+ * JC_PTY_MAX_DEFAULT unless pty_max says otherwise; allow_root refuses
+ * devpts = host (a root with dac_override must not open the host's
+ * ptys). */
 int jc_cfg_limits_check(const struct jc_cfg_ctx *c, struct jc_jail *j)
 {
-	if (!j->key_line[JC_K_DEVPTS])
-		j->private_devpts = true;
 	if (j->netns && j->network == JC_NET_HOST)
 		return jc_fail_conf(c->err, 0, c->path, j->key_line[JC_K_NETNS],
 				    "netns and network = host "
@@ -280,12 +280,12 @@ int jc_cfg_limits_check(const struct jc_cfg_ctx *c, struct jc_jail *j)
 			"network = host is not allowed "
 			"with allow_root = yes (a jailed root would talk "
 			"to the host's abstract sockets as uid 0)");
-	if (j->allow_root && j->key_line[JC_K_DEVPTS] && !j->private_devpts)
+	if (j->allow_root && !j->private_devpts)
 		return jc_fail_conf(c->err, 0, c->path,
 				    j->key_line[JC_K_DEVPTS],
 				    "devpts = host is not allowed "
 				    "with allow_root = yes");
-	if (j->pty_max && !j->private_devpts && !j->allow_root)
+	if (j->pty_max && !j->private_devpts)
 		return jc_fail_conf(
 			c->err, 0, c->path, j->key_line[JC_K_PTY_MAX],
 			"pty_max needs devpts = private "
@@ -298,7 +298,6 @@ int jc_cfg_limits_check(const struct jc_cfg_ctx *c, struct jc_jail *j)
 		return jc_fail_conf(c->err, 0, c->path,
 				    j->key_line[JC_K_PERSIST],
 				    "persist needs share = user");
-	j->private_devpts = j->private_devpts || j->allow_root;
 	if (j->private_devpts && !j->pty_max)
 		j->pty_max = JC_PTY_MAX_DEFAULT;
 	return 0;

@@ -94,6 +94,24 @@ static const struct book books[JC_N_BOOKS] = {
 	  HOSTS },
 };
 
+/* Book I of the host: 1 when the host keeps it (*fd an O_PATH fd of it),
+ * 0 when it does not, -1 on error. */
+static int open_host_book(int i, int *fd, struct jc_err *err)
+{
+	if (jc_path_open_host(books[i].host, 0, fd, err) == 0)
+		return 1;
+	return err->kind == JC_ERR_NOT_FOUND ? 0 : -1;
+}
+
+/* A clone of the host's book at FD (a file or a directory). */
+static int clone_host_book(int i, int fd, int *out, struct jc_err *err)
+{
+	return jm_clone_tree(fd, "",
+			     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+				     MOUNT_ATTR_NOEXEC,
+			     books[i].host, out, err);
+}
+
 /* Clone the host's files now, in the host's mount namespace; a file the
  * host does not keep is left out. */
 int jm_books_prepare(const struct jc_plan *p, struct jc_clones *c,
@@ -101,15 +119,16 @@ int jm_books_prepare(const struct jc_plan *p, struct jc_clones *c,
 {
 	for (int i = 0; i < JC_N_BOOKS; i++) {
 		cleanup_fd int fd = -1;
+		int kept;
 
 		c->books[i] = -1;
 		c->own_book[i] = false;
 		if (p->own_etc)
 			continue;
-		if (jc_path_open_host(books[i].host, 0, &fd, err) < 0) {
-			if (err->kind == JC_ERR_NOT_FOUND)
-				continue;
-			return -1;
+		if ((kept = open_host_book(i, &fd, err)) <= 0) {
+			if (kept < 0)
+				return -1;
+			continue;
 		}
 		c->own_book[i] = p->private_devpts &&
 				 books[i].in_private == OWN_FILE;
@@ -126,10 +145,7 @@ int jm_books_prepare(const struct jc_plan *p, struct jc_clones *c,
 				return -1;
 			continue;
 		}
-		if (jm_clone_tree(fd, "",
-				  MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-					  MOUNT_ATTR_NOEXEC,
-				  books[i].host, &c->books[i], err) < 0)
+		if (clone_host_book(i, fd, &c->books[i], err) < 0)
 			return -1;
 	}
 	return 0;
@@ -189,19 +205,13 @@ int jm_books_view_prepare(int out[JC_N_BOOKS], struct jc_err *err)
 {
 	for (int i = 0; i < JC_N_BOOKS; i++) {
 		cleanup_fd int fd = -1;
+		int kept;
 
 		out[i] = -1;
 		if (books[i].in_private == HOSTS)
 			continue;
-		if (jc_path_open_host(books[i].host, 0, &fd, err) < 0) {
-			if (err->kind == JC_ERR_NOT_FOUND)
-				continue;
-			return -1;
-		}
-		if (jm_clone_tree(fd, "",
-				  MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-					  MOUNT_ATTR_NOEXEC,
-				  books[i].host, &out[i], err) < 0)
+		if ((kept = open_host_book(i, &fd, err)) < 0 ||
+		    (kept && clone_host_book(i, fd, &out[i], err) < 0))
 			return -1;
 	}
 	return 0;
@@ -215,20 +225,13 @@ int jm_books_view_compose(int root, const char *root_name,
 	char path[64];
 
 	for (int i = 0; i < JC_N_BOOKS; i++) {
-		cleanup_fd int target = -1;
-
 		if (in[i] < 0)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", books[i].dir,
 			 books[i].name);
-		if (jc_path_open_in(root, root_name, path, &target, err) < 0) {
-			if (err->kind == JC_ERR_NOT_FOUND)
-				continue;
+		if (jm_attach(in[i], root, root_name, path, err) < 0 &&
+		    err->kind != JC_ERR_NOT_FOUND)
 			return -1;
-		}
-		if (move_mount(in[i], "", target, "", ATTACH_FLAGS) < 0)
-			return jc_fail(err, errno, "move_mount onto %s%s",
-				       root_name, path);
 	}
 	return 0;
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* mount_priv.h - internal to the mount code (mounts.c, mount_dev.c, mount_proc.c,
- * mount_books.c, mount_view.c, mount_util.c).  Every target is resolved inside the jail with
- * jc_path_open_in (no symlinks); every mount is attached with move_mount
- * from an fd. */
+/* mount_priv.h - internal to the mount code (mounts.c, mount_dev.c,
+ * mount_proc.c, mount_books.c, mount_view.c, mount_util.c).  Every target
+ * is resolved inside the jail with jc_path_open_in (no symlinks); every
+ * mount is attached with move_mount from an fd. */
 #ifndef JAILCORE_MOUNT_PRIV_H
 #define JAILCORE_MOUNT_PRIV_H
 

@@ -11,12 +11,11 @@
  * whose master another session may hold (E14) -- and su's shell finds no
  * name for its terminal (`tty`: "not a tty").  Such a caller gets a mount
  * namespace of its own, a copy of the jail's, with the host's devpts over
- * /dev/pts: its name is its own terminal again, and the jail's /dev/ptmx
- * (a node beside "pts") opens the host's instance there, so ptys made in
- * this session and their names agree too.  The host's utmp and wtmp are
- * put back over the jail's own (mount_books.c): the lines written in this
- * view are the host's.  Everything else is the jail's same mounts; the
- * sessions that came in by ssh keep the private devpts and its pty_max.
+ * /dev/pts: its name is its own terminal again.  The host's utmp and
+ * wtmp are put back over the jail's own (mount_books.c): the lines
+ * written in this view are the host's.  Everything else is the jail's
+ * same mounts; the sessions that came in by ssh keep the private devpts
+ * and its pty_max.
  *
  * New ptys of the host's instance would be outside pty_max, and any process
  * of the user reaches this view through /proc/PID/root of a process in it
@@ -27,9 +26,9 @@
  * opens it and the jailed user gets EACCES -- tmux and script start from
  * an ssh session instead (attaching from here works: the client passes
  * its own terminal); a host whose ptmxmode lets others open it gets no
- * view, the session is refused.  A bind of a node *inside* a devpts opens that
- * devpts directly; a bind of any other ptmx node would look for "pts"
- * beside it in its own file system and fail with ENOENT
+ * view, the session is refused.  A bind of a node *inside* a devpts
+ * opens that devpts directly; a bind of any other ptmx node would look for
+ * "pts" beside it in its own file system and fail with ENOENT
  * (fs/devpts/inode.c, devpts_acquire).
  */
 #include "mount_priv.h"
@@ -88,8 +87,8 @@ int jc_host_view_prepare(const struct jc_plan *p, struct jc_host_view *v,
 	if (jm_clone_tree(AT_FDCWD, "/dev/pts",
 			  MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, "/dev/pts",
 			  &v->pts, err) < 0 ||
-	    jm_clone_tree(AT_FDCWD, "/dev/pts/ptmx",
-			  MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC,
+	    /* from that clone: the ptmx of the same instance */
+	    jm_clone_tree(v->pts, "ptmx", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC,
 			  "/dev/pts/ptmx", &v->ptmx, err) < 0 ||
 	    ptmx_root_only(v->ptmx, err) < 0 ||
 	    jm_books_view_prepare(v->books, err) < 0) {
