@@ -47,8 +47,9 @@ unlike "$o" " $host_pts\$" "default devpts: (control) that devpts is not the hos
 rig_hold carol h1 pty || diag "carol's held session did not come up"
 
 # ---- su - and login(1) from a host pty: the view --------------------------------
-# VIEW: the caller's terminal and its devpts, then the same seen inside
-view_line() { # CMD (runs CMD, a su/login that prints "in=TTY:DEV:PTSDEV")
+# view_line CMD: on a fresh pty, "out=TTY:DEV" of that pty, then what CMD
+# (a su that prints "in=TTY:DEV:PTSDEV") saw inside, on one line
+view_line() {
 	rig_pty "echo out=\$(tty):\$(stat -L -c %d /proc/self/fd/0); $1" |
 		grep -E '^(out|in)=' | paste -sd ' '
 }

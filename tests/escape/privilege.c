@@ -6,10 +6,10 @@
  * whoever reads it - the su caller's shell, say.
  */
 #include "probe.h"
+#include "../unit/int80.h"
 
 #include <linux/sched.h>
 #include <sched.h>
-#include <stdbool.h>
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/personality.h>
@@ -135,31 +135,6 @@ static void p_clone3_user(int argc, char **argv)
 		    "clone3({.flags = CLONE_NEWUSER})");
 }
 
-#if defined(__x86_64__)
-/* Whether int $0x80 reaches the kernel's i386 entry: a child's getpid
- * through it answers its pid.  A kernel without IA32 emulation (or booted
- * with ia32_emulation=0) has no such entry: int $0x80 is a general
- * protection fault there, the child dies of SIGSEGV. */
-static bool i386_entry_works(void)
-{
-	int status;
-	pid_t pid = fork();
-
-	if (pid == 0) {
-		long r;
-
-		__asm__ volatile("int $0x80"
-				 : "=a"(r)
-				 : "a"(20L) /* i386 getpid */
-				 : "rcx", "r8", "r9", "r10", "r11", "memory",
-				   "cc");
-		_exit(r == (long)getpid() ? 0 : 1);
-	}
-	return pid > 0 && waitpid(pid, &status, 0) == pid &&
-	       WIFEXITED(status) && WEXITSTATUS(status) == 0;
-}
-#endif
-
 /* unshare through the i386 entry point from this 64-bit process. */
 static void p_int80_unshare(int argc, char **argv)
 {
@@ -167,7 +142,9 @@ static void p_int80_unshare(int argc, char **argv)
 
 	(void)argc, (void)argv;
 #if defined(__x86_64__)
-	if (!i386_entry_works())
+	/* a kernel without IA32 emulation has no i386 entry: int $0x80 is a
+	 * general protection fault there (SIGSEGV) */
+	if (int80_available() != 1)
 		blocked(ENOSYS, "int 0x80: no IA32 emulation in this kernel, "
 				"no i386 entry to reach");
 	__asm__ volatile("int $0x80"

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* int80.h - an i386 system call from an x86-64 test (int $0x80): the
  * kernel sees AUDIT_ARCH_I386 and the i386 numbers; pointer arguments
- * must be below 4 GiB.  For test_seccomp_abi.c and test_seccomp_ids.c. */
+ * must be below 4 GiB.  For test_seccomp_abi.c, test_seccomp_ids.c and the
+ * escape probe (tests/escape/privilege.c). */
 #ifndef TESTS_INT80_H
 #define TESTS_INT80_H
 
